@@ -1,0 +1,112 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { Actor } from '../domain/api-key.js';
+import { CofferError } from '../domain/errors.js';
+import type { ServiceContext } from '../services/context.js';
+import { authenticate } from '../services/api-keys.js';
+import { sendProblem, toCofferError } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { batchRoutes } from './routes/batches.js';
+import { currencyRoutes } from './routes/currencies.js';
+import { operationRoutes } from './routes/operations.js';
+import { reportRoutes } from './routes/reports.js';
+import { transactionRoutes } from './routes/transactions.js';
+import { walletRoutes } from './routes/wallets.js';
+import { Problem } from './schemas/common.js';
+import { addSharedSchema, validatorCompiler } from './validation.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}
+
+export interface AppOptions {
+  readonly context: ServiceContext;
+  readonly logger?: FastifyBaseLogger | false;
+}
+
+/** Lifecycle flags shared with the server: /readyz answers 503 while draining. */
+export interface AppState {
+  draining: boolean;
+}
+
+export type App = FastifyInstance & { readonly state: AppState };
+export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Builds the HTTP application without listening: the server and the tests share it. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { context } = options;
+  const app = Fastify({
+    loggerInstance: options.logger === false || options.logger === undefined ? undefined : options.logger,
+    logger: options.logger === false || options.logger === undefined ? false : undefined,
+    bodyLimit: context.config.bodyBytesMax,
+    requestTimeout: context.config.requestTimeoutMs,
+    connectionTimeout: context.config.requestTimeoutMs,
+    return503OnClosing: true,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  const state: AppState = { draining: false };
+  Object.assign(app, { state });
+
+  app.setValidatorCompiler(validatorCompiler);
+  addSharedSchema(Problem as unknown as { $id: string });
+  app.addSchema(Problem);
+  app.decorateRequest('actor', null as unknown as Actor);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Coffer API',
+        version: '0.1.0',
+        description: 'Self-hosted multi-currency wallet and double-entry ledger. Amounts are strings of digits in minor units.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: coffer_sk_…' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    request.actor = await authenticate(context.store, match?.[1] ?? '');
+    if (writeMethods.has(request.method) && !request.actor.scopes.includes('write')) {
+      throw new CofferError('forbidden', 'This API key is read-only.');
+    }
+    if (!writeMethods.has(request.method) && !request.actor.scopes.includes('read')) {
+      throw new CofferError('forbidden', 'This API key cannot read.');
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toCofferError(error);
+    if (known !== null) return sendProblem(reply, known);
+    request.log.error({ err: error }, 'unexpected error');
+    return sendProblem(reply, new CofferError('internal_error', 'An unexpected error occurred; nothing was changed. It has been logged with the request id.'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    return sendProblem(reply, new CofferError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
+
+  registerMetrics(app);
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
+  operationRoutes(typed, context, state);
+  currencyRoutes(typed, context);
+  walletRoutes(typed, context);
+  transactionRoutes(typed, context);
+  batchRoutes(typed, context);
+  reportRoutes(typed, context);
+  apiKeyRoutes(typed, context);
+  return app as App;
+}

@@ -1,0 +1,30 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceContext } from '../services/context.js';
+import { runIdempotent } from '../services/idempotency.js';
+import type { StoreTx } from '../store/store.js';
+
+/**
+ * Answers a money-moving request through the idempotency protocol: the same Idempotency-Key
+ * with the same request replays the first answer with `Idempotent-Replayed: true`.
+ */
+export async function replyIdempotent(
+  context: ServiceContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  statusCode: number,
+  work: (tx: StoreTx) => Promise<unknown>,
+): Promise<FastifyReply> {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  const outcome = await runIdempotent(
+    context,
+    {
+      scope: request.actor.merchantId ?? '_admin',
+      key,
+      fingerprint: [request.method, request.routeOptions.url, request.params, request.body],
+    },
+    async (tx) => ({ statusCode, body: await work(tx) }),
+  );
+  if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
+  return reply.code(outcome.statusCode).send(outcome.body);
+}

@@ -1,0 +1,47 @@
+import { Type } from 'typebox';
+import { createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
+import type { ServiceContext } from '../../services/context.js';
+import type { TypedApp } from '../app.js';
+import { presentCurrency } from '../present.js';
+import { errorResponses, IdParams, Page } from '../schemas/common.js';
+import { Currency, CurrencyCreate, CurrencyListQuery, CurrencyPatch, IsoCurrencyCreate } from '../schemas/currency.js';
+
+export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
+  const tags = ['currencies'];
+
+  app.post('/v1/currencies', { schema: { tags, summary: 'Create a currency (admin)', body: CurrencyCreate, response: { 201: Currency, ...errorResponses } } }, async (request, reply) => {
+    return reply.code(201).send(presentCurrency(await createCurrency(context, request.actor, request.body)));
+  });
+
+  app.post(
+    '/v1/currencies/iso/:code',
+    {
+      schema: {
+        tags,
+        summary: 'Add a real currency from the ISO 4217 table (admin)',
+        params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
+        body: Type.Union([IsoCurrencyCreate, Type.Null()]),
+        response: { 201: Currency, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const currency = await createIsoCurrency(context, request.actor, request.params.code, request.body ?? {});
+      return reply.code(201).send(presentCurrency(currency));
+    },
+  );
+
+  app.get('/v1/currencies', { schema: { tags, summary: 'List currencies', querystring: CurrencyListQuery, response: { 200: Page(Currency), ...errorResponses } } }, async (request) => {
+    const page = await listCurrencies(context, request.query);
+    return { data: page.data.map(presentCurrency), nextCursor: page.nextCursor };
+  });
+
+  app.get('/v1/currencies/:id', { schema: { tags, summary: 'Get a currency', params: IdParams, response: { 200: Currency, ...errorResponses } } }, async (request) => {
+    return presentCurrency(await getCurrency(context, request.params.id));
+  });
+
+  app.patch(
+    '/v1/currencies/:id',
+    { schema: { tags, summary: 'Change name, symbol, active or serialPrefix (admin)', params: IdParams, body: CurrencyPatch, response: { 200: Currency, ...errorResponses } } },
+    async (request) => presentCurrency(await patchCurrency(context, request.actor, request.params.id, request.body)),
+  );
+}

@@ -1,0 +1,26 @@
+import { Type } from 'typebox';
+import type { ServiceContext } from '../../services/context.js';
+import { pendingMigrations } from '../../store/migrate.js';
+import type { AppState, TypedApp } from '../app.js';
+
+/** Liveness, readiness: no API key needed. */
+export function operationRoutes(app: TypedApp, context: ServiceContext, state: AppState): void {
+  const Health = Type.Object({ status: Type.String() });
+  app.get('/healthz', { schema: { tags: ['operations'], security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }));
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['operations'], security: [], response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } } },
+    async (_request, reply) => {
+      if (state.draining) return reply.code(503).send({ status: 'unavailable', reason: 'draining' });
+      try {
+        await context.store.ping();
+        const pending = await pendingMigrations(context.store.database);
+        if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `migrations pending: ${pending.join(', ')}` });
+        return { status: 'ready' };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+      }
+    },
+  );
+}

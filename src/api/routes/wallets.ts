@@ -1,0 +1,68 @@
+import type { ServiceContext } from '../../services/context.js';
+import { listEntries, readBalance } from '../../services/ledger-reads.js';
+import { createWallet, listWallets, patchWallet, visibleWallet } from '../../services/wallets.js';
+import { parseAmount } from '../../domain/money.js';
+import type { TypedApp } from '../app.js';
+import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';
+import { errorResponses, IdParams, Page } from '../schemas/common.js';
+import { Entry, EntryListQuery } from '../schemas/transaction.js';
+import { BalanceQuery, BalanceReading, Wallet, WalletCreate, WalletListQuery, WalletPatch } from '../schemas/wallet.js';
+
+/** A credit limit of 0 is allowed, unlike a movement amount. */
+function creditLimitOf(value: string | number | undefined): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (value === 0 || value === '0') return 0n;
+  return parseAmount(value, 'creditLimit');
+}
+
+export function walletRoutes(app: TypedApp, context: ServiceContext): void {
+  const tags = ['wallets'];
+
+  app.post(
+    '/v1/wallets',
+    { schema: { tags, summary: 'Create a wallet (a retry with the same externalId returns the first one)', body: WalletCreate, response: { 200: Wallet, 201: Wallet, ...errorResponses } } },
+    async (request, reply) => {
+      const { creditLimit, ...rest } = request.body;
+      const limit = creditLimitOf(creditLimit);
+      const result = await createWallet(context, request.actor, { ...rest, ...(limit !== undefined ? { creditLimit: limit } : {}) });
+      return reply.code(result.created ? 201 : 200).send(presentWallet(result.wallet));
+    },
+  );
+
+  app.get('/v1/wallets', { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } }, async (request) => {
+    const page = await listWallets(context, request.actor, request.query);
+    return { data: page.data.map((wallet) => presentWallet(wallet)), nextCursor: page.nextCursor };
+  });
+
+  app.get('/v1/wallets/:id', { schema: { tags, summary: 'Get a wallet with its balance', params: IdParams, response: { 200: Wallet, ...errorResponses } } }, async (request) => {
+    return presentWallet(await visibleWallet(context, request.actor, request.params.id));
+  });
+
+  app.patch(
+    '/v1/wallets/:id',
+    { schema: { tags, summary: 'Change name, alias, creditLimit, main or metadata', params: IdParams, body: WalletPatch, response: { 200: Wallet, ...errorResponses } } },
+    async (request) => {
+      const { creditLimit, ...rest } = request.body;
+      const limit = creditLimitOf(creditLimit);
+      return presentWallet(await patchWallet(context, request.actor, request.params.id, { ...rest, ...(limit !== undefined ? { creditLimit: limit } : {}) }));
+    },
+  );
+
+  app.get(
+    '/v1/wallets/:id/balance',
+    { schema: { tags, summary: 'Balance now, or at a past instant (at=)', params: IdParams, querystring: BalanceQuery, response: { 200: BalanceReading, ...errorResponses } } },
+    async (request) => {
+      const at = request.query.at !== undefined ? new Date(request.query.at) : undefined;
+      return presentBalanceReading(await readBalance(context, request.actor, request.params.id, at));
+    },
+  );
+
+  app.get(
+    '/v1/wallets/:id/entries',
+    { schema: { tags, summary: 'Statement: posted entries, newest first, with the balance after each', params: IdParams, querystring: EntryListQuery, response: { 200: Page(Entry), ...errorResponses } } },
+    async (request) => {
+      const page = await listEntries(context, request.actor, request.params.id, request.query.cursor, request.query.limit);
+      return { data: page.data.map(presentEntry), nextCursor: page.nextCursor };
+    },
+  );
+}

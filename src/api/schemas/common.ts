@@ -1,0 +1,61 @@
+import { Type, type TSchema } from 'typebox';
+
+/** Shared pieces of the contract. Every amount is a string of digits (minor units) on output. */
+export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
+
+export const AmountInput = Type.Union(
+  [Type.String({ pattern: '^[0-9]+$', maxLength: 40 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })],
+  { description: 'Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1.' },
+);
+
+export const AmountOutput = Type.String({ pattern: '^-?[0-9]+$', description: 'Minor units, as a string of digits.' });
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
+  description: 'A small map of strings (at most 50 keys).',
+  maxProperties: 50,
+});
+
+export const Timestamp = Type.String({ format: 'date-time' });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable machine-readable error code.' }),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details.' },
+);
+
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The nextCursor of the previous page.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Page size (default 50).' })),
+};
+
+export const IdParams = Type.Object({ id: Uuid });
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+}
+
+export const Text = (maxLength = 500) => Type.String({ maxLength });
+
+/** The error answers every route may give, referenced from the OpenAPI document. */
+export const errorResponses = {
+  400: Type.Ref('Problem'),
+  401: Type.Ref('Problem'),
+  403: Type.Ref('Problem'),
+  404: Type.Ref('Problem'),
+  409: Type.Ref('Problem'),
+  413: Type.Ref('Problem'),
+  415: Type.Ref('Problem'),
+  422: Type.Ref('Problem'),
+  429: Type.Ref('Problem'),
+  500: Type.Ref('Problem'),
+} as const;

@@ -1,0 +1,120 @@
+import { Type } from 'typebox';
+import { limits } from '../../domain/limits.js';
+import { transactionKinds, transactionStatuses } from '../../domain/transaction.js';
+import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
+
+const Kind = Type.Enum([...transactionKinds]);
+const Status = Type.Enum([...transactionStatuses]);
+const Direction = Type.Union([Type.Literal('debit'), Type.Literal('credit')]);
+
+const FeeInput = Type.Object(
+  { amount: AmountInput, description: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
+  { additionalProperties: false },
+);
+
+/** Optional fields every money-moving body shares. */
+const details = {
+  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  metadata: Type.Optional(Metadata),
+  fees: Type.Optional(Type.Array(FeeInput, { maxItems: 10, description: 'Extra entries to the currency fees account, paid by the customer wallet.' })),
+};
+
+export const TopupBody = Type.Object({ walletId: Uuid, amount: AmountInput, ...details }, { additionalProperties: false });
+export const WithdrawalBody = Type.Object({ walletId: Uuid, amount: AmountInput, ...details }, { additionalProperties: false });
+export const TransferBody = Type.Object({ fromWalletId: Uuid, toWalletId: Uuid, amount: AmountInput, ...details }, { additionalProperties: false });
+export const AdjustmentBody = Type.Object(
+  {
+    walletId: Uuid,
+    amount: AmountInput,
+    direction: Direction,
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    systemAccount: Type.Optional(Type.Union([Type.Literal('issuing'), Type.Literal('settlement'), Type.Literal('fees'), Type.Literal('fx')])),
+    description: details.description,
+    reference: details.reference,
+    metadata: details.metadata,
+  },
+  { additionalProperties: false },
+);
+export const ReversalBody = Type.Object(
+  {
+    amount: Type.Optional(AmountInput),
+    reason: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    description: details.description,
+    reference: details.reference,
+    metadata: details.metadata,
+  },
+  { additionalProperties: false },
+);
+
+export const Entry = Type.Object({
+  id: Type.String(),
+  transactionId: Uuid,
+  kind: Kind,
+  walletId: Uuid,
+  currencyId: Uuid,
+  direction: Direction,
+  amount: AmountOutput,
+  pending: Type.Boolean(),
+  balanceAfter: AmountOutput,
+  createdAt: Timestamp,
+});
+
+const transactionFields = {
+  id: Uuid,
+  kind: Kind,
+  status: Status,
+  merchantId: Nullable(Type.String()),
+  currencyId: Uuid,
+  amount: AmountOutput,
+  fromWalletId: Nullable(Uuid),
+  toWalletId: Nullable(Uuid),
+  description: Nullable(Type.String()),
+  reference: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  metadata: Type.Record(Type.String(), Type.String()),
+  fees: Type.Array(Type.Object({ amount: AmountOutput, description: Nullable(Type.String()) })),
+  reversesId: Nullable(Uuid),
+  reversedAmount: AmountOutput,
+  createdAt: Timestamp,
+  postedAt: Nullable(Timestamp),
+};
+
+export const Transaction = Type.Object(transactionFields);
+export const TransactionWithEntries = Type.Object({ ...transactionFields, entries: Type.Array(Entry) });
+
+export const TransactionListQuery = Type.Object(
+  { walletId: Type.Optional(Uuid), kind: Type.Optional(Kind), status: Type.Optional(Status), ...PageQuery },
+  { additionalProperties: false },
+);
+
+export const EntryListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+
+export const BatchItem = Type.Union([
+  Type.Object({ kind: Type.Literal('topup'), ...TopupBody.properties }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('withdrawal'), ...WithdrawalBody.properties }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('transfer'), ...TransferBody.properties }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('adjustment'), ...AdjustmentBody.properties }, { additionalProperties: false }),
+]);
+
+export const BatchBody = Type.Object(
+  {
+    atomic: Type.Boolean({ description: 'true: all items or none. false: each item on its own, with a result per item.' }),
+    items: Type.Array(BatchItem, { minItems: 1, maxItems: limits.batchItemsMax, description: `At most ${limits.batchItemsMax} items.` }),
+  },
+  { additionalProperties: false },
+);
+
+export const BatchResult = Type.Object({
+  atomic: Type.Boolean(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  results: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      status: Type.Union([Type.Literal('posted'), Type.Literal('failed'), Type.Literal('not_applied')]),
+      transaction: Type.Optional(Transaction),
+      error: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String() })),
+    }),
+  ),
+});

@@ -1,0 +1,99 @@
+import { Type } from 'typebox';
+import { walletStatuses } from '../../domain/wallet.js';
+import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
+
+export const Balance = Type.Object({
+  posted: AmountOutput,
+  held: AmountOutput,
+  pending: AmountOutput,
+  available: AmountOutput,
+  ledger: AmountOutput,
+  creditLimit: AmountOutput,
+});
+
+const Status = Type.Enum([...walletStatuses]);
+
+export const Wallet = Type.Object({
+  id: Uuid,
+  serial: Type.String(),
+  name: Nullable(Type.String()),
+  currencyId: Uuid,
+  category: Type.Union([Type.Literal('client'), Type.Literal('system')]),
+  type: Type.String(),
+  merchantId: Nullable(Type.String()),
+  customerId: Nullable(Type.String()),
+  externalId: Nullable(Type.String()),
+  alias: Nullable(Type.String()),
+  program: Nullable(Type.String()),
+  main: Type.Boolean(),
+  accounting: Type.Boolean(),
+  creditLimit: AmountOutput,
+  parentWalletId: Nullable(Uuid),
+  status: Status,
+  statusReason: Nullable(Type.String()),
+  statusDescription: Nullable(Type.String()),
+  statusChangedAt: Nullable(Timestamp),
+  metadata: Type.Record(Type.String(), Type.String()),
+  balance: Balance,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const Identifier = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+export const WalletCreate = Type.Object(
+  {
+    currencyId: Uuid,
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z][a-z0-9_]*$' })),
+    merchantId: Type.Optional(Nullable(Identifier(64))),
+    customerId: Type.Optional(Nullable(Identifier(64))),
+    externalId: Type.Optional(Nullable(Identifier(40))),
+    alias: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+    program: Type.Optional(Nullable(Identifier(64))),
+    main: Type.Optional(Type.Boolean()),
+    creditLimit: Type.Optional(AmountInput),
+    parentWalletId: Type.Optional(Nullable(Uuid)),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+);
+
+export const WalletPatch = Type.Object(
+  {
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    alias: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+    creditLimit: Type.Optional(AmountInput),
+    main: Type.Optional(Type.Boolean()),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const WalletListQuery = Type.Object(
+  {
+    merchantId: Type.Optional(Identifier(64)),
+    customerId: Type.Optional(Identifier(64)),
+    currencyId: Type.Optional(Uuid),
+    category: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('system')])),
+    type: Type.Optional(Type.String({ maxLength: 40 })),
+    status: Type.Optional(Status),
+    program: Type.Optional(Identifier(64)),
+    externalId: Type.Optional(Identifier(40)),
+    parentWalletId: Type.Optional(Uuid),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const BalanceQuery = Type.Object(
+  { at: Type.Optional(Type.String({ format: 'date-time', description: 'Read the balance as it was at this instant.' })) },
+  { additionalProperties: false },
+);
+
+export const BalanceReading = Type.Object({
+  walletId: Uuid,
+  currencyId: Uuid,
+  at: Timestamp,
+  balance: Balance,
+});

@@ -1,0 +1,53 @@
+import pino from 'pino';
+import type { Config } from '../config.js';
+import { bootstrapAdminKey } from '../services/api-keys.js';
+import { cleanIdempotencyKeys } from '../services/idempotency.js';
+import { openStore } from '../store/connect.js';
+import { buildApp } from './app.js';
+
+const cleanupIntervalMs = 15 * 60_000;
+
+/**
+ * Starts Coffer: opens and migrates the database, admits the admin key, listens, and on
+ * SIGTERM/SIGINT stops taking requests, drains those in flight and closes the database.
+ */
+export async function startServer(config: Config): Promise<void> {
+  const logger = pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+  });
+  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  const context = { store, clock: () => new Date(), config };
+  const generated = await bootstrapAdminKey(store, config.adminKey, new Date());
+  if (generated !== null) {
+    // Printed once, on the terminal only: it is never logged and cannot be shown again.
+    process.stdout.write(
+      `\nCoffer created an admin API key. It is shown only this once; store it now:\n\n    ${generated}\n\n` +
+        `Set COFFER_ADMIN_KEY to choose your own key instead.\n\n`,
+    );
+  }
+  const app = await buildApp({ context, logger });
+  const cleanup = setInterval(() => {
+    cleanIdempotencyKeys(context).catch((error: unknown) => logger.warn({ err: error }, 'idempotency cleanup failed'));
+  }, cleanupIntervalMs);
+  cleanup.unref();
+  await cleanIdempotencyKeys(context);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    app.state.draining = true;
+    clearInterval(cleanup);
+    await app.close();
+    await store.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ backend: store.backend, port: config.port, host: config.host }, 'Coffer is serving');
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { readConfig } from '../config.js';
+import { startServer } from '../api/server.js';
+import { printOpenApi } from './openapi.js';
+import { runVerify } from './verify.js';
+
+const usage = `Usage: coffer <command>
+
+Commands:
+  serve     Serve the HTTP API (PORT, HOST, DATABASE_URL or COFFER_DATA_DIR, COFFER_ADMIN_KEY)
+  verify    Recompute every balance from its entries and check that every transaction balances
+  openapi   Print the OpenAPI 3.1 document
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command] = argv;
+  switch (command) {
+    case 'serve':
+      await startServer(readConfig());
+      return -1;
+    case 'verify':
+      return runVerify(readConfig(), argv.slice(1));
+    case 'openapi':
+      await printOpenApi();
+      return 0;
+    default:
+      process.stderr.write(usage);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`coffer: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

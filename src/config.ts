@@ -1,0 +1,37 @@
+import { limits } from './domain/limits.js';
+
+/** Everything Coffer reads from the environment, read once at start and passed down. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly adminKey: string | undefined;
+  readonly webhooksAllowPrivate: boolean;
+  readonly logLevel: string;
+  readonly requestTimeoutMs: number;
+  readonly bodyBytesMax: number;
+  readonly idempotencyTtlHours: number;
+}
+
+function integer(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return parsed;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env.PORT, 8080, 'PORT'),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    dataDir: env.COFFER_DATA_DIR ?? './.coffer',
+    adminKey: env.COFFER_ADMIN_KEY === '' ? undefined : env.COFFER_ADMIN_KEY,
+    webhooksAllowPrivate: env.COFFER_WEBHOOKS_ALLOW_PRIVATE === 'true',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    requestTimeoutMs: integer(env.COFFER_REQUEST_TIMEOUT_MS, limits.requestTimeoutMs, 'COFFER_REQUEST_TIMEOUT_MS'),
+    bodyBytesMax: integer(env.COFFER_BODY_LIMIT_BYTES, limits.bodyBytesMax, 'COFFER_BODY_LIMIT_BYTES'),
+    idempotencyTtlHours: integer(env.COFFER_IDEMPOTENCY_TTL_HOURS, limits.idempotencyTtlHours, 'COFFER_IDEMPOTENCY_TTL_HOURS'),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The catalogue of operating errors: every code Coffer can answer with, listed once.
+ * Codes are stable API: never renamed, never reused for another meaning. The HTTP status of
+ * each code is chosen in one table at the edge (`src/api/errors.ts`), not here.
+ */
+export const errorCodes = {
+  validation_failed: 'The request does not match the schema: see `errors[]` for the fields.',
+  malformed_json: 'The request body is not valid JSON.',
+  body_too_large: 'The request body is larger than the limit.',
+  unsupported_media_type: 'The request body must be application/json.',
+  route_not_found: 'No route matches this method and path.',
+  unauthorized: 'The API key is missing, unknown or revoked.',
+  forbidden: 'The API key may not do this (role or scope).',
+  not_found: 'The object does not exist (or belongs to another merchant).',
+  rate_limited: 'Too many requests for this API key; retry after the time in Retry-After.',
+  request_timeout: 'The request took longer than the server allows.',
+  service_unavailable: 'The server is starting or draining; retry shortly.',
+  internal_error: 'An unexpected error; nothing was changed. Retry with the same Idempotency-Key.',
+
+  currency_code_invalid: 'A currency code is 1 to 12 characters of A-Z, 0-9 and _.',
+  currency_fraction_invalid: 'A fraction is a power of ten from 1 to 10^18.',
+  iso_currency_unknown: 'The code is not in the shipped ISO 4217 table.',
+  currency_inactive: 'The currency is inactive: its wallets cannot move money and no wallet can be created in it.',
+  currency_mismatch: 'The wallets of this operation are in different currencies.',
+
+  amount_invalid: 'An amount is a whole, positive number of minor units, as a string of digits.',
+  amount_too_large: 'An amount is at most 2^63-1 minor units.',
+  balance_overflow: 'The operation would take a balance counter beyond what Coffer can hold.',
+  insufficient_funds: 'The wallet does not have the available balance (plus credit limit) for this debit.',
+  same_wallet: 'The source and the target wallet are the same.',
+  wallet_blocked: 'The wallet is blocked: it can neither send nor receive.',
+  wallet_closed: 'The wallet is closed: nothing can move on it any more.',
+  system_wallet_not_allowed: 'System accounts cannot be used directly in this operation.',
+  external_id_conflict: 'Another wallet of this merchant already has this externalId with different fields.',
+  main_wallet_conflict: 'The customer already has a main wallet in this currency.',
+  metadata_too_large: 'Metadata is a small map of strings: see the documented limits.',
+  wallet_not_virtual_parent: 'The parent wallet cannot hold virtual wallets (it must be an active, non-virtual client wallet of the same currency and customer).',
+
+  transaction_not_reversible: 'Only posted transactions of a money-moving kind can be reversed.',
+  reversal_exceeds_original: 'The reversal is larger than what is left of the original transaction.',
+  adjustment_reason_required: 'An adjustment needs a reason.',
+  fee_invalid: 'A fee names a positive amount; fees go to the currency fees account.',
+
+  batch_too_large: 'A batch holds at most the documented number of items.',
+  batch_item_failed: 'An item of an atomic batch failed; nothing in the batch was applied.',
+
+  idempotency_key_invalid: 'An Idempotency-Key is 1 to 255 printable ASCII characters.',
+  idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
+  request_in_progress: 'A request with this Idempotency-Key is still running; retry later.',
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** One field that failed validation, named by its JSON pointer-like path. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** An operating error: expected, answered with a stable code, never a 5xx. */
+export class CofferError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly errors: readonly FieldError[] | undefined;
+
+  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[]) {
+    super(detail ?? errorCodes[code]);
+    this.name = 'CofferError';
+    this.code = code;
+    this.detail = detail ?? errorCodes[code];
+    this.errors = errors;
+  }
+}
+
+export function isCofferError(error: unknown): error is CofferError {
+  return error instanceof CofferError;
+}

@@ -1,0 +1,25 @@
+/** Every limit Coffer enforces, in one place. Units go last in names. */
+export const limits = {
+  /** Largest amount of one movement: 2^63-1 minor units. */
+  amountMax: 2n ** 63n - 1n,
+  /** Largest balance counter: counters are stored as numeric(39,0), like TigerBeetle's u128. */
+  counterMax: 2n ** 127n - 1n,
+  /** Largest fraction: 10^18 minor units per unit. */
+  fractionMax: 10n ** 18n,
+  pageSizeDefault: 50,
+  pageSizeMax: 500,
+  batchItemsMax: 5000,
+  bodyBytesMax: 10 * 1024 * 1024,
+  metadataKeysMax: 50,
+  metadataKeyLengthMax: 40,
+  metadataValueLengthMax: 500,
+  externalIdLengthMax: 40,
+  idempotencyKeyLengthMax: 255,
+  idempotencyTtlHours: 24,
+  /** An in-flight idempotency key older than this is considered abandoned (its process died). */
+  idempotencyInFlightTimeoutMs: 60_000,
+  feesPerTransactionMax: 10,
+  textLengthMax: 500,
+  nameLengthMax: 200,
+  requestTimeoutMs: 30_000,
+} as const;

@@ -1,0 +1,44 @@
+import type { Counters } from './balance.js';
+
+export const walletCategories = ['client', 'system'] as const;
+export type WalletCategory = (typeof walletCategories)[number];
+
+export const walletStatuses = ['active', 'blocked', 'closed'] as const;
+export type WalletStatus = (typeof walletStatuses)[number];
+
+export interface Wallet {
+  readonly id: string;
+  readonly serial: string;
+  readonly name: string | null;
+  readonly currencyId: string;
+  readonly category: WalletCategory;
+  readonly type: string;
+  readonly merchantId: string | null;
+  readonly customerId: string | null;
+  readonly externalId: string | null;
+  readonly alias: string | null;
+  readonly program: string | null;
+  readonly main: boolean;
+  readonly accounting: boolean;
+  readonly creditLimit: bigint;
+  readonly parentWalletId: string | null;
+  readonly status: WalletStatus;
+  readonly statusReason: string | null;
+  readonly statusDescription: string | null;
+  readonly statusChangedAt: Date | null;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly counters: Counters;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The part of a wallet the posting rules read: identity, status, limits and counters. */
+export interface WalletState {
+  readonly id: string;
+  readonly currencyId: string;
+  readonly category: WalletCategory;
+  readonly status: WalletStatus;
+  readonly creditLimit: bigint;
+  readonly parentWalletId: string | null;
+  readonly counters: Counters;
+}

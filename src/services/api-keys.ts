@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Actor, ApiKey, ApiKeyRole, ApiKeyScope } from '../domain/api-key.js';
+import { CofferError } from '../domain/errors.js';
+import type { Store } from '../store/store.js';
+import { notFound, requireAdmin } from './access.js';
+import type { ServiceContext } from './context.js';
+import { newId } from './ids.js';
+import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
+
+/** Keys look like `coffer_sk_` + 43 base64url characters (256 random bits): recognisable in a leak scan. */
+export const apiKeyPrefix = 'coffer_sk_';
+
+/** Keys have 256 bits of entropy, so one fast hash is enough: no password-style stretching needed. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export function generateApiKey(): string {
+  return apiKeyPrefix + randomBytes(32).toString('base64url');
+}
+
+export interface ApiKeyInput {
+  readonly name?: string | null;
+  readonly role: ApiKeyRole;
+  readonly merchantId?: string | null;
+  readonly scopes?: readonly ApiKeyScope[];
+}
+
+async function insertKey(store: Store, key: string, input: ApiKeyInput, now: Date): Promise<ApiKey> {
+  if (input.role === 'merchant' && (input.merchantId === undefined || input.merchantId === null)) {
+    throw new CofferError('validation_failed', 'A merchant key needs a merchantId.', [{ field: 'merchantId', message: 'required for role merchant' }]);
+  }
+  const apiKey: ApiKey = {
+    id: newId(now.getTime()),
+    name: input.name ?? null,
+    prefix: key.slice(0, apiKeyPrefix.length + 4),
+    last4: key.slice(-4),
+    role: input.role,
+    merchantId: input.role === 'merchant' ? (input.merchantId ?? null) : null,
+    scopes: [...new Set<ApiKeyScope>(input.scopes ?? ['read', 'write'])],
+    createdAt: now,
+    revokedAt: null,
+  };
+  await store.read.insertApiKey(apiKey, hashApiKey(key));
+  return apiKey;
+}
+
+/** Creates a key and returns it with its secret, which is shown this once and never stored. */
+export async function createApiKey(ctx: ServiceContext, actor: Actor, input: ApiKeyInput): Promise<{ apiKey: ApiKey; key: string }> {
+  requireAdmin(actor);
+  const key = generateApiKey();
+  return { apiKey: await insertKey(ctx.store, key, input, ctx.clock()), key };
+}
+
+export async function listApiKeys(ctx: ServiceContext, actor: Actor, cursor?: string, limit?: number): Promise<Page<ApiKey>> {
+  requireAdmin(actor);
+  const size = pageSize(limit);
+  const rows = await ctx.store.read.listApiKeys(decodeCursor(cursor, uuidPattern) ?? null, size + 1);
+  return toPage(rows, size, (key) => key.id);
+}
+
+export async function revokeApiKey(ctx: ServiceContext, actor: Actor, id: string): Promise<ApiKey> {
+  requireAdmin(actor);
+  const revoked = await ctx.store.read.revokeApiKey(id, ctx.clock());
+  if (revoked === null) throw notFound('API key', id);
+  return revoked;
+}
+
+/**
+ * Makes sure an admin key exists. With `configuredKey` (COFFER_ADMIN_KEY) that key is admitted;
+ * otherwise, when no admin key exists yet, one is generated and returned so the caller can print
+ * it once. Returns null when nothing new was created.
+ */
+export async function bootstrapAdminKey(store: Store, configuredKey: string | undefined, now: Date): Promise<string | null> {
+  if (configuredKey !== undefined) {
+    if ((await store.read.findApiKeyByHash(hashApiKey(configuredKey))) === null) {
+      await insertKey(store, configuredKey, { name: 'COFFER_ADMIN_KEY', role: 'admin' }, now);
+    }
+    return null;
+  }
+  if ((await store.read.countActiveAdminKeys()) > 0) return null;
+  const key = generateApiKey();
+  await insertKey(store, key, { name: 'bootstrap admin', role: 'admin' }, now);
+  return key;
+}
+
+/** Resolves a presented key to the actor it stands for, or fails with `unauthorized`. */
+export async function authenticate(store: Store, presented: string): Promise<Actor> {
+  const apiKey = presented.length > 0 && presented.length <= 200 ? await store.read.findApiKeyByHash(hashApiKey(presented)) : null;
+  if (apiKey === null || apiKey.revokedAt !== null) {
+    throw new CofferError('unauthorized', 'The API key is missing, unknown or revoked. Send it as "Authorization: Bearer <key>".');
+  }
+  return { apiKeyId: apiKey.id, role: apiKey.role, merchantId: apiKey.merchantId, scopes: apiKey.scopes };
+}

@@ -1,0 +1,136 @@
+import currencyCodes from 'currency-codes';
+import type { Actor } from '../domain/api-key.js';
+import { type AssetType, checkCurrencyCode, checkFraction, type Currency, systemWalletTypes } from '../domain/currency.js';
+import { CofferError } from '../domain/errors.js';
+import type { StoreTx } from '../store/store.js';
+import type { CurrencyPatch } from '../store/currency-queries.js';
+import { notFound, requireAdmin } from './access.js';
+import type { ServiceContext } from './context.js';
+import { newId } from './ids.js';
+import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
+
+export interface CurrencyInput {
+  readonly code: string;
+  readonly numericCode?: string | null;
+  readonly name: string;
+  readonly symbol?: string | null;
+  readonly fraction: number | string;
+  readonly assetType: AssetType;
+  readonly active?: boolean;
+  readonly serialPrefix?: string | null;
+}
+
+/** Inserts a currency and its system accounts (issuing, settlement, fees, fx) in one database transaction. */
+async function insertWithSystemWallets(tx: StoreTx, currency: Currency): Promise<void> {
+  await tx.insertCurrency(currency);
+  for (const type of systemWalletTypes) {
+    await tx.insertWallet(
+      {
+        id: newId(currency.createdAt.getTime()),
+        name: `${currency.code} ${type}`,
+        currencyId: currency.id,
+        category: 'system',
+        type,
+        merchantId: null,
+        customerId: null,
+        externalId: null,
+        alias: null,
+        program: null,
+        main: false,
+        accounting: true,
+        creditLimit: 0n,
+        parentWalletId: null,
+        status: 'active',
+        metadata: {},
+        createdAt: currency.createdAt,
+        updatedAt: currency.createdAt,
+      },
+      currency.serialPrefix,
+    );
+  }
+}
+
+export async function createCurrency(ctx: ServiceContext, actor: Actor, input: CurrencyInput): Promise<Currency> {
+  requireAdmin(actor);
+  checkCurrencyCode(input.code);
+  const fraction = checkFraction(input.fraction);
+  const now = ctx.clock();
+  const currency: Currency = {
+    id: newId(now.getTime()),
+    code: input.code,
+    numericCode: input.numericCode ?? null,
+    name: input.name,
+    symbol: input.symbol ?? null,
+    fraction,
+    assetType: input.assetType,
+    active: input.active ?? true,
+    serialPrefix: input.serialPrefix ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ctx.store.transaction((tx) => insertWithSystemWallets(tx, currency));
+  return currency;
+}
+
+function isoSymbol(code: string): string | null {
+  try {
+    const parts = new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).formatToParts(0);
+    const symbol = parts.find((part) => part.type === 'currency')?.value;
+    return symbol !== undefined && symbol !== code ? symbol : null;
+  } catch {
+    return null;
+  }
+}
+
+export type IsoOverrides = Partial<Pick<CurrencyInput, 'name' | 'symbol' | 'active' | 'serialPrefix' | 'assetType'>>;
+
+/** Adds a real currency from the shipped ISO 4217 table: fraction from its minor-unit digits. */
+export async function createIsoCurrency(ctx: ServiceContext, actor: Actor, code: string, overrides: IsoOverrides): Promise<Currency> {
+  requireAdmin(actor);
+  const record = /^[A-Z]{3}$/.test(code) ? currencyCodes.code(code) : undefined;
+  if (record === undefined) {
+    throw new CofferError('iso_currency_unknown', `"${code.slice(0, 20)}" is not an ISO 4217 currency code in the shipped table.`);
+  }
+  return createCurrency(ctx, actor, {
+    code: record.code,
+    numericCode: record.number,
+    name: overrides.name ?? record.currency,
+    symbol: overrides.symbol !== undefined ? overrides.symbol : isoSymbol(record.code),
+    fraction: (10n ** BigInt(record.digits)).toString(),
+    assetType: overrides.assetType ?? 'fiat',
+    ...(overrides.active !== undefined ? { active: overrides.active } : {}),
+    serialPrefix: overrides.serialPrefix !== undefined ? overrides.serialPrefix : `${record.number}_`,
+  });
+}
+
+export async function getCurrency(ctx: ServiceContext, id: string): Promise<Currency> {
+  const currency = await ctx.store.read.getCurrency(id);
+  if (currency === null) throw notFound('currency', id);
+  return currency;
+}
+
+export interface CurrencyListQuery {
+  readonly active?: boolean;
+  readonly code?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export async function listCurrencies(ctx: ServiceContext, query: CurrencyListQuery): Promise<Page<Currency>> {
+  const limit = pageSize(query.limit);
+  const afterId = decodeCursor(query.cursor, uuidPattern);
+  const rows = await ctx.store.read.listCurrencies({
+    ...(query.active !== undefined ? { active: query.active } : {}),
+    ...(query.code !== undefined ? { code: query.code } : {}),
+    ...(afterId !== undefined ? { afterId } : {}),
+    limit: limit + 1,
+  });
+  return toPage(rows, limit, (currency) => currency.id);
+}
+
+export async function patchCurrency(ctx: ServiceContext, actor: Actor, id: string, patch: CurrencyPatch): Promise<Currency> {
+  requireAdmin(actor);
+  const updated = await ctx.store.read.updateCurrency(id, patch, ctx.clock());
+  if (updated === null) throw notFound('currency', id);
+  return updated;
+}

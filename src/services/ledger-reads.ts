@@ -1,0 +1,104 @@
+import type { Actor } from '../domain/api-key.js';
+import { balanceOf, type Balance } from '../domain/balance.js';
+import type { Entry, Transaction, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
+import { canSee, notFound } from './access.js';
+import type { ServiceContext } from './context.js';
+import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
+import { visibleWallet } from './wallets.js';
+
+export async function getTransaction(ctx: ServiceContext, actor: Actor, id: string): Promise<TransactionWithEntries> {
+  const transaction = await ctx.store.read.getTransaction(id);
+  if (transaction === null || !canSee(actor, transaction.merchantId)) throw notFound('transaction', id);
+  return transaction;
+}
+
+export interface TransactionListQuery {
+  readonly walletId?: string;
+  readonly kind?: TransactionKind;
+  readonly status?: TransactionStatus;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export async function listTransactions(ctx: ServiceContext, actor: Actor, query: TransactionListQuery): Promise<Page<Transaction>> {
+  const limit = pageSize(query.limit);
+  const before = decodeCursor(query.cursor, sequencePattern);
+  if (query.walletId !== undefined) await visibleWallet(ctx, actor, query.walletId);
+  const rows = await ctx.store.read.listTransactions({
+    ...(actor.role === 'merchant' && actor.merchantId !== null ? { merchantId: actor.merchantId } : {}),
+    ...(query.walletId !== undefined ? { walletId: query.walletId } : {}),
+    ...(query.kind !== undefined ? { kind: query.kind } : {}),
+    ...(query.status !== undefined ? { status: query.status } : {}),
+    ...(before !== undefined ? { beforeSeq: BigInt(before) } : {}),
+    limit: limit + 1,
+  });
+  return toPage(rows, limit, (row) => row.seq.toString());
+}
+
+/** A wallet's statement: posted entries, newest first, each with the posted balance after it. */
+export async function listEntries(ctx: ServiceContext, actor: Actor, walletId: string, cursor?: string, limit?: number): Promise<Page<Entry>> {
+  await visibleWallet(ctx, actor, walletId);
+  const size = pageSize(limit);
+  const before = decodeCursor(cursor, sequencePattern);
+  const rows = await ctx.store.read.listEntries(walletId, before === undefined ? null : BigInt(before), size + 1, true);
+  return toPage(rows, size, (entry) => entry.id);
+}
+
+export interface BalanceReading {
+  readonly walletId: string;
+  readonly currencyId: string;
+  readonly at: Date;
+  readonly balance: Balance;
+}
+
+/** The balance now, or at a past instant recomputed from the entries. */
+export async function readBalance(ctx: ServiceContext, actor: Actor, walletId: string, at?: Date): Promise<BalanceReading> {
+  const wallet = await visibleWallet(ctx, actor, walletId);
+  const balanceWalletId = wallet.parentWalletId ?? wallet.id;
+  if (at === undefined) {
+    const source = balanceWalletId === wallet.id ? wallet : await visibleWallet(ctx, actor, balanceWalletId);
+    return { walletId, currencyId: wallet.currencyId, at: ctx.clock(), balance: balanceOf(source.counters, wallet.creditLimit) };
+  }
+  const past = await ctx.store.read.postedBalanceAt(balanceWalletId, at);
+  const balance: Balance = {
+    posted: past.posted,
+    held: past.held,
+    pending: past.pending,
+    available: past.posted - past.held,
+    ledger: past.posted + past.pending,
+    creditLimit: wallet.creditLimit,
+  };
+  return { walletId, currencyId: wallet.currencyId, at, balance };
+}
+
+export interface TrialBalanceLine {
+  readonly category: string;
+  readonly type: string;
+  readonly wallets: number;
+  readonly posted: bigint;
+  readonly pending: bigint;
+}
+
+export interface TrialBalanceCurrency {
+  readonly currencyId: string;
+  readonly lines: readonly TrialBalanceLine[];
+  readonly posted: bigint;
+  readonly pending: bigint;
+  readonly balanced: boolean;
+}
+
+/** Per currency, the totals of every kind of account, and whether they sum to zero. */
+export async function trialBalance(ctx: ServiceContext): Promise<TrialBalanceCurrency[]> {
+  const rows = await ctx.store.read.trialBalance();
+  const byCurrency = new Map<string, TrialBalanceLine[]>();
+  for (const row of rows) {
+    const lines = byCurrency.get(String(row.currency_id)) ?? [];
+    lines.push({ category: String(row.category), type: String(row.type), wallets: Number(row.wallets), posted: BigInt(String(row.posted)), pending: BigInt(String(row.pending)) });
+    byCurrency.set(String(row.currency_id), lines);
+  }
+  return [...byCurrency].map(([currencyId, lines]) => {
+    const posted = lines.reduce((sum, line) => sum + line.posted, 0n);
+    const pending = lines.reduce((sum, line) => sum + line.pending, 0n);
+    return { currencyId, lines, posted, pending, balanced: posted === 0n && pending === 0n };
+  });
+}

@@ -1,0 +1,162 @@
+import type { Actor } from '../domain/api-key.js';
+import { CofferError } from '../domain/errors.js';
+import { limits } from '../domain/limits.js';
+import { checkMetadata } from '../domain/metadata.js';
+import type { Leg } from '../domain/posting.js';
+import type { Fee, Transaction, TransactionKind, TransactionWithEntries } from '../domain/transaction.js';
+import type { StoreTx } from '../store/store.js';
+import type { WalletRef } from '../store/wallet-queries.js';
+import { notFound, requireAdmin } from './access.js';
+import { newId } from './ids.js';
+import { type Draft, writeDraft } from './posting.js';
+import { systemWalletId, walletRefs } from './wallet-refs.js';
+
+/** The common optional fields of every money-moving request. */
+export interface MovementDetails {
+  readonly description?: string | null;
+  readonly reference?: string | null;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly fees?: readonly Fee[];
+}
+
+export type MovementRequest =
+  | ({ readonly kind: 'topup'; readonly walletId: string; readonly amount: bigint } & MovementDetails)
+  | ({ readonly kind: 'withdrawal'; readonly walletId: string; readonly amount: bigint } & MovementDetails)
+  | ({ readonly kind: 'transfer'; readonly fromWalletId: string; readonly toWalletId: string; readonly amount: bigint } & MovementDetails)
+  | ({
+      readonly kind: 'adjustment';
+      readonly walletId: string;
+      readonly amount: bigint;
+      readonly direction: 'credit' | 'debit';
+      readonly reason: string;
+      readonly systemAccount?: 'issuing' | 'settlement' | 'fees' | 'fx';
+    } & MovementDetails)
+  | ({ readonly kind: 'reversal'; readonly transactionId: string; readonly amount?: bigint; readonly reason?: string | null } & MovementDetails);
+
+function baseTransaction(kind: TransactionKind, actor: Actor, currencyId: string, amount: bigint, request: MovementDetails, now: Date): Transaction {
+  return {
+    id: newId(now.getTime()),
+    kind,
+    status: 'posted',
+    merchantId: actor.merchantId,
+    currencyId,
+    amount,
+    fromWalletId: null,
+    toWalletId: null,
+    description: request.description ?? null,
+    reference: request.reference ?? null,
+    reason: null,
+    metadata: checkMetadata(request.metadata),
+    fees: request.fees ?? [],
+    reversesId: null,
+    reversedAmount: 0n,
+    createdAt: now,
+    postedAt: now,
+  };
+}
+
+function feeLegs(payerId: string, feesWalletId: string, fees: readonly Fee[] | undefined): Leg[] {
+  if (fees === undefined) return [];
+  if (fees.length > limits.feesPerTransactionMax) throw new CofferError('fee_invalid', `At most ${limits.feesPerTransactionMax} fees per transaction.`);
+  return fees.map((fee) => ({ debitWalletId: payerId, creditWalletId: feesWalletId, amount: fee.amount, phase: 'posted' as const }));
+}
+
+/** Every wallet whose row must be locked: the named ones, their parents and the system accounts. */
+function lockSet(refs: ReadonlyMap<string, WalletRef>, legs: readonly Leg[]): string[] {
+  const ids = new Set<string>();
+  for (const leg of legs) {
+    for (const id of [leg.debitWalletId, leg.creditWalletId]) {
+      ids.add(id);
+      const parent = refs.get(id)?.parentWalletId;
+      if (parent !== undefined && parent !== null) ids.add(parent);
+    }
+  }
+  return [...ids];
+}
+
+async function draftMovement(tx: StoreTx, actor: Actor, request: Exclude<MovementRequest, { kind: 'reversal' }>, now: Date) {
+  const named = request.kind === 'transfer' ? [request.fromWalletId, request.toWalletId] : [request.walletId];
+  const refs = await walletRefs(tx, actor, named);
+  const first = refs.get(named[0] as string) as WalletRef;
+  const currencyId = first.currencyId;
+  const base = baseTransaction(request.kind, actor, currencyId, request.amount, request, now);
+  const feesId = await systemWalletId(tx, currencyId, 'fees');
+  let from: string;
+  let to: string;
+  let payer: string;
+  switch (request.kind) {
+    case 'topup':
+      from = await systemWalletId(tx, currencyId, 'issuing');
+      to = request.walletId;
+      payer = to;
+      break;
+    case 'withdrawal':
+      from = request.walletId;
+      to = await systemWalletId(tx, currencyId, 'settlement');
+      payer = from;
+      break;
+    case 'transfer':
+      from = request.fromWalletId;
+      to = request.toWalletId;
+      payer = from;
+      break;
+    case 'adjustment': {
+      requireAdmin(actor);
+      const system = await systemWalletId(tx, currencyId, request.systemAccount ?? 'issuing');
+      [from, to] = request.direction === 'credit' ? [system, request.walletId] : [request.walletId, system];
+      payer = request.walletId;
+      if (request.fees !== undefined && request.fees.length > 0) throw new CofferError('fee_invalid', 'Adjustments carry no fees.');
+      break;
+    }
+  }
+  const legs: Leg[] = [{ debitWalletId: from, creditWalletId: to, amount: request.amount, phase: 'posted' }, ...feeLegs(payer, feesId, request.fees)];
+  const transaction: Transaction = {
+    ...base,
+    fromWalletId: from,
+    toWalletId: to,
+    merchantId: actor.merchantId ?? first.merchantId,
+    reason: request.kind === 'adjustment' ? request.reason : null,
+  };
+  return { draft: { transaction, legs }, refs };
+}
+
+const reversibleKinds: readonly TransactionKind[] = ['topup', 'withdrawal', 'transfer', 'adjustment'];
+
+async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<MovementRequest, { kind: 'reversal' }>, now: Date) {
+  const original = await tx.lockTransaction(request.transactionId);
+  if (original === null || (actor.role !== 'admin' && original.merchantId !== actor.merchantId)) throw notFound('transaction', request.transactionId);
+  if (original.status !== 'posted' || !reversibleKinds.includes(original.kind) || original.fromWalletId === null || original.toWalletId === null) {
+    throw new CofferError('transaction_not_reversible', `Transaction ${original.id} (${original.kind}, ${original.status}) cannot be reversed.`);
+  }
+  const left = original.amount - original.reversedAmount;
+  const amount = request.amount ?? left;
+  if (amount > left || left === 0n) {
+    throw new CofferError('reversal_exceeds_original', `Transaction ${original.id} has ${left} left to reverse; asked for ${amount}.`);
+  }
+  const refs = await tx.walletRefs([original.fromWalletId, original.toWalletId]).then((list) => new Map(list.map((ref) => [ref.id, ref])));
+  const legs: Leg[] = [{ debitWalletId: original.toWalletId, creditWalletId: original.fromWalletId, amount, phase: 'posted' }];
+  // A full reversal also gives the fees back to whoever paid them.
+  const full = amount === original.amount;
+  if (full && original.fees.length > 0) {
+    const payer = original.kind === 'topup' ? original.toWalletId : original.fromWalletId;
+    const feesId = await systemWalletId(tx, original.currencyId, 'fees');
+    for (const fee of original.fees) legs.push({ debitWalletId: feesId, creditWalletId: payer, amount: fee.amount, phase: 'posted' });
+  }
+  await tx.addReversedAmount(original.id, amount);
+  const transaction: Transaction = {
+    ...baseTransaction('reversal', actor, original.currencyId, amount, request, now),
+    merchantId: original.merchantId,
+    fromWalletId: original.toWalletId,
+    toWalletId: original.fromWalletId,
+    reason: request.reason ?? null,
+    fees: [],
+    reversesId: original.id,
+  };
+  return { draft: { transaction, legs } as Draft, refs };
+}
+
+/** Plans and writes one money movement inside the caller's database transaction. */
+export async function executeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {
+  const { draft, refs } = request.kind === 'reversal' ? await draftReversal(tx, actor, request, now) : await draftMovement(tx, actor, request, now);
+  return writeDraft(tx, draft, lockSet(refs, draft.legs), now);
+}

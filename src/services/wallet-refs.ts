@@ -1,0 +1,46 @@
+import type { Actor } from '../domain/api-key.js';
+import type { StoreTx } from '../store/store.js';
+import type { WalletRef } from '../store/wallet-queries.js';
+import { canSee, notFound } from './access.js';
+
+/**
+ * A bounded in-process cache of what never changes about a wallet (currency, parent, owner,
+ * category) and of each currency's system accounts. It saves a round trip on the posting path;
+ * everything that can change (status, counters, limits) is read under lock instead.
+ */
+const refsMax = 200_000;
+const refs = new Map<string, WalletRef>();
+const systemWallets = new Map<string, ReadonlyMap<string, string>>();
+
+export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string[]): Promise<Map<string, WalletRef>> {
+  const result = new Map<string, WalletRef>();
+  const missing = ids.filter((id) => {
+    const cached = refs.get(id);
+    if (cached !== undefined) result.set(id, cached);
+    return cached === undefined;
+  });
+  if (missing.length > 0) {
+    for (const ref of await tx.walletRefs(missing)) {
+      if (refs.size >= refsMax) refs.clear();
+      refs.set(ref.id, ref);
+      result.set(ref.id, ref);
+    }
+  }
+  for (const id of ids) {
+    const ref = result.get(id);
+    // System accounts are moved only implicitly (topups, withdrawals, fees) or by admins.
+    if (ref === undefined || !canSee(actor, ref.merchantId) || (ref.category === 'system' && actor.role !== 'admin')) throw notFound('wallet', id);
+  }
+  return result;
+}
+
+export async function systemWalletId(tx: StoreTx, currencyId: string, type: string): Promise<string> {
+  let ids = systemWallets.get(currencyId);
+  if (ids === undefined) {
+    ids = await tx.systemWalletIds(currencyId);
+    if (ids.size > 0) systemWallets.set(currencyId, ids);
+  }
+  const id = ids.get(type);
+  if (id === undefined) throw new Error(`currency ${currencyId} has no ${type} system account`);
+  return id;
+}

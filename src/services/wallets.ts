@@ -1,0 +1,173 @@
+import type { Actor } from '../domain/api-key.js';
+import { systemWalletTypes } from '../domain/currency.js';
+import { CofferError } from '../domain/errors.js';
+import { checkMetadata } from '../domain/metadata.js';
+import type { Wallet, WalletCategory, WalletStatus } from '../domain/wallet.js';
+import { isUniqueViolation } from '../store/database.js';
+import type { WalletPatch } from '../store/wallet-queries.js';
+import { canSee, notFound, owningMerchant } from './access.js';
+import type { ServiceContext } from './context.js';
+import { newId } from './ids.js';
+import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
+
+export interface WalletInput {
+  readonly currencyId: string;
+  readonly name?: string | null;
+  readonly type?: string;
+  readonly merchantId?: string | null;
+  readonly customerId?: string | null;
+  readonly externalId?: string | null;
+  readonly alias?: string | null;
+  readonly program?: string | null;
+  readonly main?: boolean;
+  readonly creditLimit?: bigint;
+  readonly parentWalletId?: string | null;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** Loads a wallet the actor may see, or answers not_found (another merchant's wallet is not revealed). */
+export async function visibleWallet(ctx: ServiceContext, actor: Actor, id: string): Promise<Wallet> {
+  const wallet = await ctx.store.read.getWallet(id);
+  if (wallet === null || !canSee(actor, wallet.merchantId)) throw notFound('wallet', id);
+  return wallet;
+}
+
+/** The fields that make a retried onboarding "the same" wallet. */
+function sameOnboarding(existing: Wallet, input: WalletInput, merchantId: string | null): boolean {
+  return (
+    existing.currencyId === input.currencyId &&
+    existing.merchantId === merchantId &&
+    existing.customerId === (input.customerId ?? null) &&
+    existing.type === (input.type ?? 'client') &&
+    existing.parentWalletId === (input.parentWalletId ?? null)
+  );
+}
+
+async function checkParent(ctx: ServiceContext, actor: Actor, input: WalletInput): Promise<void> {
+  if (input.parentWalletId === undefined || input.parentWalletId === null) return;
+  const parent = await ctx.store.read.getWallet(input.parentWalletId);
+  if (parent === null || !canSee(actor, parent.merchantId)) throw notFound('wallet', input.parentWalletId);
+  const fits =
+    parent.category === 'client' &&
+    parent.parentWalletId === null &&
+    parent.status === 'active' &&
+    parent.currencyId === input.currencyId &&
+    parent.customerId === (input.customerId ?? null);
+  if (!fits) throw new CofferError('wallet_not_virtual_parent');
+}
+
+export interface CreatedWallet {
+  readonly wallet: Wallet;
+  /** False when an earlier wallet with the same externalId was returned instead. */
+  readonly created: boolean;
+}
+
+export async function createWallet(ctx: ServiceContext, actor: Actor, input: WalletInput): Promise<CreatedWallet> {
+  const merchantId = owningMerchant(actor, input.merchantId);
+  const type = input.type ?? 'client';
+  if ((systemWalletTypes as readonly string[]).includes(type)) {
+    throw new CofferError('system_wallet_not_allowed', `Type "${type}" is reserved for system accounts, created with their currency.`);
+  }
+  const currency = await ctx.store.read.getCurrency(input.currencyId);
+  if (currency === null) throw notFound('currency', input.currencyId);
+  if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`);
+  const metadata = checkMetadata(input.metadata);
+
+  if (input.externalId !== undefined && input.externalId !== null) {
+    const existing = await ctx.store.read.findWalletByExternalId(merchantId, input.externalId);
+    if (existing !== null) return replayOnboarding(existing, input, merchantId);
+  }
+  await checkParent(ctx, actor, input);
+  const now = ctx.clock();
+  try {
+    const wallet = await ctx.store.read.insertWallet(
+      {
+        id: newId(now.getTime()),
+        name: input.name ?? null,
+        currencyId: currency.id,
+        category: 'client',
+        type,
+        merchantId,
+        customerId: input.customerId ?? null,
+        externalId: input.externalId ?? null,
+        alias: input.alias ?? null,
+        program: input.program ?? null,
+        main: input.main ?? false,
+        accounting: false,
+        creditLimit: input.creditLimit ?? 0n,
+        parentWalletId: input.parentWalletId ?? null,
+        status: 'active',
+        metadata,
+        createdAt: now,
+        updatedAt: now,
+      },
+      currency.serialPrefix,
+    );
+    return { wallet, created: true };
+  } catch (error) {
+    if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(input);
+    if (isUniqueViolation(error, 'wallets_external_id') && input.externalId) {
+      // Two onboardings raced: the other one won; answer as a retry would.
+      const existing = await ctx.store.read.findWalletByExternalId(merchantId, input.externalId);
+      if (existing !== null) return replayOnboarding(existing, input, merchantId);
+    }
+    throw error;
+  }
+}
+
+function replayOnboarding(existing: Wallet, input: WalletInput, merchantId: string | null): CreatedWallet {
+  if (!sameOnboarding(existing, input, merchantId)) {
+    throw new CofferError('external_id_conflict', `Wallet ${existing.id} already has externalId "${input.externalId}" with other fields.`);
+  }
+  return { wallet: existing, created: false };
+}
+
+function mainConflict(input: { customerId?: string | null }): CofferError {
+  return new CofferError('main_wallet_conflict', `Customer ${input.customerId ?? ''} already has a main wallet in this currency.`);
+}
+
+export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string, patch: WalletPatch): Promise<Wallet> {
+  const wallet = await visibleWallet(ctx, actor, id);
+  if (wallet.category === 'system' && actor.role !== 'admin') throw notFound('wallet', id);
+  if (patch.main === true && wallet.customerId === null) {
+    throw new CofferError('validation_failed', 'Only a wallet with a customerId can be a main wallet.', [{ field: 'main', message: 'needs customerId' }]);
+  }
+  const checked = patch.metadata !== undefined ? { ...patch, metadata: checkMetadata(patch.metadata) } : patch;
+  try {
+    const updated = await ctx.store.read.updateWallet(id, checked, ctx.clock());
+    if (updated === null) throw notFound('wallet', id);
+    return updated;
+  } catch (error) {
+    if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(wallet);
+    throw error;
+  }
+}
+
+export interface WalletListQuery {
+  readonly merchantId?: string;
+  readonly customerId?: string;
+  readonly currencyId?: string;
+  readonly category?: WalletCategory;
+  readonly type?: string;
+  readonly status?: WalletStatus;
+  readonly program?: string;
+  readonly externalId?: string;
+  readonly parentWalletId?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export async function listWallets(ctx: ServiceContext, actor: Actor, query: WalletListQuery): Promise<Page<Wallet>> {
+  const limit = pageSize(query.limit);
+  const { cursor, limit: _limit, ...filters } = query;
+  const afterId = decodeCursor(cursor, uuidPattern);
+  // A merchant key lists its own merchant's wallets whatever the filter says.
+  const merchantId = actor.role === 'merchant' ? (actor.merchantId ?? undefined) : query.merchantId;
+  const rows = await ctx.store.read.listWallets({
+    ...filters,
+    ...(merchantId !== undefined ? { merchantId } : {}),
+    ...(afterId !== undefined ? { afterId } : {}),
+    limit: limit + 1,
+  });
+  return toPage(rows, limit, (wallet) => wallet.id);
+}

@@ -1,0 +1,62 @@
+import pg from 'pg';
+import type { Database, Queryable, Row } from './database.js';
+
+export interface PostgresOptions {
+  readonly connectionString: string;
+  /** Schema to use (created if missing): lets tests share one database in isolation. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+}
+
+function quoteIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid schema name ${name}`);
+  return `"${name}"`;
+}
+
+/** PostgreSQL through a `pg` pool. */
+export async function connectPostgres(options: PostgresOptions): Promise<Database> {
+  if (options.schema !== undefined) {
+    const setup = new pg.Client({ connectionString: options.connectionString });
+    await setup.connect();
+    try {
+      await setup.query(`create schema if not exists ${quoteIdentifier(options.schema)}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 20,
+    ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // A pooled connection that dies (database restarted) must not crash the process.
+  pool.on('error', () => undefined);
+
+  const run = async <R extends Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<R[]> => {
+    const result = await client.query<R>(sql, params as unknown[] | undefined);
+    return result.rows;
+  };
+
+  return {
+    backend: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async transaction<T>(fn: (dbTx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('begin');
+        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

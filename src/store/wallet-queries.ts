@@ -1,0 +1,214 @@
+import type { Counters } from '../domain/balance.js';
+import type { Wallet, WalletCategory, WalletState, WalletStatus } from '../domain/wallet.js';
+import type { Queryable, Row } from './database.js';
+import { big, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
+
+function toWallet(row: Row): Wallet {
+  return {
+    id: text(row.id),
+    serial: text(row.serial),
+    name: textOrNull(row.name),
+    currencyId: text(row.currency_id),
+    category: text(row.category) as WalletCategory,
+    type: text(row.type),
+    merchantId: textOrNull(row.merchant_id),
+    customerId: textOrNull(row.customer_id),
+    externalId: textOrNull(row.external_id),
+    alias: textOrNull(row.alias),
+    program: textOrNull(row.program),
+    main: Boolean(row.main),
+    accounting: Boolean(row.accounting),
+    creditLimit: big(row.credit_limit),
+    parentWalletId: textOrNull(row.parent_wallet_id),
+    status: text(row.status) as WalletStatus,
+    statusReason: textOrNull(row.status_reason),
+    statusDescription: textOrNull(row.status_description),
+    statusChangedAt: dateOrNull(row.status_changed_at),
+    metadata: json<Record<string, string>>(row.metadata),
+    counters: countersOf(row),
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+  };
+}
+
+export function toWalletState(wallet: Wallet): WalletState {
+  return {
+    id: wallet.id,
+    currencyId: wallet.currencyId,
+    category: wallet.category,
+    status: wallet.status,
+    creditLimit: wallet.creditLimit,
+    parentWalletId: wallet.parentWalletId,
+    counters: wallet.counters,
+  };
+}
+
+export interface WalletFilter {
+  readonly merchantId?: string;
+  readonly customerId?: string;
+  readonly currencyId?: string;
+  readonly category?: WalletCategory;
+  readonly type?: string;
+  readonly status?: WalletStatus;
+  readonly program?: string;
+  readonly externalId?: string;
+  readonly parentWalletId?: string;
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+export interface WalletPatch {
+  readonly name?: string | null;
+  readonly alias?: string | null;
+  readonly creditLimit?: bigint;
+  readonly main?: boolean;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+export type LockedWallet = Wallet & { readonly currencyActive: boolean };
+
+/** What never changes about a wallet once created. */
+export interface WalletRef {
+  readonly id: string;
+  readonly currencyId: string;
+  readonly parentWalletId: string | null;
+  readonly merchantId: string | null;
+  readonly category: WalletCategory;
+  readonly type: string;
+}
+
+export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt'>;
+
+export function walletQueries(db: Queryable) {
+  return {
+    /** Inserts a wallet; its serial is the currency prefix + the next number of a sequence, so it is never reused. */
+    async insertWallet(wallet: NewWallet, serialPrefix: string | null): Promise<Wallet> {
+      const rows = await db.query(
+        `insert into wallets (id, serial, name, currency_id, category, type, merchant_id, customer_id, external_id, alias, program,
+                              main, accounting, credit_limit, parent_wallet_id, status, metadata, created_at, updated_at)
+         values ($1, coalesce($2, '') || lpad(nextval('wallet_serial_seq')::text, 10, '0'), $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                 $12, $13, $14, $15, $16, $17, $18, $19)
+         returning *`,
+        [
+          wallet.id, serialPrefix, wallet.name, wallet.currencyId, wallet.category, wallet.type, wallet.merchantId, wallet.customerId,
+          wallet.externalId, wallet.alias, wallet.program, wallet.main, wallet.accounting, wallet.creditLimit.toString(),
+          wallet.parentWalletId, wallet.status, JSON.stringify(wallet.metadata), wallet.createdAt, wallet.updatedAt,
+        ],
+      );
+      return toWallet(rows[0] as Row);
+    },
+
+    async getWallet(id: string): Promise<Wallet | null> {
+      const rows = await db.query('select * from wallets where id = $1', [id]);
+      return rows[0] === undefined ? null : toWallet(rows[0]);
+    },
+
+    async findWalletByExternalId(merchantId: string | null, externalId: string): Promise<Wallet | null> {
+      const rows = await db.query(`select * from wallets where coalesce(merchant_id, '') = coalesce($1, '') and external_id = $2`, [
+        merchantId,
+        externalId,
+      ]);
+      return rows[0] === undefined ? null : toWallet(rows[0]);
+    },
+
+    async findMainWallet(customerId: string, currencyId: string): Promise<Wallet | null> {
+      const rows = await db.query(
+        `select * from wallets where customer_id = $1 and currency_id = $2 and main and status <> 'closed'`,
+        [customerId, currencyId],
+      );
+      return rows[0] === undefined ? null : toWallet(rows[0]);
+    },
+
+    async systemWalletIds(currencyId: string): Promise<ReadonlyMap<string, string>> {
+      const rows = await db.query(`select type, id from wallets where currency_id = $1 and category = 'system'`, [currencyId]);
+      return new Map(rows.map((row) => [text(row.type), text(row.id)]));
+    },
+
+    async listWallets(filter: WalletFilter): Promise<Wallet[]> {
+      const rows = await db.query(
+        `select * from wallets
+         where ($1::text is null or merchant_id = $1) and ($2::text is null or customer_id = $2)
+           and ($3::uuid is null or currency_id = $3) and ($4::text is null or category = $4)
+           and ($5::text is null or type = $5) and ($6::text is null or status = $6)
+           and ($7::text is null or program = $7) and ($8::text is null or external_id = $8)
+           and ($9::uuid is null or parent_wallet_id = $9) and ($10::uuid is null or id > $10)
+         order by id limit $11`,
+        [
+          filter.merchantId ?? null, filter.customerId ?? null, filter.currencyId ?? null, filter.category ?? null, filter.type ?? null,
+          filter.status ?? null, filter.program ?? null, filter.externalId ?? null, filter.parentWalletId ?? null, filter.afterId ?? null,
+          filter.limit,
+        ],
+      );
+      return rows.map(toWallet);
+    },
+
+    async updateWallet(id: string, patch: WalletPatch, now: Date): Promise<Wallet | null> {
+      const rows = await db.query(
+        `update wallets set
+           name = case when $2 then $3 else name end,
+           alias = case when $4 then $5 else alias end,
+           credit_limit = case when $6 then $7::bigint else credit_limit end,
+           main = case when $8 then $9 else main end,
+           metadata = case when $10 then $11::jsonb else metadata end,
+           updated_at = $12
+         where id = $1 returning *`,
+        [
+          id, patch.name !== undefined, patch.name ?? null, patch.alias !== undefined, patch.alias ?? null,
+          patch.creditLimit !== undefined, patch.creditLimit?.toString() ?? null, patch.main !== undefined, patch.main ?? null,
+          patch.metadata !== undefined, JSON.stringify(patch.metadata ?? {}), now,
+        ],
+      );
+      return rows[0] === undefined ? null : toWallet(rows[0]);
+    },
+
+    /**
+     * Locks the wallets (FOR UPDATE) in id order, the one order every writer uses, so two
+     * transactions never wait on each other in a cycle. Returns them by id.
+     */
+    async lockWallets(ids: readonly string[]): Promise<Map<string, LockedWallet>> {
+      const unique = [...new Set(ids)].sort();
+      const rows = await db.query(
+        `select w.*, c.active as currency_active from wallets w join currencies c on c.id = w.currency_id
+         where w.id = any($1::uuid[]) order by w.id for update of w`,
+        [unique],
+      );
+      return new Map(rows.map((row) => [text(row.id), { ...toWallet(row), currencyActive: Boolean(row.currency_active) }]));
+    },
+
+    /** The immutable facts about wallets (currency, parent, owner, category), for planning before locking. */
+    async walletRefs(ids: readonly string[]): Promise<WalletRef[]> {
+      const rows = await db.query(
+        'select id, currency_id, parent_wallet_id, merchant_id, category, type from wallets where id = any($1::uuid[])',
+        [[...new Set(ids)]],
+      );
+      return rows.map((row) => ({
+        id: text(row.id),
+        currencyId: text(row.currency_id),
+        parentWalletId: textOrNull(row.parent_wallet_id),
+        merchantId: textOrNull(row.merchant_id),
+        category: text(row.category) as WalletCategory,
+        type: text(row.type),
+      }));
+    },
+
+    /** Writes new counters for many wallets in one statement. */
+    async writeCounters(counters: ReadonlyMap<string, Counters>, now: Date): Promise<void> {
+      if (counters.size === 0) return;
+      const ids: string[] = [];
+      const columns: [string[], string[], string[], string[]] = [[], [], [], []];
+      for (const [id, value] of counters) {
+        ids.push(id);
+        columns[0].push(value.debitsPosted.toString());
+        columns[1].push(value.creditsPosted.toString());
+        columns[2].push(value.debitsPending.toString());
+        columns[3].push(value.creditsPending.toString());
+      }
+      await db.query(
+        `update wallets w set debits_posted = v.dp, credits_posted = v.cp, debits_pending = v.dn, credits_pending = v.cn, updated_at = $6
+         from unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[]) as v(id, dp, cp, dn, cn)
+         where w.id = v.id`,
+        [ids, ...columns, now],
+      );
+    },
+  };
+}
