@@ -15,8 +15,9 @@ const bodyAjv = addFormats(new Ajv({ ...shared, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
 
 export function addSharedSchema(schema: { $id: string }): void {
-  bodyAjv.addSchema(schema);
-  textAjv.addSchema(schema);
+  for (const ajv of [bodyAjv, textAjv]) {
+    if (ajv.getSchema(schema.$id) === undefined) ajv.addSchema(schema);
+  }
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
