@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
+import { startHoldExpiry } from '../services/hold-expiry.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
@@ -32,6 +33,8 @@ export async function startServer(config: Config): Promise<void> {
   }, cleanupIntervalMs);
   cleanup.unref();
   await cleanIdempotencyKeys(context);
+  // Due holds are released about once a second; several processes share the work safely.
+  const holdExpiry = startHoldExpiry(store, context.clock, (error) => logger.warn({ err: error }, 'hold expiry failed'));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,6 +44,7 @@ export async function startServer(config: Config): Promise<void> {
     app.state.draining = true;
     clearInterval(cleanup);
     await app.close();
+    await holdExpiry.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

@@ -41,6 +41,15 @@ export const errorCodes = {
   adjustment_reason_required: 'An adjustment needs a reason.',
   fee_invalid: 'A fee names a positive amount; fees go to the currency fees account.',
 
+  hold_not_pending: 'The hold is already resolved (captured, voided or expired): it cannot be captured or voided again.',
+  capture_exceeds_hold: 'A capture takes at most the held amount.',
+  hold_expiry_invalid: 'A hold expires in the future and within the documented maximum lifetime.',
+  pending_credit_not_pending: 'The pending credit is already settled or failed.',
+  wallet_not_empty: 'Only a wallet with a zero balance (posted, held and pending) can be closed.',
+  wallet_has_open_holds: 'The wallet has open holds or pending credits: resolve them before closing it.',
+  wallet_has_virtual_wallets: 'The wallet still has virtual wallets that are not closed: close them first.',
+  card_limit_reached: 'The wallet already has its maximum number of active cards.',
+
   batch_too_large: 'A batch holds at most the documented number of items.',
   batch_item_failed: 'An item of an atomic batch failed; nothing in the batch was applied.',
 

@@ -22,4 +22,13 @@ export const limits = {
   textLengthMax: 500,
   nameLengthMax: 200,
   requestTimeoutMs: 30_000,
+  /** A hold without `expiresAt` is released automatically after this long (7 days). */
+  holdLifetimeDefaultMs: 7 * 24 * 3_600_000,
+  /** The latest `expiresAt` a hold may ask for, counted from its creation (30 days). */
+  holdLifetimeMaxMs: 30 * 24 * 3_600_000,
+  /** How often the server looks for due holds, and how many it releases per look. */
+  holdExpiryIntervalMs: 1_000,
+  holdExpiryBatchMax: 500,
+  /** Active cards per wallet unless its program allows more. */
+  activeCardsPerWalletMax: 1,
 } as const;

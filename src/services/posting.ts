@@ -1,7 +1,7 @@
 import { assert } from '../domain/assert.js';
 import { CofferError } from '../domain/errors.js';
-import { imbalance, type Leg, post } from '../domain/posting.js';
-import type { Transaction, TransactionWithEntries } from '../domain/transaction.js';
+import { imbalance, type Leg, type Posting, post } from '../domain/posting.js';
+import type { Entry, Transaction, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
 import type { WalletState } from '../domain/wallet.js';
 import type { StoreTx } from '../store/store.js';
 import { toWalletState } from '../store/wallet-queries.js';
@@ -18,29 +18,66 @@ export interface Draft {
  * its entries and the new counters. Wallet ids must include the parents of virtual wallets.
  */
 export async function writeDraft(tx: StoreTx, draft: Draft, lockIds: readonly string[], now: Date): Promise<TransactionWithEntries> {
+  const posting = await postLocked(tx, draft.legs, lockIds, true);
+  await tx.insertTransaction(draft.transaction);
+  return { ...draft.transaction, entries: await writePosting(tx, posting, draft.transaction, now) };
+}
+
+/** How `appendToTransaction` resolves a pending transaction (a hold or a pending credit). */
+export interface Resolution {
+  readonly status: Exclude<TransactionStatus, 'pending'>;
+  /** The amount posted by a capture or a settlement; null when nothing was posted. */
+  readonly capturedAmount: bigint | null;
+  /** False lets a release-only resolution (expiry) run on a wallet whose currency was deactivated. */
+  readonly requireActiveCurrency: boolean;
+}
+
+/**
+ * Like `writeDraft`, for an existing transaction the caller has locked: appends the entries of
+ * `legs` to it (same transaction id) and sets its new status, in the caller's database transaction.
+ * Returns the transaction's new entries only.
+ */
+export async function appendToTransaction(
+  tx: StoreTx,
+  transaction: Transaction,
+  legs: readonly Leg[],
+  lockIds: readonly string[],
+  resolution: Resolution,
+  now: Date,
+): Promise<TransactionWithEntries> {
+  const posting = await postLocked(tx, legs, lockIds, resolution.requireActiveCurrency);
+  const resolved: Transaction = { ...transaction, status: resolution.status, postedAt: resolution.status === 'posted' ? now : transaction.postedAt };
+  assert(await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, now), `transaction ${transaction.id} was pending under lock`);
+  return { ...resolved, entries: await writePosting(tx, posting, resolved, now) };
+}
+
+/** Locks the wallets, checks the currencies and applies the posting rule; asserts the entries balance. */
+async function postLocked(tx: StoreTx, legs: readonly Leg[], lockIds: readonly string[], requireActiveCurrency: boolean): Promise<Posting> {
   const locked = await tx.lockWallets(lockIds);
   const states = new Map<string, WalletState>();
   for (const id of lockIds) {
     const wallet = locked.get(id);
     assert(wallet !== undefined, `wallet ${id} exists once referenced`);
-    if (!wallet.currencyActive) throw new CofferError('currency_inactive', `The currency of wallet ${id} is inactive: its wallets cannot move money.`);
+    if (requireActiveCurrency && !wallet.currencyActive) {
+      throw new CofferError('currency_inactive', `The currency of wallet ${id} is inactive: its wallets cannot move money.`);
+    }
     states.set(id, toWalletState(wallet));
   }
-  const posting = post(states, draft.legs);
+  const posting = post(states, legs);
   for (const [currencyId, sums] of imbalance(posting.entries)) {
     assert(sums.posted === 0n && sums.pending === 0n, `entries balance in currency ${currencyId}`);
   }
-  await tx.insertTransaction(draft.transaction);
-  const entryIds = await tx.insertEntries(posting.entries.map((entry) => ({ ...entry, transactionId: draft.transaction.id })), now);
+  return posting;
+}
+
+async function writePosting(tx: StoreTx, posting: Posting, transaction: Transaction, now: Date): Promise<Entry[]> {
+  const entryIds = await tx.insertEntries(posting.entries.map((entry) => ({ ...entry, transactionId: transaction.id })), now);
   await tx.writeCounters(posting.counters, now);
-  return {
-    ...draft.transaction,
-    entries: posting.entries.map((entry, index) => ({
-      ...entry,
-      id: entryIds[index] ?? '',
-      transactionId: draft.transaction.id,
-      kind: draft.transaction.kind,
-      createdAt: now,
-    })),
-  };
+  return posting.entries.map((entry, index) => ({
+    ...entry,
+    id: entryIds[index] ?? '',
+    transactionId: transaction.id,
+    kind: transaction.kind,
+    createdAt: now,
+  }));
 }

@@ -62,7 +62,7 @@ function feeLegs(payerId: string, feesWalletId: string, fees: readonly Fee[] | u
 }
 
 /** Every wallet whose row must be locked: the named ones, their parents and the system accounts. */
-function lockSet(refs: ReadonlyMap<string, WalletRef>, legs: readonly Leg[]): string[] {
+export function lockSet(refs: ReadonlyMap<string, WalletRef>, legs: readonly Leg[]): string[] {
   const ids = new Set<string>();
   for (const leg of legs) {
     for (const id of [leg.debitWalletId, leg.creditWalletId]) {

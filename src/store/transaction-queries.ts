@@ -3,7 +3,7 @@ import type { Entry, Fee, Transaction, TransactionKind, TransactionStatus, Trans
 import type { Queryable, Row } from './database.js';
 import { big, date, dateOrNull, json, text, textOrNull } from './rows.js';
 
-function toTransaction(row: Row): Transaction {
+export function toTransaction(row: Row): Transaction {
   return {
     id: text(row.id),
     kind: text(row.kind) as TransactionKind,
@@ -101,6 +101,17 @@ export function transactionQueries(db: Queryable) {
     async lockTransaction(id: string): Promise<Transaction | null> {
       const rows = await db.query('select * from transactions where id = $1 for update', [id]);
       return rows[0] === undefined ? null : toTransaction(rows[0]);
+    },
+
+    /** Marks a pending transaction resolved (the caller holds its row lock and checked it is pending). */
+    async resolveTransaction(id: string, status: TransactionStatus, capturedAmount: bigint | null, now: Date): Promise<boolean> {
+      const rows = await db.query(
+        `update transactions set status = $2, captured_amount = $3, resolved_at = $4,
+                posted_at = case when $2 = 'posted' then $4 else posted_at end
+         where id = $1 and status = 'pending' returning id`,
+        [id, status, capturedAmount?.toString() ?? null, now],
+      );
+      return rows.length === 1;
     },
 
     async addReversedAmount(id: string, amount: bigint): Promise<void> {

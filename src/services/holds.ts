@@ -1,0 +1,82 @@
+import type { Actor } from '../domain/api-key.js';
+import { holdExpiry } from '../domain/reservation.js';
+import type { TransactionStatus } from '../domain/transaction.js';
+import type { Reservation } from '../store/hold-queries.js';
+import type { StoreTx } from '../store/store.js';
+import { canSee, notFound } from './access.js';
+import type { ServiceContext } from './context.js';
+import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
+import { createReservation, resolveReservation } from './reservations.js';
+import type { MovementDetails } from './transactions.js';
+import { systemWalletId, walletRefs } from './wallet-refs.js';
+import { visibleWallet } from './wallets.js';
+
+export interface HoldRequest extends Omit<MovementDetails, 'fees'> {
+  readonly walletId: string;
+  readonly amount: bigint;
+  /** Who receives the money on capture; the currency's `settlement` account by default. */
+  readonly toWalletId?: string;
+  readonly expiresAt?: Date | null;
+}
+
+/** Reserves `amount` on a wallet: `held` grows and `available` shrinks at once. */
+export async function createHold(tx: StoreTx, actor: Actor, request: HoldRequest, now: Date): Promise<Reservation> {
+  const expiresAt = holdExpiry(now, request.expiresAt ?? null);
+  const named = request.toWalletId !== undefined ? [request.walletId, request.toWalletId] : [request.walletId];
+  const refs = await walletRefs(tx, actor, named);
+  const currencyId = refs.get(request.walletId)?.currencyId as string;
+  const toWalletId = request.toWalletId ?? (await systemWalletId(tx, currencyId, 'settlement'));
+  const { walletId: _walletId, amount: _amount, toWalletId: _to, expiresAt: _expires, ...details } = request;
+  return createReservation(
+    tx,
+    actor,
+    { kind: 'hold', debitWalletId: request.walletId, creditWalletId: toWalletId, namedWalletIds: named, amount: request.amount, expiresAt, details },
+    now,
+  );
+}
+
+/** Posts all or part of a hold to its target (the rest goes back to the wallet). */
+export function captureHold(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
+  return resolveReservation(tx, actor, id, 'capture', amount, now);
+}
+
+/** Gives the whole hold back to the wallet. Allowed on a blocked wallet. */
+export function voidHold(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<Reservation> {
+  return resolveReservation(tx, actor, id, 'void', null, now);
+}
+
+export async function getReservation(ctx: ServiceContext, actor: Actor, kind: 'hold' | 'pending_credit', id: string): Promise<Reservation> {
+  const reservation = await ctx.store.read.getReservation(id);
+  if (reservation === null || reservation.kind !== kind || !canSee(actor, reservation.merchantId)) {
+    throw notFound(kind === 'hold' ? 'hold' : 'pending credit', id);
+  }
+  return reservation;
+}
+
+export interface ReservationListQuery {
+  readonly walletId?: string;
+  readonly status?: TransactionStatus;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+/** Holds (or pending credits) newest first, per wallet and by status. */
+export async function listReservations(
+  ctx: ServiceContext,
+  actor: Actor,
+  kind: 'hold' | 'pending_credit',
+  query: ReservationListQuery,
+): Promise<Page<Reservation & { readonly seq: bigint }>> {
+  const limit = pageSize(query.limit);
+  const before = decodeCursor(query.cursor, sequencePattern);
+  if (query.walletId !== undefined) await visibleWallet(ctx, actor, query.walletId);
+  const rows = await ctx.store.read.listReservations({
+    kind,
+    ...(actor.role === 'merchant' && actor.merchantId !== null ? { merchantId: actor.merchantId } : {}),
+    ...(query.walletId !== undefined ? { walletId: query.walletId } : {}),
+    ...(query.status !== undefined ? { status: query.status } : {}),
+    ...(before !== undefined ? { beforeSeq: BigInt(before) } : {}),
+    limit: limit + 1,
+  });
+  return toPage(rows, limit, (row) => row.seq.toString());
+}
