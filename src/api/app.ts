@@ -16,6 +16,7 @@ import { holdRoutes } from './routes/holds.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
+import { walletLifecycleRoutes } from './routes/wallet-lifecycle.js';
 import { walletRoutes } from './routes/wallets.js';
 import { Problem } from './schemas/common.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
@@ -110,5 +111,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   reportRoutes(typed, context);
   apiKeyRoutes(typed, context);
   holdRoutes(typed, context);
+  walletLifecycleRoutes(typed, context);
   return app as App;
 }

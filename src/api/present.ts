@@ -21,13 +21,14 @@ export function presentBalance(balance: Balance) {
   };
 }
 
-export function presentWallet(wallet: Wallet, parentCounters?: Wallet['counters']) {
+/** A virtual wallet has no balance of its own: pass its parent, whose balance (and credit limit) it shows. */
+export function presentWallet(wallet: Wallet, parent?: Pick<Wallet, 'counters' | 'creditLimit'>) {
   const { counters, ...rest } = wallet;
   return {
     ...rest,
     creditLimit: wallet.creditLimit.toString(),
     statusChangedAt: wallet.statusChangedAt?.toISOString() ?? null,
-    balance: presentBalance(balanceOf(parentCounters ?? counters, wallet.creditLimit)),
+    balance: presentBalance(parent !== undefined ? balanceOf(parent.counters, parent.creditLimit) : balanceOf(counters, wallet.creditLimit)),
     createdAt: wallet.createdAt.toISOString(),
     updatedAt: wallet.updatedAt.toISOString(),
   };

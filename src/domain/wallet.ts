@@ -26,6 +26,8 @@ export interface Wallet {
   readonly statusReason: string | null;
   readonly statusDescription: string | null;
   readonly statusChangedAt: Date | null;
+  /** The API key that made the last status change. */
+  readonly statusChangedBy: string | null;
   readonly metadata: Readonly<Record<string, string>>;
   readonly counters: Counters;
   readonly createdAt: Date;

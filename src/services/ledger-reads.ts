@@ -57,7 +57,7 @@ export async function readBalance(ctx: ServiceContext, actor: Actor, walletId: s
   const balanceWalletId = wallet.parentWalletId ?? wallet.id;
   if (at === undefined) {
     const source = balanceWalletId === wallet.id ? wallet : await visibleWallet(ctx, actor, balanceWalletId);
-    return { walletId, currencyId: wallet.currencyId, at: ctx.clock(), balance: balanceOf(source.counters, wallet.creditLimit) };
+    return { walletId, currencyId: wallet.currencyId, at: ctx.clock(), balance: balanceOf(source.counters, source.creditLimit) };
   }
   const past = await ctx.store.read.postedBalanceAt(balanceWalletId, at);
   const balance: Balance = {

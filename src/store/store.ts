@@ -4,6 +4,7 @@ import { apiKeyQueries } from './api-key-queries.js';
 import { currencyQueries } from './currency-queries.js';
 import { holdQueries } from './hold-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
+import { lifecycleQueries } from './lifecycle-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
 import { walletQueries } from './wallet-queries.js';
@@ -39,6 +40,7 @@ function storeTx(db: Queryable) {
     ...apiKeyQueries(db),
     ...verifyQueries(db),
     ...holdQueries(db),
+    ...lifecycleQueries(db),
   };
 }
 

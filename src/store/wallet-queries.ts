@@ -3,7 +3,7 @@ import type { Wallet, WalletCategory, WalletState, WalletStatus } from '../domai
 import type { Queryable, Row } from './database.js';
 import { big, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
 
-function toWallet(row: Row): Wallet {
+export function toWallet(row: Row): Wallet {
   return {
     id: text(row.id),
     serial: text(row.serial),
@@ -24,6 +24,7 @@ function toWallet(row: Row): Wallet {
     statusReason: textOrNull(row.status_reason),
     statusDescription: textOrNull(row.status_description),
     statusChangedAt: dateOrNull(row.status_changed_at),
+    statusChangedBy: textOrNull(row.status_changed_by),
     metadata: json<Record<string, string>>(row.metadata),
     counters: countersOf(row),
     createdAt: date(row.created_at),
@@ -77,7 +78,7 @@ export interface WalletRef {
   readonly type: string;
 }
 
-export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt'>;
+export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt' | 'statusChangedBy'>;
 
 export function walletQueries(db: Queryable) {
   return {

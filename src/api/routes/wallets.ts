@@ -2,6 +2,8 @@ import type { ServiceContext } from '../../services/context.js';
 import { listEntries, readBalance } from '../../services/ledger-reads.js';
 import { createWallet, listWallets, patchWallet, visibleWallet } from '../../services/wallets.js';
 import { parseAmount } from '../../domain/money.js';
+import type { Wallet as WalletValue } from '../../domain/wallet.js';
+import { balanceParents } from '../../services/virtual-wallets.js';
 import type { TypedApp } from '../app.js';
 import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
@@ -16,6 +18,12 @@ function creditLimitOf(value: string | number | undefined): bigint | undefined {
 }
 
 export function walletRoutes(app: TypedApp, context: ServiceContext): void {
+  /** Presents wallets with their balance: a virtual wallet's is its parent's. */
+  const present = async (wallets: readonly WalletValue[]) => {
+    const parents = await balanceParents(context, wallets);
+    return wallets.map((wallet) => presentWallet(wallet, wallet.parentWalletId === null ? undefined : parents.get(wallet.parentWalletId)));
+  };
+  const presentOne = async (wallet: WalletValue) => presentWallet(wallet, (await balanceParents(context, [wallet])).get(wallet.parentWalletId ?? ''));
   const tags = ['wallets'];
 
   app.post(
@@ -25,17 +33,17 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
       const { creditLimit, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
       const result = await createWallet(context, request.actor, { ...rest, ...(limit !== undefined ? { creditLimit: limit } : {}) });
-      return reply.code(result.created ? 201 : 200).send(presentWallet(result.wallet));
+      return reply.code(result.created ? 201 : 200).send(await presentOne(result.wallet));
     },
   );
 
   app.get('/v1/wallets', { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } }, async (request) => {
     const page = await listWallets(context, request.actor, request.query);
-    return { data: page.data.map((wallet) => presentWallet(wallet)), nextCursor: page.nextCursor };
+    return { data: await present(page.data), nextCursor: page.nextCursor };
   });
 
   app.get('/v1/wallets/:id', { schema: { tags, summary: 'Get a wallet with its balance', params: IdParams, response: { 200: Wallet, ...errorResponses } } }, async (request) => {
-    return presentWallet(await visibleWallet(context, request.actor, request.params.id));
+    return presentOne(await visibleWallet(context, request.actor, request.params.id));
   });
 
   app.patch(
@@ -44,7 +52,7 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     async (request) => {
       const { creditLimit, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
-      return presentWallet(await patchWallet(context, request.actor, request.params.id, { ...rest, ...(limit !== undefined ? { creditLimit: limit } : {}) }));
+      return presentOne(await patchWallet(context, request.actor, request.params.id, { ...rest, ...(limit !== undefined ? { creditLimit: limit } : {}) }));
     },
   );
 

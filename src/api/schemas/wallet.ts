@@ -33,6 +33,7 @@ export const Wallet = Type.Object({
   statusReason: Nullable(Type.String()),
   statusDescription: Nullable(Type.String()),
   statusChangedAt: Nullable(Timestamp),
+  statusChangedBy: Nullable(Type.String({ description: 'The id of the API key that made the last status change.' })),
   metadata: Type.Record(Type.String(), Type.String()),
   balance: Balance,
   createdAt: Timestamp,

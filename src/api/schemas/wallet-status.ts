@@ -1,0 +1,12 @@
+import { Type } from 'typebox';
+import { requestedWalletStatuses, walletStatusReasons } from '../../domain/wallet-status.js';
+import { Nullable } from './common.js';
+
+export const WalletStatusChange = Type.Object(
+  {
+    status: Type.Enum([...requestedWalletStatuses], { description: '`inactive` is an alias of `blocked`; `closed` is final.' }),
+    reason: Type.Enum([...walletStatusReasons], { description: 'Why the status changes: one of the documented reasons.' }),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,32 @@
+import type { Actor } from '../domain/api-key.js';
+import type { Wallet } from '../domain/wallet.js';
+import { checkStatusChange, normalizeStatus, type RequestedWalletStatus, type WalletStatusReason } from '../domain/wallet-status.js';
+import { canSee, notFound } from './access.js';
+import type { ServiceContext } from './context.js';
+
+export interface StatusChangeRequest {
+  readonly status: RequestedWalletStatus;
+  readonly reason: WalletStatusReason;
+  readonly description?: string | null;
+}
+
+/**
+ * Changes a wallet's status under its row lock, so no posting, hold or card can slip in
+ * between the checks and the change. Closing deactivates the instruments and destroys the cards.
+ */
+export async function changeWalletStatus(ctx: ServiceContext, actor: Actor, id: string, request: StatusChangeRequest): Promise<Wallet> {
+  const now = ctx.clock();
+  return ctx.store.transaction(async (tx) => {
+    const wallet = (await tx.lockWallets([id])).get(id);
+    if (wallet === undefined || !canSee(actor, wallet.merchantId)) throw notFound('wallet', id);
+    if (wallet.category === 'system' && actor.role !== 'admin') throw notFound('wallet', id);
+    const target = normalizeStatus(request.status);
+    checkStatusChange(wallet, target, {
+      openReservations: target === 'closed' ? await tx.openReservationCount(id) : 0,
+      openVirtualWallets: target === 'closed' ? await tx.openVirtualWalletCount(id) : 0,
+    });
+    const updated = await tx.setWalletStatus(id, { status: target, reason: request.reason, description: request.description ?? null, changedBy: actor.apiKeyId }, now);
+    if (target === 'closed') await tx.retireWalletInstruments(id, now);
+    return updated;
+  });
+}
