@@ -1,3 +1,5 @@
+import { type IbanPlan, isValidRoutingNumber, parseIbanPlans } from './domain/bank-identifiers.js';
+import { parseCardsPerProgram } from './domain/card.js';
 import { limits } from './domain/limits.js';
 
 /** Everything Coffer reads from the environment, read once at start and passed down. */
@@ -12,6 +14,26 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly bodyBytesMax: number;
   readonly idempotencyTtlHours: number;
+  /** Bank identifiers generated for new wallets (see docs/holds-and-wallet-lifecycle.md). */
+  readonly instruments: {
+    readonly ibanPlans: ReadonlyMap<string, IbanPlan>;
+    readonly ukSortCode: string;
+    readonly usRoutingNumber: string;
+  };
+  readonly cards: {
+    /** The first 6 to 8 digits of every card number issued. */
+    readonly bin: string;
+    /** The key of the HMAC stored instead of a card number (only to keep numbers unique). */
+    readonly hashKey: string;
+    /** Programs allowed more than one active card per wallet. */
+    readonly perProgram: ReadonlyMap<string, number>;
+  };
+}
+
+function matching(value: string | undefined, fallback: string, pattern: RegExp, name: string): string {
+  const chosen = value === undefined || value === '' ? fallback : value;
+  if (!pattern.test(chosen)) throw new Error(`${name} must match ${pattern}, got "${chosen}"`);
+  return chosen;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -33,5 +55,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: integer(env.COFFER_REQUEST_TIMEOUT_MS, limits.requestTimeoutMs, 'COFFER_REQUEST_TIMEOUT_MS'),
     bodyBytesMax: integer(env.COFFER_BODY_LIMIT_BYTES, limits.bodyBytesMax, 'COFFER_BODY_LIMIT_BYTES'),
     idempotencyTtlHours: integer(env.COFFER_IDEMPOTENCY_TTL_HOURS, limits.idempotencyTtlHours, 'COFFER_IDEMPOTENCY_TTL_HOURS'),
+    instruments: {
+      ibanPlans: parseIbanPlans(env.COFFER_IBAN_CURRENCIES ?? 'EUR:DE:37040044,BGN:BG:COFF0001'),
+      ukSortCode: matching(env.COFFER_UK_SORT_CODE, '040004', /^[0-9]{6}$/, 'COFFER_UK_SORT_CODE'),
+      usRoutingNumber: routingNumber(env.COFFER_US_ROUTING_NUMBER),
+    },
+    cards: {
+      bin: matching(env.COFFER_CARD_BIN, '400000', /^[0-9]{6,8}$/, 'COFFER_CARD_BIN'),
+      hashKey: env.COFFER_CARD_HASH_KEY ?? 'coffer-card-hash-key: set COFFER_CARD_HASH_KEY in production',
+      perProgram: parseCardsPerProgram(env.COFFER_CARDS_PER_PROGRAM ?? ''),
+    },
   };
+}
+
+function routingNumber(value: string | undefined): string {
+  const chosen = value === undefined || value === '' ? '123456780' : value;
+  if (!isValidRoutingNumber(chosen)) throw new Error(`COFFER_US_ROUTING_NUMBER must be 9 digits passing the ABA checksum, got "${chosen}"`);
+  return chosen;
 }

@@ -13,6 +13,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
 import { holdRoutes } from './routes/holds.js';
+import { instrumentRoutes } from './routes/instruments.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -112,5 +113,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   apiKeyRoutes(typed, context);
   holdRoutes(typed, context);
   walletLifecycleRoutes(typed, context);
+  instrumentRoutes(typed, context);
   return app as App;
 }

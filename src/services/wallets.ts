@@ -8,6 +8,7 @@ import type { WalletPatch } from '../store/wallet-queries.js';
 import { canSee, notFound, owningMerchant } from './access.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
+import { issueBankIdentifiers } from './instruments.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
 
 export interface WalletInput {
@@ -23,6 +24,8 @@ export interface WalletInput {
   readonly creditLimit?: bigint;
   readonly parentWalletId?: string | null;
   readonly metadata?: Readonly<Record<string, string>>;
+  /** No bank identifier (IBAN, UK or US account) is generated for the wallet. */
+  readonly skipIbanGeneration?: boolean;
 }
 
 /** Loads a wallet the actor may see, or answers not_found (another merchant's wallet is not revealed). */
@@ -80,29 +83,33 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
   await checkParent(ctx, actor, input);
   const now = ctx.clock();
   try {
-    const wallet = await ctx.store.read.insertWallet(
-      {
-        id: newId(now.getTime()),
-        name: input.name ?? null,
-        currencyId: currency.id,
-        category: 'client',
-        type,
-        merchantId,
-        customerId: input.customerId ?? null,
-        externalId: input.externalId ?? null,
-        alias: input.alias ?? null,
-        program: input.program ?? null,
-        main: input.main ?? false,
-        accounting: false,
-        creditLimit: input.creditLimit ?? 0n,
-        parentWalletId: input.parentWalletId ?? null,
-        status: 'active',
-        metadata,
-        createdAt: now,
-        updatedAt: now,
-      },
-      currency.serialPrefix,
-    );
+    const wallet = await ctx.store.transaction(async (tx) => {
+      const inserted = await tx.insertWallet(
+        {
+          id: newId(now.getTime()),
+          name: input.name ?? null,
+          currencyId: currency.id,
+          category: 'client',
+          type,
+          merchantId,
+          customerId: input.customerId ?? null,
+          externalId: input.externalId ?? null,
+          alias: input.alias ?? null,
+          program: input.program ?? null,
+          main: input.main ?? false,
+          accounting: false,
+          creditLimit: input.creditLimit ?? 0n,
+          parentWalletId: input.parentWalletId ?? null,
+          status: 'active',
+          metadata,
+          createdAt: now,
+          updatedAt: now,
+        },
+        currency.serialPrefix,
+      );
+      if (input.skipIbanGeneration !== true) await issueBankIdentifiers(tx, ctx, inserted, currency, now);
+      return inserted;
+    });
     return { wallet, created: true };
   } catch (error) {
     if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(input);

@@ -4,6 +4,7 @@ import { apiKeyQueries } from './api-key-queries.js';
 import { currencyQueries } from './currency-queries.js';
 import { holdQueries } from './hold-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
+import { instrumentQueries } from './instrument-queries.js';
 import { lifecycleQueries } from './lifecycle-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
@@ -41,6 +42,7 @@ function storeTx(db: Queryable) {
     ...verifyQueries(db),
     ...holdQueries(db),
     ...lifecycleQueries(db),
+    ...instrumentQueries(db),
   };
 }
 

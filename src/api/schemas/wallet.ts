@@ -56,6 +56,7 @@ export const WalletCreate = Type.Object(
     creditLimit: Type.Optional(AmountInput),
     parentWalletId: Type.Optional(Nullable(Uuid)),
     metadata: Type.Optional(Metadata),
+    skipIbanGeneration: Type.Optional(Type.Boolean({ description: 'Create the wallet without a bank identifier (IBAN, UK or US account).' })),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,44 @@
+import { Type } from 'typebox';
+import { cardKinds } from '../../domain/card.js';
+import { Nullable, Timestamp, Uuid } from './common.js';
+
+export const Instrument = Type.Object({
+  id: Uuid,
+  walletId: Uuid,
+  kind: Type.Enum(['iban', 'uk_account', 'us_account']),
+  iban: Nullable(Type.String()),
+  sortCode: Nullable(Type.String()),
+  routingNumber: Nullable(Type.String()),
+  accountNumber: Nullable(Type.String()),
+  active: Type.Boolean({ description: 'False once the wallet is closed.' }),
+  createdAt: Timestamp,
+  deactivatedAt: Nullable(Timestamp),
+});
+
+export const InstrumentList = Type.Object({ data: Type.Array(Instrument) });
+
+export const InstrumentQuery = Type.Object(
+  { iban: Type.String({ minLength: 5, maxLength: 64, description: 'An IBAN, with or without spaces.' }) },
+  { additionalProperties: false },
+);
+
+export const CardCreate = Type.Object(
+  { kind: Type.Enum([...cardKinds]), name: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'The name printed on the card.' }))) },
+  { additionalProperties: false },
+);
+
+export const Card = Type.Object({
+  id: Uuid,
+  walletId: Uuid,
+  kind: Type.Enum([...cardKinds]),
+  maskedNumber: Type.String({ description: 'First 6 and last 4 digits; the full number is never stored or shown.' }),
+  name: Nullable(Type.String()),
+  expirationDate: Type.String({ format: 'date' }),
+  expirationStatus: Type.Enum(['ACTIVE', 'EXPIRED']),
+  active: Type.Boolean({ description: 'False once destroyed (the wallet closed).' }),
+  frozen: Type.Boolean({ description: 'True while the wallet is blocked.' }),
+  createdAt: Timestamp,
+  destroyedAt: Nullable(Timestamp),
+});
+
+export const CardList = Type.Object({ data: Type.Array(Card) });

@@ -1,0 +1,55 @@
+import { electronicFormatIBAN } from 'ibantools';
+import type { Actor } from '../domain/api-key.js';
+import { type BankIdentifier, ibanOf, identifierKindFor, ukAccountOf, usAccountOf } from '../domain/bank-identifiers.js';
+import type { Currency } from '../domain/currency.js';
+import type { Wallet } from '../domain/wallet.js';
+import type { Instrument } from '../store/instrument-queries.js';
+import type { StoreTx } from '../store/store.js';
+import { canSee } from './access.js';
+import type { ServiceContext } from './context.js';
+import { newId } from './ids.js';
+import { visibleWallet } from './wallets.js';
+
+/**
+ * Generates the bank identifier of a new client wallet, in the caller's database transaction
+ * (so a wallet never exists without the identifier it should have): an IBAN for the currencies
+ * configured for IBANs, a UK account for GBP, a US account for USD, nothing otherwise.
+ */
+export async function issueBankIdentifiers(tx: StoreTx, ctx: ServiceContext, wallet: Wallet, currency: Currency, now: Date): Promise<Instrument[]> {
+  const { ibanPlans, ukSortCode, usRoutingNumber } = ctx.config.instruments;
+  const kind = wallet.category === 'client' ? identifierKindFor(currency, ibanPlans) : null;
+  if (kind === null) return [];
+  const serial = await tx.nextAccountSerial();
+  let identifier: BankIdentifier;
+  switch (kind) {
+    case 'iban': {
+      const iban = ibanOf(ibanPlans.get(currency.code) as NonNullable<ReturnType<typeof ibanPlans.get>>, serial);
+      identifier = { kind, iban, sortCode: null, routingNumber: null, accountNumber: null };
+      break;
+    }
+    case 'uk_account':
+      identifier = ukAccountOf(ukSortCode, serial);
+      break;
+    case 'us_account':
+      identifier = usAccountOf(usRoutingNumber, serial);
+      break;
+  }
+  return [await tx.insertInstrument(newId(now.getTime()), wallet.id, identifier, now)];
+}
+
+export async function listWalletInstruments(ctx: ServiceContext, actor: Actor, walletId: string): Promise<Instrument[]> {
+  await visibleWallet(ctx, actor, walletId);
+  return ctx.store.read.listInstruments(walletId);
+}
+
+/** Finds the wallet of an IBAN (spaces and case ignored); another merchant's is not revealed. */
+export async function findByIban(ctx: ServiceContext, actor: Actor, iban: string): Promise<Instrument[]> {
+  const normalized = electronicFormatIBAN(iban) ?? '';
+  const found = await ctx.store.read.findInstrumentsByIban(normalized);
+  const visible: Instrument[] = [];
+  for (const instrument of found) {
+    const wallet = await ctx.store.read.getWallet(instrument.walletId);
+    if (wallet !== null && canSee(actor, wallet.merchantId)) visible.push(instrument);
+  }
+  return visible;
+}

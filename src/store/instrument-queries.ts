@@ -1,0 +1,91 @@
+import type { BankIdentifier, InstrumentKind } from '../domain/bank-identifiers.js';
+import type { Card, CardKind } from '../domain/card.js';
+import type { Queryable, Row } from './database.js';
+import { big, date, dateOrNull, text, textOrNull } from './rows.js';
+
+/** A bank identifier linked to a wallet; deactivated when the wallet closes. */
+export interface Instrument extends BankIdentifier {
+  readonly id: string;
+  readonly walletId: string;
+  readonly active: boolean;
+  readonly createdAt: Date;
+  readonly deactivatedAt: Date | null;
+}
+
+function toInstrument(row: Row): Instrument {
+  return {
+    id: text(row.id),
+    walletId: text(row.wallet_id),
+    kind: text(row.kind) as InstrumentKind,
+    iban: textOrNull(row.iban),
+    sortCode: textOrNull(row.sort_code),
+    routingNumber: textOrNull(row.routing_number),
+    accountNumber: textOrNull(row.account_number),
+    active: Boolean(row.active),
+    createdAt: date(row.created_at),
+    deactivatedAt: dateOrNull(row.deactivated_at),
+  };
+}
+
+function toCard(row: Row): Card {
+  return {
+    id: text(row.id),
+    walletId: text(row.wallet_id),
+    kind: text(row.kind) as CardKind,
+    maskedNumber: text(row.masked_number),
+    name: textOrNull(row.name),
+    expirationDate: date(row.expiration_date),
+    active: Boolean(row.active),
+    destroyedAt: dateOrNull(row.destroyed_at),
+    createdAt: date(row.created_at),
+  };
+}
+
+/** SQL for bank identifiers and cards. */
+export function instrumentQueries(db: Queryable) {
+  return {
+    /** The next account number: from a sequence, so numbers are unique and never reused. */
+    async nextAccountSerial(): Promise<bigint> {
+      const rows = await db.query(`select nextval('instrument_account_seq')::text as n`);
+      return big(rows[0]?.n);
+    },
+
+    async insertInstrument(id: string, walletId: string, identifier: BankIdentifier, now: Date): Promise<Instrument> {
+      const rows = await db.query(
+        `insert into instruments (id, wallet_id, kind, iban, sort_code, routing_number, account_number, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+        [id, walletId, identifier.kind, identifier.iban, identifier.sortCode, identifier.routingNumber, identifier.accountNumber, now],
+      );
+      return toInstrument(rows[0] as Row);
+    },
+
+    async listInstruments(walletId: string): Promise<Instrument[]> {
+      const rows = await db.query('select * from instruments where wallet_id = $1 order by id', [walletId]);
+      return rows.map(toInstrument);
+    },
+
+    async findInstrumentsByIban(iban: string): Promise<Instrument[]> {
+      const rows = await db.query('select * from instruments where iban = $1', [iban]);
+      return rows.map(toInstrument);
+    },
+
+    async insertCard(card: Card, numberHash: string, now: Date): Promise<Card> {
+      const rows = await db.query(
+        `insert into cards (id, wallet_id, kind, masked_number, number_hash, name, expiration_date, active, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $9) returning *`,
+        [card.id, card.walletId, card.kind, card.maskedNumber, numberHash, card.name, card.expirationDate.toISOString().slice(0, 10), card.active, now],
+      );
+      return toCard(rows[0] as Row);
+    },
+
+    async activeCardCount(walletId: string): Promise<number> {
+      const rows = await db.query('select count(*)::int as n from cards where wallet_id = $1 and active', [walletId]);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async listCards(walletId: string): Promise<Card[]> {
+      const rows = await db.query('select * from cards where wallet_id = $1 order by id', [walletId]);
+      return rows.map(toCard);
+    },
+  };
+}
