@@ -77,7 +77,8 @@ for (const backend of backends) {
       await topup(harness, carol.id, '300');
       const created = await hold(carol.id, '300');
       assert.equal((await balanceOf(harness, carol.id)).available, '0');
-      const voided = expectStatus<Hold>(await harness.request('POST', `/v1/holds/${created.id}/void`, {}), 200);
+      // No body at all means {}.
+      const voided = expectStatus<Hold>(await harness.request('POST', `/v1/holds/${created.id}/void`), 200);
       assert.equal(voided.status, 'voided');
       assert.deepEqual(await balanceOf(harness, carol.id), { posted: '300', held: '0', pending: '0', available: '300', ledger: '300', creditLimit: '0' });
       const snapshot = await ledgerSnapshot(harness.store);
@@ -172,7 +173,7 @@ for (const backend of backends) {
       assert.equal(credit.status, 'pending');
       assert.deepEqual(await balanceOf(harness, grace.id), { posted: '0', held: '0', pending: '700', available: '0', ledger: '700', creditLimit: '0' });
       expectProblem(await harness.request('POST', '/v1/withdrawals', { walletId: grace.id, amount: '1' }), 422, 'insufficient_funds');
-      const settled = expectStatus<PendingCredit>(await harness.request('POST', `/v1/pending-credits/${credit.id}/settle`, {}), 200);
+      const settled = expectStatus<PendingCredit>(await harness.request('POST', `/v1/pending-credits/${credit.id}/settle`), 200);
       assert.equal(settled.status, 'posted');
       assert.equal(settled.settledAmount, '700');
       assert.deepEqual(await balanceOf(harness, grace.id), { posted: '700', held: '0', pending: '0', available: '700', ledger: '700', creditLimit: '0' });

@@ -18,6 +18,11 @@ const headers = {
 
 type Work = (tx: StoreTx, actor: Actor, now: Date) => Promise<Reservation>;
 
+/** Capture, void, settle and fail may be sent without a body: it means `{}`. */
+const emptyBodyAllowed = async (request: { body: unknown }) => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
+
 /** Holds (`/v1/holds`) and pending credits (`/v1/pending-credits`): create, resolve, read, list. */
 export function holdRoutes(app: TypedApp, context: ServiceContext): void {
   const run = (work: Work, present: (reservation: Reservation) => unknown) => (actor: Actor) => (tx: StoreTx) =>
@@ -35,14 +40,14 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
   });
   app.post(
     '/v1/holds/:id/capture',
-    { schema: { tags, summary: 'Capture all or part of a hold (the rest is released)', params: IdParams, body: HoldCapture, headers, response: holdResponse } },
+    { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Capture all or part of a hold (the rest is released)', params: IdParams, body: HoldCapture, headers, response: holdResponse } },
     async (request, reply) => {
-      const amount = request.body?.amount === undefined ? null : parseAmount(request.body.amount);
+      const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
       const capture = run((tx, actor, now) => captureHold(tx, actor, request.params.id, amount, now), presentHold);
       return replyIdempotent(context, request, reply, 200, capture(request.actor));
     },
   );
-  app.post('/v1/holds/:id/void', { schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers, response: holdResponse } }, async (request, reply) => {
+  app.post('/v1/holds/:id/void', { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers, response: holdResponse } }, async (request, reply) => {
     const release = run((tx, actor, now) => voidHold(tx, actor, request.params.id, now), presentHold);
     return replyIdempotent(context, request, reply, 200, release(request.actor));
   });
@@ -68,7 +73,7 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
   for (const [action, summary] of [['settle', 'The money arrived: post it'], ['fail', 'The money will not arrive: release it']] as const) {
     app.post(
       `/v1/pending-credits/:id/${action}`,
-      { schema: { tags: creditTags, summary, params: IdParams, body: EmptyBody, headers, response: creditResponse } },
+      { preValidation: emptyBodyAllowed, schema: { tags: creditTags, summary, params: IdParams, body: EmptyBody, headers, response: creditResponse } },
       async (request, reply) => {
         const resolve = action === 'settle' ? settlePendingCredit : failPendingCredit;
         const work = run((tx, actor, now) => resolve(tx, actor, request.params.id, now), presentPendingCredit);
