@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expireDueHolds } from '../../src/services/hold-expiry.js';
+import { expireDueHolds, startHoldExpiry } from '../../src/services/hold-expiry.js';
 import { openStore } from '../../src/store/connect.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
@@ -135,6 +135,38 @@ for (const backend of backends) {
       } finally {
         if (other !== harness.store) await other.close();
       }
+      await harness.assertLedgerConsistent();
+    });
+
+    it('releases holds close to expiresAt with two running expiry workers (as in two server processes)', async () => {
+      const payer = await wallet(harness, usd.id);
+      await topup(harness, payer.id, '10000');
+      const expiresAt = new Date(Date.now() + 3_000);
+      const ids: string[] = [];
+      for (let index = 0; index < 20; index++) {
+        ids.push(expectStatus<Hold>(await harness.request('POST', '/v1/holds', { walletId: payer.id, amount: 10 + index, expiresAt: expiresAt.toISOString() }), 201).id);
+      }
+      const other = (await secondStore(harness)) ?? harness.store;
+      const errors: unknown[] = [];
+      const workers = [harness.store, other].map((store) => startHoldExpiry(store, () => new Date(), (error) => errors.push(error), 50));
+      try {
+        const deadline = Date.now() + 15_000;
+        while ((await balanceOf(harness, payer.id)).held !== '0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        await Promise.all(workers.map((worker) => worker.stop()));
+        if (other !== harness.store) await other.close();
+      }
+      assert.deepEqual(errors, []);
+      const rows = await harness.store.database.query<{ status: string; entries: number; resolved_at: Date | string }>(
+        `select t.status, t.resolved_at, (select count(*)::int from entries e where e.transaction_id = t.id) as entries from transactions t where t.id = any($1::uuid[])`,
+        [ids],
+      );
+      for (const row of rows) {
+        assert.equal(row.status, 'expired');
+        assert.equal(row.entries, 4);
+        assert.ok(new Date(row.resolved_at).getTime() >= expiresAt.getTime());
+      }
+      assert.equal((await balanceOf(harness, payer.id)).available, '10000');
       await harness.assertLedgerConsistent();
     });
   });
