@@ -10,8 +10,10 @@ import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
+import { eventRoutes } from './routes/events.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -80,7 +82,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (!request.url.startsWith('/v1/')) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    request.actor = await authenticate(context.store, match?.[1] ?? '');
+    request.actor = { ...(await authenticate(context.store, match?.[1] ?? '')), requestId: String(request.id) };
     if (writeMethods.has(request.method) && !request.actor.scopes.includes('write')) {
       throw new CofferError('forbidden', 'This API key is read-only.');
     }
@@ -108,5 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   batchRoutes(typed, context);
   reportRoutes(typed, context);
   apiKeyRoutes(typed, context);
+  eventRoutes(typed, context, state);
+  auditLogRoutes(typed, context);
   return app as App;
 }

@@ -1,7 +1,9 @@
 import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
+import { auditQueries } from './audit-queries.js';
 import { currencyQueries } from './currency-queries.js';
+import { eventQueries } from './event-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
@@ -37,6 +39,8 @@ function storeTx(db: Queryable) {
     ...idempotencyQueries(db),
     ...apiKeyQueries(db),
     ...verifyQueries(db),
+    ...eventQueries(db),
+    ...auditQueries(db),
   };
 }
 
