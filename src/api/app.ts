@@ -18,6 +18,7 @@ import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { walletRoutes } from './routes/wallets.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { Problem } from './schemas/common.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 
@@ -112,5 +113,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   apiKeyRoutes(typed, context);
   eventRoutes(typed, context, state);
   auditLogRoutes(typed, context);
+  webhookRoutes(typed, context);
   return app as App;
 }

@@ -8,6 +8,7 @@ import { idempotencyQueries } from './idempotency-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
 import { walletQueries } from './wallet-queries.js';
+import { webhookQueries } from './webhook-queries.js';
 import type { Queryable } from './database.js';
 
 let savepointCounter = 0;
@@ -41,6 +42,7 @@ function storeTx(db: Queryable) {
     ...verifyQueries(db),
     ...eventQueries(db),
     ...auditQueries(db),
+    ...webhookQueries(db),
   };
 }
 
