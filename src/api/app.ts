@@ -79,7 +79,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // The id the audit log records, so a client can find its own request there.
+    void reply.header('request-id', String(request.id));
     if (!request.url.startsWith('/v1/')) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
