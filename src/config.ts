@@ -12,6 +12,10 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly bodyBytesMax: number;
   readonly idempotencyTtlHours: number;
+  /** Requests per minute per API key; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Money-moving requests per minute per API key, counted apart; 0 turns the limit off. */
+  readonly rateLimitMoneyPerMinute: number;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -33,5 +37,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: integer(env.COFFER_REQUEST_TIMEOUT_MS, limits.requestTimeoutMs, 'COFFER_REQUEST_TIMEOUT_MS'),
     bodyBytesMax: integer(env.COFFER_BODY_LIMIT_BYTES, limits.bodyBytesMax, 'COFFER_BODY_LIMIT_BYTES'),
     idempotencyTtlHours: integer(env.COFFER_IDEMPOTENCY_TTL_HOURS, limits.idempotencyTtlHours, 'COFFER_IDEMPOTENCY_TTL_HOURS'),
+    rateLimitPerMinute: integer(env.COFFER_RATE_LIMIT_PER_MINUTE, limits.rateLimitPerMinute, 'COFFER_RATE_LIMIT_PER_MINUTE'),
+    rateLimitMoneyPerMinute: integer(env.COFFER_RATE_LIMIT_MONEY_PER_MINUTE, limits.rateLimitMoneyPerMinute, 'COFFER_RATE_LIMIT_MONEY_PER_MINUTE'),
   };
 }

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../services/context.js';
 import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import { registerRateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
@@ -105,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerMetrics(app);
+  await registerRateLimits(app, context.config);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);
   currencyRoutes(typed, context);

@@ -22,4 +22,7 @@ export const limits = {
   textLengthMax: 500,
   nameLengthMax: 200,
   requestTimeoutMs: 30_000,
+  /** Default per-key rate limits (COFFER_RATE_LIMIT_PER_MINUTE, COFFER_RATE_LIMIT_MONEY_PER_MINUTE). */
+  rateLimitPerMinute: 1200,
+  rateLimitMoneyPerMinute: 300,
 } as const;
