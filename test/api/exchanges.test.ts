@@ -203,6 +203,15 @@ for (const backend of backends) {
       await harness.assertLedgerConsistent();
     });
 
+    it('lets exactly one of two racing exchanges use a quote', async () => {
+      const quote = expectStatus<Quote>(await harness.request('POST', '/v1/quotes', { fromCurrencyId: usd.id, toCurrencyId: eur.id, amount: '50' }), 201);
+      const body = { fromWalletId: aliceUsd.id, toWalletId: aliceEur.id, amount: '50', quoteId: quote.id };
+      const responses = await Promise.all([exchange(body), exchange(body), exchange(body)]);
+      assert.deepEqual(responses.map((response) => response.statusCode).sort(), [201, 409, 409]);
+      for (const response of responses.filter((candidate) => candidate.statusCode === 409)) expectProblem(response, 409, 'quote_used');
+      await harness.assertLedgerConsistent();
+    });
+
     it('accepts exchanges as batch items, atomically with transfers', async () => {
       const result = expectStatus<{ succeeded: number; results: { status: string; transaction?: { kind: string; exchange: { targetAmount: string } | null } }[] }>(
         await harness.request('POST', '/v1/batches', {
