@@ -30,18 +30,27 @@ export interface ExchangePlan {
 }
 
 /**
+ * The amount an exchange pays out: the conversion rounded down, refused with a code when it is
+ * zero (nothing would arrive) or larger than one movement may be. Quotes and exchanges share it.
+ */
+export function exchangeTargetAmount(amount: bigint, rate: Rate, sourceFraction: bigint, targetFraction: bigint): bigint {
+  const targetAmount = convertAmount(amount, rate, sourceFraction, targetFraction);
+  if (targetAmount === 0n) {
+    throw new CofferError('exchange_amount_too_small', `${amount} source minor units convert to 0 target minor units at this rate; nothing was moved.`);
+  }
+  if (targetAmount > limits.amountMax) {
+    throw new CofferError('amount_too_large', `The converted amount ${targetAmount} is larger than 2^63-1 target minor units.`, [{ field: 'amount', message: 'converts to more than 2^63-1' }]);
+  }
+  return targetAmount;
+}
+
+/**
  * Plans an exchange as legs that each stay within one currency: source wallet → source fx
  * account (the amount), target fx account → target wallet (the converted amount, rounded down),
  * and any fees to the source fees account. A conversion to zero is refused rather than posted.
  */
 export function planExchange(wallets: ExchangeWallets, terms: ExchangeTerms): ExchangePlan {
-  const targetAmount = convertAmount(terms.amount, terms.rate, terms.sourceFraction, terms.targetFraction);
-  if (targetAmount === 0n) {
-    throw new CofferError('exchange_amount_too_small', `${terms.amount} source minor units convert to 0 target minor units at this rate; nothing was moved.`);
-  }
-  if (targetAmount > limits.amountMax) {
-    throw new CofferError('amount_too_large', `The converted amount ${targetAmount} is larger than 2^63-1 target minor units.`, [{ field: 'amount', message: 'converts to more than 2^63-1' }]);
-  }
+  const targetAmount = exchangeTargetAmount(terms.amount, terms.rate, terms.sourceFraction, terms.targetFraction);
   assert(terms.fees.every((fee) => fee > 0n), 'fees are positive');
   const legs: Leg[] = [
     { debitWalletId: wallets.sourceWalletId, creditWalletId: wallets.sourceFxWalletId, amount: terms.amount, phase: 'posted' },

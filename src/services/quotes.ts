@@ -1,8 +1,6 @@
 import type { Actor } from '../domain/api-key.js';
-import { convertAmount } from '../domain/conversion.js';
 import { CofferError } from '../domain/errors.js';
-import type { Quote } from '../domain/exchange.js';
-import { limits } from '../domain/limits.js';
+import { exchangeTargetAmount, type Quote } from '../domain/exchange.js';
 import type { StoreTx } from '../store/store.js';
 import { canSee, notFound } from './access.js';
 import type { ServiceContext } from './context.js';
@@ -29,9 +27,7 @@ export async function createQuote(ctx: ServiceContext, tx: StoreTx, actor: Actor
     if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.id} (${currency.code}) is inactive.`);
   }
   const rate = await currentRate(tx, source.id, target.id);
-  const targetAmount = convertAmount(request.amount, rate.rate, source.fraction, target.fraction);
-  if (targetAmount === 0n) throw new CofferError('exchange_amount_too_small', `${request.amount} minor units of ${source.code} convert to 0 minor units of ${target.code}.`);
-  if (targetAmount > limits.amountMax) throw new CofferError('amount_too_large', `The converted amount ${targetAmount} is larger than 2^63-1.`);
+  const targetAmount = exchangeTargetAmount(request.amount, rate.rate, source.fraction, target.fraction);
   const quote: Quote = {
     id: newId(now.getTime()),
     merchantId: actor.merchantId,

@@ -90,7 +90,7 @@ export const WalletListQuery = Type.Object(
 export const BalanceQuery = Type.Object(
   {
     at: Type.Optional(Type.String({ format: 'date-time', description: 'Read the balance as it was at this instant.' })),
-    units: Type.Optional(Type.String({ maxLength: 20, description: 'Adds `views`: "major", "minor" or "major,minor" (default both when valueIn is given).' })),
+    units: Type.Optional(Type.String({ maxLength: 20, pattern: '^(major|minor)(,(major|minor))?$', description: 'Adds `views`: "major", "minor" or "major,minor" (default both when valueIn is given).' })),
     valueIn: Type.Optional({ ...Uuid, description: 'Adds `views` valued in this currency at the current rate, naming the rate and its time.' }),
   },
   { additionalProperties: false },
