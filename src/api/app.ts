@@ -15,6 +15,7 @@ import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
 import { eventRoutes } from './routes/events.js';
+import { exchangeRoutes } from './routes/exchange.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -118,5 +119,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   eventRoutes(typed, context, state);
   auditLogRoutes(typed, context);
   webhookRoutes(typed, context);
+  exchangeRoutes(typed, context);
   return app as App;
 }

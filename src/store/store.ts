@@ -4,6 +4,7 @@ import { apiKeyQueries } from './api-key-queries.js';
 import { auditQueries } from './audit-queries.js';
 import { currencyQueries } from './currency-queries.js';
 import { eventQueries } from './event-queries.js';
+import { exchangeQueries } from './exchange-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
@@ -43,6 +44,7 @@ function storeTx(db: Queryable) {
     ...eventQueries(db),
     ...auditQueries(db),
     ...webhookQueries(db),
+    ...exchangeQueries(db),
   };
 }
 
