@@ -28,6 +28,12 @@ export interface Config {
     /** Programs allowed more than one active card per wallet. */
     readonly perProgram: ReadonlyMap<string, number>;
   };
+  /** Requests per minute per API key; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Money-moving requests per minute per API key, counted apart; 0 turns the limit off. */
+  readonly rateLimitMoneyPerMinute: number;
+  /** How long a quote locks its rate (COFFER_QUOTE_TTL_SECONDS, default 30). */
+  readonly quoteTtlSeconds: number;
 }
 
 function matching(value: string | undefined, fallback: string, pattern: RegExp, name: string): string {
@@ -41,6 +47,12 @@ function integer(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
+}
+
+function quoteTtl(value: string | undefined): number {
+  const seconds = integer(value, limits.quoteTtlSecondsDefault, 'COFFER_QUOTE_TTL_SECONDS');
+  if (seconds < 1 || seconds > limits.quoteTtlSecondsMax) throw new Error(`COFFER_QUOTE_TTL_SECONDS must be from 1 to ${limits.quoteTtlSecondsMax}, got "${value}"`);
+  return seconds;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +77,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hashKey: env.COFFER_CARD_HASH_KEY ?? 'coffer-card-hash-key: set COFFER_CARD_HASH_KEY in production',
       perProgram: parseCardsPerProgram(env.COFFER_CARDS_PER_PROGRAM ?? ''),
     },
+    rateLimitPerMinute: integer(env.COFFER_RATE_LIMIT_PER_MINUTE, limits.rateLimitPerMinute, 'COFFER_RATE_LIMIT_PER_MINUTE'),
+    rateLimitMoneyPerMinute: integer(env.COFFER_RATE_LIMIT_MONEY_PER_MINUTE, limits.rateLimitMoneyPerMinute, 'COFFER_RATE_LIMIT_MONEY_PER_MINUTE'),
+    quoteTtlSeconds: quoteTtl(env.COFFER_QUOTE_TTL_SECONDS),
   };
 }
 

@@ -9,16 +9,21 @@ import type { ServiceContext } from '../services/context.js';
 import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import { registerRateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
 import { holdRoutes } from './routes/holds.js';
 import { instrumentRoutes } from './routes/instruments.js';
+import { eventRoutes } from './routes/events.js';
+import { exchangeRoutes } from './routes/exchange.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { walletLifecycleRoutes } from './routes/wallet-lifecycle.js';
 import { walletRoutes } from './routes/wallets.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { Problem } from './schemas/common.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 
@@ -79,11 +84,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // The id the audit log records, so a client can find its own request there.
+    void reply.header('request-id', String(request.id));
     if (!request.url.startsWith('/v1/')) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    request.actor = await authenticate(context.store, match?.[1] ?? '');
+    request.actor = { ...(await authenticate(context.store, match?.[1] ?? '')), requestId: String(request.id) };
     if (writeMethods.has(request.method) && !request.actor.scopes.includes('write')) {
       throw new CofferError('forbidden', 'This API key is read-only.');
     }
@@ -103,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerMetrics(app);
+  await registerRateLimits(app, context.config);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);
   currencyRoutes(typed, context);
@@ -114,5 +122,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   holdRoutes(typed, context);
   walletLifecycleRoutes(typed, context);
   instrumentRoutes(typed, context);
+  eventRoutes(typed, context, state);
+  auditLogRoutes(typed, context);
+  webhookRoutes(typed, context);
+  exchangeRoutes(typed, context);
   return app as App;
 }

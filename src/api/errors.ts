@@ -44,11 +44,21 @@ export const statusOf: Readonly<Record<ErrorCode, number>> = {
   wallet_has_open_holds: 422,
   wallet_has_virtual_wallets: 422,
   card_limit_reached: 409,
+  rate_invalid: 400,
+  rate_not_found: 404,
+  same_currency: 422,
+  exchange_amount_too_small: 422,
+  quote_expired: 422,
+  quote_used: 409,
+  quote_mismatch: 422,
   batch_too_large: 400,
   batch_item_failed: 422,
   idempotency_key_invalid: 400,
   idempotency_key_reused: 422,
   request_in_progress: 409,
+  webhook_url_invalid: 400,
+  webhook_destination_private: 422,
+  webhook_delivery_pending: 409,
 };
 
 export interface ProblemBody {

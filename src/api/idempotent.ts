@@ -19,7 +19,8 @@ export async function replyIdempotent(
   const outcome = await runIdempotent(
     context,
     {
-      scope: request.actor.merchantId ?? '_admin',
+      // Prefixed so that no merchant id (even "_admin") can share the admin keys' scope.
+      scope: request.actor.role === 'admin' ? '_admin' : `merchant:${request.actor.merchantId ?? ''}`,
       key,
       fingerprint: [request.method, request.routeOptions.url, request.params, request.body],
     },

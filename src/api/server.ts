@@ -3,10 +3,14 @@ import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
 import { startHoldExpiry } from '../services/hold-expiry.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
+import { sealEvents } from '../services/events.js';
+import { startWebhookWorker } from '../services/webhook-worker.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
 
 const cleanupIntervalMs = 15 * 60_000;
+/** The event feed lags a commit by at most this (readers also seal before reading). */
+const sealIntervalMs = 200;
 
 /**
  * Starts Coffer: opens and migrates the database, admits the admin key, listens, and on
@@ -35,6 +39,11 @@ export async function startServer(config: Config): Promise<void> {
   await cleanIdempotencyKeys(context);
   // Due holds are released about once a second; several processes share the work safely.
   const holdExpiry = startHoldExpiry(store, context.clock, (error) => logger.warn({ err: error }, 'hold expiry failed'));
+  const sealer = setInterval(() => {
+    sealEvents(store, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'event sealing failed'));
+  }, sealIntervalMs);
+  sealer.unref();
+  const webhookWorker = startWebhookWorker(context, (error) => logger.warn({ err: error }, 'webhook delivery pass failed'));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -43,8 +52,10 @@ export async function startServer(config: Config): Promise<void> {
     logger.info({ signal }, 'draining');
     app.state.draining = true;
     clearInterval(cleanup);
+    clearInterval(sealer);
     await app.close();
     await holdExpiry.stop();
+    await webhookWorker.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

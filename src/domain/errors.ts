@@ -49,6 +49,13 @@ export const errorCodes = {
   wallet_has_open_holds: 'The wallet has open holds or pending credits: resolve them before closing it.',
   wallet_has_virtual_wallets: 'The wallet still has virtual wallets that are not closed: close them first.',
   card_limit_reached: 'The wallet already has its maximum number of active cards.',
+  rate_invalid: 'A rate is a positive decimal string such as "0.92": up to 18 significant digits, no sign, no exponent.',
+  rate_not_found: 'No rate is set for this ordered currency pair (rates are never inverted or guessed).',
+  same_currency: 'Both sides name the same currency: rates and exchanges need two different currencies (use a transfer within one).',
+  exchange_amount_too_small: 'At this rate the amount converts to zero minor units of the target currency; nothing was moved.',
+  quote_expired: 'The quote expired: ask for a new one.',
+  quote_used: 'The quote was already used by an exchange: a quote is used at most once.',
+  quote_mismatch: 'The exchange does not match its quote (currencies or amount).',
 
   batch_too_large: 'A batch holds at most the documented number of items.',
   batch_item_failed: 'An item of an atomic batch failed; nothing in the batch was applied.',
@@ -56,6 +63,10 @@ export const errorCodes = {
   idempotency_key_invalid: 'An Idempotency-Key is 1 to 255 printable ASCII characters.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
   request_in_progress: 'A request with this Idempotency-Key is still running; retry later.',
+
+  webhook_url_invalid: 'A webhook URL is an absolute http(s) URL without credentials whose host resolves.',
+  webhook_delivery_pending: 'The delivery is already waiting to be sent; replay it once it has succeeded or failed.',
+  webhook_destination_private: 'The webhook URL points at a loopback or private address, refused unless COFFER_WEBHOOKS_ALLOW_PRIVATE=true.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -31,4 +31,14 @@ export const limits = {
   holdExpiryBatchMax: 500,
   /** Active cards per wallet unless its program allows more. */
   activeCardsPerWalletMax: 1,
+  /** Default per-key rate limits (COFFER_RATE_LIMIT_PER_MINUTE, COFFER_RATE_LIMIT_MONEY_PER_MINUTE). */
+  rateLimitPerMinute: 1200,
+  rateLimitMoneyPerMinute: 300,
+  /** A rate has at most this many significant digits, this many digits after the point, and this many characters. */
+  rateSignificantDigitsMax: 18,
+  rateScaleMax: 36,
+  rateTextLengthMax: 64,
+  /** How long a quote locks its rate unless COFFER_QUOTE_TTL_SECONDS says otherwise. */
+  quoteTtlSecondsDefault: 30,
+  quoteTtlSecondsMax: 3600,
 } as const;

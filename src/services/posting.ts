@@ -5,6 +5,7 @@ import type { Entry, Transaction, TransactionStatus, TransactionWithEntries } fr
 import type { WalletState } from '../domain/wallet.js';
 import type { StoreTx } from '../store/store.js';
 import { toWalletState } from '../store/wallet-queries.js';
+import { recordTransactionEvent } from './events.js';
 
 /** A transaction ready to be written: the row, and the legs that move the counters. */
 export interface Draft {
@@ -20,7 +21,10 @@ export interface Draft {
 export async function writeDraft(tx: StoreTx, draft: Draft, lockIds: readonly string[], now: Date): Promise<TransactionWithEntries> {
   const posting = await postLocked(tx, draft.legs, lockIds, true);
   await tx.insertTransaction(draft.transaction);
-  return { ...draft.transaction, entries: await writePosting(tx, posting, draft.transaction, now) };
+  const entries = await writePosting(tx, posting, draft.transaction, now);
+  // transaction.posted or transaction.pending, committed with the transaction or not at all.
+  await recordTransactionEvent(tx, draft.transaction, now);
+  return { ...draft.transaction, entries };
 }
 
 /** How `appendToTransaction` resolves a pending transaction (a hold or a pending credit). */
@@ -48,7 +52,10 @@ export async function appendToTransaction(
   const posting = await postLocked(tx, legs, lockIds, resolution.requireActiveCurrency);
   const resolved: Transaction = { ...transaction, status: resolution.status, postedAt: resolution.status === 'posted' ? now : transaction.postedAt };
   assert(await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, now), `transaction ${transaction.id} was pending under lock`);
-  return { ...resolved, entries: await writePosting(tx, posting, resolved, now) };
+  const entries = await writePosting(tx, posting, resolved, now);
+  // transaction.posted, .voided, .expired or .failed, in the same database transaction.
+  await recordTransactionEvent(tx, resolved, now);
+  return { ...resolved, entries };
 }
 
 /** Locks the wallets, checks the currencies and applies the posting rule; asserts the entries balance. */

@@ -2,7 +2,10 @@ import type { Actor } from '../domain/api-key.js';
 import type { Wallet } from '../domain/wallet.js';
 import { checkStatusChange, normalizeStatus, type RequestedWalletStatus, type WalletStatusReason } from '../domain/wallet-status.js';
 import { canSee, notFound } from './access.js';
+import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
+import { recordWalletEvent } from './events.js';
+import { walletAudit } from './wallets.js';
 
 export interface StatusChangeRequest {
   readonly status: RequestedWalletStatus;
@@ -27,6 +30,8 @@ export async function changeWalletStatus(ctx: ServiceContext, actor: Actor, id: 
     });
     const updated = await tx.setWalletStatus(id, { status: target, reason: request.reason, description: request.description ?? null, changedBy: actor.apiKeyId }, now);
     if (target === 'closed') await tx.retireWalletInstruments(id, now);
+    await recordWalletEvent(tx, 'wallet.status_changed', updated, now);
+    await recordAudit(tx, actor, walletAudit('wallet.status_changed', wallet, updated), now);
     return updated;
   });
 }

@@ -2,10 +2,12 @@ import type { Actor } from '../domain/api-key.js';
 import { systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import { checkMetadata } from '../domain/metadata.js';
-import type { Wallet, WalletCategory, WalletStatus } from '../domain/wallet.js';
+import type { Wallet } from '../domain/wallet.js';
 import { isUniqueViolation } from '../store/database.js';
-import type { WalletPatch } from '../store/wallet-queries.js';
+import type { WalletFilter, WalletPatch } from '../store/wallet-queries.js';
 import { canSee, notFound, owningMerchant } from './access.js';
+import { changesOf, recordAudit } from './audit.js';
+import { recordWalletEvent } from './events.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { issueBankIdentifiers } from './instruments.js';
@@ -85,29 +87,31 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
   try {
     const wallet = await ctx.store.transaction(async (tx) => {
       const inserted = await tx.insertWallet(
-        {
-          id: newId(now.getTime()),
-          name: input.name ?? null,
-          currencyId: currency.id,
-          category: 'client',
-          type,
-          merchantId,
-          customerId: input.customerId ?? null,
-          externalId: input.externalId ?? null,
-          alias: input.alias ?? null,
-          program: input.program ?? null,
-          main: input.main ?? false,
-          accounting: false,
-          creditLimit: input.creditLimit ?? 0n,
-          parentWalletId: input.parentWalletId ?? null,
-          status: 'active',
-          metadata,
-          createdAt: now,
-          updatedAt: now,
-        },
-        currency.serialPrefix,
+      {
+        id: newId(now.getTime()),
+        name: input.name ?? null,
+        currencyId: currency.id,
+        category: 'client',
+        type,
+        merchantId,
+        customerId: input.customerId ?? null,
+        externalId: input.externalId ?? null,
+        alias: input.alias ?? null,
+        program: input.program ?? null,
+        main: input.main ?? false,
+        accounting: false,
+        creditLimit: input.creditLimit ?? 0n,
+        parentWalletId: input.parentWalletId ?? null,
+        status: 'active',
+        metadata,
+        createdAt: now,
+        updatedAt: now,
+      },
+      currency.serialPrefix,
       );
       if (input.skipIbanGeneration !== true) await issueBankIdentifiers(tx, ctx, inserted, currency, now);
+      await recordWalletEvent(tx, 'wallet.created', inserted, now);
+      await recordAudit(tx, actor, walletAudit('wallet.created', null, inserted), now);
       return inserted;
     });
     return { wallet, created: true };
@@ -141,28 +145,30 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
   }
   const checked = patch.metadata !== undefined ? { ...patch, metadata: checkMetadata(patch.metadata) } : patch;
   try {
-    const updated = await ctx.store.read.updateWallet(id, checked, ctx.clock());
-    if (updated === null) throw notFound('wallet', id);
-    return updated;
+    return await ctx.store.transaction(async (tx) => {
+      const now = ctx.clock();
+      await tx.lockRow('wallets', id);
+      const before = await tx.getWallet(id);
+      const updated = await tx.updateWallet(id, checked, now);
+      if (before === null || updated === null) throw notFound('wallet', id);
+      await recordAudit(tx, actor, walletAudit('wallet.updated', before, updated), now);
+      return updated;
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(wallet);
     throw error;
   }
 }
 
-export interface WalletListQuery {
-  readonly merchantId?: string;
-  readonly customerId?: string;
-  readonly currencyId?: string;
-  readonly category?: WalletCategory;
-  readonly type?: string;
-  readonly status?: WalletStatus;
-  readonly program?: string;
-  readonly externalId?: string;
-  readonly parentWalletId?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
+const auditedWalletFields = ['name', 'alias', 'creditLimit', 'main', 'metadata', 'status', 'statusReason', 'merchantId', 'customerId', 'currencyId', 'type'] as const;
+
+/** The audit record of a wallet change: before and after of the fields that can change. */
+export function walletAudit(action: string, before: Wallet | null, after: Wallet) {
+  return { action, subjectType: 'wallet', subjectId: after.id, merchantId: after.merchantId, changes: changesOf(before, after, auditedWalletFields) };
 }
+
+/** The store's filters, with an opaque cursor instead of a key. */
+export type WalletListQuery = Omit<WalletFilter, 'afterId' | 'limit'> & { readonly cursor?: string; readonly limit?: number };
 
 export async function listWallets(ctx: ServiceContext, actor: Actor, query: WalletListQuery): Promise<Page<Wallet>> {
   const limit = pageSize(query.limit);

@@ -1,14 +1,18 @@
 import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
+import { auditQueries } from './audit-queries.js';
 import { currencyQueries } from './currency-queries.js';
 import { holdQueries } from './hold-queries.js';
+import { eventQueries } from './event-queries.js';
+import { exchangeQueries } from './exchange-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
 import { instrumentQueries } from './instrument-queries.js';
 import { lifecycleQueries } from './lifecycle-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
 import { walletQueries } from './wallet-queries.js';
+import { webhookQueries } from './webhook-queries.js';
 import type { Queryable } from './database.js';
 
 let savepointCounter = 0;
@@ -43,6 +47,10 @@ function storeTx(db: Queryable) {
     ...holdQueries(db),
     ...lifecycleQueries(db),
     ...instrumentQueries(db),
+    ...eventQueries(db),
+    ...auditQueries(db),
+    ...webhookQueries(db),
+    ...exchangeQueries(db),
   };
 }
 
