@@ -205,5 +205,26 @@ for (const backend of backends) {
       assert.equal((await balanceOf(harness, henry.id)).posted, '40');
       await harness.assertLedgerConsistent();
     });
+
+    it('records an event for each step of a hold and a pending credit, and one for a status change', async () => {
+      const ivan = await wallet(harness, usd.id);
+      await topup(harness, ivan.id, '100');
+      const voided = await hold(ivan.id, '10');
+      expectStatus(await harness.request('POST', `/v1/holds/${voided.id}/void`), 200);
+      const captured = await hold(ivan.id, '20');
+      expectStatus(await harness.request('POST', `/v1/holds/${captured.id}/capture`, { amount: '5' }), 200);
+      const credit = expectStatus<PendingCredit>(await harness.request('POST', '/v1/pending-credits', { walletId: ivan.id, amount: '7' }), 201);
+      expectStatus(await harness.request('POST', `/v1/pending-credits/${credit.id}/fail`), 200);
+      expectStatus(await harness.request('POST', `/v1/wallets/${ivan.id}/status`, { status: 'blocked', reason: 'other' }), 200);
+      const events = expectStatus<{ data: { type: string; subjectId: string }[] }>(await harness.request('GET', '/v1/events?limit=500'), 200).data;
+      const typesOf = (id: string) => events.filter((event) => event.subjectId === id).map((event) => event.type);
+      assert.deepEqual(typesOf(voided.id), ['transaction.pending', 'transaction.voided']);
+      assert.deepEqual(typesOf(captured.id), ['transaction.pending', 'transaction.posted']);
+      assert.deepEqual(typesOf(credit.id), ['transaction.pending', 'transaction.failed']);
+      assert.ok(typesOf(ivan.id).includes('wallet.status_changed'));
+      const audit = expectStatus<{ data: { action: string }[] }>(await harness.request('GET', `/v1/audit-log?subjectId=${ivan.id}`), 200).data;
+      assert.ok(audit.some((record) => record.action === 'wallet.status_changed'));
+      await harness.assertLedgerConsistent();
+    });
   });
 }
