@@ -98,7 +98,7 @@ export function toCofferError(error: FastifyError & { validation?: ValidationIss
     }));
     const where = error.validationContext ?? 'request';
     const first = errors[0];
-    return new CofferError('validation_failed', `The ${where} is not valid${first !== undefined ? `: ${first.field} ${first.message}` : ''}.`, errors);
+    return new CofferError("validation_failed", `Invalid ${where}${first !== undefined ? `: ${first.field} ${first.message}` : ""}.`, errors);
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -66,7 +66,7 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
   const response = { 201: TransactionWithEntries, ...errorResponses };
   const headers = {
     type: 'object',
-    properties: { 'idempotency-key': { type: 'string', maxLength: 255, description: 'Makes the request safe to retry: the first answer is replayed.' } },
+    properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters.' } },
   } as const;
 
   const routes = [

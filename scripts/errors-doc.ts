@@ -1,0 +1,46 @@
+/**
+ * Writes docs/errors.md from the one error catalogue (src/domain/errors.ts) and the status
+ * table (src/api/errors.ts). `--check` exits 1 when the committed page is out of date.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { statusOf } from '../src/api/errors.js';
+import { type ErrorCode, errorCodes } from '../src/domain/errors.js';
+
+export function renderErrorsDoc(): string {
+  const lines = [
+    '# Errors',
+    '',
+    'Every error is an RFC 9457 `application/problem+json` body:',
+    '',
+    '```json',
+    '{ "type": "https://coffer.dev/errors#insufficient_funds", "title": "…", "status": 422,',
+    '  "code": "insufficient_funds", "detail": "Wallet … has 100 available (credit limit 0); this needs 150.",',
+    '  "instance": "/v1/transfers", "requestId": "…", "errors": [{ "field": "amount", "message": "…" }] }',
+    '```',
+    '',
+    'Match on `code`, never on the text. Codes are stable: never renamed, never reused. A refused',
+    'request changes nothing; a 5xx shows no internals and also changes nothing (retry it with the',
+    'same `Idempotency-Key`). This page is generated from `src/domain/errors.ts` by `npm run docs:errors`.',
+    '',
+    '| code | HTTP | meaning |',
+    '|---|---|---|',
+  ];
+  for (const code of Object.keys(errorCodes) as ErrorCode[]) {
+    lines.push(`| <a id="${code}"></a>\`${code}\` | ${statusOf[code]} | ${errorCodes[code]} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const target = new URL('../docs/errors.md', import.meta.url);
+if (process.argv[1]?.endsWith('errors-doc.ts')) {
+  const rendered = renderErrorsDoc();
+  if (process.argv.includes('--check')) {
+    const current = await readFile(target, 'utf8').catch(() => '');
+    if (current !== rendered) {
+      process.stderr.write('docs/errors.md is out of date: run npm run docs:errors\n');
+      process.exit(1);
+    }
+  } else {
+    await writeFile(target, rendered);
+  }
+}
