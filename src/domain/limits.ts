@@ -22,4 +22,11 @@ export const limits = {
   textLengthMax: 500,
   nameLengthMax: 200,
   requestTimeoutMs: 30_000,
+  /** Group commit: how long a request may wait for neighbours (only while another group runs). */
+  groupCommitWaitMs: 1,
+  groupCommitWaitMsMax: 20,
+  /** Group commit: requests per database transaction; each writing one takes a subtransaction, and PostgreSQL caches 64 per backend. */
+  groupCommitSizeMax: 32,
+  /** Group commit: database transactions committing at the same time. */
+  groupCommitConcurrencyMax: 4,
 } as const;

@@ -54,6 +54,18 @@ export function movementOf(item: Static<typeof BatchItem>): MovementRequest {
   }
 }
 
+/** The wallets a movement names: group commit locks them up front (services/group-commit.ts). */
+export function namedWallets(movement: MovementRequest): string[] {
+  switch (movement.kind) {
+    case 'transfer':
+      return [movement.fromWalletId, movement.toWalletId];
+    case 'reversal':
+      return [];
+    default:
+      return [movement.walletId];
+  }
+}
+
 function withFees(fees: readonly FeeBody[] | undefined): { fees?: Fee[] } {
   const parsed = feesOf(fees);
   return parsed !== undefined ? { fees: parsed } : {};
@@ -77,7 +89,8 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
   ] as const;
   for (const [url, body, kind, summary] of routes) {
     app.post(url, { schema: { tags, summary, body, headers, response } }, async (request, reply) => {
-      return replyIdempotent(context, request, reply, 201, moving(request.actor, movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>)));
+      const movement = movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>);
+      return replyIdempotent(context, request, reply, 201, moving(request.actor, movement), namedWallets(movement));
     });
   }
 
