@@ -76,6 +76,7 @@ async function load(
     ],
   });
   clearInterval(sampler);
+  await settle(server);
   const ok = result['2xx'];
   const seconds = result.duration;
   return {
@@ -86,6 +87,17 @@ async function load(
     errors: result.non2xx + result.errors + result.timeouts,
     rssMaxBytes: rssMax,
   };
+}
+
+/** Waits (at most 20 s) until requests the generator abandoned have drained, so runs don't overlap. */
+async function settle(server: CofferServer): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const started = performance.now();
+    await fetch(`${server.url}/v1/currencies?limit=1`, { headers: { authorization: `Bearer ${adminKey}` } }).catch(() => undefined);
+    if (performance.now() - started < 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 function transfers(server: CofferServer, wallets: readonly string[], connections: number, hot?: string): Promise<LoadResult> {
@@ -104,7 +116,7 @@ function transfers(server: CofferServer, wallets: readonly string[], connections
 
 function batches(server: CofferServer, wallets: readonly string[]): Promise<LoadResult> {
   return load(server, {
-    connections: 16,
+    connections: 8,
     method: 'POST',
     path: '/v1/batches',
     transfersPerRequest: 100,

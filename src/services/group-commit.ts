@@ -22,6 +22,13 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/** What the committer has done since start: lets tests prove that requests were grouped. */
+export interface GroupCommitStats {
+  readonly groups: number;
+  readonly requests: number;
+  readonly largestGroup: number;
+}
+
 type ItemOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
 /** Hints are request input: only well-formed ids are locked, and at most this many per group. */
@@ -50,6 +57,7 @@ export class GroupCommitter {
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
   private due = false;
+  private counted = { groups: 0, requests: 0, largestGroup: 0 };
 
   constructor(
     private readonly store: Store,
@@ -63,6 +71,10 @@ export class GroupCommitter {
       this.queue.push({ work, lockHint, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
+  }
+
+  stats(): GroupCommitStats {
+    return { ...this.counted };
   }
 
   private schedule(): void {
@@ -81,6 +93,11 @@ export class GroupCommitter {
         this.timer = null;
       }
       const group = this.queue.splice(0, this.settings.sizeMax);
+      this.counted = {
+        groups: this.counted.groups + 1,
+        requests: this.counted.requests + group.length,
+        largestGroup: Math.max(this.counted.largestGroup, group.length),
+      };
       this.running++;
       void this.commit(group).finally(() => {
         this.running--;
@@ -121,7 +138,7 @@ async function runGroup(tx: StoreTx, group: readonly Pending[]): Promise<ItemOut
   const outcomes: ItemOutcome[] = [];
   for (const item of group) {
     try {
-      outcomes.push({ ok: true, value: await tx.savepoint(() => item.work(tx)) });
+      outcomes.push({ ok: true, value: await tx.savepointKept(() => item.work(tx)) });
     } catch (error) {
       // A deadlock or serialization failure is the group's, not the item's: retry the group.
       if (isRetryable(error)) throw error;
