@@ -157,7 +157,7 @@ export async function seedEntries(databaseUrl: string, currencyId: string, trans
       await client.query('begin');
       await client.query(
         `create temp table bench_seed on commit drop as
-         select gen_random_uuid() as tid, ids[1 + (g % n)] as from_id, ids[1 + ((g + 1 + (g * 7919) % (n - 1)) % n)] as to_id, g
+         select gen_random_uuid() as tid, ids[1 + (g % n)] as from_id, ids[(1 + ((g + 1 + (g::bigint * 7919) % (n - 1)) % n))::int] as to_id, g
          from bench_ids, generate_series($1::int, $2::int) g`,
         [start, start + size - 1],
       );
