@@ -66,7 +66,7 @@ export class GroupCommitter {
 
   /** Runs `work` in a database transaction, shared with concurrent requests when grouping is on. */
   run<T>(work: (tx: StoreTx) => Promise<T>, lockHint: readonly string[] = []): Promise<T> {
-    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction(work);
+    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => runAlone(tx, { work, lockHint }) as Promise<T>);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, lockHint, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
@@ -111,7 +111,7 @@ export class GroupCommitter {
   private async commit(group: readonly Pending[]): Promise<void> {
     let outcomes: readonly ItemOutcome[];
     try {
-      outcomes = await this.store.transaction((tx) => (group.length === 1 ? runAlone(tx, group[0] as Pending) : runGroup(tx, group)));
+      outcomes = await this.store.transaction((tx) => (group.length === 1 ? runAlone(tx, group[0] as Pending).then((value) => [{ ok: true as const, value }]) : runGroup(tx, group)));
     } catch (error) {
       for (const item of group) item.reject(error);
       return;
@@ -124,17 +124,29 @@ export class GroupCommitter {
   }
 }
 
-/** A group of one needs no savepoint: its failure rolls back the database transaction, as before. */
-async function runAlone(tx: StoreTx, item: Pending): Promise<ItemOutcome[]> {
-  return [{ ok: true, value: await item.work(tx) }];
-}
-
-async function runGroup(tx: StoreTx, group: readonly Pending[]): Promise<ItemOutcome[]> {
+/** The announced wallets of some requests: well-formed ids only, at most `lockHintsMax`. */
+function lockable(group: readonly Pick<Pending, 'lockHint'>[]): string[] {
   const hinted = new Set<string>();
   for (const item of group) {
     for (const id of item.lockHint) if (hinted.size < lockHintsMax && uuidPattern.test(id)) hinted.add(id.toLowerCase());
   }
-  if (hinted.size > 0) await tx.lockWallets([...hinted]);
+  return [...hinted];
+}
+
+/**
+ * A group of one needs no savepoint: its failure rolls back the database transaction, as before.
+ * A request naming more than two wallets (a batch) takes them all first, in id order: its items
+ * would otherwise lock them one transfer at a time and could deadlock with another batch.
+ */
+async function runAlone(tx: StoreTx, item: Pick<Pending, 'work' | 'lockHint'>): Promise<unknown> {
+  const hinted = lockable([item]);
+  if (hinted.length > 2) await tx.lockWallets(hinted);
+  return item.work(tx);
+}
+
+async function runGroup(tx: StoreTx, group: readonly Pending[]): Promise<ItemOutcome[]> {
+  const hinted = lockable(group);
+  if (hinted.length > 0) await tx.lockWallets(hinted);
   const outcomes: ItemOutcome[] = [];
   for (const item of group) {
     try {
