@@ -15,6 +15,8 @@ export interface Config {
   readonly idempotencyTtlHours: number;
   /** Group commit of money-moving requests (docs/performance.md): COFFER_GROUP_COMMIT=off disables it. */
   readonly groupCommit: GroupCommitSettings;
+  /** How long a quote locks its rate (COFFER_QUOTE_TTL_SECONDS, default 30). */
+  readonly quoteTtlSeconds: number;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -22,6 +24,12 @@ function integer(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
+}
+
+function quoteTtl(value: string | undefined): number {
+  const seconds = integer(value, limits.quoteTtlSecondsDefault, 'COFFER_QUOTE_TTL_SECONDS');
+  if (seconds < 1 || seconds > limits.quoteTtlSecondsMax) throw new Error(`COFFER_QUOTE_TTL_SECONDS must be from 1 to ${limits.quoteTtlSecondsMax}, got "${value}"`);
+  return seconds;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,5 +50,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sizeMax: Math.max(1, integer(env.COFFER_GROUP_COMMIT_SIZE_MAX, limits.groupCommitSizeMax, 'COFFER_GROUP_COMMIT_SIZE_MAX')),
       concurrencyMax: Math.max(1, integer(env.COFFER_GROUP_COMMIT_CONCURRENCY, limits.groupCommitConcurrencyMax, 'COFFER_GROUP_COMMIT_CONCURRENCY')),
     },
+    quoteTtlSeconds: quoteTtl(env.COFFER_QUOTE_TTL_SECONDS),
   };
 }

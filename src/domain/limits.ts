@@ -29,4 +29,11 @@ export const limits = {
   groupCommitSizeMax: 32,
   /** Group commit: database transactions committing at the same time. */
   groupCommitConcurrencyMax: 4,
+  /** A rate has at most this many significant digits, this many digits after the point, and this many characters. */
+  rateSignificantDigitsMax: 18,
+  rateScaleMax: 36,
+  rateTextLengthMax: 64,
+  /** How long a quote locks its rate unless COFFER_QUOTE_TTL_SECONDS says otherwise. */
+  quoteTtlSecondsDefault: 30,
+  quoteTtlSecondsMax: 3600,
 } as const;

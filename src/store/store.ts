@@ -2,6 +2,7 @@ import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
 import { currencyQueries } from './currency-queries.js';
+import { exchangeQueries } from './exchange-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
@@ -51,6 +52,7 @@ function storeTx(db: Queryable) {
     ...idempotencyQueries(db),
     ...apiKeyQueries(db),
     ...verifyQueries(db),
+    ...exchangeQueries(db),
   };
 }
 
