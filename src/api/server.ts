@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
+import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
@@ -41,6 +42,8 @@ export async function startServer(config: Config): Promise<void> {
     app.state.draining = true;
     clearInterval(cleanup);
     await app.close();
+    // Requests already handed to group commit finish before the pool closes.
+    await groupCommitOf(context).drained();
     await store.close();
     logger.info('stopped');
     process.exit(0);

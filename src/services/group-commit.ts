@@ -73,6 +73,12 @@ export class GroupCommitter {
     });
   }
 
+  /** Resolves once no request is queued or committing (at most `timeoutMs`): for a graceful stop. */
+  async drained(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.queue.length > 0 || this.running > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   stats(): GroupCommitStats {
     return { ...this.counted };
   }

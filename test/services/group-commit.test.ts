@@ -5,7 +5,8 @@
  * what the successful answers say, every Idempotency-Key is honoured exactly once (replays are
  * byte-identical, concurrent duplicates never apply twice, a failed request gives its key back)
  * and the ledger invariant holds, on the service path and over HTTP (duplicates, batches next to
- * single transfers). With COFFER_GROUP_COMMIT=off nothing is grouped.
+ * single transfers). An idle service runs each request at once in a group of its own; with
+ * COFFER_GROUP_COMMIT=off nothing is grouped.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -159,6 +160,28 @@ for (const backend of backends) {
         assert.deepEqual([body.succeeded, body.failed, body.results[1]?.error?.code], [1, 1, 'insufficient_funds']);
       }
       expectStatus(responses[8] as NonNullable<(typeof responses)[8]>, 201);
+      await harness.assertLedgerConsistent();
+    });
+  });
+
+  describe(`group commit when idle [${backend.name}]`, () => {
+    let harness: Harness;
+    before(async () => {
+      harness = await startHarness(backend, { COFFER_GROUP_COMMIT_WAIT_MS: '20' });
+    });
+    after(() => harness.close());
+
+    it('starts a lone request at once, in a group of its own, without waiting for neighbours', async () => {
+      const usd = await isoCurrency(harness, 'USD');
+      const [a, b] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
+      await topup(harness, a.id, '100');
+      const before = groupCommitOf(harness.context).stats();
+      for (let index = 0; index < 5; index++) {
+        expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: a.id, toWalletId: b.id, amount: '10' }), 201);
+      }
+      const stats = groupCommitOf(harness.context).stats();
+      assert.deepEqual([stats.groups - before.groups, stats.requests - before.requests, stats.largestGroup], [5, 5, 1]);
+      assert.equal((await balanceOf(harness, b.id)).posted, '50');
       await harness.assertLedgerConsistent();
     });
   });
