@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
+import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
 import { sealEvents } from '../services/events.js';
 import { startWebhookWorker } from '../services/webhook-worker.js';
@@ -52,6 +53,8 @@ export async function startServer(config: Config): Promise<void> {
     clearInterval(sealer);
     await app.close();
     await webhookWorker.stop();
+    // Requests already handed to group commit finish before the pool closes.
+    await groupCommitOf(context).drained();
     await store.close();
     logger.info('stopped');
     process.exit(0);
