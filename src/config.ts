@@ -1,6 +1,7 @@
 import { type IbanPlan, isValidRoutingNumber, parseIbanPlans } from './domain/bank-identifiers.js';
 import { parseCardsPerProgram } from './domain/card.js';
 import { limits } from './domain/limits.js';
+import type { GroupCommitSettings } from './services/group-commit.js';
 
 /** Everything Coffer reads from the environment, read once at start and passed down. */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Money-moving requests per minute per API key, counted apart; 0 turns the limit off. */
   readonly rateLimitMoneyPerMinute: number;
+  /** Group commit of money-moving requests (docs/performance.md): COFFER_GROUP_COMMIT=off disables it. */
+  readonly groupCommit: GroupCommitSettings;
   /** How long a quote locks its rate (COFFER_QUOTE_TTL_SECONDS, default 30). */
   readonly quoteTtlSeconds: number;
 }
@@ -79,6 +82,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimitPerMinute: integer(env.COFFER_RATE_LIMIT_PER_MINUTE, limits.rateLimitPerMinute, 'COFFER_RATE_LIMIT_PER_MINUTE'),
     rateLimitMoneyPerMinute: integer(env.COFFER_RATE_LIMIT_MONEY_PER_MINUTE, limits.rateLimitMoneyPerMinute, 'COFFER_RATE_LIMIT_MONEY_PER_MINUTE'),
+    groupCommit: {
+      enabled: env.COFFER_GROUP_COMMIT !== 'off',
+      waitMs: Math.min(integer(env.COFFER_GROUP_COMMIT_WAIT_MS, limits.groupCommitWaitMs, 'COFFER_GROUP_COMMIT_WAIT_MS'), limits.groupCommitWaitMsMax),
+      sizeMax: Math.max(1, integer(env.COFFER_GROUP_COMMIT_SIZE_MAX, limits.groupCommitSizeMax, 'COFFER_GROUP_COMMIT_SIZE_MAX')),
+      concurrencyMax: Math.max(1, integer(env.COFFER_GROUP_COMMIT_CONCURRENCY, limits.groupCommitConcurrencyMax, 'COFFER_GROUP_COMMIT_CONCURRENCY')),
+    },
     quoteTtlSeconds: quoteTtl(env.COFFER_QUOTE_TTL_SECONDS),
   };
 }

@@ -13,6 +13,7 @@ export async function replyIdempotent(
   reply: FastifyReply,
   statusCode: number,
   work: (tx: StoreTx) => Promise<unknown>,
+  lockHint?: readonly string[],
 ): Promise<FastifyReply> {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
@@ -23,6 +24,7 @@ export async function replyIdempotent(
       scope: request.actor.role === 'admin' ? '_admin' : `merchant:${request.actor.merchantId ?? ''}`,
       key,
       fingerprint: [request.method, request.routeOptions.url, request.params, request.body],
+      ...(lockHint !== undefined ? { lockHint } : {}),
     },
     async (tx) => ({ statusCode, body: await work(tx) }),
   );

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
 import { startHoldExpiry } from '../services/hold-expiry.js';
+import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
 import { sealEvents } from '../services/events.js';
 import { startWebhookWorker } from '../services/webhook-worker.js';
@@ -56,6 +57,8 @@ export async function startServer(config: Config): Promise<void> {
     await app.close();
     await holdExpiry.stop();
     await webhookWorker.stop();
+    // Requests already handed to group commit finish before the pool closes.
+    await groupCommitOf(context).drained();
     await store.close();
     logger.info('stopped');
     process.exit(0);

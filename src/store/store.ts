@@ -32,6 +32,20 @@ function savepoints(db: Queryable) {
         throw error;
       }
     },
+    /**
+     * Like `savepoint`, but a success keeps the savepoint instead of releasing it: one round trip
+     * less, for group commit, whose savepoints all end with the database transaction anyway.
+     */
+    async savepointKept<T>(fn: () => Promise<T>): Promise<T> {
+      const name = `coffer_sp_${++savepointCounter}`;
+      await db.query(`savepoint ${name}`);
+      try {
+        return await fn();
+      } catch (error) {
+        await db.query(`rollback to savepoint ${name}`);
+        throw error;
+      }
+    },
   };
 }
 
