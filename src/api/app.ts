@@ -15,6 +15,7 @@ import { currencyRoutes } from './routes/currencies.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
+import { verifyRoutes } from './routes/verify.js';
 import { walletRoutes } from './routes/wallets.js';
 import { Problem } from './schemas/common.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
@@ -107,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   transactionRoutes(typed, context);
   batchRoutes(typed, context);
   reportRoutes(typed, context);
+  verifyRoutes(typed, context);
   apiKeyRoutes(typed, context);
   return app as App;
 }

@@ -3,6 +3,7 @@ import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
 import { currencyQueries } from './currency-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
+import { journalQueries } from './journal-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
 import { walletQueries } from './wallet-queries.js';
@@ -37,6 +38,7 @@ function storeTx(db: Queryable) {
     ...idempotencyQueries(db),
     ...apiKeyQueries(db),
     ...verifyQueries(db),
+    ...journalQueries(db),
   };
 }
 
