@@ -39,7 +39,8 @@ export function formatDigest(digest: JournalDigest): string {
 async function checkLink(store: Store, link: JournalLink & { readonly latest: boolean }, previous: JournalDigest): Promise<BrokenLink | null> {
   const at = { seq: link.seq, transactionId: link.transactionId };
   if (link.seq !== previous.seq + 1n) {
-    return { ...at, reason: `link ${previous.seq + 1n} is missing: the chain jumps from link ${previous.seq} to link ${link.seq}` };
+    const missing = previous.seq + 1n;
+    return { seq: missing, transactionId: null, reason: `link ${missing} is missing: the chain jumps from link ${previous.seq} to link ${link.seq}` };
   }
   if (link.previousHash !== previous.hash) return { ...at, reason: `its previous hash does not match the hash of link ${previous.seq}` };
   if (linkHash(link.previousHash, link.body) !== link.hash) return { ...at, reason: 'its hash does not match its previous hash and body' };
