@@ -8,6 +8,7 @@ import { CofferError } from '../domain/errors.js';
 import type { ServiceContext } from '../services/context.js';
 import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
+import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
 import { registerMetrics } from './metrics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { batchRoutes } from './routes/batches.js';
@@ -53,11 +54,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    frameworkErrors,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const state: AppState = { draining: false };
   Object.assign(app, { state });
 
   app.setValidatorCompiler(validatorCompiler);
+  registerStrictJsonParser(app);
+  registerStrictQuery(app);
   addSharedSchema(Problem as unknown as { $id: string });
   app.addSchema(Problem);
   app.decorateRequest('actor', null as unknown as Actor);

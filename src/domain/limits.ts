@@ -22,4 +22,6 @@ export const limits = {
   textLengthMax: 500,
   nameLengthMax: 200,
   requestTimeoutMs: 30_000,
+  /** Deepest nesting of arrays and objects accepted in a JSON request body. */
+  jsonDepthMax: 32,
 } as const;
