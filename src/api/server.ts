@@ -4,6 +4,7 @@ import { bootstrapAdminKey } from '../services/api-keys.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
+import { logSerializers } from './log-serializers.js';
 
 const cleanupIntervalMs = 15 * 60_000;
 
@@ -15,6 +16,7 @@ export async function startServer(config: Config): Promise<void> {
   const logger = pino({
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+    serializers: logSerializers,
   });
   const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   const context = { store, clock: () => new Date(), config };

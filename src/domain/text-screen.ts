@@ -60,6 +60,15 @@ export function containsCardNumber(text: string): boolean {
   return false;
 }
 
+/**
+ * `text` with every card number replaced, for what Coffer echoes or logs (error details, request
+ * paths): a refused card number must not come back out in the refusal.
+ */
+export function maskCardNumbers(text: string): string {
+  if (!containsCardNumber(text)) return text;
+  return text.replace(digitRun, (run) => (containsCardNumber(run) ? '[card number removed]' : run));
+}
+
 /** The first reason `text` must be refused, or null when it may be stored. */
 export function screenText(text: string): TextProblem | null {
   if (controlCharacter.test(text)) return 'control_character';
