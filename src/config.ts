@@ -12,6 +12,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly bodyBytesMax: number;
   readonly idempotencyTtlHours: number;
+  /** How long a quote locks its rate (COFFER_QUOTE_TTL_SECONDS, default 30). */
+  readonly quoteTtlSeconds: number;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {
@@ -19,6 +21,12 @@ function integer(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
+}
+
+function quoteTtl(value: string | undefined): number {
+  const seconds = integer(value, limits.quoteTtlSecondsDefault, 'COFFER_QUOTE_TTL_SECONDS');
+  if (seconds < 1 || seconds > limits.quoteTtlSecondsMax) throw new Error(`COFFER_QUOTE_TTL_SECONDS must be from 1 to ${limits.quoteTtlSecondsMax}, got "${value}"`);
+  return seconds;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,5 +41,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: integer(env.COFFER_REQUEST_TIMEOUT_MS, limits.requestTimeoutMs, 'COFFER_REQUEST_TIMEOUT_MS'),
     bodyBytesMax: integer(env.COFFER_BODY_LIMIT_BYTES, limits.bodyBytesMax, 'COFFER_BODY_LIMIT_BYTES'),
     idempotencyTtlHours: integer(env.COFFER_IDEMPOTENCY_TTL_HOURS, limits.idempotencyTtlHours, 'COFFER_IDEMPOTENCY_TTL_HOURS'),
+    quoteTtlSeconds: quoteTtl(env.COFFER_QUOTE_TTL_SECONDS),
   };
 }

@@ -13,6 +13,7 @@ import { registerMetrics } from './metrics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
+import { exchangeRoutes } from './routes/exchange.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -114,5 +115,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   reportRoutes(typed, context);
   verifyRoutes(typed, context);
   apiKeyRoutes(typed, context);
+  exchangeRoutes(typed, context);
   return app as App;
 }

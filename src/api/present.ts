@@ -4,6 +4,7 @@ import type { Currency } from '../domain/currency.js';
 import type { Entry, Transaction, TransactionWithEntries } from '../domain/transaction.js';
 import type { Wallet } from '../domain/wallet.js';
 import type { BalanceReading } from '../services/ledger-reads.js';
+import { presentExchangeDetails } from './present-exchange.js';
 
 /** Domain values to the JSON of the contract: bigints become strings of digits, dates ISO strings. */
 export function presentCurrency(currency: Currency) {
@@ -67,6 +68,7 @@ export function presentTransaction(transaction: Transaction) {
     reversedAmount: transaction.reversedAmount.toString(),
     createdAt: transaction.createdAt.toISOString(),
     postedAt: transaction.postedAt?.toISOString() ?? null,
+    exchange: presentExchangeDetails(transaction.exchange),
   };
 }
 

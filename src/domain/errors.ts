@@ -41,6 +41,14 @@ export const errorCodes = {
   adjustment_reason_required: 'An adjustment needs a reason.',
   fee_invalid: 'A fee names a positive amount; fees go to the currency fees account.',
 
+  rate_invalid: 'A rate is a positive decimal string such as "0.92": up to 18 significant digits, no sign, no exponent.',
+  rate_not_found: 'No rate is set for this ordered currency pair (rates are never inverted or guessed).',
+  same_currency: 'Both sides name the same currency: rates and exchanges need two different currencies (use a transfer within one).',
+  exchange_amount_too_small: 'At this rate the amount converts to zero minor units of the target currency; nothing was moved.',
+  quote_expired: 'The quote expired: ask for a new one.',
+  quote_used: 'The quote was already used by an exchange: a quote is used at most once.',
+  quote_mismatch: 'The exchange does not match its quote (currencies or amount).',
+
   batch_too_large: 'A batch holds at most the documented number of items.',
   batch_item_failed: 'An item of an atomic batch failed; nothing in the batch was applied.',
 

@@ -24,4 +24,11 @@ export const limits = {
   requestTimeoutMs: 30_000,
   /** Deepest nesting of arrays and objects accepted in a JSON request body. */
   jsonDepthMax: 32,
+  /** A rate has at most this many significant digits, this many digits after the point, and this many characters. */
+  rateSignificantDigitsMax: 18,
+  rateScaleMax: 36,
+  rateTextLengthMax: 64,
+  /** How long a quote locks its rate unless COFFER_QUOTE_TTL_SECONDS says otherwise. */
+  quoteTtlSecondsDefault: 30,
+  quoteTtlSecondsMax: 3600,
 } as const;

@@ -1,3 +1,4 @@
+import type { ExchangeDetails } from './exchange.js';
 import type { Direction } from './posting.js';
 
 export const transactionKinds = ['topup', 'withdrawal', 'transfer', 'adjustment', 'reversal', 'exchange', 'hold', 'pending_credit'] as const;
@@ -44,6 +45,8 @@ export interface Transaction {
   readonly reversedAmount: bigint;
   readonly createdAt: Date;
   readonly postedAt: Date | null;
+  /** Set on exchanges only: the rate applied, its quote and what the target received. */
+  readonly exchange?: ExchangeDetails | null;
 }
 
 export interface TransactionWithEntries extends Transaction {

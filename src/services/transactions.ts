@@ -7,6 +7,7 @@ import type { Fee, Transaction, TransactionKind, TransactionWithEntries } from '
 import type { StoreTx } from '../store/store.js';
 import type { WalletRef } from '../store/wallet-queries.js';
 import { notFound, requireAdmin } from './access.js';
+import { type ExchangeRequest, executeExchange } from './exchanges.js';
 import { newId } from './ids.js';
 import { type Draft, writeDraft } from './posting.js';
 import { systemWalletId, walletRefs } from './wallet-refs.js';
@@ -31,7 +32,8 @@ export type MovementRequest =
       readonly reason: string;
       readonly systemAccount?: 'issuing' | 'settlement' | 'fees' | 'fx';
     } & MovementDetails)
-  | ({ readonly kind: 'reversal'; readonly transactionId: string; readonly amount?: bigint; readonly reason?: string | null } & MovementDetails);
+  | ({ readonly kind: 'reversal'; readonly transactionId: string; readonly amount?: bigint; readonly reason?: string | null } & MovementDetails)
+  | ({ readonly kind: 'exchange' } & ExchangeRequest);
 
 function baseTransaction(kind: TransactionKind, actor: Actor, currencyId: string, amount: bigint, request: MovementDetails, now: Date): Transaction {
   return {
@@ -74,7 +76,7 @@ function lockSet(refs: ReadonlyMap<string, WalletRef>, legs: readonly Leg[]): st
   return [...ids];
 }
 
-async function draftMovement(tx: StoreTx, actor: Actor, request: Exclude<MovementRequest, { kind: 'reversal' }>, now: Date) {
+async function draftMovement(tx: StoreTx, actor: Actor, request: Exclude<MovementRequest, { kind: 'reversal' | 'exchange' }>, now: Date) {
   const named = request.kind === 'transfer' ? [request.fromWalletId, request.toWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);
   const first = refs.get(named[0] as string) as WalletRef;
@@ -157,6 +159,7 @@ async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<Movemen
 
 /** Plans and writes one money movement inside the caller's database transaction. */
 export async function executeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {
+  if (request.kind === 'exchange') return executeExchange(tx, actor, request, now);
   const { draft, refs } = request.kind === 'reversal' ? await draftReversal(tx, actor, request, now) : await draftMovement(tx, actor, request, now);
   return writeDraft(tx, draft, lockSet(refs, draft.legs), now);
 }

@@ -2,9 +2,9 @@ import type { Actor } from '../domain/api-key.js';
 import { systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import { checkMetadata } from '../domain/metadata.js';
-import type { Wallet, WalletCategory, WalletStatus } from '../domain/wallet.js';
+import type { Wallet } from '../domain/wallet.js';
 import { isUniqueViolation } from '../store/database.js';
-import type { WalletPatch } from '../store/wallet-queries.js';
+import type { WalletFilter, WalletPatch } from '../store/wallet-queries.js';
 import { canSee, notFound, owningMerchant } from './access.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
@@ -143,19 +143,8 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
   }
 }
 
-export interface WalletListQuery {
-  readonly merchantId?: string;
-  readonly customerId?: string;
-  readonly currencyId?: string;
-  readonly category?: WalletCategory;
-  readonly type?: string;
-  readonly status?: WalletStatus;
-  readonly program?: string;
-  readonly externalId?: string;
-  readonly parentWalletId?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
-}
+/** The store's filters, with an opaque cursor instead of a key. */
+export type WalletListQuery = Omit<WalletFilter, 'afterId' | 'limit'> & { readonly cursor?: string; readonly limit?: number };
 
 export async function listWallets(ctx: ServiceContext, actor: Actor, query: WalletListQuery): Promise<Page<Wallet>> {
   const limit = pageSize(query.limit);

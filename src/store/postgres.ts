@@ -19,7 +19,10 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
     const setup = new pg.Client({ connectionString: options.connectionString });
     await setup.connect();
     try {
-      await setup.query(`create schema if not exists ${quoteIdentifier(options.schema)}`);
+      await setup.query(`create schema if not exists ${quoteIdentifier(options.schema)}`).catch((error: unknown) => {
+        // Two processes creating the schema at once: "if not exists" can still race; the other one won.
+        if ((error as { code?: string }).code !== '23505') throw error;
+      });
     } finally {
       await setup.end();
     }

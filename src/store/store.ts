@@ -2,6 +2,7 @@ import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
 import { currencyQueries } from './currency-queries.js';
+import { exchangeQueries } from './exchange-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
 import { journalQueries } from './journal-queries.js';
 import { transactionQueries } from './transaction-queries.js';
@@ -39,6 +40,7 @@ function storeTx(db: Queryable) {
     ...apiKeyQueries(db),
     ...verifyQueries(db),
     ...journalQueries(db),
+    ...exchangeQueries(db),
   };
 }
 

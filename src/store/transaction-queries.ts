@@ -1,6 +1,7 @@
 import type { PlannedEntry } from '../domain/posting.js';
 import type { Entry, Fee, Transaction, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable, Row } from './database.js';
+import { exchangeDetailsOf } from './exchange-queries.js';
 import { big, date, dateOrNull, json, text, textOrNull } from './rows.js';
 
 function toTransaction(row: Row): Transaction {
@@ -22,6 +23,7 @@ function toTransaction(row: Row): Transaction {
     reversedAmount: big(row.reversed_amount),
     createdAt: date(row.created_at),
     postedAt: dateOrNull(row.posted_at),
+    exchange: exchangeDetailsOf(row),
   };
 }
 

@@ -51,6 +51,16 @@ export function movementOf(item: Static<typeof BatchItem>): MovementRequest {
         ...(item.systemAccount !== undefined ? { systemAccount: item.systemAccount } : {}),
         ...common,
       };
+    case 'exchange':
+      return {
+        kind: 'exchange',
+        fromWalletId: item.fromWalletId,
+        toWalletId: item.toWalletId,
+        amount,
+        ...(item.quoteId !== undefined ? { quoteId: item.quoteId } : {}),
+        ...common,
+        ...withFees(item.fees),
+      };
   }
 }
 

@@ -1,8 +1,10 @@
 import type { ServiceContext } from '../../services/context.js';
+import { parseUnits, readBalanceInUnits } from '../../services/balance-units.js';
 import { listEntries, readBalance } from '../../services/ledger-reads.js';
 import { createWallet, listWallets, patchWallet, visibleWallet } from '../../services/wallets.js';
 import { parseAmount } from '../../domain/money.js';
 import type { TypedApp } from '../app.js';
+import { presentBalanceView } from '../present-exchange.js';
 import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { Entry, EntryListQuery } from '../schemas/transaction.js';
@@ -53,6 +55,11 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     { schema: { tags, summary: 'Balance now, or at a past instant (at=)', params: IdParams, querystring: BalanceQuery, response: { 200: BalanceReading, ...errorResponses } } },
     async (request) => {
       const at = request.query.at !== undefined ? new Date(request.query.at) : undefined;
+      const { units, valueIn } = request.query;
+      if (units !== undefined || valueIn !== undefined) {
+        const reading = await readBalanceInUnits(context, request.actor, request.params.id, at, { units: parseUnits(units), ...(valueIn !== undefined ? { valueIn } : {}) });
+        return { ...presentBalanceReading(reading), views: reading.views.map(presentBalanceView) };
+      }
       return presentBalanceReading(await readBalance(context, request.actor, request.params.id, at));
     },
   );

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { limits } from '../../domain/limits.js';
 import { transactionKinds, transactionStatuses } from '../../domain/transaction.js';
 import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
+import { ExchangeDetails, exchangeFields } from './exchange.js';
 
 const Kind = Type.Enum([...transactionKinds]);
 const Status = Type.Enum([...transactionStatuses]);
@@ -78,6 +79,7 @@ const transactionFields = {
   reversedAmount: AmountOutput,
   createdAt: Timestamp,
   postedAt: Nullable(Timestamp),
+  exchange: Nullable(ExchangeDetails),
 };
 
 export const Transaction = Type.Object(transactionFields);
@@ -95,6 +97,7 @@ export const BatchItem = Type.Union([
   Type.Object({ kind: Type.Literal('withdrawal'), ...WithdrawalBody.properties }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('transfer'), ...TransferBody.properties }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('adjustment'), ...AdjustmentBody.properties }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('exchange'), ...exchangeFields }, { additionalProperties: false }),
 ]);
 
 export const BatchBody = Type.Object(

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { walletStatuses } from '../../domain/wallet.js';
 import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
+import { BalanceView } from './exchange.js';
 
 export const Balance = Type.Object({
   posted: AmountOutput,
@@ -87,7 +88,11 @@ export const WalletListQuery = Type.Object(
 );
 
 export const BalanceQuery = Type.Object(
-  { at: Type.Optional(Type.String({ format: 'date-time', description: 'Read the balance as it was at this instant.' })) },
+  {
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'Read the balance as it was at this instant.' })),
+    units: Type.Optional(Type.String({ maxLength: 20, pattern: '^(major|minor)(,(major|minor))?$', description: 'Adds `views`: "major", "minor" or "major,minor" (default both when valueIn is given).' })),
+    valueIn: Type.Optional({ ...Uuid, description: 'Adds `views` valued in this currency at the current rate, naming the rate and its time.' }),
+  },
   { additionalProperties: false },
 );
 
@@ -96,4 +101,5 @@ export const BalanceReading = Type.Object({
   currencyId: Uuid,
   at: Timestamp,
   balance: Balance,
+  views: Type.Optional(Type.Array(BalanceView, { description: 'Present when units or valueIn is given.' })),
 });

@@ -1,0 +1,40 @@
+import type { ExchangeDetails, Quote } from '../domain/exchange.js';
+import { type CurrencyRate, formatRate } from '../domain/rate.js';
+import type { BalanceView } from '../services/balance-units.js';
+
+/** Exchange domain values to the JSON of the contract: rates as exact decimal strings. */
+export function presentRate(rate: CurrencyRate) {
+  return { baseCurrencyId: rate.baseCurrencyId, quoteCurrencyId: rate.quoteCurrencyId, rate: formatRate(rate.rate), setBy: rate.setBy, setAt: rate.setAt.toISOString() };
+}
+
+export function presentQuote(quote: Quote) {
+  return {
+    id: quote.id,
+    fromCurrencyId: quote.fromCurrencyId,
+    toCurrencyId: quote.toCurrencyId,
+    rate: formatRate(quote.rate),
+    rateSetAt: quote.rateSetAt.toISOString(),
+    amount: quote.amount.toString(),
+    targetAmount: quote.targetAmount.toString(),
+    createdAt: quote.createdAt.toISOString(),
+    expiresAt: quote.expiresAt.toISOString(),
+    usedAt: quote.usedAt?.toISOString() ?? null,
+    transactionId: quote.transactionId,
+  };
+}
+
+export function presentExchangeDetails(details: ExchangeDetails | null | undefined) {
+  if (details === null || details === undefined) return null;
+  return { rate: formatRate(details.rate), quoteId: details.quoteId, targetCurrencyId: details.targetCurrencyId, targetAmount: details.targetAmount.toString() };
+}
+
+export function presentBalanceView(view: BalanceView) {
+  return {
+    unit: view.unit,
+    currencyId: view.currencyId,
+    code: view.code,
+    rate: view.rate === null ? null : formatRate(view.rate),
+    rateSetAt: view.rateSetAt?.toISOString() ?? null,
+    ...view.amounts,
+  };
+}

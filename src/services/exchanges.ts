@@ -1,0 +1,101 @@
+import type { Actor } from '../domain/api-key.js';
+import { assert } from '../domain/assert.js';
+import { CofferError } from '../domain/errors.js';
+import { checkQuote, planExchange, type Quote } from '../domain/exchange.js';
+import { limits } from '../domain/limits.js';
+import { checkMetadata } from '../domain/metadata.js';
+import type { Rate } from '../domain/rate.js';
+import type { Fee, Transaction, TransactionWithEntries } from '../domain/transaction.js';
+import type { StoreTx } from '../store/store.js';
+import { canSee, notFound } from './access.js';
+import { newId } from './ids.js';
+import { writeDraft } from './posting.js';
+import { currentRate } from './rates.js';
+import { systemWalletId, walletRefs } from './wallet-refs.js';
+
+export interface ExchangeRequest {
+  readonly fromWalletId: string;
+  readonly toWalletId: string;
+  /** In the source wallet's currency. */
+  readonly amount: bigint;
+  readonly quoteId?: string;
+  readonly description?: string | null;
+  readonly reference?: string | null;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** In the source currency, paid by the source wallet to the source currency's fees account. */
+  readonly fees?: readonly Fee[];
+}
+
+/** The quote named by an exchange, locked and checked; null when the exchange uses the current rate. */
+async function lockedQuote(tx: StoreTx, actor: Actor, request: ExchangeRequest, fromCurrencyId: string, toCurrencyId: string, now: Date): Promise<Quote | null> {
+  if (request.quoteId === undefined) return null;
+  const quote = await tx.lockQuote(request.quoteId);
+  if (quote === null || !canSee(actor, quote.merchantId)) throw notFound('quote', request.quoteId);
+  checkQuote(quote, { fromCurrencyId, toCurrencyId, amount: request.amount, now });
+  return quote;
+}
+
+/**
+ * One atomic exchange between two wallets of different currencies, of one customer or of two
+ * (a cross-currency transfer): source wallet → source fx account, target fx account → target
+ * wallet, at the current rate or a quote's locked rate, in one transaction of kind `exchange`.
+ * The quote is marked used in the same database transaction, so a failed exchange leaves it unused.
+ */
+export async function executeExchange(tx: StoreTx, actor: Actor, request: ExchangeRequest, now: Date): Promise<TransactionWithEntries> {
+  const refs = await walletRefs(tx, actor, [request.fromWalletId, request.toWalletId]);
+  const source = refs.get(request.fromWalletId);
+  const target = refs.get(request.toWalletId);
+  assert(source !== undefined && target !== undefined, 'walletRefs returns every wallet it was asked for');
+  if (source.category === 'system' || target.category === 'system') {
+    throw new CofferError('system_wallet_not_allowed', 'An exchange moves money between client wallets; the fx accounts are used implicitly.');
+  }
+  if (source.currencyId === target.currencyId) {
+    throw new CofferError('same_currency', 'Both wallets are in the same currency: use a transfer.');
+  }
+  const fees = request.fees ?? [];
+  if (fees.length > limits.feesPerTransactionMax) throw new CofferError('fee_invalid', `At most ${limits.feesPerTransactionMax} fees per transaction.`);
+
+  const quote = await lockedQuote(tx, actor, request, source.currencyId, target.currencyId, now);
+  const rate: Rate = quote?.rate ?? (await currentRate(tx, source.currencyId, target.currencyId)).rate;
+  const sourceCurrency = await tx.getCurrency(source.currencyId);
+  const targetCurrency = await tx.getCurrency(target.currencyId);
+  assert(sourceCurrency !== null && targetCurrency !== null, 'a wallet currency exists');
+
+  const systemIds = {
+    sourceFxWalletId: await systemWalletId(tx, source.currencyId, 'fx'),
+    sourceFeesWalletId: await systemWalletId(tx, source.currencyId, 'fees'),
+    targetFxWalletId: await systemWalletId(tx, target.currencyId, 'fx'),
+  };
+  const plan = planExchange(
+    { sourceWalletId: source.id, targetWalletId: target.id, ...systemIds },
+    { amount: request.amount, rate, sourceFraction: sourceCurrency.fraction, targetFraction: targetCurrency.fraction, fees: fees.map((fee) => fee.amount) },
+  );
+  assert(quote === null || quote.targetAmount === plan.targetAmount, 'a quote converts to the amount it promised');
+
+  const transaction: Transaction = {
+    id: newId(now.getTime()),
+    kind: 'exchange',
+    status: 'posted',
+    merchantId: actor.merchantId ?? source.merchantId,
+    currencyId: source.currencyId,
+    amount: request.amount,
+    fromWalletId: source.id,
+    toWalletId: target.id,
+    description: request.description ?? null,
+    reference: request.reference ?? null,
+    reason: null,
+    metadata: checkMetadata(request.metadata),
+    fees,
+    reversesId: null,
+    reversedAmount: 0n,
+    createdAt: now,
+    postedAt: now,
+  };
+  const lockIds = new Set([source.id, target.id, ...Object.values(systemIds)]);
+  for (const ref of [source, target]) if (ref.parentWalletId !== null) lockIds.add(ref.parentWalletId);
+  const written = await writeDraft(tx, { transaction, legs: plan.legs }, [...lockIds], now);
+  const exchange = { rate, quoteId: quote?.id ?? null, targetCurrencyId: target.currencyId, targetAmount: plan.targetAmount };
+  await tx.setExchangeDetails(transaction.id, exchange);
+  if (quote !== null) await tx.markQuoteUsed(quote.id, transaction.id, now);
+  return { ...written, exchange };
+}
