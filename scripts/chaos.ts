@@ -103,10 +103,17 @@ interface Server {
   killed: boolean;
 }
 
+/** The last lines each server wrote to stderr, shown if the harness fails. */
+const serverErrors: string[] = [];
+
 function startServer(server: Server, databaseUrl: string): void {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     env: { ...process.env, PORT: String(server.port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, COFFER_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'ignore'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    serverErrors.push(`[${server.port}] ${String(chunk).slice(0, 500)}`);
+    if (serverErrors.length > 20) serverErrors.shift();
   });
   server.process = child;
   server.stopped = false;
@@ -190,8 +197,11 @@ async function main(): Promise<number> {
   const violations: string[] = [];
   const counters: Counters = { kills: 0, restarts: 0, pauses: 0, databaseRestarts: 0, snapshots: 0, snapshotsFailed: 0, unexpectedExits: 0 };
   try {
-    for (const server of servers) startServer(server, cluster.url);
-    await Promise.all(servers.map((server) => waitReady(server)));
+    // One at a time at first: the first applies the migrations.
+    for (const server of servers) {
+      startServer(server, cluster.url);
+      await waitReady(server, 180_000);
+    }
     const first = servers[0] as Server;
 
     // Setup: 3 currencies, 20 wallets, each funded.
@@ -318,7 +328,7 @@ async function main(): Promise<number> {
       server.stopped = false;
       if (server.process === null) startServer(server, cluster.url);
     }
-    await Promise.all(servers.map((server) => waitReady(server)));
+    await Promise.all(servers.map((server) => waitReady(server, 180_000)));
 
     // Final read: replay every unknown request with its key until it has an answer. A key left
     // in flight by a killed server answers 409 until it times out (60 s); its work never
@@ -398,7 +408,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`chaos: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`chaos: ${error instanceof Error ? error.stack : String(error)}\n${serverErrors.join('')}`);
     process.exit(2);
   },
 );
