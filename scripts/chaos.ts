@@ -148,12 +148,26 @@ interface Operation {
   resolvedLate: boolean;
 }
 
-async function call(server: Server, method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+/** For setup and the final checks, where there are no faults: retried until it answers. */
+async function steady(servers: readonly Server[], method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const answer = await call(servers[attempt % servers.length] as Server, method, path, body, key, 30_000);
+      if (answer.status < 500) return answer;
+      if (attempt >= 10) return answer;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+    }
+    await sleep(1000);
+  }
+}
+
+async function call(server: Server, method: string, path: string, body?: unknown, key?: string, timeoutMs = 5000): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
     method,
     headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key !== undefined ? { 'idempotency-key': key } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(5000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
@@ -202,19 +216,18 @@ async function main(): Promise<number> {
       startServer(server, cluster.url);
       await waitReady(server, 180_000);
     }
-    const first = servers[0] as Server;
 
     // Setup: 3 currencies, 20 wallets, each funded.
     const wallets: { id: string; currencyId: string }[] = [];
     const initial = new Map<string, bigint>();
     for (const code of ['USD', 'EUR', 'GBP']) {
-      const currency = await call(first, 'POST', `/v1/currencies/iso/${code}`);
+      const currency = await steady(servers, 'POST', `/v1/currencies/iso/${code}`);
       if (currency.status !== 201) throw new Error(`setup: currency ${code}: ${currency.status}`);
       const count = code === 'GBP' ? 6 : 7;
       for (let index = 0; index < count; index++) {
-        const wallet = await call(first, 'POST', '/v1/wallets', { currencyId: currency.json.id, name: `${code} ${index}` });
+        const wallet = await steady(servers, 'POST', '/v1/wallets', { currencyId: currency.json.id, name: `${code} ${index}` });
         const id = String(wallet.json.id);
-        const funding = await call(first, 'POST', '/v1/topups', { walletId: id, amount: '100000' }, `setup-${id}`);
+        const funding = await steady(servers, 'POST', '/v1/topups', { walletId: id, amount: '100000' }, `setup-${id}`);
         if (funding.status !== 201) throw new Error(`setup: topup ${funding.status}`);
         wallets.push({ id, currencyId: String(currency.json.id) });
         initial.set(id, 100_000n);
@@ -370,12 +383,12 @@ async function main(): Promise<number> {
       model.set(operation.body.toWalletId, (model.get(operation.body.toWalletId) ?? 0n) + amount);
     }
     for (const wallet of wallets) {
-      const { json } = await call(first, 'GET', `/v1/wallets/${wallet.id}`);
+      const { json } = await steady(servers, 'GET', `/v1/wallets/${wallet.id}`);
       const balance = json.balance as { posted: string; available: string };
       if (BigInt(balance.posted) !== model.get(wallet.id)) violations.push(`wallet ${wallet.id}: posted ${balance.posted}, model ${model.get(wallet.id)}`);
       if (BigInt(balance.available) < 0n) violations.push(`wallet ${wallet.id} is below its credit limit (${balance.available})`);
     }
-    const verify = await call(first, 'GET', '/v1/reports/verify');
+    const verify = await steady(servers, 'GET', '/v1/reports/verify');
     if (verify.json.ok !== true) violations.push(`verify: ${String(verify.json.firstDiscrepancy)}`);
     const journal = verify.json.journal as { links: number; head: string } | undefined;
     const transactionCount = Number((await database.query<{ n: string }>('select count(*)::text as n from transactions')).rows[0]?.n);
