@@ -347,15 +347,19 @@ async function main(): Promise<number> {
     // in flight by a killed server answers 409 until it times out (60 s); its work never
     // committed (the key is completed in the same database transaction as the work).
     const unknown = operations.filter((operation) => operation.outcome === 'unknown');
-    const resolveDeadline = Date.now() + 90_000;
-    for (const operation of unknown) {
-      operation.resolvedLate = true;
-      while (operation.outcome === 'unknown' && Date.now() < resolveDeadline) {
-        await attempt(pick(servers), operation);
-        if (operation.outcome === 'unknown') await sleep(1000);
+    const resolveDeadline = Date.now() + 180_000;
+    const queue = [...unknown];
+    const resolver = async () => {
+      for (let operation = queue.shift(); operation !== undefined; operation = queue.shift()) {
+        operation.resolvedLate = true;
+        while (operation.outcome === 'unknown' && Date.now() < resolveDeadline) {
+          await attempt(pick(servers), operation);
+          if (operation.outcome === 'unknown') await sleep(1000);
+        }
+        if (operation.outcome === 'unknown') violations.push(`unresolved: operation ${operation.key} stayed unknown after replaying its key`);
       }
-      if (operation.outcome === 'unknown') violations.push(`operation ${operation.key} stayed unknown after replaying its key`);
-    }
+    };
+    await Promise.all(Array.from({ length: clientCount }, () => resolver()));
 
     // Checks against the clients' record.
     const database = new pg.Client({ connectionString: cluster.url });
@@ -367,13 +371,13 @@ async function main(): Promise<number> {
     const ackIds = new Set<string>();
     for (const operation of acknowledged) {
       const id = operation.transactionId as string;
-      if (ackIds.has(id)) violations.push(`transaction ${id} acknowledged to two requests`);
+      if (ackIds.has(id)) violations.push(`duplicate: transaction ${id} acknowledged to two requests`);
       ackIds.add(id);
       const row = stored.get(id);
-      if (row === undefined) violations.push(`acknowledged transaction ${id} (${operation.key}) is missing`);
-      else if (row.amount !== operation.body.amount || row.from_wallet_id !== operation.body.fromWalletId || row.to_wallet_id !== operation.body.toWalletId) violations.push(`transaction ${id} differs from its request`);
+      if (row === undefined) violations.push(`missing: acknowledged transaction ${id} (${operation.key}) is missing`);
+      else if (row.amount !== operation.body.amount || row.from_wallet_id !== operation.body.fromWalletId || row.to_wallet_id !== operation.body.toWalletId) violations.push(`differs: transaction ${id} differs from its request`);
     }
-    for (const id of stored.keys()) if (!ackIds.has(id)) violations.push(`transaction ${id} is in the ledger but no request was acknowledged with it (a refused request committed?)`);
+    for (const id of stored.keys()) if (!ackIds.has(id)) violations.push(`phantom: transaction ${id} is in the ledger but no request was acknowledged with it (a refused request committed?)`);
 
     // Model: balances from the initial funding and the acknowledged transfers only.
     const model = new Map(initial);
@@ -385,14 +389,14 @@ async function main(): Promise<number> {
     for (const wallet of wallets) {
       const { json } = await steady(servers, 'GET', `/v1/wallets/${wallet.id}`);
       const balance = json.balance as { posted: string; available: string };
-      if (BigInt(balance.posted) !== model.get(wallet.id)) violations.push(`wallet ${wallet.id}: posted ${balance.posted}, model ${model.get(wallet.id)}`);
-      if (BigInt(balance.available) < 0n) violations.push(`wallet ${wallet.id} is below its credit limit (${balance.available})`);
+      if (BigInt(balance.posted) !== model.get(wallet.id)) violations.push(`model: wallet ${wallet.id} posted ${balance.posted}, model ${model.get(wallet.id)}`);
+      if (BigInt(balance.available) < 0n) violations.push(`overdrawn: wallet ${wallet.id} is below its credit limit (${balance.available})`);
     }
     const verify = await steady(servers, 'GET', '/v1/reports/verify');
     if (verify.json.ok !== true) violations.push(`verify: ${String(verify.json.firstDiscrepancy)}`);
     const journal = verify.json.journal as { links: number; head: string } | undefined;
     const transactionCount = Number((await database.query<{ n: string }>('select count(*)::text as n from transactions')).rows[0]?.n);
-    if (journal?.links !== transactionCount) violations.push(`journal has ${journal?.links} links for ${transactionCount} transactions`);
+    if (journal?.links !== transactionCount) violations.push(`journal: ${journal?.links} links for ${transactionCount} transactions`);
     await database.end();
 
     const rows: [string, string | number][] = [
@@ -407,7 +411,10 @@ async function main(): Promise<number> {
       ['journal head', journal?.head ?? '-'], ['elapsed s', Math.round((Date.now() - started) / 1000)], ['violations', violations.length],
     ];
     process.stdout.write(`\nCoffer chaos bank test\n${rows.map(([name, value]) => `  ${name.padEnd(36)} ${value}`).join('\n')}\n`);
-    for (const violation of violations.slice(0, 30)) process.stdout.write(`  VIOLATION: ${violation}\n`);
+    const kinds = new Map<string, number>();
+    for (const violation of violations) kinds.set(violation.split(':')[0] as string, (kinds.get(violation.split(':')[0] as string) ?? 0) + 1);
+    for (const [kind, count] of kinds) process.stdout.write(`  violations of kind "${kind}": ${count}\n`);
+    for (const violation of violations.slice(0, 20)) process.stdout.write(`  VIOLATION: ${violation}\n`);
     return violations.length === 0 ? 0 : 1;
   } finally {
     for (const server of servers) {
