@@ -10,15 +10,19 @@ import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
 import { registerMetrics } from './metrics.js';
+import { registerRateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
+import { eventRoutes } from './routes/events.js';
 import { exchangeRoutes } from './routes/exchange.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { verifyRoutes } from './routes/verify.js';
 import { walletRoutes } from './routes/wallets.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { Problem } from './schemas/common.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 
@@ -82,11 +86,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // The id the audit log records, so a client can find its own request there.
+    void reply.header('request-id', String(request.id));
     if (!request.url.startsWith('/v1/')) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    request.actor = await authenticate(context.store, match?.[1] ?? '');
+    request.actor = { ...(await authenticate(context.store, match?.[1] ?? '')), requestId: String(request.id) };
     if (writeMethods.has(request.method) && !request.actor.scopes.includes('write')) {
       throw new CofferError('forbidden', 'This API key is read-only.');
     }
@@ -106,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerMetrics(app);
+  await registerRateLimits(app, context.config);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);
   currencyRoutes(typed, context);
@@ -115,6 +122,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   reportRoutes(typed, context);
   verifyRoutes(typed, context);
   apiKeyRoutes(typed, context);
+  eventRoutes(typed, context, state);
+  auditLogRoutes(typed, context);
+  webhookRoutes(typed, context);
   exchangeRoutes(typed, context);
   return app as App;
 }

@@ -49,6 +49,9 @@ export const statusOf: Readonly<Record<ErrorCode, number>> = {
   idempotency_key_invalid: 400,
   idempotency_key_reused: 422,
   request_in_progress: 409,
+  webhook_url_invalid: 400,
+  webhook_destination_private: 422,
+  webhook_delivery_pending: 409,
 };
 
 export interface ProblemBody {

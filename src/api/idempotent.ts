@@ -13,15 +13,18 @@ export async function replyIdempotent(
   reply: FastifyReply,
   statusCode: number,
   work: (tx: StoreTx) => Promise<unknown>,
+  lockHint?: readonly string[],
 ): Promise<FastifyReply> {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   const outcome = await runIdempotent(
     context,
     {
-      scope: request.actor.merchantId ?? '_admin',
+      // Prefixed so that no merchant id (even "_admin") can share the admin keys' scope.
+      scope: request.actor.role === 'admin' ? '_admin' : `merchant:${request.actor.merchantId ?? ''}`,
       key,
       fingerprint: [request.method, request.routeOptions.url, request.params, request.body],
+      ...(lockHint !== undefined ? { lockHint } : {}),
     },
     async (tx) => ({ statusCode, body: await work(tx) }),
   );

@@ -1,12 +1,17 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
+import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
+import { sealEvents } from '../services/events.js';
+import { startWebhookWorker } from '../services/webhook-worker.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
 import { logSerializers } from './log-serializers.js';
 
 const cleanupIntervalMs = 15 * 60_000;
+/** The event feed lags a commit by at most this (readers also seal before reading). */
+const sealIntervalMs = 200;
 
 /**
  * Starts Coffer: opens and migrates the database, admits the admin key, listens, and on
@@ -34,6 +39,11 @@ export async function startServer(config: Config): Promise<void> {
   }, cleanupIntervalMs);
   cleanup.unref();
   await cleanIdempotencyKeys(context);
+  const sealer = setInterval(() => {
+    sealEvents(store, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'event sealing failed'));
+  }, sealIntervalMs);
+  sealer.unref();
+  const webhookWorker = startWebhookWorker(context, (error) => logger.warn({ err: error }, 'webhook delivery pass failed'));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -42,7 +52,11 @@ export async function startServer(config: Config): Promise<void> {
     logger.info({ signal }, 'draining');
     app.state.draining = true;
     clearInterval(cleanup);
+    clearInterval(sealer);
     await app.close();
+    await webhookWorker.stop();
+    // Requests already handed to group commit finish before the pool closes.
+    await groupCommitOf(context).drained();
     await store.close();
     logger.info('stopped');
     process.exit(0);

@@ -24,4 +24,6 @@ export interface Actor {
   readonly role: ApiKeyRole;
   readonly merchantId: string | null;
   readonly scopes: readonly ApiKeyScope[];
+  /** The HTTP request acting, for the audit log (absent outside a request). */
+  readonly requestId?: string;
 }

@@ -24,6 +24,16 @@ export const limits = {
   requestTimeoutMs: 30_000,
   /** Deepest nesting of arrays and objects accepted in a JSON request body. */
   jsonDepthMax: 32,
+  /** Default per-key rate limits (COFFER_RATE_LIMIT_PER_MINUTE, COFFER_RATE_LIMIT_MONEY_PER_MINUTE). */
+  rateLimitPerMinute: 1200,
+  rateLimitMoneyPerMinute: 300,
+  /** Group commit: how long a request may wait for neighbours (only while another group runs). */
+  groupCommitWaitMs: 1,
+  groupCommitWaitMsMax: 20,
+  /** Group commit: requests per database transaction; each writing one takes a subtransaction, and PostgreSQL caches 64 per backend. */
+  groupCommitSizeMax: 32,
+  /** Group commit: database transactions committing at the same time. */
+  groupCommitConcurrencyMax: 4,
   /** A rate has at most this many significant digits, this many digits after the point, and this many characters. */
   rateSignificantDigitsMax: 18,
   rateScaleMax: 36,

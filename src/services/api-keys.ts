@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, ApiKey, ApiKeyRole, ApiKeyScope } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreTx } from '../store/store.js';
 import { notFound, requireAdmin } from './access.js';
+import { changesOf, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
@@ -26,7 +27,14 @@ export interface ApiKeyInput {
   readonly scopes?: readonly ApiKeyScope[];
 }
 
-async function insertKey(store: Store, key: string, input: ApiKeyInput, now: Date): Promise<ApiKey> {
+const auditedApiKeyFields = ['name', 'role', 'merchantId', 'scopes', 'prefix', 'last4', 'revokedAt'] as const;
+
+/** The audit record of a key change: its hint and scopes, never the key. */
+function apiKeyAudit(action: string, before: ApiKey | null, after: ApiKey) {
+  return { action, subjectType: 'api_key', subjectId: after.id, merchantId: after.merchantId, changes: changesOf(before, after, auditedApiKeyFields) };
+}
+
+async function insertKey(store: Pick<StoreTx, 'insertApiKey'>, key: string, input: ApiKeyInput, now: Date): Promise<ApiKey> {
   if (input.role === 'merchant' && (input.merchantId === undefined || input.merchantId === null)) {
     throw new CofferError('validation_failed', 'A merchant key needs a merchantId.', [{ field: 'merchantId', message: 'required for role merchant' }]);
   }
@@ -41,7 +49,7 @@ async function insertKey(store: Store, key: string, input: ApiKeyInput, now: Dat
     createdAt: now,
     revokedAt: null,
   };
-  await store.read.insertApiKey(apiKey, hashApiKey(key));
+  await store.insertApiKey(apiKey, hashApiKey(key));
   return apiKey;
 }
 
@@ -49,7 +57,13 @@ async function insertKey(store: Store, key: string, input: ApiKeyInput, now: Dat
 export async function createApiKey(ctx: ServiceContext, actor: Actor, input: ApiKeyInput): Promise<{ apiKey: ApiKey; key: string }> {
   requireAdmin(actor);
   const key = generateApiKey();
-  return { apiKey: await insertKey(ctx.store, key, input, ctx.clock()), key };
+  const now = ctx.clock();
+  const apiKey = await ctx.store.transaction(async (tx) => {
+    const inserted = await insertKey(tx, key, input, now);
+    await recordAudit(tx, actor, apiKeyAudit('api_key.created', null, inserted), now);
+    return inserted;
+  });
+  return { apiKey, key };
 }
 
 export async function listApiKeys(ctx: ServiceContext, actor: Actor, cursor?: string, limit?: number): Promise<Page<ApiKey>> {
@@ -61,9 +75,15 @@ export async function listApiKeys(ctx: ServiceContext, actor: Actor, cursor?: st
 
 export async function revokeApiKey(ctx: ServiceContext, actor: Actor, id: string): Promise<ApiKey> {
   requireAdmin(actor);
-  const revoked = await ctx.store.read.revokeApiKey(id, ctx.clock());
-  if (revoked === null) throw notFound('API key', id);
-  return revoked;
+  return ctx.store.transaction(async (tx) => {
+    const now = ctx.clock();
+    await tx.lockRow('api_keys', id);
+    const before = await tx.getApiKey(id);
+    const revoked = await tx.revokeApiKey(id, now);
+    if (before === null || revoked === null) throw notFound('API key', id);
+    if (before.revokedAt === null) await recordAudit(tx, actor, apiKeyAudit('api_key.revoked', before, revoked), now);
+    return revoked;
+  });
 }
 
 /**
@@ -74,13 +94,13 @@ export async function revokeApiKey(ctx: ServiceContext, actor: Actor, id: string
 export async function bootstrapAdminKey(store: Store, configuredKey: string | undefined, now: Date): Promise<string | null> {
   if (configuredKey !== undefined) {
     if ((await store.read.findApiKeyByHash(hashApiKey(configuredKey))) === null) {
-      await insertKey(store, configuredKey, { name: 'COFFER_ADMIN_KEY', role: 'admin' }, now);
+      await insertKey(store.read, configuredKey, { name: 'COFFER_ADMIN_KEY', role: 'admin' }, now);
     }
     return null;
   }
   if ((await store.read.countActiveAdminKeys()) > 0) return null;
   const key = generateApiKey();
-  await insertKey(store, key, { name: 'bootstrap admin', role: 'admin' }, now);
+  await insertKey(store.read, key, { name: 'bootstrap admin', role: 'admin' }, now);
   return key;
 }
 

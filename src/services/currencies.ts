@@ -5,6 +5,8 @@ import { CofferError } from '../domain/errors.js';
 import type { StoreTx } from '../store/store.js';
 import type { CurrencyPatch } from '../store/currency-queries.js';
 import { notFound, requireAdmin } from './access.js';
+import { changesOf, recordAudit } from './audit.js';
+import { recordWalletEvent } from './events.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
@@ -24,7 +26,7 @@ export interface CurrencyInput {
 async function insertWithSystemWallets(tx: StoreTx, currency: Currency): Promise<void> {
   await tx.insertCurrency(currency);
   for (const type of systemWalletTypes) {
-    await tx.insertWallet(
+    const wallet = await tx.insertWallet(
       {
         id: newId(currency.createdAt.getTime()),
         name: `${currency.code} ${type}`,
@@ -47,7 +49,14 @@ async function insertWithSystemWallets(tx: StoreTx, currency: Currency): Promise
       },
       currency.serialPrefix,
     );
+    await recordWalletEvent(tx, 'wallet.created', wallet, currency.createdAt);
   }
+}
+
+const auditedCurrencyFields = ['code', 'name', 'symbol', 'fraction', 'assetType', 'active', 'serialPrefix'] as const;
+
+function currencyAudit(action: string, before: Currency | null, after: Currency) {
+  return { action, subjectType: 'currency', subjectId: after.id, merchantId: null, changes: changesOf(before, after, auditedCurrencyFields) };
 }
 
 export async function createCurrency(ctx: ServiceContext, actor: Actor, input: CurrencyInput): Promise<Currency> {
@@ -68,7 +77,10 @@ export async function createCurrency(ctx: ServiceContext, actor: Actor, input: C
     createdAt: now,
     updatedAt: now,
   };
-  await ctx.store.transaction((tx) => insertWithSystemWallets(tx, currency));
+  await ctx.store.transaction(async (tx) => {
+    await insertWithSystemWallets(tx, currency);
+    await recordAudit(tx, actor, currencyAudit('currency.created', null, currency), now);
+  });
   return currency;
 }
 
@@ -130,7 +142,13 @@ export async function listCurrencies(ctx: ServiceContext, query: CurrencyListQue
 
 export async function patchCurrency(ctx: ServiceContext, actor: Actor, id: string, patch: CurrencyPatch): Promise<Currency> {
   requireAdmin(actor);
-  const updated = await ctx.store.read.updateCurrency(id, patch, ctx.clock());
-  if (updated === null) throw notFound('currency', id);
-  return updated;
+  return ctx.store.transaction(async (tx) => {
+    const now = ctx.clock();
+    await tx.lockRow('currencies', id);
+    const before = await tx.getCurrency(id);
+    const updated = await tx.updateCurrency(id, patch, now);
+    if (before === null || updated === null) throw notFound('currency', id);
+    await recordAudit(tx, actor, currencyAudit('currency.updated', before, updated), now);
+    return updated;
+  });
 }

@@ -4,6 +4,7 @@ import { containsCardNumber } from '../domain/text-screen.js';
 import { limits } from '../domain/limits.js';
 import type { StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
+import { groupCommitOf } from './group-commit.js';
 
 /** What a money-moving request answers: replayed byte for byte for the same Idempotency-Key. */
 export interface Outcome {
@@ -21,6 +22,8 @@ export interface IdempotencyRequest {
   readonly key: string | undefined;
   /** What makes two requests "the same": method, route and body. */
   readonly fingerprint: unknown;
+  /** Wallet ids the work will lock, if known: group commit locks them up front, in id order. */
+  readonly lockHint?: readonly string[];
 }
 
 export function requestHash(fingerprint: unknown): string {
@@ -37,7 +40,9 @@ export function checkIdempotencyKey(key: string): void {
  * Runs `work` at most once per (scope, key). The key is claimed first (its own short commit),
  * so a concurrent duplicate sees it in flight (409); the outcome is recorded in the same
  * database transaction as the change, so a change is never committed without its key or the
- * reverse. A request that fails gives its key back: nothing of it remains.
+ * reverse. A request that fails gives its key back: nothing of it remains. The database
+ * transaction may be shared with concurrent requests (group commit, services/group-commit.ts):
+ * each request's work and key still commit together, or roll back alone.
  */
 export async function runIdempotent(
   ctx: ServiceContext,
@@ -45,7 +50,7 @@ export async function runIdempotent(
   work: (tx: StoreTx) => Promise<Outcome>,
 ): Promise<IdempotentOutcome> {
   if (request.key === undefined) {
-    return { ...(await ctx.store.transaction(work)), replayed: false };
+    return { ...(await groupCommitOf(ctx).run(work, request.lockHint)), replayed: false };
   }
   checkIdempotencyKey(request.key);
   const { scope, key } = request;
@@ -68,11 +73,11 @@ export async function runIdempotent(
   }
   try {
     return {
-      ...(await ctx.store.transaction(async (tx) => {
+      ...(await groupCommitOf(ctx).run(async (tx) => {
         const outcome = await work(tx);
         await tx.completeIdempotencyKey(scope, key, outcome.statusCode, outcome.body);
         return outcome;
-      })),
+      }, request.lockHint)),
       replayed: false,
     };
   } catch (error) {

@@ -37,10 +37,10 @@ export async function listTransactions(ctx: ServiceContext, actor: Actor, query:
 
 /** A wallet's statement: posted entries, newest first, each with the posted balance after it. */
 export async function listEntries(ctx: ServiceContext, actor: Actor, walletId: string, cursor?: string, limit?: number): Promise<Page<Entry>> {
-  await visibleWallet(ctx, actor, walletId);
+  const wallet = await visibleWallet(ctx, actor, walletId);
   const size = pageSize(limit);
   const before = decodeCursor(cursor, sequencePattern);
-  const rows = await ctx.store.read.listEntries(walletId, before === undefined ? null : BigInt(before), size + 1, true);
+  const rows = await ctx.store.read.listEntries(walletId, wallet.parentWalletId !== null, before === undefined ? null : BigInt(before), size + 1, true);
   return toPage(rows, size, (entry) => entry.id);
 }
 

@@ -5,6 +5,7 @@ import type { Transaction, TransactionWithEntries } from '../domain/transaction.
 import type { WalletState } from '../domain/wallet.js';
 import type { StoreTx } from '../store/store.js';
 import { toWalletState } from '../store/wallet-queries.js';
+import { recordTransactionEvent } from './events.js';
 import { appendJournal } from './journal.js';
 
 /** A transaction ready to be written: the row, and the legs that move the counters. */
@@ -34,6 +35,8 @@ export async function writeDraft(tx: StoreTx, draft: Draft, lockIds: readonly st
   await tx.insertTransaction(draft.transaction);
   const entryIds = await tx.insertEntries(posting.entries.map((entry) => ({ ...entry, transactionId: draft.transaction.id })), now);
   await tx.writeCounters(posting.counters, now);
+  // transaction.posted or transaction.pending, committed with the transaction or not at all.
+  await recordTransactionEvent(tx, draft.transaction, now);
   // Last, so the chain-head lock is the last lock of the database transaction.
   await appendJournal(tx, draft.transaction.id);
   return {

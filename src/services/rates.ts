@@ -1,8 +1,9 @@
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
-import { type CurrencyRate, parseRate } from '../domain/rate.js';
+import { type CurrencyRate, formatRate, parseRate } from '../domain/rate.js';
 import type { StoreTx } from '../store/store.js';
 import { notFound, requireAdmin } from './access.js';
+import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage, uuidPattern } from './pagination.js';
 
@@ -23,7 +24,10 @@ export async function setRate(ctx: ServiceContext, actor: Actor, baseCurrencyId:
   return ctx.store.transaction(async (tx) => {
     await checkPair(tx, baseCurrencyId, quoteCurrencyId);
     const current: CurrencyRate = { baseCurrencyId, quoteCurrencyId, rate, setBy: actor.apiKeyId, setAt: ctx.clock() };
+    const previous = await tx.getRate(baseCurrencyId, quoteCurrencyId);
     await tx.setRate(current);
+    const change = { before: previous === null ? null : formatRate(previous.rate), after: formatRate(rate) };
+    await recordAudit(tx, actor, { action: 'rate.set', subjectType: 'rate', subjectId: `${baseCurrencyId}/${quoteCurrencyId}`, merchantId: null, changes: { rate: change } }, current.setAt);
     return current;
   });
 }

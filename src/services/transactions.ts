@@ -7,6 +7,8 @@ import type { Fee, Transaction, TransactionKind, TransactionWithEntries } from '
 import type { StoreTx } from '../store/store.js';
 import type { WalletRef } from '../store/wallet-queries.js';
 import { notFound, requireAdmin } from './access.js';
+import { recordAudit } from './audit.js';
+import { recordEvent, transactionEventData } from './events.js';
 import { type ExchangeRequest, executeExchange } from './exchanges.js';
 import { newId } from './ids.js';
 import { type Draft, writeDraft } from './posting.js';
@@ -159,7 +161,33 @@ async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<Movemen
 
 /** Plans and writes one money movement inside the caller's database transaction. */
 export async function executeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {
+  const written = await writeMovement(tx, actor, request, now);
+  await recordMovementTrail(tx, actor, written, now);
+  return written;
+}
+
+async function writeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {
   if (request.kind === 'exchange') return executeExchange(tx, actor, request, now);
   const { draft, refs } = request.kind === 'reversal' ? await draftReversal(tx, actor, request, now) : await draftMovement(tx, actor, request, now);
   return writeDraft(tx, draft, lockSet(refs, draft.legs), now);
+}
+
+/** The audit record of a movement and, for a reversal, the `transaction.reversed` event of the original. */
+async function recordMovementTrail(tx: StoreTx, actor: Actor, written: Transaction, now: Date): Promise<void> {
+  await recordAudit(tx, actor, {
+    action: 'transaction.created',
+    subjectType: 'transaction',
+    subjectId: written.id,
+    merchantId: written.merchantId,
+    changes: { status: { before: null, after: written.status }, amount: { before: null, after: written.amount.toString() } },
+  }, now);
+  if (written.reversesId === null) return;
+  const original = await tx.lockTransaction(written.reversesId);
+  if (original === null) return;
+  await recordEvent(tx, {
+    type: 'transaction.reversed',
+    merchantId: original.merchantId,
+    subjectId: original.id,
+    data: { ...transactionEventData(original), reversalId: written.id, reversalAmount: written.amount.toString() },
+  }, now);
 }

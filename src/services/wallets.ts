@@ -6,6 +6,8 @@ import type { Wallet } from '../domain/wallet.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { WalletFilter, WalletPatch } from '../store/wallet-queries.js';
 import { canSee, notFound, owningMerchant } from './access.js';
+import { changesOf, recordAudit } from './audit.js';
+import { recordWalletEvent } from './events.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
@@ -80,7 +82,8 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
   await checkParent(ctx, actor, input);
   const now = ctx.clock();
   try {
-    const wallet = await ctx.store.read.insertWallet(
+    const wallet = await ctx.store.transaction(async (tx) => {
+      const inserted = await tx.insertWallet(
       {
         id: newId(now.getTime()),
         name: input.name ?? null,
@@ -102,7 +105,11 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
         updatedAt: now,
       },
       currency.serialPrefix,
-    );
+      );
+      await recordWalletEvent(tx, 'wallet.created', inserted, now);
+      await recordAudit(tx, actor, walletAudit('wallet.created', null, inserted), now);
+      return inserted;
+    });
     return { wallet, created: true };
   } catch (error) {
     if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(input);
@@ -134,13 +141,26 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
   }
   const checked = patch.metadata !== undefined ? { ...patch, metadata: checkMetadata(patch.metadata) } : patch;
   try {
-    const updated = await ctx.store.read.updateWallet(id, checked, ctx.clock());
-    if (updated === null) throw notFound('wallet', id);
-    return updated;
+    return await ctx.store.transaction(async (tx) => {
+      const now = ctx.clock();
+      await tx.lockRow('wallets', id);
+      const before = await tx.getWallet(id);
+      const updated = await tx.updateWallet(id, checked, now);
+      if (before === null || updated === null) throw notFound('wallet', id);
+      await recordAudit(tx, actor, walletAudit('wallet.updated', before, updated), now);
+      return updated;
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(wallet);
     throw error;
   }
+}
+
+const auditedWalletFields = ['name', 'alias', 'creditLimit', 'main', 'metadata', 'status', 'statusReason', 'merchantId', 'customerId', 'currencyId', 'type'] as const;
+
+/** The audit record of a wallet change: before and after of the fields that can change. */
+export function walletAudit(action: string, before: Wallet | null, after: Wallet) {
+  return { action, subjectType: 'wallet', subjectId: after.id, merchantId: after.merchantId, changes: changesOf(before, after, auditedWalletFields) };
 }
 
 /** The store's filters, with an opaque cursor instead of a key. */

@@ -122,11 +122,16 @@ export function transactionQueries(db: Queryable) {
       return rows.map((row) => ({ ...toTransaction(row), seq: big(row.seq) }));
     },
 
-    /** A wallet's statement, newest first: its own entries and, for a parent, those of its virtual wallets. */
-    async listEntries(walletId: string, beforeId: bigint | null, limit: number, postedOnly: boolean): Promise<Entry[]> {
+    /**
+     * A wallet's statement, newest first. A balance-holding wallet's statement is every entry that
+     * moved its counters (its own and its virtual wallets'); a virtual wallet's is the entries
+     * attributed to it. Either way one index range is read, newest first, never the whole history.
+     */
+    async listEntries(walletId: string, virtual: boolean, beforeId: bigint | null, limit: number, postedOnly: boolean): Promise<Entry[]> {
+      const column = virtual ? 'wallet_id' : 'balance_wallet_id';
       const rows = await db.query(
         `select e.*, t.kind from entries e join transactions t on t.id = e.transaction_id
-         where (e.wallet_id = $1 or e.balance_wallet_id = $1) and ($2::bigint is null or e.id < $2) and (not $4 or not e.pending)
+         where e.${column} = $1 and ($2::bigint is null or e.id < $2) and (not $4 or not e.pending)
          order by e.id desc limit $3`,
         [walletId, beforeId?.toString() ?? null, limit, postedOnly],
       );

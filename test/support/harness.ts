@@ -26,7 +26,7 @@ export async function startHarness(backend: Backend, env: Record<string, string>
   const store = await backend.open();
   const adminKey = generateApiKey();
   await bootstrapAdminKey(store, adminKey, new Date());
-  const context: ServiceContext = { store, clock: () => new Date(), config: readConfig({ ...env }) };
+  const context: ServiceContext = { store, clock: () => new Date(), config: readConfig({ COFFER_RATE_LIMIT_PER_MINUTE: '0', COFFER_RATE_LIMIT_MONEY_PER_MINUTE: '0', ...env }) };
   const app = await buildApp({ context, logger: false });
   await app.ready();
   const harness: Harness = {

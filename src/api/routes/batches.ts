@@ -5,7 +5,7 @@ import { replyIdempotent } from '../idempotent.js';
 import { presentTransaction } from '../present.js';
 import { errorResponses } from '../schemas/common.js';
 import { BatchBody, BatchResult } from '../schemas/transaction.js';
-import { movementOf } from './transactions.js';
+import { movementOf, namedWallets } from './transactions.js';
 
 export function batchRoutes(app: TypedApp, context: ServiceContext): void {
   app.post(
@@ -13,6 +13,7 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
     { schema: { tags: ['transactions'], summary: 'Many movements in one request: atomic (all or nothing) or independent', body: BatchBody, response: { 201: BatchResult, ...errorResponses } } },
     async (request, reply) => {
       const { atomic, items } = request.body;
+      const named = items.flatMap(namedWallets);
       return replyIdempotent(context, request, reply, 201, async (tx) => {
         const results = await runBatch(tx, request.actor, items.map((item) => () => movementOf(item)), atomic, context.clock());
         const succeeded = results.filter((result) => result.status === 'posted').length;
@@ -26,7 +27,7 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
               : { index: result.index, status: result.status, error: { code: result.error.code, detail: result.error.detail } },
           ),
         };
-      });
+      }, named);
     },
   );
 }

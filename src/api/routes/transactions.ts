@@ -64,6 +64,12 @@ export function movementOf(item: Static<typeof BatchItem>): MovementRequest {
   }
 }
 
+/** The wallets a request names (any kind, a batch item too): group commit locks them up front (services/group-commit.ts). */
+export function namedWallets(movement: object): string[] {
+  const named = movement as { readonly walletId?: unknown; readonly fromWalletId?: unknown; readonly toWalletId?: unknown };
+  return [named.fromWalletId, named.toWalletId, named.walletId].filter((id): id is string => typeof id === 'string');
+}
+
 function withFees(fees: readonly FeeBody[] | undefined): { fees?: Fee[] } {
   const parsed = feesOf(fees);
   return parsed !== undefined ? { fees: parsed } : {};
@@ -87,7 +93,8 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
   ] as const;
   for (const [url, body, kind, summary] of routes) {
     app.post(url, { schema: { tags, summary, body, headers, response } }, async (request, reply) => {
-      return replyIdempotent(context, request, reply, 201, moving(request.actor, movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>)));
+      const movement = movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>);
+      return replyIdempotent(context, request, reply, 201, moving(request.actor, movement), namedWallets(movement));
     });
   }
 

@@ -1,0 +1,24 @@
+/** One changed field: what it was and what it became (null when it did not exist). */
+export interface FieldChange {
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** An audit record to write: who did what to which object, from which request. */
+export interface NewAuditRecord {
+  /** `<subject>.<verb>`, e.g. `currency.updated`, `api_key.revoked`. */
+  readonly action: string;
+  readonly subjectType: string;
+  readonly subjectId: string;
+  /** The merchant whose keys may read the record; null for admin-only records. */
+  readonly merchantId: string | null;
+  readonly changes: Readonly<Record<string, FieldChange>>;
+}
+
+export interface AuditRecord extends NewAuditRecord {
+  readonly id: string;
+  readonly seq: bigint;
+  readonly apiKeyId: string | null;
+  readonly requestId: string | null;
+  readonly createdAt: Date;
+}

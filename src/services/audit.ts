@@ -1,0 +1,60 @@
+import type { Actor } from '../domain/api-key.js';
+import type { AuditRecord, FieldChange, NewAuditRecord } from '../domain/audit.js';
+import type { StoreTx } from '../store/store.js';
+import type { ServiceContext } from './context.js';
+import { newId } from './ids.js';
+import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
+
+/** Ids that are not UUIDs (tests, internal jobs) are kept out of the uuid column. */
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Writes an audit record in the caller's database transaction: the record exists if and only
+ * if the change commits. `actor` is null for the system's own jobs (expiry, bootstrap).
+ */
+export async function recordAudit(tx: StoreTx, actor: Actor | null, record: NewAuditRecord, now: Date): Promise<void> {
+  await tx.insertAuditRecord({
+    ...record,
+    id: newId(now.getTime()),
+    apiKeyId: actor !== null && uuidShape.test(actor.apiKeyId) ? actor.apiKeyId : null,
+    requestId: actor?.requestId ?? null,
+    createdAt: now,
+  });
+}
+
+/** What differs between two versions of an object, among `fields`; amounts (bigint) become strings. */
+export function changesOf<T extends object>(before: T | null, after: T | null, fields: readonly (keyof T & string)[]): Record<string, FieldChange> {
+  const changes: Record<string, FieldChange> = {};
+  for (const field of fields) {
+    const was = jsonValue(before?.[field]);
+    const is = jsonValue(after?.[field]);
+    if (JSON.stringify(was) !== JSON.stringify(is)) changes[field] = { before: was, after: is };
+  }
+  return changes;
+}
+
+function jsonValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+export interface AuditListQuery {
+  readonly subjectId?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+/** The audit log, newest first; a merchant key reads only its merchant's records. */
+export async function listAuditLog(ctx: ServiceContext, actor: Actor, query: AuditListQuery): Promise<Page<AuditRecord>> {
+  const limit = pageSize(query.limit);
+  const before = decodeCursor(query.cursor, sequencePattern);
+  const rows = await ctx.store.read.listAuditRecords({
+    merchantId: actor.role === 'admin' ? null : (actor.merchantId ?? ''),
+    subjectId: query.subjectId ?? null,
+    beforeSeq: before === undefined ? null : BigInt(before),
+    limit: limit + 1,
+  });
+  return toPage(rows, limit, (row) => row.seq.toString());
+}

@@ -1,0 +1,179 @@
+import { isRetryable } from '../store/database.js';
+import type { Store, StoreTx } from '../store/store.js';
+import type { ServiceContext } from './context.js';
+import { uuidPattern } from './pagination.js';
+
+/** How concurrent money-moving requests are coalesced; read once from the environment (see config.ts). */
+export interface GroupCommitSettings {
+  /** false: every request gets its own database transaction, as without group commit. */
+  readonly enabled: boolean;
+  /** Longest a request waits for neighbours while another group is running; an idle service starts at once. */
+  readonly waitMs: number;
+  /** Most requests in one database transaction (each writing request takes a subtransaction). */
+  readonly sizeMax: number;
+  /** Most groups committing at the same time (each holds one pooled connection). */
+  readonly concurrencyMax: number;
+}
+
+interface Pending {
+  readonly work: (tx: StoreTx) => Promise<unknown>;
+  readonly lockHint: readonly string[];
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** What the committer has done since start: lets tests prove that requests were grouped. */
+export interface GroupCommitStats {
+  readonly groups: number;
+  readonly requests: number;
+  readonly largestGroup: number;
+}
+
+type ItemOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Hints are request input: only well-formed ids are locked, and at most this many per group. */
+const lockHintsMax = 5_000;
+
+/**
+ * Group commit: concurrent units of work share one database transaction and one commit.
+ *
+ * Each unit runs under its own savepoint, in arrival order, so one that fails (insufficient
+ * funds, a blocked wallet, any error) is rolled back alone and its neighbours still apply; its
+ * caller gets its own error, the others their own results, and only after the commit. A unit is
+ * exactly what it was without grouping: `work(tx)` calls `writeDraft` per transaction and the
+ * idempotency key is completed inside it, so each change still commits with its key.
+ *
+ * Before the units run, the wallets they announce (`lockHint`) are locked once, in id order,
+ * which keeps two groups from deadlocking on each other's wallets; wallets found only while
+ * planning (parents, system accounts) are locked by `writeDraft` as usual, and a deadlock or
+ * serialization failure there re-runs the whole group (store.transaction retries it).
+ *
+ * Scheduling: when no group is running the request starts at once (an idle service adds no
+ * latency); otherwise requests gather until `sizeMax` of them wait, `waitMs` has passed, or a
+ * running group finishes, and at most `concurrencyMax` groups run at a time.
+ */
+export class GroupCommitter {
+  private readonly queue: Pending[] = [];
+  private running = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private due = false;
+  private counted = { groups: 0, requests: 0, largestGroup: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly settings: GroupCommitSettings,
+  ) {}
+
+  /** Runs `work` in a database transaction, shared with concurrent requests when grouping is on. */
+  run<T>(work: (tx: StoreTx) => Promise<T>, lockHint: readonly string[] = []): Promise<T> {
+    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => runAlone(tx, { work, lockHint }) as Promise<T>);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, lockHint, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once no request is queued or committing (at most `timeoutMs`): for a graceful stop. */
+  async drained(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.queue.length > 0 || this.running > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  stats(): GroupCommitStats {
+    return { ...this.counted };
+  }
+
+  private schedule(): void {
+    while (this.queue.length > 0 && this.running < this.settings.concurrencyMax) {
+      if (this.running > 0 && !this.due && this.queue.length < this.settings.sizeMax) {
+        this.timer ??= setTimeout(() => {
+          this.timer = null;
+          this.due = true;
+          this.schedule();
+        }, this.settings.waitMs);
+        return;
+      }
+      this.due = false;
+      if (this.timer !== null) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      const group = this.queue.splice(0, this.settings.sizeMax);
+      this.counted = {
+        groups: this.counted.groups + 1,
+        requests: this.counted.requests + group.length,
+        largestGroup: Math.max(this.counted.largestGroup, group.length),
+      };
+      this.running++;
+      void this.commit(group).finally(() => {
+        this.running--;
+        // Whoever queued while this group ran has waited long enough: start them now.
+        this.due = this.queue.length > 0;
+        this.schedule();
+      });
+    }
+  }
+
+  private async commit(group: readonly Pending[]): Promise<void> {
+    let outcomes: readonly ItemOutcome[];
+    try {
+      outcomes = await this.store.transaction((tx) => (group.length === 1 ? runAlone(tx, group[0] as Pending).then((value) => [{ ok: true as const, value }]) : runGroup(tx, group)));
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      const item = group[index] as Pending;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+}
+
+/** The announced wallets of some requests: well-formed ids only, at most `lockHintsMax`. */
+function lockable(group: readonly Pick<Pending, 'lockHint'>[]): string[] {
+  const hinted = new Set<string>();
+  for (const item of group) {
+    for (const id of item.lockHint) if (hinted.size < lockHintsMax && uuidPattern.test(id)) hinted.add(id.toLowerCase());
+  }
+  return [...hinted];
+}
+
+/**
+ * A group of one needs no savepoint: its failure rolls back the database transaction, as before.
+ * A request naming more than two wallets (a batch) takes them all first, in id order: its items
+ * would otherwise lock them one transfer at a time and could deadlock with another batch.
+ */
+async function runAlone(tx: StoreTx, item: Pick<Pending, 'work' | 'lockHint'>): Promise<unknown> {
+  const hinted = lockable([item]);
+  if (hinted.length > 2) await tx.lockWallets(hinted);
+  return item.work(tx);
+}
+
+async function runGroup(tx: StoreTx, group: readonly Pending[]): Promise<ItemOutcome[]> {
+  const hinted = lockable(group);
+  if (hinted.length > 0) await tx.lockWallets(hinted);
+  const outcomes: ItemOutcome[] = [];
+  for (const item of group) {
+    try {
+      outcomes.push({ ok: true, value: await tx.savepointKept(() => item.work(tx)) });
+    } catch (error) {
+      // A deadlock or serialization failure is the group's, not the item's: retry the group.
+      if (isRetryable(error)) throw error;
+      outcomes.push({ ok: false, error });
+    }
+  }
+  return outcomes;
+}
+
+const committers = new WeakMap<Store, GroupCommitter>();
+
+/** The one committer of a store (its queue must be shared by every request on that store). */
+export function groupCommitOf(ctx: ServiceContext): GroupCommitter {
+  let committer = committers.get(ctx.store);
+  if (committer === undefined) {
+    committer = new GroupCommitter(ctx.store, ctx.config.groupCommit);
+    committers.set(ctx.store, committer);
+  }
+  return committer;
+}

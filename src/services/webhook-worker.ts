@@ -1,0 +1,117 @@
+import { parseRetryAfterMs, retryDelayMs, webhookRetry } from '../domain/webhook.js';
+import { isCofferError } from '../domain/errors.js';
+import type { ClaimedDelivery, DeliveryOutcome } from '../store/webhook-queries.js';
+import type { ServiceContext } from './context.js';
+import { sealEvents } from './events.js';
+import { checkWebhookDestination } from './webhook-destination.js';
+import { webhookHeaders } from './webhook-signing.js';
+
+export interface DeliveryRunOptions {
+  /** The instant of this run (tests move it forward to make retries due). */
+  readonly now?: Date;
+  /** How to send; the global fetch by default. */
+  readonly fetch?: typeof fetch;
+  /** A number in [0, 1) for the jitter; Math.random by default. */
+  readonly random?: () => number;
+  readonly batchSize?: number;
+  /** How long a claimed delivery belongs to this process before another may take it. */
+  readonly leaseMs?: number;
+  readonly timeoutMs?: number;
+}
+
+export const deliveryDefaults = { batchSize: 50, leaseMs: 60_000, timeoutMs: 10_000, pollMs: 1_000 } as const;
+
+/** The body of a delivery: the Standard Webhooks payload shape (type, timestamp, data) plus the feed position. */
+export function deliveryBody(claimed: ClaimedDelivery): string {
+  const { event } = claimed;
+  return JSON.stringify({ id: event.id, position: event.position.toString(), type: event.type, timestamp: event.createdAt.toISOString(), data: event.data });
+}
+
+/** The `webhook-id` of a delivery: one per event and endpoint, the same on every retry and replay. */
+export function messageId(claimed: ClaimedDelivery): string {
+  return `msg_${claimed.delivery.id}`;
+}
+
+async function send(ctx: ServiceContext, claimed: ClaimedDelivery, options: DeliveryRunOptions, now: Date): Promise<DeliveryOutcome> {
+  const started = Date.now();
+  const attempts = claimed.delivery.attempts;
+  const retry = (statusCode: number | null, error: string | null, retryAfterMs: number | null): DeliveryOutcome => {
+    const durationMs = Date.now() - started;
+    if (attempts >= webhookRetry.attemptsMax) return { status: 'failed', statusCode, error, durationMs, nextAttemptAt: null, disableEndpoint: null };
+    const delayMs = retryDelayMs(attempts, (options.random ?? Math.random)(), retryAfterMs);
+    return { status: 'pending', statusCode, error, durationMs, nextAttemptAt: new Date(now.getTime() + delayMs), disableEndpoint: null };
+  };
+  try {
+    await checkWebhookDestination(claimed.url, ctx.config.webhooksAllowPrivate);
+  } catch (error) {
+    if (isCofferError(error)) return retry(null, error.detail, null);
+    throw error;
+  }
+  const body = deliveryBody(claimed);
+  try {
+    const response = await (options.fetch ?? fetch)(claimed.url, {
+      method: 'POST',
+      headers: webhookHeaders(claimed.secret, messageId(claimed), Math.floor(now.getTime() / 1000), body),
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs ?? deliveryDefaults.timeoutMs),
+    });
+    await response.body?.cancel().catch(() => undefined);
+    const durationMs = Date.now() - started;
+    if (response.status >= 200 && response.status < 300) return { status: 'succeeded', statusCode: response.status, error: null, durationMs, nextAttemptAt: null, disableEndpoint: null };
+    if (response.status === 410) {
+      return { status: 'failed', statusCode: 410, error: 'the receiver answered 410 Gone', durationMs, nextAttemptAt: null, disableEndpoint: 'the receiver answered 410 Gone' };
+    }
+    return retry(response.status, `the receiver answered ${response.status}`, parseRetryAfterMs(response.headers.get('retry-after'), now.getTime()));
+  } catch (error) {
+    return retry(null, error instanceof Error ? error.message.slice(0, 300) : 'request failed', null);
+  }
+}
+
+/**
+ * One pass of the delivery worker: seals new events (which queues their deliveries), claims the
+ * due deliveries, sends them concurrently and records each outcome. Returns how many it sent.
+ * Safe to run in several processes at once: claims skip rows another process holds.
+ */
+export async function deliverDue(ctx: ServiceContext, options: DeliveryRunOptions = {}): Promise<number> {
+  const now = options.now ?? ctx.clock();
+  await sealEvents(ctx.store, now);
+  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? deliveryDefaults.leaseMs));
+  const claimed = await ctx.store.transaction((tx) => tx.claimWebhookDeliveries(now, leaseUntil, options.batchSize ?? deliveryDefaults.batchSize));
+  await Promise.all(
+    claimed.map(async (delivery) => {
+      const outcome = await send(ctx, delivery, options, now);
+      await ctx.store.transaction((tx) => tx.recordWebhookOutcome(delivery.delivery, outcome, now));
+    }),
+  );
+  return claimed.length;
+}
+
+/** Runs the worker until stopped: a pass every `pollMs`, straight again while there was work. */
+export function startWebhookWorker(ctx: ServiceContext, onError: (error: unknown) => void, pollMs: number = deliveryDefaults.pollMs): { stop(): Promise<void> } {
+  let running = true;
+  let wake: () => void = () => undefined;
+  const loop = (async () => {
+    while (running) {
+      let sent = 0;
+      try {
+        sent = await deliverDue(ctx);
+      } catch (error) {
+        onError(error);
+      }
+      if (sent === 0 && running) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, pollMs).unref();
+        });
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      wake();
+      await loop;
+    },
+  };
+}

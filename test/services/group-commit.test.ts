@@ -1,0 +1,208 @@
+/**
+ * Group commit keeps every request's own result: parallel transfers that share database
+ * transactions (proved by the committer's counters) each get their own answer, those that
+ * overdraw fail alone with insufficient_funds while their neighbours apply, balances equal
+ * what the successful answers say, every Idempotency-Key is honoured exactly once (replays are
+ * byte-identical, concurrent duplicates never apply twice, a failed request gives its key back)
+ * and the ledger invariant holds, on the service path and over HTTP (duplicates, batches next to
+ * single transfers). An idle service runs each request at once in a group of its own; with
+ * COFFER_GROUP_COMMIT=off nothing is grouped.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { statusOf } from '../../src/api/errors.js';
+import { presentTransactionWithEntries } from '../../src/api/present.js';
+import { isCofferError } from '../../src/domain/errors.js';
+import { groupCommitOf } from '../../src/services/group-commit.js';
+import { runIdempotent } from '../../src/services/idempotency.js';
+import { executeMovement } from '../../src/services/transactions.js';
+import { backends } from '../support/backends.js';
+import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
+import { expectStatus, type Harness, startHarness } from '../support/harness.js';
+
+const walletCount = 6;
+const initialBalance = 100n;
+const transferCount = 60;
+const amount = 30n;
+
+interface Sent {
+  readonly key: string;
+  readonly from: string;
+  readonly to: string;
+  readonly status: number;
+  readonly body: string;
+  readonly replayed: boolean;
+}
+
+const admin = { apiKeyId: 'test', role: 'admin' as const, merchantId: null, scopes: ['read', 'write'] as const };
+
+for (const backend of backends) {
+  describe(`group commit [${backend.name}]`, () => {
+    let harness: Harness;
+    let usd: CurrencyRecord;
+    const wallets: WalletRecord[] = [];
+    before(async () => {
+      // A longer wait and one group at a time make groups form even on a slow, shared machine.
+      harness = await startHarness(backend, { COFFER_GROUP_COMMIT_WAIT_MS: '20', COFFER_GROUP_COMMIT_CONCURRENCY: '1' });
+      usd = await isoCurrency(harness, 'USD');
+      for (let index = 0; index < walletCount; index++) {
+        wallets.push(await wallet(harness, usd.id));
+        await topup(harness, (wallets[index] as WalletRecord).id, initialBalance.toString());
+      }
+    });
+    after(() => harness.close());
+
+    const transferOverHttp = (key: string, from: string, to: string) =>
+      harness.request('POST', '/v1/transfers', { fromWalletId: from, toWalletId: to, amount: amount.toString() }, { headers: { 'idempotency-key': key } });
+
+    /**
+     * Drives the exact path the transfer route takes (runIdempotent → group commit → executeMovement),
+     * started all at once: over HTTP, PGlite answers each request before the next one arrives, so
+     * requests would rarely meet in a group there.
+     */
+    const sendTransfer = async (key: string, from: string, to: string): Promise<Sent> => {
+      try {
+        const outcome = await runIdempotent(
+          harness.context,
+          { scope: '_admin', key, fingerprint: ['POST', '/v1/transfers', from, to, amount.toString()], lockHint: [from, to] },
+          async (tx) => {
+            const moved = await executeMovement(tx, admin, { kind: 'transfer', fromWalletId: from, toWalletId: to, amount }, harness.context.clock());
+            return { statusCode: 201, body: presentTransactionWithEntries(moved) };
+          },
+        );
+        return { key, from, to, status: outcome.statusCode, body: JSON.stringify(outcome.body), replayed: outcome.replayed };
+      } catch (error) {
+        assert.ok(isCofferError(error), `only operating errors: ${String(error)}`);
+        return { key, from, to, status: statusOf[error.code], body: JSON.stringify({ code: error.code }), replayed: false };
+      }
+    };
+
+    it('gives each parallel transfer its own result, fails only the overdrawn ones, and replays each key exactly once', async () => {
+      const before = groupCommitOf(harness.context).stats();
+      const plan = Array.from({ length: transferCount }, (_, index) => ({
+        key: `gc-${backend.name}-${index}`,
+        // Wallet 0 only sends and 5 only receives: wallet 0 runs dry while the others refill.
+        from: (wallets[index % 5] as WalletRecord).id,
+        to: (wallets[(index % 5) + 1] as WalletRecord).id,
+      }));
+      const sent = await Promise.all(plan.map((item) => sendTransfer(item.key, item.from, item.to)));
+      const stats = groupCommitOf(harness.context).stats();
+      assert.ok(stats.largestGroup > 1, `requests were grouped (largest group ${stats.largestGroup})`);
+      assert.ok(stats.requests - before.requests >= transferCount);
+
+      const posted = sent.filter((item) => item.status === 201);
+      const refused = sent.filter((item) => item.status !== 201);
+      assert.ok(posted.length > 0 && refused.length > 0, `${posted.length} posted, ${refused.length} refused: both must happen`);
+      for (const item of refused) assert.deepEqual([item.status, JSON.parse(item.body).code], [422, 'insufficient_funds']);
+      // Balances are exactly what the successful answers add up to, and none went below zero.
+      const expected = new Map(wallets.map((w) => [w.id, initialBalance]));
+      for (const item of posted) {
+        const body = JSON.parse(item.body) as { fromWalletId: string; toWalletId: string; amount: string };
+        assert.deepEqual([body.fromWalletId, body.toWalletId, body.amount], [item.from, item.to, amount.toString()]);
+        expected.set(item.from, (expected.get(item.from) as bigint) - amount);
+        expected.set(item.to, (expected.get(item.to) as bigint) + amount);
+      }
+      for (const w of wallets) {
+        const balance = BigInt((await balanceOf(harness, w.id)).posted);
+        assert.equal(balance, expected.get(w.id), `balance of wallet ${w.id}`);
+        assert.ok(balance >= 0n);
+      }
+      const count = async () => Number((await harness.store.database.query<{ n: number }>(`select count(*)::int as n from transactions where kind = 'transfer'`))[0]?.n);
+      assert.equal(await count(), posted.length, 'one transaction per acknowledged transfer, none for refusals');
+
+      // Every key replays its first answer, in parallel; a refused request gave its key back.
+      const replays = await Promise.all(sent.map((item) => sendTransfer(item.key, item.from, item.to)));
+      replays.forEach((replay, index) => {
+        const first = sent[index] as Sent;
+        if (first.status === 201) {
+          assert.deepEqual([replay.status, replay.replayed, JSON.parse(replay.body)], [201, true, JSON.parse(first.body)]);
+        } else {
+          assert.equal(replay.replayed, false, 'a refused request kept no key');
+          assert.ok(replay.status === 201 || replay.status === 422, replay.body);
+        }
+      });
+      const retried = replays.filter((replay, index) => (sent[index] as Sent).status !== 201 && replay.status === 201).length;
+      assert.equal(await count(), posted.length + retried, 'replays applied nothing twice');
+      await harness.assertLedgerConsistent();
+    });
+
+    it('applies concurrent duplicates of one key once', async () => {
+      await topup(harness, (wallets[0] as WalletRecord).id, '1000');
+      const from = (wallets[0] as WalletRecord).id;
+      const to = (wallets[5] as WalletRecord).id;
+      const responses = await Promise.all(Array.from({ length: 10 }, () => transferOverHttp(`gc-dup-${backend.name}`, from, to)));
+      const created = responses.filter((response) => response.statusCode === 201);
+      assert.ok(created.length >= 1);
+      for (const response of responses) {
+        assert.ok(response.statusCode === 201 || response.statusCode === 409, response.body);
+        if (response.statusCode === 409) assert.equal(JSON.parse(response.body).code, 'request_in_progress');
+      }
+      const ids = new Set(created.map((response) => (JSON.parse(response.body) as { id: string }).id));
+      assert.equal(ids.size, 1, 'every 201 names the same transaction');
+      const rows = await harness.store.database.query<{ n: number }>('select count(*)::int as n from transactions where id = $1', [[...ids][0]]);
+      assert.equal(Number(rows[0]?.n), 1);
+      await harness.assertLedgerConsistent();
+    });
+
+    it('runs grouped independent batches next to single transfers, each with its own results', async () => {
+      const [a, b, c] = wallets as [WalletRecord, WalletRecord, WalletRecord];
+      await topup(harness, a.id, '500');
+      const batch = (index: number) =>
+        harness.request(
+          'POST',
+          '/v1/batches',
+          { atomic: false, items: [{ kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: '1' }, { kind: 'transfer', fromWalletId: c.id, toWalletId: b.id, amount: '999999' }] },
+          { headers: { 'idempotency-key': `gc-batch-${backend.name}-${index}` } },
+        );
+      const responses = await Promise.all([...Array.from({ length: 8 }, (_, index) => batch(index)), transferOverHttp(`gc-mix-${backend.name}`, a.id, c.id)]);
+      for (const response of responses.slice(0, 8)) {
+        const body = expectStatus<{ succeeded: number; failed: number; results: { status: string; error?: { code: string } }[] }>(response, 201);
+        assert.deepEqual([body.succeeded, body.failed, body.results[1]?.error?.code], [1, 1, 'insufficient_funds']);
+      }
+      expectStatus(responses[8] as NonNullable<(typeof responses)[8]>, 201);
+      await harness.assertLedgerConsistent();
+    });
+  });
+
+  describe(`group commit when idle [${backend.name}]`, () => {
+    let harness: Harness;
+    before(async () => {
+      harness = await startHarness(backend, { COFFER_GROUP_COMMIT_WAIT_MS: '20' });
+    });
+    after(() => harness.close());
+
+    it('starts a lone request at once, in a group of its own, without waiting for neighbours', async () => {
+      const usd = await isoCurrency(harness, 'USD');
+      const [a, b] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
+      await topup(harness, a.id, '100');
+      const before = groupCommitOf(harness.context).stats();
+      for (let index = 0; index < 5; index++) {
+        expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: a.id, toWalletId: b.id, amount: '10' }), 201);
+      }
+      const stats = groupCommitOf(harness.context).stats();
+      assert.deepEqual([stats.groups - before.groups, stats.requests - before.requests, stats.largestGroup], [5, 5, 1]);
+      assert.equal((await balanceOf(harness, b.id)).posted, '50');
+      await harness.assertLedgerConsistent();
+    });
+  });
+
+  describe(`group commit off [${backend.name}]`, () => {
+    let harness: Harness;
+    before(async () => {
+      harness = await startHarness(backend, { COFFER_GROUP_COMMIT: 'off' });
+    });
+    after(() => harness.close());
+
+    it('gives every request its own database transaction', async () => {
+      const usd = await isoCurrency(harness, 'USD');
+      const [a, b] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
+      await topup(harness, a.id, '100');
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => harness.request('POST', '/v1/transfers', { fromWalletId: a.id, toWalletId: b.id, amount: '20' })),
+      );
+      assert.deepEqual(responses.map((response) => response.statusCode).sort(), [201, 201, 201, 201, 201, 422, 422, 422]);
+      assert.deepEqual(groupCommitOf(harness.context).stats(), { groups: 0, requests: 0, largestGroup: 0 });
+      await harness.assertLedgerConsistent();
+    });
+  });
+}
