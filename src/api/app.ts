@@ -8,6 +8,7 @@ import { CofferError } from '../domain/errors.js';
 import type { ServiceContext } from '../services/context.js';
 import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
+import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
 import { registerMetrics } from './metrics.js';
 import { registerRateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -22,6 +23,7 @@ import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { walletLifecycleRoutes } from './routes/wallet-lifecycle.js';
+import { verifyRoutes } from './routes/verify.js';
 import { walletRoutes } from './routes/wallets.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { Problem } from './schemas/common.js';
@@ -60,11 +62,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    frameworkErrors,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const state: AppState = { draining: false };
   Object.assign(app, { state });
 
   app.setValidatorCompiler(validatorCompiler);
+  registerStrictJsonParser(app);
+  registerStrictQuery(app);
   addSharedSchema(Problem as unknown as { $id: string });
   app.addSchema(Problem);
   app.decorateRequest('actor', null as unknown as Actor);
@@ -118,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   transactionRoutes(typed, context);
   batchRoutes(typed, context);
   reportRoutes(typed, context);
+  verifyRoutes(typed, context);
   apiKeyRoutes(typed, context);
   holdRoutes(typed, context);
   walletLifecycleRoutes(typed, context);

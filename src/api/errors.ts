@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CofferError, type ErrorCode, errorCodes, type FieldError } from '../domain/errors.js';
+import { maskCardNumbers } from '../domain/text-screen.js';
 
 /** The one table from error code to HTTP status. */
 export const statusOf: Readonly<Record<ErrorCode, number>> = {
@@ -78,9 +79,10 @@ export function problemBody(error: CofferError, request?: FastifyRequest): Probl
     title: errorCodes[error.code],
     status: statusOf[error.code],
     code: error.code,
-    detail: error.detail,
-    ...(request !== undefined ? { instance: request.url.split('?')[0] as string, requestId: String(request.id) } : {}),
-    ...(error.errors !== undefined ? { errors: error.errors } : {}),
+    // Details, paths and field names can quote the request: never echo a card number from it.
+    detail: maskCardNumbers(error.detail),
+    ...(request !== undefined ? { instance: maskCardNumbers(request.url.split('?')[0] as string), requestId: String(request.id) } : {}),
+    ...(error.errors !== undefined ? { errors: error.errors.map((item) => ({ field: maskCardNumbers(item.field), message: maskCardNumbers(item.message) })) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { sealEvents } from '../services/events.js';
 import { startWebhookWorker } from '../services/webhook-worker.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
+import { logSerializers } from './log-serializers.js';
 
 const cleanupIntervalMs = 15 * 60_000;
 /** The event feed lags a commit by at most this (readers also seal before reading). */
@@ -21,6 +22,7 @@ export async function startServer(config: Config): Promise<void> {
   const logger = pino({
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+    serializers: logSerializers,
   });
   const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   const context = { store, clock: () => new Date(), config };

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { screenRequestData } from './text-screening.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -20,7 +21,29 @@ export function addSharedSchema(schema: { $id: string }): void {
   }
 }
 
+/** Headers are mostly the client's business; of them only the Idempotency-Key is stored. */
+function screenedPart(httpPart: string | undefined, data: unknown): unknown {
+  if (httpPart !== 'headers') return data;
+  const key = (data as Record<string, unknown> | null)?.['idempotency-key'];
+  return key === undefined ? {} : { 'idempotency-key': key };
+}
+
+/**
+ * Validates against the schema, then screens the free text that passed it (control characters,
+ * lone surrogates, card numbers: see `domain/text-screen.ts`), reporting both the same way.
+ */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const check = ajv.compile(schema as object);
+  const validate = (data: unknown): boolean => {
+    const valid = check(data);
+    validate.errors = check.errors ?? null;
+    if (!valid) return false;
+    const issue = screenRequestData(httpPart === 'headers' ? undefined : (schema as Record<string, unknown>), screenedPart(httpPart, data));
+    if (issue === null) return true;
+    validate.errors = [issue];
+    return false;
+  };
+  validate.errors = null as unknown;
+  return validate as unknown as ReturnType<FastifySchemaCompiler<unknown>>;
 };

@@ -8,7 +8,9 @@ const usage = `Usage: coffer <command>
 
 Commands:
   serve     Serve the HTTP API (PORT, HOST, DATABASE_URL or COFFER_DATA_DIR, COFFER_ADMIN_KEY)
-  verify    Recompute every balance from its entries and check that every transaction balances
+  verify    Recompute every balance from its entries, check that every transaction balances and
+            recompute the journal's hash chain (--json; --digest prints the head as SEQ:HASH;
+            --against SEQ:HASH also detects a truncated tail)
   openapi   Print the OpenAPI 3.1 document
 `;
 

@@ -31,6 +31,8 @@ export const limits = {
   holdExpiryBatchMax: 500,
   /** Active cards per wallet unless its program allows more. */
   activeCardsPerWalletMax: 1,
+  /** Deepest nesting of arrays and objects accepted in a JSON request body. */
+  jsonDepthMax: 32,
   /** Default per-key rate limits (COFFER_RATE_LIMIT_PER_MINUTE, COFFER_RATE_LIMIT_MONEY_PER_MINUTE). */
   rateLimitPerMinute: 1200,
   rateLimitMoneyPerMinute: 300,

@@ -93,9 +93,8 @@ export async function executeExchange(tx: StoreTx, actor: Actor, request: Exchan
   };
   const lockIds = new Set([source.id, target.id, ...Object.values(systemIds)]);
   for (const ref of [source, target]) if (ref.parentWalletId !== null) lockIds.add(ref.parentWalletId);
-  const written = await writeDraft(tx, { transaction, legs: plan.legs }, [...lockIds], now);
   const exchange = { rate, quoteId: quote?.id ?? null, targetCurrencyId: target.currencyId, targetAmount: plan.targetAmount };
-  await tx.setExchangeDetails(transaction.id, exchange);
+  const written = await writeDraft(tx, { transaction: { ...transaction, exchange }, legs: plan.legs }, [...lockIds], now);
   if (quote !== null) await tx.markQuoteUsed(quote.id, transaction.id, now);
   return { ...written, exchange };
 }

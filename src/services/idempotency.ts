@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CofferError } from '../domain/errors.js';
+import { containsCardNumber } from '../domain/text-screen.js';
 import { limits } from '../domain/limits.js';
 import type { StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
@@ -30,7 +31,7 @@ export function requestHash(fingerprint: unknown): string {
 }
 
 export function checkIdempotencyKey(key: string): void {
-  if (key.length === 0 || key.length > limits.idempotencyKeyLengthMax || !/^[\x21-\x7e]+$/.test(key)) {
+  if (key.length === 0 || key.length > limits.idempotencyKeyLengthMax || !/^[\x21-\x7e]+$/.test(key) || containsCardNumber(key)) {
     throw new CofferError('idempotency_key_invalid');
   }
 }

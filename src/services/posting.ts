@@ -6,6 +6,7 @@ import type { WalletState } from '../domain/wallet.js';
 import type { StoreTx } from '../store/store.js';
 import { toWalletState } from '../store/wallet-queries.js';
 import { recordTransactionEvent } from './events.js';
+import { appendJournal } from './journal.js';
 
 /** A transaction ready to be written: the row, and the legs that move the counters. */
 export interface Draft {
@@ -24,6 +25,8 @@ export async function writeDraft(tx: StoreTx, draft: Draft, lockIds: readonly st
   const entries = await writePosting(tx, posting, draft.transaction, now);
   // transaction.posted or transaction.pending, committed with the transaction or not at all.
   await recordTransactionEvent(tx, draft.transaction, now);
+  // Last, so the chain-head lock is the last lock of the database transaction.
+  await appendJournal(tx, draft.transaction.id);
   return { ...draft.transaction, entries };
 }
 
@@ -55,6 +58,8 @@ export async function appendToTransaction(
   const entries = await writePosting(tx, posting, resolved, now);
   // transaction.posted, .voided, .expired or .failed, in the same database transaction.
   await recordTransactionEvent(tx, resolved, now);
+  // A new link for the transaction's new state (status and entries), last as in writeDraft.
+  await appendJournal(tx, transaction.id);
   return { ...resolved, entries };
 }
 

@@ -116,11 +116,5 @@ export function exchangeQueries(db: Queryable) {
       if (rows.length !== 1) throw new Error(`quote ${id} was used concurrently despite its row lock`);
     },
 
-    /** Records the exchange facts on a transaction written in the same database transaction. */
-    async setExchangeDetails(transactionId: string, details: ExchangeDetails): Promise<void> {
-      await db.query('update transactions set exchange_rate = $2, quote_id = $3, target_currency_id = $4, target_amount = $5 where id = $1', [
-        transactionId, formatRate(details.rate), details.quoteId, details.targetCurrencyId, details.targetAmount.toString(),
-      ]);
-    },
   };
 }

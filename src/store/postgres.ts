@@ -46,6 +46,12 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
     async transaction<T>(fn: (dbTx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // While checked out, a client has no pool listener: a connection lost between queries
+      // (the database restarted) would otherwise be an unhandled 'error' event and end the process.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn({ query: (sql, params) => run(client, sql, params) });
@@ -57,6 +63,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

@@ -9,6 +9,7 @@ import { exchangeQueries } from './exchange-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
 import { instrumentQueries } from './instrument-queries.js';
 import { lifecycleQueries } from './lifecycle-queries.js';
+import { journalQueries } from './journal-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
 import { walletQueries } from './wallet-queries.js';
@@ -61,6 +62,7 @@ function storeTx(db: Queryable) {
     ...holdQueries(db),
     ...lifecycleQueries(db),
     ...instrumentQueries(db),
+    ...journalQueries(db),
     ...eventQueries(db),
     ...auditQueries(db),
     ...webhookQueries(db),

@@ -1,6 +1,7 @@
 import type { PlannedEntry } from '../domain/posting.js';
 import type { Entry, Fee, Transaction, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable, Row } from './database.js';
+import { formatRate } from '../domain/rate.js';
 import { exchangeDetailsOf } from './exchange-queries.js';
 import { big, date, dateOrNull, json, text, textOrNull } from './rows.js';
 
@@ -70,6 +71,13 @@ export function transactionQueries(db: Queryable) {
           transaction.createdAt, transaction.postedAt,
         ],
       );
+      // An exchange's rate, quote and target amount are part of the row from the start (and so of its journal link).
+      if (transaction.exchange !== undefined && transaction.exchange !== null) {
+        const details = transaction.exchange;
+        await db.query('update transactions set exchange_rate = $2, quote_id = $3, target_currency_id = $4, target_amount = $5 where id = $1', [
+          transaction.id, formatRate(details.rate), details.quoteId, details.targetCurrencyId, details.targetAmount.toString(),
+        ]);
+      }
     },
 
     /** Writes the entries of one or more transactions in one statement, in the order given. */

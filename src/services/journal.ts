@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { assert } from '../domain/assert.js';
+import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
+import { formatRate } from '../domain/rate.js';
+import type { TransactionWithEntries } from '../domain/transaction.js';
+import type { JournalLink } from '../store/journal-queries.js';
+import type { StoreTx } from '../store/store.js';
+
+/** The hash before the first link: 32 zero bytes, in hex. */
+export const genesisHash = '0'.repeat(64);
+
+/** Version of the canonical body; bump it (and keep the old reader) if the body ever changes. */
+const bodyVersion = 1;
+
+/**
+ * What a link seals: the transaction and its entries as data the transaction itself wrote.
+ * Amounts are decimal strings, times ISO 8601 UTC with milliseconds. Left out on purpose:
+ * database-generated numbers (`seq`, entry ids: identity values can skip under retries, so they
+ * would differ between two runs of the same operations) and `reversedAmount`, a running total
+ * that later reversals update; `coffer verify` checks it against the chained reversals instead.
+ */
+export function journalBody(transaction: TransactionWithEntries): string {
+  const body: JsonValue = {
+    v: bodyVersion,
+    transaction: {
+      id: transaction.id,
+      kind: transaction.kind,
+      status: transaction.status,
+      merchantId: transaction.merchantId,
+      currencyId: transaction.currencyId,
+      amount: transaction.amount.toString(),
+      fromWalletId: transaction.fromWalletId,
+      toWalletId: transaction.toWalletId,
+      description: transaction.description,
+      reference: transaction.reference,
+      reason: transaction.reason,
+      metadata: { ...transaction.metadata },
+      fees: transaction.fees.map((fee) => ({ amount: fee.amount.toString(), description: fee.description })),
+      reversesId: transaction.reversesId,
+      createdAt: transaction.createdAt.toISOString(),
+      postedAt: transaction.postedAt === null ? null : transaction.postedAt.toISOString(),
+      ...(transaction.exchange !== undefined && transaction.exchange !== null
+        ? {
+            exchange: {
+              rate: formatRate(transaction.exchange.rate),
+              quoteId: transaction.exchange.quoteId,
+              targetCurrencyId: transaction.exchange.targetCurrencyId,
+              targetAmount: transaction.exchange.targetAmount.toString(),
+            },
+          }
+        : {}),
+    },
+    entries: transaction.entries.map((entry) => ({
+      walletId: entry.walletId,
+      balanceWalletId: entry.balanceWalletId,
+      currencyId: entry.currencyId,
+      direction: entry.direction,
+      amount: entry.amount.toString(),
+      pending: entry.pending,
+      balanceAfter: entry.balanceAfter.toString(),
+      createdAt: entry.createdAt.toISOString(),
+    })),
+  };
+  return canonicalJson(body);
+}
+
+/** hash_n = SHA-256(hash_{n-1} as 32 bytes ‖ body_n as UTF-8), in lower-case hex. */
+export function linkHash(previousHash: string, body: string): string {
+  assert(/^[0-9a-f]{64}$/.test(previousHash), 'a link hash is 64 hex digits');
+  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(body, 'utf8').digest('hex');
+}
+
+/**
+ * Appends a link for the current state of `transactionId` (its row and all its entries, re-read
+ * inside this database transaction). Call it at the very end of every write that creates a
+ * transaction, adds entries to one or changes its status: it locks the single chain-head row,
+ * so it must be the last lock taken, and the link commits or rolls back with the write.
+ */
+export async function appendJournal(tx: StoreTx, transactionId: string): Promise<JournalLink> {
+  const transaction = await tx.getTransaction(transactionId);
+  assert(transaction !== null, `transaction ${transactionId} exists when journaled`);
+  const body = journalBody(transaction);
+  const head = await tx.lockJournalHead();
+  const link: JournalLink = { seq: head.seq + 1n, transactionId, previousHash: head.hash, hash: linkHash(head.hash, body), body };
+  await tx.insertJournalLink(link);
+  return link;
+}

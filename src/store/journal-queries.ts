@@ -1,0 +1,93 @@
+import type { Queryable } from './database.js';
+import { big, text } from './rows.js';
+
+/** One link of the journal's hash chain. */
+export interface JournalLink {
+  readonly seq: bigint;
+  readonly transactionId: string;
+  readonly previousHash: string;
+  readonly hash: string;
+  readonly body: string;
+}
+
+/** The chain's head: the last link written, and the transactions that predate the journal. */
+export interface JournalHead {
+  readonly seq: bigint;
+  readonly hash: string;
+  readonly transactionsBefore: bigint;
+}
+
+function toLink(row: Record<string, unknown>): JournalLink {
+  return { seq: big(row.seq), transactionId: text(row.transaction_id), previousHash: text(row.previous_hash), hash: text(row.hash), body: text(row.body) };
+}
+
+function toHead(row: Record<string, unknown>): JournalHead {
+  return { seq: big(row.seq), hash: text(row.hash), transactionsBefore: big(row.transactions_before) };
+}
+
+/** SQL of the hash-chained journal (see `services/journal.ts`). */
+export function journalQueries(db: Queryable) {
+  return {
+    /** Locks the single head row: every writer queues here, last, so commit order is chain order. */
+    async lockJournalHead(): Promise<JournalHead> {
+      const rows = await db.query('select seq, hash, transactions_before from journal_head where id = 1 for update');
+      if (rows[0] === undefined) throw new Error('journal head row is missing: run the migrations');
+      return toHead(rows[0]);
+    },
+
+    async readJournalHead(): Promise<JournalHead | null> {
+      const rows = await db.query('select seq, hash, transactions_before from journal_head where id = 1');
+      return rows[0] === undefined ? null : toHead(rows[0]);
+    },
+
+    async insertJournalLink(link: JournalLink): Promise<void> {
+      await db.query('insert into journal (seq, transaction_id, previous_hash, hash, body) values ($1, $2, $3, $4, $5)', [
+        link.seq.toString(), link.transactionId, link.previousHash, link.hash, link.body,
+      ]);
+      await db.query('update journal_head set seq = $1, hash = $2 where id = 1', [link.seq.toString(), link.hash]);
+    },
+
+    /**
+     * Links after `afterSeq` in chain order (at most `limit`), each flagged when it is the last
+     * link of its transaction: only that one must match the transaction's current content.
+     */
+    async journalPage(afterSeq: bigint, limit: number): Promise<(JournalLink & { readonly latest: boolean })[]> {
+      const rows = await db.query(
+        `select j.seq, j.transaction_id, j.previous_hash, j.hash, j.body,
+                not exists (select 1 from journal later where later.transaction_id = j.transaction_id and later.seq > j.seq) as latest
+         from journal j where j.seq > $1 order by j.seq limit $2`,
+        [afterSeq.toString(), limit],
+      );
+      return rows.map((row) => ({ ...toLink(row), latest: Boolean(row.latest) }));
+    },
+
+    async journalLinkAt(seq: bigint): Promise<JournalLink | null> {
+      const rows = await db.query('select seq, transaction_id, previous_hash, hash, body from journal where seq = $1', [seq.toString()]);
+      return rows[0] === undefined ? null : toLink(rows[0]);
+    },
+
+    /** Transactions committed after the journal began that have no link (at most `limit`). */
+    async unjournaledTransactions(transactionsBefore: bigint, limit: number): Promise<{ readonly id: string; readonly seq: bigint }[]> {
+      const rows = await db.query(
+        `select t.id, t.seq from transactions t
+         where t.seq > $1 and not exists (select 1 from journal j where j.transaction_id = t.id)
+         order by t.seq limit $2`,
+        [transactionsBefore.toString(), limit],
+      );
+      return rows.map((row) => ({ id: text(row.id), seq: big(row.seq) }));
+    },
+
+    /** Transactions whose reversed amount differs from the sum of the reversals pointing at them. */
+    async reversedAmountDiscrepancies(limit: number): Promise<{ readonly id: string; readonly stored: string; readonly reversals: string }[]> {
+      const rows = await db.query(
+        `select t.id, t.reversed_amount::text as stored, coalesce(r.total, 0)::text as reversals
+         from transactions t
+         left join (select reverses_id, sum(amount) as total from transactions where reverses_id is not null group by reverses_id) r on r.reverses_id = t.id
+         where t.reversed_amount <> coalesce(r.total, 0)
+         order by t.seq limit $1`,
+        [limit],
+      );
+      return rows.map((row) => ({ id: text(row.id), stored: text(row.stored), reversals: text(row.reversals) }));
+    },
+  };
+}
