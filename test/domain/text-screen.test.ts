@@ -33,3 +33,30 @@ describe('text screening', () => {
     assert.equal(maskCardNumbers('amount 9223372036854775807'), 'amount 9223372036854775807');
   });
 });
+
+describe('text screening and IBANs', () => {
+  /** An IBAN with ISO 13616 check digits, computed independently of the code under test. */
+  function iban(country: string, bban: string): string {
+    const numeric = [...`${bban}${country}00`].map((c) => (/[A-Z]/.test(c) ? String(c.charCodeAt(0) - 55) : c)).join('');
+    const check = 98n - (BigInt(numeric) % 97n);
+    return `${country}${check.toString().padStart(2, '0')}${bban}`;
+  }
+  const grouped = (value: string) => value.replace(/(.{4})/g, '$1 ').trim();
+
+  it('never takes a valid IBAN, grouped or compact, for a card number', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let index = 0; index < 500; index++) {
+      const account = String(next()).padStart(10, '0') + String(next() % 100_000_000).padStart(8, '0');
+      const value = iban('DE', account);
+      assert.equal(screenText(value), null, value);
+      assert.equal(screenText(grouped(value)), null, grouped(value));
+      assert.equal(screenText(grouped(value).toLowerCase()), null);
+    }
+  });
+
+  it('still finds a card number written next to an IBAN, and in a string that only looks like an IBAN', () => {
+    assert.equal(screenText(`${grouped(iban('DE', '370400440532013000'))} 4539 5787 6362 1486`), 'card_number');
+    assert.equal(screenText('DE00 4539 5787 6362 1486'), 'card_number');
+  });
+});
