@@ -28,6 +28,7 @@ export function presentWallet(wallet: Wallet, parent?: Pick<Wallet, 'counters' |
   return {
     ...rest,
     creditLimit: wallet.creditLimit.toString(),
+    lowBalanceThreshold: wallet.lowBalanceThreshold?.toString() ?? null,
     statusChangedAt: wallet.statusChangedAt?.toISOString() ?? null,
     balance: presentBalance(parent !== undefined ? balanceOf(parent.counters, parent.creditLimit) : balanceOf(counters, wallet.creditLimit)),
     createdAt: wallet.createdAt.toISOString(),

@@ -33,6 +33,14 @@ export function balanceOf(counters: Counters, creditLimit: bigint): Balance {
   return { posted, held, pending, available: posted - held, ledger: posted + pending, creditLimit };
 }
 
+/** True when a posting takes `available` from at or above `threshold` to below it (a crossing, not a level). */
+export function crossedBelow(before: Counters, after: Counters, threshold: bigint | null): boolean {
+  if (threshold === null) return false;
+  const availableBefore = before.creditsPosted - before.debitsPosted - before.debitsPending;
+  const availableAfter = after.creditsPosted - after.debitsPosted - after.debitsPending;
+  return availableBefore >= threshold && availableAfter < threshold;
+}
+
 export function addCounters(a: Counters, b: Counters): Counters {
   return {
     debitsPosted: a.debitsPosted + b.debitsPosted,

@@ -21,6 +21,8 @@ export interface Wallet {
   readonly main: boolean;
   readonly accounting: boolean;
   readonly creditLimit: bigint;
+  /** When a posting takes `available` from at or above this to below it, an event says so; null: none. */
+  readonly lowBalanceThreshold: bigint | null;
   readonly parentWalletId: string | null;
   readonly status: WalletStatus;
   readonly statusReason: string | null;

@@ -41,6 +41,7 @@ async function insertWithSystemWallets(tx: StoreTx, currency: Currency): Promise
         main: false,
         accounting: true,
         creditLimit: 0n,
+        lowBalanceThreshold: null,
         parentWalletId: null,
         status: 'active',
         metadata: {},

@@ -53,6 +53,8 @@ export function walletEventData(wallet: Wallet): EventData {
     parentWalletId: wallet.parentWalletId,
     status: wallet.status,
     statusReason: wallet.statusReason,
+    available: (wallet.counters.creditsPosted - wallet.counters.debitsPosted - wallet.counters.debitsPending).toString(),
+    lowBalanceThreshold: wallet.lowBalanceThreshold?.toString() ?? null,
   };
 }
 
@@ -70,7 +72,7 @@ export async function recordTransactionEvent(tx: StoreTx, transaction: Transacti
 }
 
 /** Records `wallet.created` or `wallet.status_changed` for a wallet as it now stands. */
-export async function recordWalletEvent(tx: StoreTx, type: 'wallet.created' | 'wallet.status_changed', wallet: Wallet, now: Date): Promise<string> {
+export async function recordWalletEvent(tx: StoreTx, type: 'wallet.created' | 'wallet.status_changed' | 'wallet.balance_below_threshold', wallet: Wallet, now: Date): Promise<string> {
   return recordEvent(tx, { type, merchantId: wallet.merchantId, subjectId: wallet.id, data: walletEventData(wallet) }, now);
 }
 

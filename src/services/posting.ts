@@ -2,10 +2,11 @@ import { assert } from '../domain/assert.js';
 import { CofferError } from '../domain/errors.js';
 import { imbalance, type Leg, type Posting, post } from '../domain/posting.js';
 import type { Entry, Transaction, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
-import type { WalletState } from '../domain/wallet.js';
+import type { Wallet, WalletState } from '../domain/wallet.js';
+import { crossedBelow } from '../domain/balance.js';
 import type { StoreTx } from '../store/store.js';
 import { toWalletState } from '../store/wallet-queries.js';
-import { recordTransactionEvent } from './events.js';
+import { recordTransactionEvent, recordWalletEvent } from './events.js';
 import { appendJournal } from './journal.js';
 
 /** A transaction ready to be written: the row, and the legs that move the counters. */
@@ -64,7 +65,7 @@ export async function appendToTransaction(
 }
 
 /** Locks the wallets, checks the currencies and applies the posting rule; asserts the entries balance. */
-async function postLocked(tx: StoreTx, legs: readonly Leg[], lockIds: readonly string[], requireActiveCurrency: boolean): Promise<Posting> {
+async function postLocked(tx: StoreTx, legs: readonly Leg[], lockIds: readonly string[], requireActiveCurrency: boolean): Promise<LockedPosting> {
   const locked = await tx.lockWallets(lockIds);
   const states = new Map<string, WalletState>();
   for (const id of lockIds) {
@@ -79,10 +80,23 @@ async function postLocked(tx: StoreTx, legs: readonly Leg[], lockIds: readonly s
   for (const [currencyId, sums] of imbalance(posting.entries)) {
     assert(sums.posted === 0n && sums.pending === 0n, `entries balance in currency ${currencyId}`);
   }
-  return posting;
+  return { posting, wallets: locked };
 }
 
-async function writePosting(tx: StoreTx, posting: Posting, transaction: Transaction, now: Date): Promise<Entry[]> {
+/** A posting and the wallets as they were locked before it. */
+interface LockedPosting {
+  readonly posting: Posting;
+  readonly wallets: ReadonlyMap<string, Wallet>;
+}
+
+/** Writes the entries and counters, and a wallet.balance_below_threshold event for each wallet whose available balance crossed its threshold. */
+async function writePosting(tx: StoreTx, { posting, wallets }: LockedPosting, transaction: Transaction, now: Date): Promise<Entry[]> {
+  for (const [id, after] of posting.counters) {
+    const wallet = wallets.get(id);
+    if (wallet !== undefined && crossedBelow(wallet.counters, after, wallet.lowBalanceThreshold)) {
+      await recordWalletEvent(tx, 'wallet.balance_below_threshold', { ...wallet, counters: after }, now);
+    }
+  }
   const entryIds = await tx.insertEntries(posting.entries.map((entry) => ({ ...entry, transactionId: transaction.id })), now);
   await tx.writeCounters(posting.counters, now);
   return posting.entries.map((entry, index) => ({

@@ -24,6 +24,7 @@ export interface WalletInput {
   readonly program?: string | null;
   readonly main?: boolean;
   readonly creditLimit?: bigint;
+  readonly lowBalanceThreshold?: bigint | null;
   readonly parentWalletId?: string | null;
   readonly metadata?: Readonly<Record<string, string>>;
   /** No bank identifier (IBAN, UK or US account) is generated for the wallet. */
@@ -101,6 +102,7 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
         main: input.main ?? false,
         accounting: false,
         creditLimit: input.creditLimit ?? 0n,
+        lowBalanceThreshold: input.lowBalanceThreshold ?? null,
         parentWalletId: input.parentWalletId ?? null,
         status: 'active',
         metadata,
@@ -160,7 +162,7 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
   }
 }
 
-const auditedWalletFields = ['name', 'alias', 'creditLimit', 'main', 'metadata', 'status', 'statusReason', 'merchantId', 'customerId', 'currencyId', 'type'] as const;
+const auditedWalletFields = ['name', 'alias', 'creditLimit', 'lowBalanceThreshold', 'main', 'metadata', 'status', 'statusReason', 'merchantId', 'customerId', 'currencyId', 'type'] as const;
 
 /** The audit record of a wallet change: before and after of the fields that can change. */
 export function walletAudit(action: string, before: Wallet | null, after: Wallet) {

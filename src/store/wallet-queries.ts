@@ -1,7 +1,7 @@
 import type { Counters } from '../domain/balance.js';
 import type { Wallet, WalletCategory, WalletState, WalletStatus } from '../domain/wallet.js';
 import type { Queryable, Row } from './database.js';
-import { big, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
+import { big, bigOrNull, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
 
 export function toWallet(row: Row): Wallet {
   return {
@@ -19,6 +19,7 @@ export function toWallet(row: Row): Wallet {
     main: Boolean(row.main),
     accounting: Boolean(row.accounting),
     creditLimit: big(row.credit_limit),
+    lowBalanceThreshold: bigOrNull(row.low_balance_threshold),
     parentWalletId: textOrNull(row.parent_wallet_id),
     status: text(row.status) as WalletStatus,
     statusReason: textOrNull(row.status_reason),
@@ -62,6 +63,7 @@ export interface WalletPatch {
   readonly name?: string | null;
   readonly alias?: string | null;
   readonly creditLimit?: bigint;
+  readonly lowBalanceThreshold?: bigint | null;
   readonly main?: boolean;
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -86,14 +88,15 @@ export function walletQueries(db: Queryable) {
     async insertWallet(wallet: NewWallet, serialPrefix: string | null): Promise<Wallet> {
       const rows = await db.query(
         `insert into wallets (id, serial, name, currency_id, category, type, merchant_id, customer_id, external_id, alias, program,
-                              main, accounting, credit_limit, parent_wallet_id, status, metadata, created_at, updated_at)
+                              main, accounting, credit_limit, parent_wallet_id, status, metadata, created_at, updated_at, low_balance_threshold)
          values ($1, coalesce($2, '') || lpad(nextval('wallet_serial_seq')::text, 10, '0'), $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                 $12, $13, $14, $15, $16, $17, $18, $19)
+                 $12, $13, $14, $15, $16, $17, $18, $19, $20)
          returning *`,
         [
           wallet.id, serialPrefix, wallet.name, wallet.currencyId, wallet.category, wallet.type, wallet.merchantId, wallet.customerId,
           wallet.externalId, wallet.alias, wallet.program, wallet.main, wallet.accounting, wallet.creditLimit.toString(),
           wallet.parentWalletId, wallet.status, JSON.stringify(wallet.metadata), wallet.createdAt, wallet.updatedAt,
+          wallet.lowBalanceThreshold?.toString() ?? null,
         ],
       );
       return toWallet(rows[0] as Row);
@@ -151,12 +154,14 @@ export function walletQueries(db: Queryable) {
            credit_limit = case when $6 then $7::bigint else credit_limit end,
            main = case when $8 then $9 else main end,
            metadata = case when $10 then $11::jsonb else metadata end,
-           updated_at = $12
+           updated_at = $12,
+           low_balance_threshold = case when $13 then $14::bigint else low_balance_threshold end
          where id = $1 returning *`,
         [
           id, patch.name !== undefined, patch.name ?? null, patch.alias !== undefined, patch.alias ?? null,
           patch.creditLimit !== undefined, patch.creditLimit?.toString() ?? null, patch.main !== undefined, patch.main ?? null,
           patch.metadata !== undefined, JSON.stringify(patch.metadata ?? {}), now,
+          patch.lowBalanceThreshold !== undefined, patch.lowBalanceThreshold?.toString() ?? null,
         ],
       );
       return rows[0] === undefined ? null : toWallet(rows[0]);

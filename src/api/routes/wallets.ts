@@ -19,6 +19,12 @@ function creditLimitOf(value: string | number | undefined): bigint | undefined {
   return parseAmount(value, 'creditLimit');
 }
 
+/** A low-balance threshold: minor units ≥ 0, or null to remove it. */
+function thresholdOf(value: string | number | null | undefined): bigint | null | undefined {
+  if (value === null) return null;
+  return creditLimitOf(value);
+}
+
 export function walletRoutes(app: TypedApp, context: ServiceContext): void {
   /** Presents wallets with their balance: a virtual wallet's is its parent's. */
   const present = async (wallets: readonly WalletValue[]) => {
@@ -32,9 +38,14 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/wallets',
     { schema: { tags, summary: 'Create a wallet (a retry with the same externalId returns the first one)', body: WalletCreate, response: { 200: Wallet, 201: Wallet, ...errorResponses } } },
     async (request, reply) => {
-      const { creditLimit, ...rest } = request.body;
+      const { creditLimit, lowBalanceThreshold, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
-      const result = await createWallet(context, request.actor, { ...rest, ...(limit !== undefined ? { creditLimit: limit } : {}) });
+      const threshold = thresholdOf(lowBalanceThreshold);
+      const result = await createWallet(context, request.actor, {
+        ...rest,
+        ...(limit !== undefined ? { creditLimit: limit } : {}),
+        ...(threshold !== undefined ? { lowBalanceThreshold: threshold } : {}),
+      });
       return reply.code(result.created ? 201 : 200).send(await presentOne(result.wallet));
     },
   );
@@ -52,9 +63,16 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/wallets/:id',
     { schema: { tags, summary: 'Change name, alias, creditLimit, main or metadata', params: IdParams, body: WalletPatch, response: { 200: Wallet, ...errorResponses } } },
     async (request) => {
-      const { creditLimit, ...rest } = request.body;
+      const { creditLimit, lowBalanceThreshold, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
-      return presentOne(await patchWallet(context, request.actor, request.params.id, { ...rest, ...(limit !== undefined ? { creditLimit: limit } : {}) }));
+      const threshold = thresholdOf(lowBalanceThreshold);
+      return presentOne(
+        await patchWallet(context, request.actor, request.params.id, {
+          ...rest,
+          ...(limit !== undefined ? { creditLimit: limit } : {}),
+          ...(threshold !== undefined ? { lowBalanceThreshold: threshold } : {}),
+        }),
+      );
     },
   );
 
