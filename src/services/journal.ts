@@ -71,14 +71,16 @@ export function linkHash(previousHash: string, body: string): string {
 }
 
 /**
- * Appends a link for the current state of `transactionId` (its row and all its entries, re-read
- * inside this database transaction). Call it at the very end of every write that creates a
- * transaction, adds entries to one or changes its status: it locks the single chain-head row,
- * so it must be the last lock taken, and the link commits or rolls back with the write.
+ * Appends a link for the current state of `transactionId`: its row and all its entries, re-read
+ * inside this database transaction unless `written` holds them (the caller just wrote them whole).
+ * Call it at the very end of every write that creates a transaction, adds entries to one or
+ * changes its status: it locks the single chain-head row, so it must be the last lock taken, and
+ * the link commits or rolls back with the write.
  */
-export async function appendJournal(tx: StoreTx, transactionId: string): Promise<JournalLink> {
-  const transaction = await tx.getTransaction(transactionId);
-  assert(transaction !== null, `transaction ${transactionId} exists when journaled`);
+export async function appendJournal(tx: StoreTx, transactionId: string, written?: TransactionWithEntries): Promise<JournalLink> {
+  // A transaction just written whole (writeDraft) is sealed from memory; one that gained entries is re-read.
+  const transaction = written ?? (await tx.getTransaction(transactionId));
+  assert(transaction !== null && transaction.id === transactionId, `transaction ${transactionId} exists when journaled`);
   const body = journalBody(transaction);
   const head = await tx.lockJournalHead();
   const link: JournalLink = { seq: head.seq + 1n, transactionId, previousHash: head.hash, hash: linkHash(head.hash, body), body };

@@ -26,9 +26,10 @@ export async function writeDraft(tx: StoreTx, draft: Draft, lockIds: readonly st
   const entries = await writePosting(tx, posting, draft.transaction, now);
   // transaction.posted or transaction.pending, committed with the transaction or not at all.
   await recordTransactionEvent(tx, draft.transaction, now);
+  const written = { ...draft.transaction, entries };
   // Last, so the chain-head lock is the last lock of the database transaction.
-  await appendJournal(tx, draft.transaction.id);
-  return { ...draft.transaction, entries };
+  await appendJournal(tx, draft.transaction.id, written);
+  return written;
 }
 
 /** How `appendToTransaction` resolves a pending transaction (a hold or a pending credit). */
