@@ -12,7 +12,6 @@ import pg from 'pg';
 import { readConfig } from '../src/config.js';
 import { createIsoCurrency } from '../src/services/currencies.js';
 import { openStore } from '../src/store/connect.js';
-import type { Queryable } from '../src/store/database.js';
 
 export const adminActor = { apiKeyId: 'bench', role: 'admin' as const, merchantId: null, scopes: ['read', 'write'] as const };
 

@@ -33,7 +33,8 @@ for (const backend of backends) {
       await topup(harness, alice.id, '1000');
       await topup(harness, bob.id, '1000');
       const open = expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: alice.id, amount: '100' }), 201);
-      const due = expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: alice.id, amount: '50', expiresAt: new Date(Date.now() + 60_000).toISOString() }), 201);
+      // A second open hold, which must survive the block untouched.
+      expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: alice.id, amount: '50', expiresAt: new Date(Date.now() + 60_000).toISOString() }), 201);
       const blocked = expectStatus<WalletBody>(await setStatus(alice.id, 'inactive', 'suspected_fraud'), 200);
       assert.equal(blocked.status, 'blocked');
       assert.equal(blocked.statusReason, 'suspected_fraud');

@@ -44,7 +44,6 @@ export function Page<T extends TSchema>(item: T) {
   return Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
 }
 
-export const Text = (maxLength = 500) => Type.String({ maxLength });
 
 /** The error answers every route may give, referenced from the OpenAPI document. */
 export const errorResponses = {
