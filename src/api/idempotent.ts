@@ -1,7 +1,25 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../services/context.js';
-import { runIdempotent } from '../services/idempotency.js';
+import { type IdempotencyRequest, type IdempotentOutcome, runIdempotent, runIdempotentPosting } from '../services/idempotency.js';
+import type { PostingUnit } from '../services/set-posting.js';
 import type { StoreTx } from '../store/store.js';
+
+/** The request's Idempotency-Key, in its merchant's scope, and what makes two requests "the same". */
+function idempotencyOf(request: FastifyRequest, lockHint?: readonly string[]): IdempotencyRequest {
+  const header = request.headers['idempotency-key'];
+  return {
+    // Prefixed so that no merchant id (even "_admin") can share the admin keys' scope.
+    scope: request.actor.role === 'admin' ? '_admin' : `merchant:${request.actor.merchantId ?? ''}`,
+    key: Array.isArray(header) ? header[0] : header,
+    fingerprint: [request.method, request.routeOptions.url, request.params, request.body],
+    ...(lockHint !== undefined ? { lockHint } : {}),
+  };
+}
+
+function send(reply: FastifyReply, outcome: IdempotentOutcome): FastifyReply {
+  if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
+  return reply.code(outcome.statusCode).send(outcome.body);
+}
 
 /**
  * Answers a money-moving request through the idempotency protocol: the same Idempotency-Key
@@ -15,19 +33,10 @@ export async function replyIdempotent(
   work: (tx: StoreTx) => Promise<unknown>,
   lockHint?: readonly string[],
 ): Promise<FastifyReply> {
-  const header = request.headers['idempotency-key'];
-  const key = Array.isArray(header) ? header[0] : header;
-  const outcome = await runIdempotent(
-    context,
-    {
-      // Prefixed so that no merchant id (even "_admin") can share the admin keys' scope.
-      scope: request.actor.role === 'admin' ? '_admin' : `merchant:${request.actor.merchantId ?? ''}`,
-      key,
-      fingerprint: [request.method, request.routeOptions.url, request.params, request.body],
-      ...(lockHint !== undefined ? { lockHint } : {}),
-    },
-    async (tx) => ({ statusCode, body: await work(tx) }),
-  );
-  if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
-  return reply.code(outcome.statusCode).send(outcome.body);
+  return send(reply, await runIdempotent(context, idempotencyOf(request, lockHint), async (tx) => ({ statusCode, body: await work(tx) })));
+}
+
+/** `replyIdempotent` for simple movements and batches of them: the set-based posting path. */
+export async function replyPosting(context: ServiceContext, request: FastifyRequest, reply: FastifyReply, unit: Omit<PostingUnit, 'idempotency'>): Promise<FastifyReply> {
+  return send(reply, await runIdempotentPosting(context, idempotencyOf(request), unit));
 }

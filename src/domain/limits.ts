@@ -18,6 +18,8 @@ export const limits = {
   idempotencyTtlHours: 24,
   /** An in-flight idempotency key older than this is considered abandoned (its process died). */
   idempotencyInFlightTimeoutMs: 60_000,
+  /** Most Idempotency-Key claims written by one statement (concurrent requests share it). */
+  idempotencyClaimBatchMax: 256,
   feesPerTransactionMax: 10,
   textLengthMax: 500,
   nameLengthMax: 200,

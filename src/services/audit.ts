@@ -13,13 +13,18 @@ const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * if the change commits. `actor` is null for the system's own jobs (expiry, bootstrap).
  */
 export async function recordAudit(tx: StoreTx, actor: Actor | null, record: NewAuditRecord, now: Date): Promise<void> {
-  await tx.insertAuditRecord({
+  await tx.insertAuditRecord(auditRow(actor, record, now));
+}
+
+/** An audit record as written: the record, who made it, from which request, and when. */
+export function auditRow(actor: Actor | null, record: NewAuditRecord, now: Date): Omit<AuditRecord, 'seq'> {
+  return {
     ...record,
     id: newId(now.getTime()),
     apiKeyId: actor !== null && uuidShape.test(actor.apiKeyId) ? actor.apiKeyId : null,
     requestId: actor?.requestId ?? null,
     createdAt: now,
-  });
+  };
 }
 
 /** What differs between two versions of an object, among `fields`; amounts (bigint) become strings. */

@@ -8,6 +8,13 @@ export type BatchItemResult =
   | { readonly index: number; readonly status: 'posted'; readonly transaction: TransactionWithEntries }
   | { readonly index: number; readonly status: 'failed'; readonly error: CofferError };
 
+/** Why an atomic batch was refused: the first item that failed, and how. */
+export function batchItemFailed(index: number, error: CofferError): CofferError {
+  return new CofferError('batch_item_failed', `Item ${index} failed (${error.code}: ${error.detail}); nothing in the batch was applied.`, [
+    { field: `items.${index}`, message: error.code },
+  ]);
+}
+
 /**
  * Applies many movements in one database transaction. Atomic: the first failure rolls back
  * everything (`batch_item_failed`, naming the item). Independent: each item runs under its own
@@ -27,11 +34,7 @@ export async function runBatch(
       results.push({ index, status: 'posted', transaction });
     } catch (error) {
       if (!isCofferError(error)) throw error;
-      if (atomic) {
-        throw new CofferError('batch_item_failed', `Item ${index} failed (${error.code}: ${error.detail}); nothing in the batch was applied.`, [
-          { field: `items.${index}`, message: error.code },
-        ]);
-      }
+      if (atomic) throw batchItemFailed(index, error);
       results.push({ index, status: 'failed', error });
     }
   }

@@ -66,14 +66,26 @@ const transactionEventTypes: Readonly<Record<Transaction['status'], EventType>> 
   failed: 'transaction.failed',
 };
 
-/** Records `transaction.<status>` for a transaction as it now stands (written, voided, expired…). */
-export async function recordTransactionEvent(tx: StoreTx, transaction: Transaction, now: Date): Promise<string> {
-  return recordEvent(tx, { type: transactionEventTypes[transaction.status], merchantId: transaction.merchantId, subjectId: transaction.id, data: transactionEventData(transaction) }, now);
+/** `transaction.<status>` for a transaction as it now stands (written, voided, expired…). */
+export function transactionEvent(transaction: Transaction): NewEvent {
+  return { type: transactionEventTypes[transaction.status], merchantId: transaction.merchantId, subjectId: transaction.id, data: transactionEventData(transaction) };
 }
 
-/** Records `wallet.created` or `wallet.status_changed` for a wallet as it now stands. */
-export async function recordWalletEvent(tx: StoreTx, type: 'wallet.created' | 'wallet.status_changed' | 'wallet.balance_below_threshold', wallet: Wallet, now: Date): Promise<string> {
-  return recordEvent(tx, { type, merchantId: wallet.merchantId, subjectId: wallet.id, data: walletEventData(wallet) }, now);
+export type WalletEventType = 'wallet.created' | 'wallet.status_changed' | 'wallet.balance_below_threshold';
+
+/** A wallet event for a wallet as it now stands. */
+export function walletEvent(type: WalletEventType, wallet: Wallet): NewEvent {
+  return { type, merchantId: wallet.merchantId, subjectId: wallet.id, data: walletEventData(wallet) };
+}
+
+/** Records `transaction.<status>` for a transaction as it now stands (written, voided, expired…). */
+export async function recordTransactionEvent(tx: StoreTx, transaction: Transaction, now: Date): Promise<string> {
+  return recordEvent(tx, transactionEvent(transaction), now);
+}
+
+/** Records `wallet.created`, `wallet.status_changed` or `wallet.balance_below_threshold` for a wallet as it now stands. */
+export async function recordWalletEvent(tx: StoreTx, type: WalletEventType, wallet: Wallet, now: Date): Promise<string> {
+  return recordEvent(tx, walletEvent(type, wallet), now);
 }
 
 /** Numbers the committed events not yet in the feed; returns how many it numbered. */

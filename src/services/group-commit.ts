@@ -1,7 +1,9 @@
 import { isRetryable } from '../store/database.js';
 import type { Store, StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
+import type { Outcome } from './idempotency.js';
 import { uuidPattern } from './pagination.js';
+import { type PostingUnit, postUnits } from './set-posting.js';
 
 /** How concurrent money-moving requests are coalesced; read once from the environment (see config.ts). */
 export interface GroupCommitSettings {
@@ -15,9 +17,13 @@ export interface GroupCommitSettings {
   readonly concurrencyMax: number;
 }
 
+/** A unit of work: any function of the database transaction, or a unit of the set-based posting path. */
+type Job =
+  | { readonly kind: 'work'; readonly work: (tx: StoreTx) => Promise<unknown>; readonly lockHint: readonly string[] }
+  | { readonly kind: 'posting'; readonly unit: PostingUnit };
+
 interface Pending {
-  readonly work: (tx: StoreTx) => Promise<unknown>;
-  readonly lockHint: readonly string[];
+  readonly job: Job;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -66,9 +72,18 @@ export class GroupCommitter {
 
   /** Runs `work` in a database transaction, shared with concurrent requests when grouping is on. */
   run<T>(work: (tx: StoreTx) => Promise<T>, lockHint: readonly string[] = []): Promise<T> {
-    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => runAlone(tx, { work, lockHint }) as Promise<T>);
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, lockHint, resolve: resolve as (value: unknown) => void, reject });
+    return this.enqueue({ kind: 'work', work, lockHint }) as Promise<T>;
+  }
+
+  /** Posts a unit on the set-based path (services/set-posting.ts): its answer, or its refusal thrown. */
+  post(unit: PostingUnit): Promise<Outcome> {
+    return this.enqueue({ kind: 'posting', unit }) as Promise<Outcome>;
+  }
+
+  private enqueue(job: Job): Promise<unknown> {
+    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => runAlone(tx, job));
+    return new Promise<unknown>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
       this.schedule();
     });
   }
@@ -116,10 +131,26 @@ export class GroupCommitter {
 
   private async commit(group: readonly Pending[]): Promise<void> {
     let outcomes: readonly ItemOutcome[];
+    // The last error thrown inside the database transaction (so it was rolled back, not committed).
+    let failedInside: unknown = undefined;
     try {
-      outcomes = await this.store.transaction((tx) => (group.length === 1 ? runAlone(tx, group[0] as Pending).then((value) => [{ ok: true as const, value }]) : runGroup(tx, group)));
+      outcomes = await this.store.transaction(async (tx) => {
+        try {
+          return group.length === 1 ? [{ ok: true as const, value: await runAlone(tx, (group[0] as Pending).job) }] : await runGroup(tx, group);
+        } catch (error) {
+          failedInside = error;
+          throw error;
+        }
+      });
     } catch (error) {
-      for (const item of group) item.reject(error);
+      // A failed commit may have committed: never run its requests again (their keys tell the client).
+      if (group.length === 1 || isRetryable(error) || error !== failedInside) {
+        for (const item of group) item.reject(error);
+        return;
+      }
+      // Something failed that no single request's refusal explains (a failed statement of the
+      // set-based path, say): each request runs alone, so only the one at fault fails.
+      for (const item of group) await this.store.transaction((tx) => runAlone(tx, item.job)).then(item.resolve, item.reject);
       return;
     }
     outcomes.forEach((outcome, index) => {
@@ -131,12 +162,20 @@ export class GroupCommitter {
 }
 
 /** The announced wallets of some requests: well-formed ids only, at most `lockHintsMax`. */
-function lockable(group: readonly Pick<Pending, 'lockHint'>[]): string[] {
+function lockable(jobs: readonly Job[]): string[] {
   const hinted = new Set<string>();
-  for (const item of group) {
-    for (const id of item.lockHint) if (hinted.size < lockHintsMax && uuidPattern.test(id)) hinted.add(id.toLowerCase());
+  for (const job of jobs) {
+    if (job.kind !== 'work') continue;
+    for (const id of job.lockHint) if (hinted.size < lockHintsMax && uuidPattern.test(id)) hinted.add(id.toLowerCase());
   }
   return [...hinted];
+}
+
+/** A posting unit's answer, or its refusal thrown. */
+async function postAlone(tx: StoreTx, unit: PostingUnit): Promise<Outcome> {
+  const [outcome] = await postUnits(tx, [unit]);
+  if (outcome === undefined || !outcome.ok) throw outcome?.error;
+  return outcome.value;
 }
 
 /**
@@ -144,19 +183,36 @@ function lockable(group: readonly Pick<Pending, 'lockHint'>[]): string[] {
  * A request naming more than two wallets (a batch) takes them all first, in id order: its items
  * would otherwise lock them one transfer at a time and could deadlock with another batch.
  */
-async function runAlone(tx: StoreTx, item: Pick<Pending, 'work' | 'lockHint'>): Promise<unknown> {
-  const hinted = lockable([item]);
+async function runAlone(tx: StoreTx, job: Job): Promise<unknown> {
+  if (job.kind === 'posting') return postAlone(tx, job.unit);
+  const hinted = lockable([job]);
   if (hinted.length > 2) await tx.lockWallets(hinted);
-  return item.work(tx);
+  return job.work(tx);
 }
 
+/**
+ * Posting units first, set-based and all together (their lock statement also takes the wallets
+ * the other requests announce); then every other request under its own savepoint, in arrival order.
+ */
 async function runGroup(tx: StoreTx, group: readonly Pending[]): Promise<ItemOutcome[]> {
-  const hinted = lockable(group);
-  if (hinted.length > 0) await tx.lockWallets(hinted);
+  const jobs = group.map((item) => item.job);
+  const hinted = lockable(jobs);
+  const units = jobs.flatMap((job) => (job.kind === 'posting' ? [job.unit] : []));
+  const posted = new Map<PostingUnit, ItemOutcome>();
+  if (units.length > 0) {
+    const outcomes = await postUnits(tx, units, hinted);
+    units.forEach((unit, index) => posted.set(unit, outcomes[index] as ItemOutcome));
+  } else if (hinted.length > 0) {
+    await tx.lockWallets(hinted);
+  }
   const outcomes: ItemOutcome[] = [];
-  for (const item of group) {
+  for (const job of jobs) {
+    if (job.kind === 'posting') {
+      outcomes.push(posted.get(job.unit) as ItemOutcome);
+      continue;
+    }
     try {
-      outcomes.push({ ok: true, value: await tx.savepointKept(() => item.work(tx)) });
+      outcomes.push({ ok: true, value: await tx.savepointKept(() => job.work(tx)) });
     } catch (error) {
       // A deadlock or serialization failure is the group's, not the item's: retry the group.
       if (isRetryable(error)) throw error;

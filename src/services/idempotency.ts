@@ -4,7 +4,10 @@ import { containsCardNumber } from '../domain/text-screen.js';
 import { limits } from '../domain/limits.js';
 import type { StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
+import type { IdempotencyClaim, IdempotencyClaimRequest } from '../store/idempotency-queries.js';
+import { Coalescer } from './coalescer.js';
 import { groupCommitOf } from './group-commit.js';
+import type { PostingUnit } from './set-posting.js';
 
 /** What a money-moving request answers: replayed byte for byte for the same Idempotency-Key. */
 export interface Outcome {
@@ -36,6 +39,61 @@ export function checkIdempotencyKey(key: string): void {
   }
 }
 
+interface HeldKey {
+  readonly scope: string;
+  readonly key: string;
+}
+
+type Claim = { readonly replay: IdempotentOutcome } | { readonly held: HeldKey | null };
+
+const claimers = new WeakMap<ServiceContext['store'], Coalescer<IdempotencyClaimRequest, IdempotencyClaim>>();
+
+/** Concurrent claims share one statement and one commit (they arrive together under load). */
+function claimerOf(ctx: ServiceContext): Coalescer<IdempotencyClaimRequest, IdempotencyClaim> {
+  let claimer = claimers.get(ctx.store);
+  if (claimer === undefined) {
+    claimer = new Coalescer((requests) => ctx.store.read.claimIdempotencyKeys(requests), limits.idempotencyClaimBatchMax, 2);
+    claimers.set(ctx.store, claimer);
+  }
+  return claimer;
+}
+
+/**
+ * Claims the request's key (its own short commit), so a concurrent duplicate sees it in flight
+ * (409); or answers a replay of a finished request; or, without a key, holds nothing.
+ */
+async function claim(ctx: ServiceContext, request: IdempotencyRequest): Promise<Claim> {
+  if (request.key === undefined) return { held: null };
+  checkIdempotencyKey(request.key);
+  const { scope, key } = request;
+  const hash = requestHash(request.fingerprint);
+  const now = ctx.clock();
+  const claimed = await claimerOf(ctx).submit({
+    scope,
+    key,
+    requestHash: hash,
+    now,
+    expiresAt: new Date(now.getTime() + ctx.config.idempotencyTtlHours * 3_600_000),
+    staleBefore: new Date(now.getTime() - limits.idempotencyInFlightTimeoutMs),
+  });
+  if (claimed.state === 'claimed') return { held: { scope, key } };
+  if (claimed.requestHash !== hash) {
+    throw new CofferError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request.`);
+  }
+  if (claimed.state === 'in_flight') throw new CofferError('request_in_progress', `A request with Idempotency-Key "${key}" is still running.`);
+  return { replay: { statusCode: claimed.statusCode, body: claimed.response, replayed: true } };
+}
+
+/** Runs the claimed request; a request that fails gives its key back, so nothing of it remains. */
+async function releasing(ctx: ServiceContext, held: HeldKey | null, run: () => Promise<Outcome>): Promise<IdempotentOutcome> {
+  try {
+    return { ...(await run()), replayed: false };
+  } catch (error) {
+    if (held !== null) await ctx.store.read.releaseIdempotencyKey(held.scope, held.key).catch(() => undefined);
+    throw error;
+  }
+}
+
 /**
  * Runs `work` at most once per (scope, key). The key is claimed first (its own short commit),
  * so a concurrent duplicate sees it in flight (409); the outcome is recorded in the same
@@ -49,41 +107,23 @@ export async function runIdempotent(
   request: IdempotencyRequest,
   work: (tx: StoreTx) => Promise<Outcome>,
 ): Promise<IdempotentOutcome> {
-  if (request.key === undefined) {
-    return { ...(await groupCommitOf(ctx).run(work, request.lockHint)), replayed: false };
-  }
-  checkIdempotencyKey(request.key);
-  const { scope, key } = request;
-  const hash = requestHash(request.fingerprint);
-  const now = ctx.clock();
-  const claim = await ctx.store.read.claimIdempotencyKey(
-    scope,
-    key,
-    hash,
-    now,
-    new Date(now.getTime() + ctx.config.idempotencyTtlHours * 3_600_000),
-    new Date(now.getTime() - limits.idempotencyInFlightTimeoutMs),
+  const claimed = await claim(ctx, request);
+  if ('replay' in claimed) return claimed.replay;
+  const { held } = claimed;
+  return releasing(ctx, held, () =>
+    groupCommitOf(ctx).run(async (tx) => {
+      const outcome = await work(tx);
+      if (held !== null) await tx.completeIdempotencyKey(held.scope, held.key, outcome.statusCode, outcome.body);
+      return outcome;
+    }, request.lockHint),
   );
-  if (claim.state !== 'claimed') {
-    if (claim.requestHash !== hash) {
-      throw new CofferError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request.`);
-    }
-    if (claim.state === 'in_flight') throw new CofferError('request_in_progress', `A request with Idempotency-Key "${key}" is still running.`);
-    return { statusCode: claim.statusCode, body: claim.response, replayed: true };
-  }
-  try {
-    return {
-      ...(await groupCommitOf(ctx).run(async (tx) => {
-        const outcome = await work(tx);
-        await tx.completeIdempotencyKey(scope, key, outcome.statusCode, outcome.body);
-        return outcome;
-      }, request.lockHint)),
-      replayed: false,
-    };
-  } catch (error) {
-    await ctx.store.read.releaseIdempotencyKey(scope, key).catch(() => undefined);
-    throw error;
-  }
+}
+
+/** `runIdempotent` for a unit of the set-based posting path: its answer is recorded with the group's writes. */
+export async function runIdempotentPosting(ctx: ServiceContext, request: IdempotencyRequest, unit: Omit<PostingUnit, 'idempotency'>): Promise<IdempotentOutcome> {
+  const claimed = await claim(ctx, request);
+  if ('replay' in claimed) return claimed.replay;
+  return releasing(ctx, claimed.held, () => groupCommitOf(ctx).post({ ...unit, idempotency: claimed.held }));
 }
 
 /** Deletes keys past their lifetime (at least 24 hours after their first use). */

@@ -81,9 +81,26 @@ export async function appendJournal(tx: StoreTx, transactionId: string, written?
   // A transaction just written whole (writeDraft) is sealed from memory; one that gained entries is re-read.
   const transaction = written ?? (await tx.getTransaction(transactionId));
   assert(transaction !== null && transaction.id === transactionId, `transaction ${transactionId} exists when journaled`);
-  const body = journalBody(transaction);
+  const [link] = await appendJournalLinks(tx, [transaction]);
+  return link as JournalLink;
+}
+
+/**
+ * Appends one link per transaction, in the order given, for transactions just written whole
+ * (group commit): the head is locked once and the links are written in one statement. The same
+ * rule as `appendJournal`: call it last, after everything else the database transaction writes.
+ */
+export async function appendJournalLinks(tx: StoreTx, transactions: readonly TransactionWithEntries[]): Promise<JournalLink[]> {
+  if (transactions.length === 0) return [];
+  const bodies = transactions.map(journalBody);
   const head = await tx.lockJournalHead();
-  const link: JournalLink = { seq: head.seq + 1n, transactionId, previousHash: head.hash, hash: linkHash(head.hash, body), body };
-  await tx.insertJournalLink(link);
-  return link;
+  let previous = { seq: head.seq, hash: head.hash };
+  const links = transactions.map((transaction, index): JournalLink => {
+    const body = bodies[index] as string;
+    const link = { seq: previous.seq + 1n, transactionId: transaction.id, previousHash: previous.hash, hash: linkHash(previous.hash, body), body };
+    previous = link;
+    return link;
+  });
+  await tx.insertJournalLinks(links);
+  return links;
 }

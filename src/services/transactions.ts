@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/api-key.js';
+import type { NewAuditRecord } from '../domain/audit.js';
 import { CofferError } from '../domain/errors.js';
 import { limits } from '../domain/limits.js';
 import { checkMetadata } from '../domain/metadata.js';
@@ -78,7 +79,28 @@ export function lockSet(refs: ReadonlyMap<string, WalletRef>, legs: readonly Leg
   return [...ids];
 }
 
-async function draftMovement(tx: StoreTx, actor: Actor, request: Exclude<MovementRequest, { kind: 'reversal' | 'exchange' }>, now: Date) {
+/** The movements the set-based posting path (services/set-posting.ts) can plan without locking anything first. */
+export type SimpleMovement = Extract<MovementRequest, { kind: 'topup' | 'withdrawal' | 'transfer' | 'adjustment' }>;
+
+export const simpleKinds: readonly string[] = ['topup', 'withdrawal', 'transfer', 'adjustment'];
+
+export function isSimpleMovement(request: MovementRequest): request is SimpleMovement {
+  return simpleKinds.includes(request.kind);
+}
+
+/** A movement planned for writing: its draft and every wallet it must lock. */
+export interface MovementPlan {
+  readonly draft: Draft;
+  readonly lockIds: readonly string[];
+}
+
+/** Plans a simple movement (reads only: wallet references and system accounts). */
+export async function planMovement(tx: StoreTx, actor: Actor, request: SimpleMovement, now: Date): Promise<MovementPlan> {
+  const { draft, refs } = await draftMovement(tx, actor, request, now);
+  return { draft, lockIds: lockSet(refs, draft.legs) };
+}
+
+async function draftMovement(tx: StoreTx, actor: Actor, request: SimpleMovement, now: Date) {
   const named = request.kind === 'transfer' ? [request.fromWalletId, request.toWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);
   const first = refs.get(named[0] as string) as WalletRef;
@@ -172,15 +194,20 @@ async function writeMovement(tx: StoreTx, actor: Actor, request: MovementRequest
   return writeDraft(tx, draft, lockSet(refs, draft.legs), now);
 }
 
-/** The audit record of a movement and, for a reversal, the `transaction.reversed` event of the original. */
-async function recordMovementTrail(tx: StoreTx, actor: Actor, written: Transaction, now: Date): Promise<void> {
-  await recordAudit(tx, actor, {
+/** The audit record of a new movement. */
+export function movementAudit(written: Transaction): NewAuditRecord {
+  return {
     action: 'transaction.created',
     subjectType: 'transaction',
     subjectId: written.id,
     merchantId: written.merchantId,
     changes: { status: { before: null, after: written.status }, amount: { before: null, after: written.amount.toString() } },
-  }, now);
+  };
+}
+
+/** The audit record of a movement and, for a reversal, the `transaction.reversed` event of the original. */
+async function recordMovementTrail(tx: StoreTx, actor: Actor, written: Transaction, now: Date): Promise<void> {
+  await recordAudit(tx, actor, movementAudit(written), now);
   if (written.reversesId === null) return;
   const original = await tx.lockTransaction(written.reversesId);
   if (original === null) return;

@@ -28,17 +28,29 @@ export interface AuditFilter {
 export type LockableTable = 'currencies' | 'wallets' | 'api_keys' | 'webhook_endpoints';
 
 export function auditQueries(db: Queryable) {
+  /** Writes audit records in one statement, in the order given. */
+  async function insertAuditRecords(records: readonly Omit<AuditRecord, 'seq'>[]): Promise<void> {
+    if (records.length === 0) return;
+    const column = <T>(read: (record: Omit<AuditRecord, 'seq'>) => T) => records.map(read);
+    await db.query(
+      `insert into audit_log (id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at)
+       select id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::jsonb[], $9::timestamptz[])
+            with ordinality as v(id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at, n)
+       order by n`,
+      [
+        column((r) => r.id), column((r) => r.action), column((r) => r.subjectType), column((r) => r.subjectId), column((r) => r.merchantId),
+        column((r) => r.apiKeyId), column((r) => r.requestId), column((r) => JSON.stringify(r.changes)), column((r) => r.createdAt.toISOString()),
+      ],
+    );
+  }
+
   return {
     async insertAuditRecord(record: Omit<AuditRecord, 'seq'>): Promise<void> {
-      await db.query(
-        `insert into audit_log (id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          record.id, record.action, record.subjectType, record.subjectId, record.merchantId,
-          record.apiKeyId, record.requestId, JSON.stringify(record.changes), record.createdAt,
-        ],
-      );
+      await insertAuditRecords([record]);
     },
+
+    insertAuditRecords,
 
     async listAuditRecords(filter: AuditFilter): Promise<AuditRecord[]> {
       const rows = await db.query(

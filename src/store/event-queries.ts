@@ -21,19 +21,36 @@ export interface EventFilter {
   readonly limit: number;
 }
 
+/** An event to insert: its id, what happened and when. */
+export interface EventRow {
+  readonly id: string;
+  readonly event: NewEvent;
+  readonly createdAt: Date;
+}
+
 export function eventQueries(db: Queryable) {
+  /** Inserts events in the order given (the sealer numbers them in that order). */
+  async function insertEvents(events: readonly EventRow[]): Promise<void> {
+    if (events.length === 0) return;
+    await db.query(
+      `insert into events (id, type, merchant_id, subject_id, data, created_at)
+       select id, type, merchant_id, subject_id, data, created_at
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[], $6::timestamptz[]) with ordinality as v(id, type, merchant_id, subject_id, data, created_at, n)
+       order by n`,
+      [
+        events.map((row) => row.id), events.map((row) => row.event.type), events.map((row) => row.event.merchantId),
+        events.map((row) => row.event.subjectId), events.map((row) => JSON.stringify(row.event.data)), events.map((row) => row.createdAt.toISOString()),
+      ],
+    );
+  }
+
   return {
     /** Inserts an event without a feed position: the sealer numbers it once it is committed. */
     async insertEvent(id: string, event: NewEvent, now: Date): Promise<void> {
-      await db.query('insert into events (id, type, merchant_id, subject_id, data, created_at) values ($1, $2, $3, $4, $5, $6)', [
-        id,
-        event.type,
-        event.merchantId,
-        event.subjectId,
-        JSON.stringify(event.data),
-        now,
-      ]);
+      await insertEvents([{ id, event, createdAt: now }]);
     },
+
+    insertEvents,
 
     /**
      * Gives the committed, unnumbered events the next feed positions, in insertion order.

@@ -6,36 +6,106 @@ export type IdempotencyClaim =
   | { readonly state: 'in_flight'; readonly requestHash: string }
   | { readonly state: 'done'; readonly requestHash: string; readonly statusCode: number; readonly response: unknown };
 
+/** The recorded outcome of a claimed key. */
+export interface IdempotencyCompletion {
+  readonly scope: string;
+  readonly key: string;
+  readonly statusCode: number;
+  readonly response: unknown;
+}
+
+/** A request asking for its key. */
+export interface IdempotencyClaimRequest {
+  readonly scope: string;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly now: Date;
+  readonly expiresAt: Date;
+  /** A claim still in flight from before this moment is taken over (its process died). */
+  readonly staleBefore: Date;
+}
+
+const keyOf = (scope: string, key: string) => `${scope}\u0000${key}`;
+
+function toClaim(row: Row | undefined, requestHash: string): IdempotencyClaim {
+  // The holder finished and the row expired between our two statements: report it in flight, the client retries.
+  if (row === undefined) return { state: 'in_flight', requestHash };
+  if (text(row.state) === 'in_flight') return { state: 'in_flight', requestHash: text(row.request_hash) };
+  return { state: 'done', requestHash: text(row.request_hash), statusCode: Number(row.status_code), response: json(row.response) };
+}
+
 export function idempotencyQueries(db: Queryable) {
+  /**
+   * Claims many keys in one statement and one commit (each in its own request's name); answers
+   * in the order asked. The same key twice in one call: the first claims, the second finds it in flight.
+   * Rows are written in key order, so two concurrent calls never wait on each other in a cycle.
+   */
+  async function claimIdempotencyKeys(requests: readonly IdempotencyClaimRequest[]): Promise<IdempotencyClaim[]> {
+    const firsts = new Map<string, IdempotencyClaimRequest>();
+    for (const request of requests) if (!firsts.has(keyOf(request.scope, request.key))) firsts.set(keyOf(request.scope, request.key), request);
+    const rows = [...firsts.values()].sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const claimed = await db.query(
+      `insert into idempotency_keys (scope, key, request_hash, state, created_at, expires_at)
+       select scope, key, request_hash, 'in_flight', created_at, expires_at
+       from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) with ordinality
+            as v(scope, key, request_hash, created_at, expires_at, n)
+       order by n
+       on conflict (scope, key) do update set request_hash = excluded.request_hash, created_at = excluded.created_at, expires_at = excluded.expires_at
+         where idempotency_keys.state = 'in_flight' and idempotency_keys.created_at < $6
+       returning scope, key`,
+      [
+        rows.map((r) => r.scope), rows.map((r) => r.key), rows.map((r) => r.requestHash), rows.map((r) => r.now.toISOString()),
+        rows.map((r) => r.expiresAt.toISOString()),
+        // The earliest of the batch: a claim is taken over only once it is stale for every request of the batch.
+        new Date(Math.min(...rows.map((r) => r.staleBefore.getTime()))).toISOString(),
+      ],
+    );
+    const won = new Set(claimed.map((row) => keyOf(text(row.scope), text(row.key))));
+    const lost = rows.filter((r) => !won.has(keyOf(r.scope, r.key)));
+    const held = new Map<string, Row>();
+    if (lost.length > 0) {
+      const found = await db.query(
+        `select k.* from idempotency_keys k join unnest($1::text[], $2::text[]) as v(scope, key) on k.scope = v.scope and k.key = v.key`,
+        [lost.map((r) => r.scope), lost.map((r) => r.key)],
+      );
+      for (const row of found) held.set(keyOf(text(row.scope), text(row.key)), row);
+    }
+    return requests.map((request) => {
+      const id = keyOf(request.scope, request.key);
+      if (firsts.get(id) !== request) return { state: 'in_flight', requestHash: firsts.get(id)?.requestHash ?? request.requestHash };
+      return won.has(id) ? { state: 'claimed' } : toClaim(held.get(id), request.requestHash);
+    });
+  }
+
+  /** Records many outcomes in one statement (group commit). */
+  async function completeIdempotencyKeys(completions: readonly IdempotencyCompletion[]): Promise<void> {
+    if (completions.length === 0) return;
+    await db.query(
+      `update idempotency_keys k set state = 'done', status_code = v.status_code, response = v.response
+       from unnest($1::text[], $2::text[], $3::int[], $4::jsonb[]) as v(scope, key, status_code, response)
+       where k.scope = v.scope and k.key = v.key`,
+      [completions.map((c) => c.scope), completions.map((c) => c.key), completions.map((c) => c.statusCode), completions.map((c) => JSON.stringify(c.response))],
+    );
+  }
+
   return {
     /**
      * Claims a key for a request, or reports who holds it. A claim left behind by a process
      * that died (older than `staleBefore`) is taken over, so a key is never stuck.
      */
     async claimIdempotencyKey(scope: string, key: string, requestHash: string, now: Date, expiresAt: Date, staleBefore: Date): Promise<IdempotencyClaim> {
-      const claimed = await db.query(
-        `insert into idempotency_keys (scope, key, request_hash, state, created_at, expires_at)
-         values ($1, $2, $3, 'in_flight', $4, $5)
-         on conflict (scope, key) do update set request_hash = excluded.request_hash, created_at = excluded.created_at, expires_at = excluded.expires_at
-           where idempotency_keys.state = 'in_flight' and idempotency_keys.created_at < $6
-         returning key`,
-        [scope, key, requestHash, now, expiresAt, staleBefore],
-      );
-      if (claimed.length > 0) return { state: 'claimed' };
-      const rows = await db.query('select * from idempotency_keys where scope = $1 and key = $2', [scope, key]);
-      const row = rows[0] as Row | undefined;
-      // The holder finished and the row expired between our two statements: try once more.
-      if (row === undefined) return { state: 'in_flight', requestHash };
-      if (text(row.state) === 'in_flight') return { state: 'in_flight', requestHash: text(row.request_hash) };
-      return { state: 'done', requestHash: text(row.request_hash), statusCode: Number(row.status_code), response: json(row.response) };
+      const [claim] = await claimIdempotencyKeys([{ scope, key, requestHash, now, expiresAt, staleBefore }]);
+      return claim as IdempotencyClaim;
     },
+
+    claimIdempotencyKeys,
 
     /** Records the outcome; runs in the same database transaction as the change it describes. */
     async completeIdempotencyKey(scope: string, key: string, statusCode: number, response: unknown): Promise<void> {
-      await db.query(`update idempotency_keys set state = 'done', status_code = $3, response = $4 where scope = $1 and key = $2`, [
-        scope, key, statusCode, JSON.stringify(response),
-      ]);
+      await completeIdempotencyKeys([{ scope, key, statusCode, response }]);
     },
+
+    completeIdempotencyKeys,
 
     /** Gives a key back after an unexpected failure, so the client can retry with it. */
     async releaseIdempotencyKey(scope: string, key: string): Promise<void> {

@@ -27,6 +27,18 @@ function toHead(row: Record<string, unknown>): JournalHead {
 
 /** SQL of the hash-chained journal (see `services/journal.ts`). */
 export function journalQueries(db: Queryable) {
+  /** Appends consecutive links (in chain order) and moves the head to the last one; the head must be locked. */
+  async function insertJournalLinks(links: readonly JournalLink[]): Promise<void> {
+    const last = links[links.length - 1];
+    if (last === undefined) return;
+    await db.query(
+      `insert into journal (seq, transaction_id, previous_hash, hash, body)
+       select * from unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[])`,
+      [links.map((link) => link.seq.toString()), links.map((link) => link.transactionId), links.map((link) => link.previousHash), links.map((link) => link.hash), links.map((link) => link.body)],
+    );
+    await db.query('update journal_head set seq = $1, hash = $2 where id = 1', [last.seq.toString(), last.hash]);
+  }
+
   return {
     /** Locks the single head row: every writer queues here, last, so commit order is chain order. */
     async lockJournalHead(): Promise<JournalHead> {
@@ -41,11 +53,10 @@ export function journalQueries(db: Queryable) {
     },
 
     async insertJournalLink(link: JournalLink): Promise<void> {
-      await db.query('insert into journal (seq, transaction_id, previous_hash, hash, body) values ($1, $2, $3, $4, $5)', [
-        link.seq.toString(), link.transactionId, link.previousHash, link.hash, link.body,
-      ]);
-      await db.query('update journal_head set seq = $1, hash = $2 where id = 1', [link.seq.toString(), link.hash]);
+      await insertJournalLinks([link]);
     },
+
+    insertJournalLinks,
 
     /**
      * Links after `afterSeq` in chain order (at most `limit`), each flagged when it is the last

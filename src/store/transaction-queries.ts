@@ -58,45 +58,64 @@ function feesJson(fees: readonly Fee[]): string {
 }
 
 export function transactionQueries(db: Queryable) {
+  /**
+   * Writes many transactions in one statement, in the order given (their `seq` follows it).
+   * An exchange's rate, quote and target amount are part of its row from the start (and so of its journal link).
+   */
+  async function insertTransactions(transactions: readonly Transaction[]): Promise<void> {
+    if (transactions.length === 0) return;
+    const column = <T>(read: (transaction: Transaction) => T) => transactions.map(read);
+    await db.query(
+      `insert into transactions (id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
+                                 reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
+                                 exchange_rate, quote_id, target_currency_id, target_amount)
+       select id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
+              reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
+              exchange_rate, quote_id, target_currency_id, target_amount
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bigint[], $7::uuid[], $8::uuid[], $9::text[], $10::text[],
+                   $11::text[], $12::jsonb[], $13::jsonb[], $14::uuid[], $15::bigint[], $16::timestamptz[], $17::timestamptz[],
+                   $18::text[], $19::uuid[], $20::uuid[], $21::bigint[])
+            with ordinality as v(id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
+                                 reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
+                                 exchange_rate, quote_id, target_currency_id, target_amount, n)
+       order by n`,
+      [
+        column((t) => t.id), column((t) => t.kind), column((t) => t.status), column((t) => t.merchantId), column((t) => t.currencyId),
+        column((t) => t.amount.toString()), column((t) => t.fromWalletId), column((t) => t.toWalletId), column((t) => t.description),
+        column((t) => t.reference), column((t) => t.reason), column((t) => JSON.stringify(t.metadata)), column((t) => feesJson(t.fees)),
+        column((t) => t.reversesId), column((t) => t.reversedAmount.toString()), column((t) => t.createdAt.toISOString()),
+        column((t) => t.postedAt?.toISOString() ?? null), column((t) => (t.exchange ? formatRate(t.exchange.rate) : null)),
+        column((t) => t.exchange?.quoteId ?? null), column((t) => t.exchange?.targetCurrencyId ?? null),
+        column((t) => t.exchange?.targetAmount.toString() ?? null),
+      ],
+    );
+  }
+
   return {
     async insertTransaction(transaction: Transaction): Promise<void> {
-      await db.query(
-        `insert into transactions (id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
-                                   reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-        [
-          transaction.id, transaction.kind, transaction.status, transaction.merchantId, transaction.currencyId, transaction.amount.toString(),
-          transaction.fromWalletId, transaction.toWalletId, transaction.description, transaction.reference, transaction.reason,
-          JSON.stringify(transaction.metadata), feesJson(transaction.fees), transaction.reversesId, transaction.reversedAmount.toString(),
-          transaction.createdAt, transaction.postedAt,
-        ],
-      );
-      // An exchange's rate, quote and target amount are part of the row from the start (and so of its journal link).
-      if (transaction.exchange !== undefined && transaction.exchange !== null) {
-        const details = transaction.exchange;
-        await db.query('update transactions set exchange_rate = $2, quote_id = $3, target_currency_id = $4, target_amount = $5 where id = $1', [
-          transaction.id, formatRate(details.rate), details.quoteId, details.targetCurrencyId, details.targetAmount.toString(),
-        ]);
-      }
+      await insertTransactions([transaction]);
     },
 
+    insertTransactions,
+
     /** Writes the entries of one or more transactions in one statement, in the order given. */
-    async insertEntries(entries: readonly (PlannedEntry & { readonly transactionId: string })[], now: Date): Promise<string[]> {
+    async insertEntries(entries: readonly (PlannedEntry & { readonly transactionId: string; readonly createdAt?: Date })[], now: Date): Promise<string[]> {
       if (entries.length === 0) return [];
       const rows = await db.query(
         `insert into entries (transaction_id, wallet_id, balance_wallet_id, currency_id, direction, amount, pending, balance_after, created_at)
-         select t, w, b, c, d, a, p, ba, $9
-         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::boolean[], $8::numeric[])
-              with ordinality as v(t, w, b, c, d, a, p, ba, n)
+         select t, w, b, c, d, a, p, ba, at
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::boolean[], $8::numeric[], $9::timestamptz[])
+              with ordinality as v(t, w, b, c, d, a, p, ba, at, n)
          order by n
          returning id`,
         [
           entries.map((e) => e.transactionId), entries.map((e) => e.walletId), entries.map((e) => e.balanceWalletId),
           entries.map((e) => e.currencyId), entries.map((e) => e.direction), entries.map((e) => e.amount.toString()),
-          entries.map((e) => e.pending), entries.map((e) => e.balanceAfter.toString()), now,
+          entries.map((e) => e.pending), entries.map((e) => e.balanceAfter.toString()), entries.map((e) => (e.createdAt ?? now).toISOString()),
         ],
       );
-      return rows.map((row) => String(row.id));
+      // Identity values are drawn in insertion order: ascending ids are the entries in the order given.
+      return rows.map((row) => BigInt(String(row.id))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
     },
 
     async getTransaction(id: string): Promise<TransactionWithEntries | null> {

@@ -1,7 +1,9 @@
 import type { ServiceContext } from '../../services/context.js';
-import { runBatch } from '../../services/batches.js';
+import { type BatchItemResult, runBatch } from '../../services/batches.js';
+import { batchUnit } from '../../services/set-posting.js';
+import { type SimpleMovement, simpleKinds } from '../../services/transactions.js';
 import type { TypedApp } from '../app.js';
-import { replyIdempotent } from '../idempotent.js';
+import { replyIdempotent, replyPosting } from '../idempotent.js';
 import { presentTransaction } from '../present.js';
 import { errorResponses } from '../schemas/common.js';
 import { BatchBody, BatchResult } from '../schemas/transaction.js';
@@ -13,9 +15,7 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
     { schema: { tags: ['transactions'], summary: 'Many movements in one request: atomic (all or nothing) or independent', body: BatchBody, response: { 201: BatchResult, ...errorResponses } } },
     async (request, reply) => {
       const { atomic, items } = request.body;
-      const named = items.flatMap(namedWallets);
-      return replyIdempotent(context, request, reply, 201, async (tx) => {
-        const results = await runBatch(tx, request.actor, items.map((item) => () => movementOf(item)), atomic, context.clock());
+      const answer = (results: readonly BatchItemResult[]) => {
         const succeeded = results.filter((result) => result.status === 'posted').length;
         return {
           atomic,
@@ -27,7 +27,14 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
               : { index: result.index, status: result.status, error: { code: result.error.code, detail: result.error.detail } },
           ),
         };
-      }, named);
+      };
+      const parsers = items.map((item) => () => movementOf(item));
+      if (items.every((item) => simpleKinds.includes(item.kind))) {
+        // Topups, withdrawals, transfers and adjustments only: the set-based posting path.
+        const unit = batchUnit(request.actor, parsers as (() => SimpleMovement)[], atomic, context.clock(), (results) => ({ statusCode: 201, body: answer(results) }));
+        return replyPosting(context, request, reply, unit);
+      }
+      return replyIdempotent(context, request, reply, 201, async (tx) => answer(await runBatch(tx, request.actor, parsers, atomic, context.clock())), items.flatMap(namedWallets));
     },
   );
 }

@@ -4,9 +4,10 @@ import { parseAmount } from '../../domain/money.js';
 import type { Fee } from '../../domain/transaction.js';
 import type { ServiceContext } from '../../services/context.js';
 import { getTransaction, listTransactions } from '../../services/ledger-reads.js';
-import { executeMovement, type MovementRequest } from '../../services/transactions.js';
+import { movementUnit } from '../../services/set-posting.js';
+import { executeMovement, type MovementRequest, type SimpleMovement } from '../../services/transactions.js';
 import type { TypedApp } from '../app.js';
-import { replyIdempotent } from '../idempotent.js';
+import { replyIdempotent, replyPosting } from '../idempotent.js';
 import { presentTransaction, presentTransactionWithEntries } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import {
@@ -93,8 +94,8 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
   ] as const;
   for (const [url, body, kind, summary] of routes) {
     app.post(url, { schema: { tags, summary, body, headers, response } }, async (request, reply) => {
-      const movement = movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>);
-      return replyIdempotent(context, request, reply, 201, moving(request.actor, movement), namedWallets(movement));
+      const movement = movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>) as SimpleMovement;
+      return replyPosting(context, request, reply, movementUnit(request.actor, movement, context.clock(), (written) => ({ statusCode: 201, body: presentTransactionWithEntries(written) })));
     });
   }
 
