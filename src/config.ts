@@ -31,6 +31,8 @@ export interface Config {
   };
   /** Requests per minute per API key; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** How long a valid API key is remembered between requests (COFFER_API_KEY_CACHE_MS; 0 looks every request up). */
+  readonly apiKeyCacheMs: number;
   /** Money-moving requests per minute per API key, counted apart; 0 turns the limit off. */
   readonly rateLimitMoneyPerMinute: number;
   /** Group commit of money-moving requests (docs/performance.md): COFFER_GROUP_COMMIT=off disables it. */
@@ -80,6 +82,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hashKey: env.COFFER_CARD_HASH_KEY ?? 'coffer-card-hash-key: set COFFER_CARD_HASH_KEY in production',
       perProgram: parseCardsPerProgram(env.COFFER_CARDS_PER_PROGRAM ?? ''),
     },
+    apiKeyCacheMs: Math.min(integer(env.COFFER_API_KEY_CACHE_MS, limits.apiKeyCacheMs, 'COFFER_API_KEY_CACHE_MS'), limits.apiKeyCacheMsMax),
     rateLimitPerMinute: integer(env.COFFER_RATE_LIMIT_PER_MINUTE, limits.rateLimitPerMinute, 'COFFER_RATE_LIMIT_PER_MINUTE'),
     rateLimitMoneyPerMinute: integer(env.COFFER_RATE_LIMIT_MONEY_PER_MINUTE, limits.rateLimitMoneyPerMinute, 'COFFER_RATE_LIMIT_MONEY_PER_MINUTE'),
     groupCommit: {

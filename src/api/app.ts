@@ -95,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (!request.url.startsWith('/v1/')) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    request.actor = { ...(await authenticate(context.store, match?.[1] ?? '')), requestId: String(request.id) };
+    request.actor = { ...(await authenticate(context.store, match?.[1] ?? '', context.config.apiKeyCacheMs)), requestId: String(request.id) };
     if (writeMethods.has(request.method) && !request.actor.scopes.includes('write')) {
       throw new CofferError('forbidden', 'This API key is read-only.');
     }

@@ -20,6 +20,9 @@ export const limits = {
   idempotencyInFlightTimeoutMs: 60_000,
   /** Most Idempotency-Key claims written by one statement (concurrent requests share it). */
   idempotencyClaimBatchMax: 256,
+  /** A valid API key is remembered this long by each process (a revocation reaches other processes within it). */
+  apiKeyCacheMs: 2_000,
+  apiKeyCacheMsMax: 60_000,
   feesPerTransactionMax: 10,
   textLengthMax: 500,
   nameLengthMax: 200,
