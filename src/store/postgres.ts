@@ -13,6 +13,9 @@ function quoteIdentifier(name: string): string {
   return `"${name}"`;
 }
 
+/** Distinct statement texts prepared by name; any beyond it run unnamed (dynamic SQL in tests and tools). */
+const preparedStatementsMax = 500;
+
 /** PostgreSQL through a `pg` pool. */
 export async function connectPostgres(options: PostgresOptions): Promise<Database> {
   if (options.schema !== undefined) {
@@ -35,8 +38,19 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
   // A pooled connection that dies (database restarted) must not crash the process.
   pool.on('error', () => undefined);
 
+  // Parameterised statements are named, so each connection parses and plans one once and then
+  // only binds and executes it (the posting path sends the same dozen statements all day long).
+  const names = new Map<string, string>();
+  const nameOf = (sql: string): string | undefined => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < preparedStatementsMax) names.set(sql, (name = `coffer_${names.size + 1}`));
+    return name;
+  };
   const run = async <R extends Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<R[]> => {
-    const result = await client.query<R>(sql, params as unknown[] | undefined);
+    const name = params !== undefined && params.length > 0 ? nameOf(sql) : undefined;
+    const result = await (name !== undefined
+      ? client.query<R>({ name, text: sql, values: params as unknown[] })
+      : client.query<R>(sql, params as unknown[] | undefined));
     return result.rows;
   };
 
