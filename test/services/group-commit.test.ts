@@ -5,7 +5,10 @@
  * what the successful answers say, every Idempotency-Key is honoured exactly once (replays are
  * byte-identical, concurrent duplicates never apply twice, a failed request gives its key back)
  * and the ledger invariant holds, on the service path and over HTTP (duplicates, batches next to
- * single transfers). An idle service runs each request at once in a group of its own; with
+ * single transfers). Transfers take the set-based path (one lock statement and one write per table
+ * for the group): a hot wallet credited by a whole group gets a balanceAfter per entry that
+ * continues the one before, and set-based requests and savepoint requests (holds, exchanges)
+ * sharing a group see each other's effects, so no overdraft slips between them. An idle service runs each request at once in a group of its own; with
  * COFFER_GROUP_COMMIT=off nothing is grouped.
  */
 import assert from 'node:assert/strict';
@@ -14,7 +17,8 @@ import { statusOf } from '../../src/api/errors.js';
 import { presentTransactionWithEntries } from '../../src/api/present.js';
 import { isCofferError } from '../../src/domain/errors.js';
 import { groupCommitOf } from '../../src/services/group-commit.js';
-import { runIdempotent } from '../../src/services/idempotency.js';
+import { runIdempotent, runIdempotentPosting } from '../../src/services/idempotency.js';
+import { movementUnit } from '../../src/services/set-posting.js';
 import { executeMovement } from '../../src/services/transactions.js';
 import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
@@ -56,19 +60,19 @@ for (const backend of backends) {
       harness.request('POST', '/v1/transfers', { fromWalletId: from, toWalletId: to, amount: amount.toString() }, { headers: { 'idempotency-key': key } });
 
     /**
-     * Drives the exact path the transfer route takes (runIdempotent → group commit → executeMovement),
-     * started all at once: over HTTP, PGlite answers each request before the next one arrives, so
-     * requests would rarely meet in a group there.
+     * Drives the exact path the transfer route takes (runIdempotentPosting → group commit → the
+     * set-based path), started all at once: over HTTP, PGlite answers each request before the next
+     * one arrives, so requests would rarely meet in a group there.
      */
-    const sendTransfer = async (key: string, from: string, to: string): Promise<Sent> => {
+    const sendTransfer = async (key: string, from: string, to: string, value = amount): Promise<Sent> => {
       try {
-        const outcome = await runIdempotent(
+        const outcome = await runIdempotentPosting(
           harness.context,
-          { scope: '_admin', key, fingerprint: ['POST', '/v1/transfers', from, to, amount.toString()], lockHint: [from, to] },
-          async (tx) => {
-            const moved = await executeMovement(tx, admin, { kind: 'transfer', fromWalletId: from, toWalletId: to, amount }, harness.context.clock());
-            return { statusCode: 201, body: presentTransactionWithEntries(moved) };
-          },
+          { scope: '_admin', key, fingerprint: ['POST', '/v1/transfers', from, to, value.toString()] },
+          movementUnit(admin, { kind: 'transfer', fromWalletId: from, toWalletId: to, amount: value }, harness.context.clock(), (moved) => ({
+            statusCode: 201,
+            body: presentTransactionWithEntries(moved),
+          })),
         );
         return { key, from, to, status: outcome.statusCode, body: JSON.stringify(outcome.body), replayed: outcome.replayed };
       } catch (error) {
@@ -76,6 +80,13 @@ for (const backend of backends) {
         return { key, from, to, status: statusOf[error.code], body: JSON.stringify({ code: error.code }), replayed: false };
       }
     };
+
+    /** The same transfer on the general path (a savepoint per request), as holds and exchanges take it. */
+    const sendThroughSavepoint = async (key: string, from: string, to: string, value: bigint) =>
+      runIdempotent(harness.context, { scope: '_admin', key, fingerprint: ['savepoint', from, to, value.toString()], lockHint: [from, to] }, async (tx) => {
+        const moved = await executeMovement(tx, admin, { kind: 'transfer', fromWalletId: from, toWalletId: to, amount: value }, harness.context.clock());
+        return { statusCode: 201, body: presentTransactionWithEntries(moved) };
+      });
 
     it('gives each parallel transfer its own result, fails only the overdrawn ones, and replays each key exactly once', async () => {
       const before = groupCommitOf(harness.context).stats();
@@ -123,6 +134,50 @@ for (const backend of backends) {
       });
       const retried = replays.filter((replay, index) => (sent[index] as Sent).status !== 201 && replay.status === 201).length;
       assert.equal(await count(), posted.length + retried, 'replays applied nothing twice');
+      await harness.assertLedgerConsistent();
+    });
+
+    it('credits a hot wallet from many grouped transfers in arrival order: every balanceAfter follows the one before', async () => {
+      const hot = await wallet(harness, usd.id);
+      const senders = wallets.slice(0, 5);
+      for (const sender of senders) await topup(harness, sender.id, '1000');
+      const before = groupCommitOf(harness.context).stats();
+      const sent = await Promise.all(
+        Array.from({ length: 40 }, (_, index) => sendTransfer(`gc-hot-${backend.name}-${index}`, (senders[index % 5] as WalletRecord).id, hot.id, BigInt(index + 1))),
+      );
+      assert.ok(groupCommitOf(harness.context).stats().largestGroup > 1, 'grouped');
+      assert.ok(groupCommitOf(harness.context).stats().groups - before.groups < 40, 'fewer groups than requests');
+      assert.deepEqual(sent.map((item) => item.status), Array.from({ length: 40 }, () => 201));
+      const entries = await harness.store.database.query<{ amount: string; balance_after: string }>(
+        `select amount::text, balance_after::text from entries where wallet_id = $1 order by id`,
+        [hot.id],
+      );
+      assert.equal(entries.length, 40);
+      let running = 0n;
+      for (const entry of entries) {
+        running += BigInt(entry.amount);
+        assert.equal(BigInt(entry.balance_after), running, 'each entry continues the balance of the one before');
+      }
+      assert.equal(BigInt((await balanceOf(harness, hot.id)).posted), (40n * 41n) / 2n);
+      await harness.assertLedgerConsistent();
+    });
+
+    it('mixes set-based and savepoint requests in one group, each seeing the others\' effects', async () => {
+      const [source, sink] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
+      await topup(harness, source.id, '100');
+      // 20 of each kind race for 100: exactly ten 10-unit transfers can pass, whichever path they take.
+      const attempts = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => [
+          sendTransfer(`gc-mix-set-${backend.name}-${index}`, source.id, sink.id, 10n).then((item) => item.status),
+          sendThroughSavepoint(`gc-mix-sp-${backend.name}-${index}`, source.id, sink.id, 10n).then(
+            (outcome) => outcome.statusCode,
+            (error: unknown) => (isCofferError(error) ? statusOf[error.code] : 500),
+          ),
+        ]).flat(),
+      );
+      assert.equal(attempts.filter((status) => status === 201).length, 10);
+      assert.equal(attempts.filter((status) => status === 422).length, 30);
+      assert.deepEqual([(await balanceOf(harness, source.id)).posted, (await balanceOf(harness, sink.id)).posted], ['0', '100']);
       await harness.assertLedgerConsistent();
     });
 
