@@ -87,6 +87,8 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
 
 export interface CofferServer {
   readonly url: string;
+  /** The PostgreSQL database it serves; undefined on PGlite. */
+  readonly databaseUrl: string | undefined;
   readonly pid: number;
   rssBytes(): number;
   stop(): Promise<void>;
@@ -127,6 +129,7 @@ export async function startCoffer(env: Record<string, string>, adminKey: string,
   const pid = child.pid as number;
   return {
     url,
+    databaseUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
     pid,
     rssBytes() {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -136,8 +139,12 @@ export async function startCoffer(env: Record<string, string>, adminKey: string,
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      // It drains requests in flight first; killing it mid-write would leave PGlite's files torn.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      if (child.exitCode === null) {
+        process.stderr.write('[bench] coffer serve did not stop within 60 s of SIGTERM: killed\n');
+        child.kill('SIGKILL');
+      }
     },
   };
 }
