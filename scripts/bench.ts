@@ -134,8 +134,10 @@ async function benchPostgres(serverUrl: string): Promise<void> {
         return [from, 0];
       }),
     );
-    log('seeding 10,000 wallets…');
+    log(`seeding ${walletCount.toLocaleString('en')} wallets and their top-ups…`);
+    const ledgerStarted = Date.now();
     const { walletIds } = await seedLedger({ databaseUrl }, walletCount, seedBalance);
+    log(`seeded in ${((Date.now() - ledgerStarted) / 1000).toFixed(1)} s`);
     const hot = walletIds[0] as string;
     const groupOff = await startCoffer({ DATABASE_URL: databaseUrl, COFFER_GROUP_COMMIT: 'off' }, adminKey);
     try {
@@ -153,7 +155,7 @@ async function benchPostgres(serverUrl: string): Promise<void> {
       await server.stop();
     }
     const seedStarted = Date.now();
-    log(`seeding ${seedTransactions * 2} entries by SQL…`);
+    log(`seeding ${(seedTransactions * 2).toLocaleString('en')} entries (${seedTransactions.toLocaleString('en')} transfers with their journal links)…`);
     await seedEntries(databaseUrl, (await currencyOf(databaseUrl)) as string, seedTransactions);
     log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
     const large = await startCoffer({ DATABASE_URL: databaseUrl }, adminKey);
