@@ -3,32 +3,30 @@
  * database. Uses DATABASE_URL's server if given (in a fresh database it creates and drops),
  * else a PostgreSQL it starts itself in a temporary directory. See docs/performance.md.
  *
- *   BENCH_DURATION_S   seconds per measurement (10)
- *   BENCH_ENTRIES      entries seeded for case (e) (1000000)
- *   BENCH_PGLITE       0 to skip the PGlite row
+ *   BENCH_DURATION_S          seconds per measurement (10)
+ *   BENCH_ENTRIES             entries seeded for case (e) (1000000)
+ *   BENCH_PGLITE              0 to skip the PGlite row
+ *   BENCH_ERROR_FRACTION_MAX  largest share of failed transfers a case may have (0.001)
+ *
+ * Exits 1 when a case has more errors than that (refusals for insufficient funds excepted),
+ * completes nothing, or `coffer verify` fails on either database afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import {
-  type CofferServer,
-  createDatabase,
-  dropDatabase,
-  type LoadResult,
-  rawBaseline,
-  seedEntries,
-  seedLedger,
-  startCoffer,
-  startLocalPostgres,
-} from './bench-support.js';
+import { load } from './bench-load.js';
+import { seedEntries, seedLedger } from './bench-seed.js';
+import { type CofferServer, createDatabase, dropDatabase, type LoadResult, rawBaseline, startCoffer, startLocalPostgres } from './bench-support.js';
 
 const durationSeconds = Number(process.env.BENCH_DURATION_S ?? 10);
 const seedTransactions = Math.floor(Number(process.env.BENCH_ENTRIES ?? 1_000_000) / 2);
 const walletCount = 10_000;
 const pgliteWalletCount = 1_000;
+/** Each seeded wallet's top-up: a case moves at most a few hundred thousand units, so no wallet runs dry. */
+const seedBalance = 1_000_000_000n;
+const errorFractionMax = Number(process.env.BENCH_ERROR_FRACTION_MAX ?? 0.001);
 const adminKey = `coffer_sk_${randomBytes(24).toString('hex')}`;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -47,61 +45,10 @@ function twoDistinct(count: number): [number, number] {
   return [from, to];
 }
 
-/** One autocannon run; `transfersPerRequest` turns requests into transfers (100 for batches). */
-async function load(
-  server: CofferServer,
-  options: { connections: number; method: 'GET' | 'POST'; path: (() => string) | string; body?: () => unknown; transfersPerRequest?: number },
-): Promise<LoadResult> {
-  let rssMax = server.rssBytes();
-  const sampler = setInterval(() => {
-    rssMax = Math.max(rssMax, server.rssBytes());
-  }, 250);
-  const result = await autocannon({
-    url: server.url,
-    connections: options.connections,
-    duration: durationSeconds,
-    timeout: 30,
-    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        method: options.method,
-        setupRequest: (request: Record<string, unknown>) => ({
-          ...request,
-          path: typeof options.path === 'string' ? options.path : options.path(),
-          ...(options.body !== undefined
-            ? { body: JSON.stringify(options.body()), headers: { ...(request.headers as object), 'idempotency-key': randomUUID() } }
-            : {}),
-        }),
-      },
-    ],
-  });
-  clearInterval(sampler);
-  await settle(server);
-  const ok = result['2xx'];
-  const seconds = result.duration;
-  return {
-    transfersPerSecond: (ok * (options.transfersPerRequest ?? 1)) / seconds,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    ok,
-    errors: result.non2xx + result.errors + result.timeouts,
-    rssMaxBytes: rssMax,
-  };
-}
-
-/** Waits (at most 20 s) until requests the generator abandoned have drained, so runs don't overlap. */
-async function settle(server: CofferServer): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const started = performance.now();
-    await fetch(`${server.url}/v1/currencies?limit=1`, { headers: { authorization: `Bearer ${adminKey}` } }).catch(() => undefined);
-    if (performance.now() - started < 50) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 function transfers(server: CofferServer, wallets: readonly string[], connections: number, hot?: string): Promise<LoadResult> {
   return load(server, {
+    adminKey,
+    durationSeconds,
     connections,
     method: 'POST',
     path: '/v1/transfers',
@@ -116,6 +63,8 @@ function transfers(server: CofferServer, wallets: readonly string[], connections
 
 function batches(server: CofferServer, wallets: readonly string[]): Promise<LoadResult> {
   return load(server, {
+    adminKey,
+    durationSeconds,
     connections: 8,
     method: 'POST',
     path: '/v1/batches',
@@ -131,25 +80,50 @@ function batches(server: CofferServer, wallets: readonly string[]): Promise<Load
 }
 
 function statements(server: CofferServer, wallets: readonly string[]): Promise<LoadResult> {
-  return load(server, { connections: 16, method: 'GET', path: () => `/v1/wallets/${random(wallets)}/entries?limit=50` });
+  return load(server, { adminKey, durationSeconds, connections: 16, method: 'GET', path: () => `/v1/wallets/${random(wallets)}/entries?limit=50` });
 }
 
-function verify(databaseUrl: string): string {
+interface Verified {
+  readonly ok: boolean;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** `coffer verify` on a database (exit 0 = consistent), as a child process like an operator would run it. */
+function verify(env: Record<string, string>): Verified {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
   try {
-    return execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify'], { env: { ...process.env, DATABASE_URL: databaseUrl } }).toString().trim();
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify'], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    return { ok: true, output: output.toString().trim(), seconds: seconds() };
   } catch (error) {
-    return `FAILED: ${String((error as { stdout?: Buffer }).stdout ?? error)}`.trim();
+    const failed = error as { status?: number | null; stdout?: Buffer; stderr?: Buffer };
+    const output = [failed.stdout?.toString(), failed.stderr?.toString()].filter((text) => text !== undefined && text.trim() !== '').join('\n').trim();
+    return { ok: false, output: `FAILED (exit ${failed.status ?? '?'}): ${output || String(error)}`, seconds: seconds() };
   }
+}
+
+const verified: Record<string, Verified> = {};
+
+function runVerify(name: string, env: Record<string, string>): void {
+  log(`coffer verify (${name})…`);
+  const result = verify(env);
+  verified[name] = result;
+  log(`coffer verify (${name}) in ${result.seconds.toFixed(1)} s: ${result.output}`);
 }
 
 async function measure(name: string, run: () => Promise<LoadResult>): Promise<void> {
   log(`${name}…`);
   const result = await run();
   rows.push({ name, ...result });
-  log(`${name}: ${result.transfersPerSecond.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors`);
+  log(`${name}: ${result.transfersPerSecond.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.refused} refused, ${result.errors} errors; ${outcomeText(result)}`);
 }
 
-async function benchPostgres(serverUrl: string): Promise<string> {
+function outcomeText(result: LoadResult): string {
+  return Object.entries(result.breakdown).map(([kind, count]) => `${kind} ×${count}`).join(', ');
+}
+
+async function benchPostgres(serverUrl: string): Promise<void> {
   const name = `coffer_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = await createDatabase(serverUrl, name);
   try {
@@ -160,8 +134,10 @@ async function benchPostgres(serverUrl: string): Promise<string> {
         return [from, 0];
       }),
     );
-    log('seeding 10,000 wallets…');
-    const { walletIds } = await seedLedger({ databaseUrl }, walletCount, 1_000_000_000n);
+    log(`seeding ${walletCount.toLocaleString('en')} wallets and their top-ups…`);
+    const ledgerStarted = Date.now();
+    const { walletIds } = await seedLedger({ databaseUrl }, walletCount, seedBalance);
+    log(`seeded in ${((Date.now() - ledgerStarted) / 1000).toFixed(1)} s`);
     const hot = walletIds[0] as string;
     const groupOff = await startCoffer({ DATABASE_URL: databaseUrl, COFFER_GROUP_COMMIT: 'off' }, adminKey);
     try {
@@ -179,7 +155,7 @@ async function benchPostgres(serverUrl: string): Promise<string> {
       await server.stop();
     }
     const seedStarted = Date.now();
-    log(`seeding ${seedTransactions * 2} entries by SQL…`);
+    log(`seeding ${(seedTransactions * 2).toLocaleString('en')} entries (${seedTransactions.toLocaleString('en')} transfers with their journal links)…`);
     await seedEntries(databaseUrl, (await currencyOf(databaseUrl)) as string, seedTransactions);
     log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
     const large = await startCoffer({ DATABASE_URL: databaseUrl }, adminKey);
@@ -189,8 +165,7 @@ async function benchPostgres(serverUrl: string): Promise<string> {
     } finally {
       await large.stop();
     }
-    log('coffer verify…');
-    return verify(databaseUrl);
+    runVerify('PostgreSQL', { DATABASE_URL: databaseUrl });
   } finally {
     await dropDatabase(serverUrl, name).catch((error: unknown) => log(`could not drop ${name}: ${String(error)}`));
   }
@@ -209,26 +184,28 @@ async function benchPglite(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-pglite-'));
   try {
     log(`PGlite: seeding ${pgliteWalletCount} wallets…`);
-    const { walletIds } = await seedLedger({ dataDir }, pgliteWalletCount, 1_000_000_000n);
+    const { walletIds } = await seedLedger({ dataDir }, pgliteWalletCount, seedBalance);
     const server = await startCoffer({ COFFER_DATA_DIR: dataDir, DATABASE_URL: '' }, adminKey);
     try {
       await measure(`(b-pglite) POST /v1/transfers on PGlite (${pgliteWalletCount} wallets)`, () => transfers(server, walletIds, 64));
     } finally {
       await server.stop();
     }
+    runVerify('PGlite', { COFFER_DATA_DIR: dataDir, DATABASE_URL: '' });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 function printTable(): void {
-  const header = ['case', 'transfers/s', 'p50 ms', 'p99 ms', 'ok', 'errors', 'server RSS MB'];
+  const header = ['case', 'transfers/s', 'p50 ms', 'p99 ms', 'ok', 'refused', 'errors', 'server RSS MB'];
   const lines = rows.map((row) => [
     row.name,
     row.transfersPerSecond.toFixed(0),
     row.p50Ms.toFixed(1),
     row.p99Ms.toFixed(1),
     String(row.ok),
+    String(row.refused),
     String(row.errors),
     row.rssMaxBytes === null ? '-' : (row.rssMaxBytes / 1_048_576).toFixed(0),
   ]);
@@ -236,6 +213,27 @@ function printTable(): void {
   const format = (cells: readonly string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join(' | ')} |`;
   process.stdout.write(`${format(header)}\n|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|\n`);
   for (const line of lines) process.stdout.write(`${format(line)}\n`);
+}
+
+/** Every response of every case by status and error code, and the first body of each failing kind. */
+function printOutcomes(): void {
+  process.stdout.write('\noutcomes by status / error code (raw SQL: committed or error class; batches: per request, refused items per item):\n');
+  for (const row of rows) process.stdout.write(`  ${row.name}: ${outcomeText(row)}\n`);
+  const failing = rows.flatMap((row) => Object.entries(row.firstErrors).map(([kind, body]) => `  ${row.name} [${kind}]: ${body}`));
+  if (failing.length > 0) process.stdout.write(`first error body per case and kind:\n${failing.join('\n')}\n`);
+}
+
+/** Why the run must fail: a case with too many errors or no success at all, or a failed verify. */
+function failures(): string[] {
+  const found: string[] = [];
+  for (const row of rows) {
+    if (row.ok === 0) found.push(`${row.name}: nothing succeeded`);
+    if (row.errors > errorFractionMax * row.attempts) {
+      found.push(`${row.name}: ${row.errors} of ${row.attempts} failed (more than ${(errorFractionMax * 100).toFixed(2)} %): ${outcomeText(row)}`);
+    }
+  }
+  for (const [name, result] of Object.entries(verified)) if (!result.ok) found.push(`coffer verify (${name}) failed: ${result.output}`);
+  return found;
 }
 
 function rate(prefix: string): number {
@@ -246,21 +244,24 @@ async function main(): Promise<void> {
   const started = Date.now();
   const given = process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '' ? process.env.DATABASE_URL : undefined;
   const local = given === undefined ? await startLocalPostgres() : undefined;
-  let verified = '';
   try {
-    verified = await benchPostgres(given ?? (local as { url: string }).url);
+    await benchPostgres(given ?? (local as { url: string }).url);
   } finally {
     local?.stop();
   }
   if (process.env.BENCH_PGLITE !== '0') await benchPglite();
   printTable();
+  printOutcomes();
   const a = rate('(a)');
   const b = rate('(b)');
   const statementSmall = rows.find((row) => row.name.startsWith('(s)'));
   const statementLarge = rows.find((row) => row.name.startsWith('(e-s)'));
+  const problems = failures();
+  const key = (row: Row) => row.name.slice(1, row.name.indexOf(')'));
   const summary = {
+    ok: problems.length === 0,
     durationSeconds,
-    transfersPerSecond: Object.fromEntries(rows.map((row) => [row.name.slice(1, row.name.indexOf(')')), Math.round(row.transfersPerSecond)])),
+    transfersPerSecond: Object.fromEntries(rows.map((row) => [key(row), Math.round(row.transfersPerSecond)])),
     ratios: {
       b_to_a: b / a,
       b_off_to_a: rate('(b-off)') / a,
@@ -272,11 +273,17 @@ async function main(): Promise<void> {
       statement_rate_large_to_small: (statementLarge?.transfersPerSecond ?? Number.NaN) / (statementSmall?.transfersPerSecond ?? Number.NaN),
     },
     serverRssMaxMb: Math.max(...rows.map((row) => (row.rssMaxBytes ?? 0) / 1_048_576)),
-    verify: verified,
+    outcomes: Object.fromEntries(rows.map((row) => [key(row), row.breakdown])),
+    verify: Object.fromEntries(Object.entries(verified).map(([name, result]) => [name, result.output])),
+    failures: problems,
     totalSeconds: (Date.now() - started) / 1000,
   };
-  process.stdout.write(`coffer verify: ${verified}\n`);
+  for (const [name, result] of Object.entries(verified)) process.stdout.write(`coffer verify (${name}, ${result.seconds.toFixed(1)} s): ${result.output}\n`);
   process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (problems.length > 0) {
+    process.stderr.write(`bench FAILED:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
