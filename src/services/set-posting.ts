@@ -14,7 +14,8 @@ import type { Outcome } from './idempotency.js';
 import { newId } from './ids.js';
 import { appendJournalLinks } from './journal.js';
 import { type BatchItemResult, batchItemFailed } from './batches.js';
-import { type MovementPlan, movementAudit, planMovement, type SimpleMovement } from './transactions.js';
+import { type MovementPlan, movementAudit, namedWallets, planMovement, type SimpleMovement } from './transactions.js';
+import { warmWalletRefs } from './wallet-refs.js';
 
 /** What one movement of a unit came to: the transaction as written, or why it was refused. */
 export type MovementResult = { readonly ok: true; readonly transaction: TransactionWithEntries } | { readonly ok: false; readonly error: CofferError };
@@ -26,6 +27,8 @@ export type MovementResult = { readonly ok: true; readonly transaction: Transact
 export interface PostingUnit {
   readonly actor: Actor;
   readonly now: Date;
+  /** The wallets the request names: their references are loaded for the whole group at once. */
+  readonly named: readonly string[];
   /** Plans each movement, reading only (wallet references, system accounts); a CofferError refuses that movement. */
   readonly plan: (tx: StoreTx) => Promise<readonly (MovementPlan | CofferError)[]>;
   /** All or nothing: the first refused movement refuses the unit, with the error `fail` makes of it. */
@@ -63,6 +66,7 @@ interface Applied {
  * whole database transaction (the committer retries or reports it).
  */
 export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extraLocks: readonly string[] = []): Promise<UnitOutcome[]> {
+  await warmWalletRefs(tx, units.flatMap((unit) => unit.named));
   const plans: (readonly (MovementPlan | CofferError)[] | CofferError)[] = [];
   for (const unit of units) plans.push(await unit.plan(tx).catch(refusal));
   const lockIds = new Set(extraLocks);
@@ -223,6 +227,7 @@ export function movementUnit(actor: Actor, request: SimpleMovement, now: Date, a
   return {
     actor,
     now,
+    named: namedWallets(request),
     atomic: true,
     plan: async (tx) => [await planMovement(tx, actor, request, now)],
     fail: (_index, error) => error,
@@ -240,6 +245,7 @@ export function movementUnit(actor: Actor, request: SimpleMovement, now: Date, a
 export function batchUnit(
   actor: Actor,
   items: readonly (() => SimpleMovement)[],
+  named: readonly string[],
   atomic: boolean,
   now: Date,
   answer: (results: readonly BatchItemResult[]) => Outcome,
@@ -247,6 +253,7 @@ export function batchUnit(
   return {
     actor,
     now,
+    named,
     atomic,
     plan: async (tx) => {
       const plans: (MovementPlan | CofferError)[] = [];

@@ -79,6 +79,12 @@ export function lockSet(refs: ReadonlyMap<string, WalletRef>, legs: readonly Leg
   return [...ids];
 }
 
+/** The wallets a request names (any kind, a batch item too): group commit locks them up front (services/group-commit.ts). */
+export function namedWallets(movement: object): string[] {
+  const named = movement as { readonly walletId?: unknown; readonly fromWalletId?: unknown; readonly toWalletId?: unknown };
+  return [named.fromWalletId, named.toWalletId, named.walletId].filter((id): id is string => typeof id === 'string');
+}
+
 /** The movements the set-based posting path (services/set-posting.ts) can plan without locking anything first. */
 export type SimpleMovement = Extract<MovementRequest, { kind: 'topup' | 'withdrawal' | 'transfer' | 'adjustment' }>;
 

@@ -12,6 +12,24 @@ const refsMax = 200_000;
 const refs = new Map<string, WalletRef>();
 const systemWallets = new Map<string, ReadonlyMap<string, string>>();
 
+/**
+ * Loads the references of the wallets not yet cached, in one query (group commit calls it with
+ * every wallet its requests name, so planning them costs no further round trip). No access check:
+ * `walletRefs` still checks each request's own wallets.
+ */
+export async function warmWalletRefs(tx: StoreTx, ids: readonly string[]): Promise<void> {
+  const missing = [...new Set(ids.filter((id) => uuidShape.test(id) && !refs.has(id)))];
+  if (missing.length === 0) return;
+  for (const ref of await tx.walletRefs(missing)) remember(ref);
+}
+
+function remember(ref: WalletRef): void {
+  if (refs.size >= refsMax) refs.clear();
+  refs.set(ref.id, ref);
+}
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string[]): Promise<Map<string, WalletRef>> {
   const result = new Map<string, WalletRef>();
   const missing = ids.filter((id) => {
@@ -21,8 +39,7 @@ export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string
   });
   if (missing.length > 0) {
     for (const ref of await tx.walletRefs(missing)) {
-      if (refs.size >= refsMax) refs.clear();
-      refs.set(ref.id, ref);
+      remember(ref);
       result.set(ref.id, ref);
     }
   }

@@ -1,13 +1,13 @@
 import type { ServiceContext } from '../../services/context.js';
 import { type BatchItemResult, runBatch } from '../../services/batches.js';
 import { batchUnit } from '../../services/set-posting.js';
-import { type SimpleMovement, simpleKinds } from '../../services/transactions.js';
+import { namedWallets, type SimpleMovement, simpleKinds } from '../../services/transactions.js';
 import type { TypedApp } from '../app.js';
 import { replyIdempotent, replyPosting } from '../idempotent.js';
 import { presentTransaction } from '../present.js';
 import { errorResponses } from '../schemas/common.js';
 import { BatchBody, BatchResult } from '../schemas/transaction.js';
-import { movementOf, namedWallets } from './transactions.js';
+import { movementOf } from './transactions.js';
 
 export function batchRoutes(app: TypedApp, context: ServiceContext): void {
   app.post(
@@ -31,7 +31,7 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
       const parsers = items.map((item) => () => movementOf(item));
       if (items.every((item) => simpleKinds.includes(item.kind))) {
         // Topups, withdrawals, transfers and adjustments only: the set-based posting path.
-        const unit = batchUnit(request.actor, parsers as (() => SimpleMovement)[], atomic, context.clock(), (results) => ({ statusCode: 201, body: answer(results) }));
+        const unit = batchUnit(request.actor, parsers as (() => SimpleMovement)[], items.flatMap(namedWallets), atomic, context.clock(), (results) => ({ statusCode: 201, body: answer(results) }));
         return replyPosting(context, request, reply, unit);
       }
       return replyIdempotent(context, request, reply, 201, async (tx) => answer(await runBatch(tx, request.actor, parsers, atomic, context.clock())), items.flatMap(namedWallets));

@@ -65,11 +65,6 @@ export function movementOf(item: Static<typeof BatchItem>): MovementRequest {
   }
 }
 
-/** The wallets a request names (any kind, a batch item too): group commit locks them up front (services/group-commit.ts). */
-export function namedWallets(movement: object): string[] {
-  const named = movement as { readonly walletId?: unknown; readonly fromWalletId?: unknown; readonly toWalletId?: unknown };
-  return [named.fromWalletId, named.toWalletId, named.walletId].filter((id): id is string => typeof id === 'string');
-}
 
 function withFees(fees: readonly FeeBody[] | undefined): { fees?: Fee[] } {
   const parsed = feesOf(fees);
