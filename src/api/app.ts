@@ -10,6 +10,7 @@ import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
 import { registerMetrics } from './metrics.js';
+import { groupCommitOf } from '../services/group-commit.js';
 import { registerRateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -114,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return sendProblem(reply, new CofferError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
 
-  registerMetrics(app);
+  registerMetrics(app, () => groupCommitOf(context).stats());
   await registerRateLimits(app, context.config);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);

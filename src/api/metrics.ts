@@ -1,10 +1,28 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { GroupCommitStats } from '../services/group-commit.js';
 
-/** Prometheus metrics: process defaults and request durations per route, served at /metrics. */
-export function registerMetrics(app: FastifyInstance): Registry {
+/**
+ * Prometheus metrics, served at /metrics: process defaults, request durations per route, and how
+ * group commit is coalescing (groups and requests so far: their ratio is the mean group size).
+ */
+export function registerMetrics(app: FastifyInstance, groupCommit: () => GroupCommitStats): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'coffer_' });
+  for (const [name, help, read] of [
+    ['coffer_group_commit_groups_total', 'Database transactions run by group commit.', (stats: GroupCommitStats) => stats.groups],
+    ['coffer_group_commit_requests_total', 'Requests run by group commit (divided by the groups: the mean group size).', (stats: GroupCommitStats) => stats.requests],
+  ] as const) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read(groupCommit()));
+      },
+    });
+  }
   const durations = new Histogram({
     name: 'coffer_http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status code.',

@@ -236,6 +236,10 @@ for (const backend of backends) {
       }
       const stats = groupCommitOf(harness.context).stats();
       assert.deepEqual([stats.groups - before.groups, stats.requests - before.requests, stats.largestGroup], [5, 5, 1]);
+      // The same counts reach operators at /metrics.
+      const metrics = (await harness.request('GET', '/metrics', undefined, { key: null })).body;
+      assert.match(metrics, new RegExp(`^coffer_group_commit_groups_total ${stats.groups}$`, 'm'));
+      assert.match(metrics, new RegExp(`^coffer_group_commit_requests_total ${stats.requests}$`, 'm'));
       assert.equal((await balanceOf(harness, b.id)).posted, '50');
       await harness.assertLedgerConsistent();
     });
