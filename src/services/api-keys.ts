@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, ApiKey, ApiKeyRole, ApiKeyScope } from '../domain/api-key.js';
+import { isUniqueViolation } from '../store/database.js';
 import { CofferError } from '../domain/errors.js';
 import type { Store, StoreTx } from '../store/store.js';
 import { notFound, requireAdmin } from './access.js';
@@ -95,7 +96,10 @@ export async function revokeApiKey(ctx: ServiceContext, actor: Actor, id: string
 export async function bootstrapAdminKey(store: Store, configuredKey: string | undefined, now: Date): Promise<string | null> {
   if (configuredKey !== undefined) {
     if ((await store.read.findApiKeyByHash(hashApiKey(configuredKey))) === null) {
-      await insertKey(store.read, configuredKey, { name: 'COFFER_ADMIN_KEY', role: 'admin' }, now);
+      // Several processes starting together with the same key: one inserts it, the others find it taken.
+      await insertKey(store.read, configuredKey, { name: 'COFFER_ADMIN_KEY', role: 'admin' }, now).catch((error: unknown) => {
+        if (!isUniqueViolation(error, 'api_keys_key_hash_key')) throw error;
+      });
     }
     return null;
   }

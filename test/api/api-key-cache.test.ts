@@ -53,3 +53,21 @@ for (const backend of backends) {
     });
   });
 }
+
+for (const backend of backends) {
+  describe(`admin key bootstrap [${backend.name}]`, () => {
+    it('admits the same COFFER_ADMIN_KEY from processes starting together: none fails, one row', async () => {
+      const store = await backend.open();
+      try {
+        const key = generateApiKey();
+        // What several servers do at once when they start with one configured key.
+        const started = await Promise.allSettled(Array.from({ length: 8 }, () => bootstrapAdminKey(store, key, new Date())));
+        assert.deepEqual(started.map((result) => result.status), Array.from({ length: 8 }, () => 'fulfilled'));
+        const rows = await store.database.query<{ n: number }>(`select count(*)::int as n from api_keys where name = 'COFFER_ADMIN_KEY'`);
+        assert.equal(Number(rows[0]?.n), 1);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
