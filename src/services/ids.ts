@@ -1,20 +1,11 @@
-import { randomFillSync } from 'node:crypto';
-
-/** Random bytes drawn 4 KiB at a time: one call to the CSPRNG serves 256 ids. */
-const pool = Buffer.alloc(4096);
-let offset = pool.length;
+import { randomBytes } from 'node:crypto';
 
 /**
  * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids sort by creation
  * time, so keyset pagination by id lists objects in the order they were made.
  */
 export function newId(now: number = Date.now()): string {
-  if (offset + 16 > pool.length) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const bytes = Buffer.from(pool.subarray(offset, offset + 16));
-  offset += 16;
+  const bytes = randomBytes(16);
   let time = now;
   for (let index = 5; index >= 0; index--) {
     bytes[index] = time % 256;

@@ -31,16 +31,21 @@ export function auditQueries(db: Queryable) {
   /** Writes audit records in one statement, in the order given. */
   async function insertAuditRecords(records: readonly Omit<AuditRecord, 'seq'>[]): Promise<void> {
     if (records.length === 0) return;
-    const column = <T>(read: (record: Omit<AuditRecord, 'seq'>) => T) => records.map(read);
+    // One JSON document rather than arrays: the changes then need no array-literal escaping.
     await db.query(
       `insert into audit_log (id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at)
        select id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::jsonb[], $9::timestamptz[])
+       from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, action text, subject_type text, subject_id text, merchant_id text, api_key_id uuid,
+                                                          request_id text, changes jsonb, created_at timestamptz))
             with ordinality as v(id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at, n)
        order by n`,
       [
-        column((r) => r.id), column((r) => r.action), column((r) => r.subjectType), column((r) => r.subjectId), column((r) => r.merchantId),
-        column((r) => r.apiKeyId), column((r) => r.requestId), column((r) => JSON.stringify(r.changes)), column((r) => r.createdAt.toISOString()),
+        JSON.stringify(
+          records.map((r) => ({
+            id: r.id, action: r.action, subject_type: r.subjectType, subject_id: r.subjectId, merchant_id: r.merchantId,
+            api_key_id: r.apiKeyId, request_id: r.requestId, changes: r.changes, created_at: r.createdAt.toISOString(),
+          })),
+        ),
       ],
     );
   }

@@ -32,14 +32,19 @@ export function eventQueries(db: Queryable) {
   /** Inserts events in the order given (the sealer numbers them in that order). */
   async function insertEvents(events: readonly EventRow[]): Promise<void> {
     if (events.length === 0) return;
+    // One JSON document rather than arrays: the events' data then needs no array-literal escaping.
     await db.query(
       `insert into events (id, type, merchant_id, subject_id, data, created_at)
        select id, type, merchant_id, subject_id, data, created_at
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[], $6::timestamptz[]) with ordinality as v(id, type, merchant_id, subject_id, data, created_at, n)
+       from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, type text, merchant_id text, subject_id uuid, data jsonb, created_at timestamptz))
+            with ordinality as v(id, type, merchant_id, subject_id, data, created_at, n)
        order by n`,
       [
-        events.map((row) => row.id), events.map((row) => row.event.type), events.map((row) => row.event.merchantId),
-        events.map((row) => row.event.subjectId), events.map((row) => JSON.stringify(row.event.data)), events.map((row) => row.createdAt.toISOString()),
+        JSON.stringify(
+          events.map((row) => ({
+            id: row.id, type: row.event.type, merchant_id: row.event.merchantId, subject_id: row.event.subjectId, data: row.event.data, created_at: row.createdAt.toISOString(),
+          })),
+        ),
       ],
     );
   }

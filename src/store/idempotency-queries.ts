@@ -80,11 +80,12 @@ export function idempotencyQueries(db: Queryable) {
   /** Records many outcomes in one statement (group commit). */
   async function completeIdempotencyKeys(completions: readonly IdempotencyCompletion[]): Promise<void> {
     if (completions.length === 0) return;
+    // One JSON document rather than arrays: large answers then need no array-literal escaping.
     await db.query(
       `update idempotency_keys k set state = 'done', status_code = v.status_code, response = v.response
-       from unnest($1::text[], $2::text[], $3::int[], $4::jsonb[]) as v(scope, key, status_code, response)
+       from jsonb_to_recordset($1::jsonb) as v(scope text, key text, status_code int, response jsonb)
        where k.scope = v.scope and k.key = v.key`,
-      [completions.map((c) => c.scope), completions.map((c) => c.key), completions.map((c) => c.statusCode), completions.map((c) => JSON.stringify(c.response))],
+      [JSON.stringify(completions.map((c) => ({ scope: c.scope, key: c.key, status_code: c.statusCode, response: c.response })))],
     );
   }
 

@@ -31,10 +31,12 @@ export function journalQueries(db: Queryable) {
   async function insertJournalLinks(links: readonly JournalLink[]): Promise<void> {
     const last = links[links.length - 1];
     if (last === undefined) return;
+    // One JSON document rather than arrays: the bodies (JSON text themselves) then need no array-literal escaping.
     await db.query(
       `insert into journal (seq, transaction_id, previous_hash, hash, body)
-       select * from unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[])`,
-      [links.map((link) => link.seq.toString()), links.map((link) => link.transactionId), links.map((link) => link.previousHash), links.map((link) => link.hash), links.map((link) => link.body)],
+       select seq, transaction_id, previous_hash, hash, body
+       from json_to_recordset($1::json) as v(seq bigint, transaction_id uuid, previous_hash text, hash text, body text)`,
+      [JSON.stringify(links.map((link) => ({ seq: link.seq.toString(), transaction_id: link.transactionId, previous_hash: link.previousHash, hash: link.hash, body: link.body })))],
     );
     await db.query('update journal_head set seq = $1, hash = $2 where id = 1', [last.seq.toString(), last.hash]);
   }
