@@ -25,7 +25,8 @@ async function start(dataDir: string, port: number): Promise<Running> {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
+  // Up to 90 s: a PGlite start with its migrations is slow on a busy 2-core machine (CI runs two test files at once).
+  for (let attempt = 0; attempt < 900; attempt++) {
     if (/Coffer is serving/.test(output)) return { child, output: () => output, base };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
