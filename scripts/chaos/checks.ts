@@ -25,7 +25,7 @@ export interface CheckCounts extends ReplayCounts {
 }
 
 /** Every check that needs only the ledger and the record: pure, so each can be shown to fail. */
-export function checkLedger(ledger: Ledger, record: ClientRecord, violations: Violations): ReplayCounts {
+export function checkLedger(ledger: Ledger, record: Pick<ClientRecord, 'operations' | 'keyReuses'>, violations: Violations): ReplayCounts {
   const counts = replayLedger(ledger, violations);
   checkTransactions(record.operations, ledger, violations);
   checkHolds(record.operations, ledger, violations);
@@ -49,7 +49,7 @@ export async function runChecks(cluster: Cluster, servers: readonly Server[], wo
   const client = await cluster.connect();
   let ledger: Ledger;
   try {
-    ledger = await readLedger(client);
+    ledger = await readLedger(async (sql) => (await client.query(sql)).rows as Record<string, unknown>[]);
   } finally {
     await client.end().catch(() => undefined);
   }

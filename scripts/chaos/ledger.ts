@@ -3,7 +3,6 @@
  * four counters, every transaction and every entry (in insertion order), quotes, the rates ever
  * set, and the number of journal links. Typed with bigint amounts, for the checks and the replay.
  */
-import type pg from 'pg';
 import type { Counters } from '../../src/domain/balance.js';
 import type { WalletCategory, WalletStatus } from '../../src/domain/wallet.js';
 
@@ -67,12 +66,13 @@ export interface Ledger {
 }
 
 type Row = Record<string, unknown>;
+/** Runs one read-only statement: a pg client's, or a store's `database.query`. */
+export type Query = (sql: string) => Promise<readonly Row[]>;
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 const big = (value: unknown): bigint => BigInt(String(value));
 const bigOrNull = (value: unknown): bigint | null => (value === null || value === undefined ? null : BigInt(String(value)));
 
-export async function readLedger(client: pg.Client): Promise<Ledger> {
-  const query = async (sql: string): Promise<Row[]> => (await client.query(sql)).rows as Row[];
+export async function readLedger(query: Query): Promise<Ledger> {
   const currencies = await query('select id, fraction::text from currencies');
   const wallets = await query(`select id, currency_id, category, type, status, credit_limit::text, parent_wallet_id,
       debits_posted::text, credits_posted::text, debits_pending::text, credits_pending::text from wallets`);

@@ -72,12 +72,13 @@ export class ClientRecord {
 
   /** One attempt of an operation: sends it with its key and records what the answer says. */
   async attempt(server: Server, operation: Operation, timeoutMs = 5000): Promise<Answer | null> {
-    let answer: Answer | null = null;
-    try {
-      answer = await call(server, 'POST', operation.path, operation.body, operation.key, timeoutMs);
-    } catch {
-      answer = null;
-    }
+    const answer = await call(server, 'POST', operation.path, operation.body, operation.key, timeoutMs).catch(() => null);
+    this.settle(operation, answer);
+    return answer;
+  }
+
+  /** Records what an answer (null: none came) says about an operation. */
+  settle(operation: Operation, answer: Answer | null): void {
     const label = answer === null ? 'error' : String(answer.status);
     this.answers.set(label, (this.answers.get(label) ?? 0) + 1);
     if (answer?.json.code === 'idempotency_key_reused') this.keyReuses.push(operation.key);
@@ -88,7 +89,6 @@ export class ClientRecord {
       else operation.refusal = text(answer.json.code) ?? `http_${answer.status}`;
       this.learn(operation);
     }
-    return answer;
   }
 
   /** Updates the pools from a settled outcome. */

@@ -18,12 +18,27 @@ export interface SnapshotCounts {
   trialBalancesFailed: number;
 }
 
-const invariantQuery = `
+/** One statement, so one consistent view: per-currency sums, and client wallets below −creditLimit. */
+export const invariantQuery = `
   select 'sum' as what, currency_id::text as id, sum(credits_posted - debits_posted)::text as posted, sum(credits_pending - debits_pending)::text as pending
     from wallets where parent_wallet_id is null group by currency_id
   union all
   select 'overdrawn', id::text, (credits_posted - debits_posted - debits_pending)::text, credit_limit::text
     from wallets where category = 'client' and parent_wallet_id is null and credits_posted - debits_posted - debits_pending < -credit_limit`;
+
+export interface InvariantRow {
+  readonly what: string;
+  readonly id: string;
+  readonly posted: string;
+  readonly pending: string;
+}
+
+export function checkInvariantRows(rows: readonly InvariantRow[], violations: Violations): void {
+  for (const row of rows) {
+    if (row.what === 'overdrawn') violations.add('overdrawn', `snapshot: client wallet ${row.id} has available ${row.posted}, below −creditLimit (${row.pending})`);
+    else if (row.posted !== '0' || row.pending !== '0') violations.add('snapshot', `currency ${row.id} sums to posted ${row.posted}, pending ${row.pending}`);
+  }
+}
 
 async function databaseSnapshot(cluster: Cluster, violations: Violations, counts: SnapshotCounts): Promise<void> {
   const client = await cluster.connect().catch(() => null);
@@ -32,12 +47,9 @@ async function databaseSnapshot(cluster: Cluster, violations: Violations, counts
     return;
   }
   try {
-    const { rows } = await client.query<{ what: string; id: string; posted: string; pending: string }>(invariantQuery);
+    const { rows } = await client.query<InvariantRow>(invariantQuery);
     counts.taken++;
-    for (const row of rows) {
-      if (row.what === 'overdrawn') violations.add('overdrawn', `snapshot: client wallet ${row.id} has available ${row.posted}, below −creditLimit (${row.pending})`);
-      else if (row.posted !== '0' || row.pending !== '0') violations.add('snapshot', `currency ${row.id} sums to posted ${row.posted}, pending ${row.pending}`);
-    }
+    checkInvariantRows(rows, violations);
   } catch {
     counts.failed++;
   } finally {
