@@ -113,7 +113,7 @@ export class ClientRecord {
 
   /** One of the most recent acknowledged, unresolved holds: recent ones, so clients race on them. */
   recentHold(random: Random): HoldRef | null {
-    return this.holds.length === 0 ? null : random.pick(this.holds.slice(-6));
+    return this.holds.length === 0 ? null : random.pick(this.holds.slice(-10));
   }
 
   /** One of the most recent acknowledged quotes not yet known to be used. */
