@@ -9,8 +9,9 @@
  * For every posting, the legs are rebuilt from the transaction row alone (kind, wallets, amount,
  * fees, captured amount, exchange rate) with the domain's own planners, `post()` applies them to
  * the replayed counters (refusing, like the server, any client wallet going below −creditLimit),
- * and the entries it plans, with their `balanceAfter`, must be exactly the stored ones. At the
- * end every wallet's replayed counters must equal its stored counters.
+ * and the entries it plans, with their `balanceAfter`, must be exactly the stored ones. After a
+ * posting that differs, the replay goes on from the stored entries, so each fault is reported
+ * once. At the end every wallet's replayed counters must equal its stored counters.
  */
 import { addCounters, type Counters, zeroCounters } from '../../src/domain/balance.js';
 import { CofferError } from '../../src/domain/errors.js';
@@ -127,20 +128,21 @@ export function replayLedger(ledger: Ledger, violations: Violations): ReplayCoun
       const reason = error instanceof CofferError ? `the domain refuses it: ${error.code}` : error instanceof Error ? error.message : String(error);
       violations.add('replay', `${label}: ${reason}`);
     }
-    if (planned === null) {
-      // Carry on from what was stored, so that one bad posting is reported once, not at every later one.
-      for (const entry of event.entries) {
-        const state = states.get(entry.balanceWalletId);
-        if (state !== undefined) states.set(state.id, { ...state, counters: addCounters(state.counters, entryDelta(entry)) });
-      }
+    const expected = planned?.entries.map(entryKey).sort() ?? [];
+    const stored = event.entries.map(entryKey).sort();
+    if (planned !== null && expected.join('\n') === stored.join('\n')) {
+      for (const [id, counters] of planned.counters) states.set(id, { ...(states.get(id) as WalletState), counters });
       continue;
     }
-    const expected = planned.entries.map(entryKey).sort();
-    const stored = event.entries.map(entryKey).sort();
-    if (expected.join('\n') !== stored.join('\n')) {
-      violations.add('replay', `${label}: stored entries differ from the domain's: stored [${stored.join('; ')}], replayed [${expected.join('; ')}]`);
+    if (planned !== null) {
+      const only = (list: readonly string[], other: readonly string[]) => list.filter((key) => !other.includes(key)).join('; ');
+      violations.add('replay', `${label}: stored entries differ from the domain's: stored only [${only(stored, expected)}], replayed only [${only(expected, stored)}]`);
     }
-    for (const [id, counters] of planned.counters) states.set(id, { ...(states.get(id) as WalletState), counters });
+    // Carry on from what was stored, so that one bad posting is reported once, not at every later one.
+    for (const entry of event.entries) {
+      const state = states.get(entry.balanceWalletId);
+      if (state !== undefined) states.set(state.id, { ...state, counters: addCounters(state.counters, entryDelta(entry)) });
+    }
   }
   for (const wallet of ledger.wallets) {
     const replayed = states.get(wallet.id)?.counters ?? zeroCounters;

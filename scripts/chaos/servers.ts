@@ -72,6 +72,7 @@ export class Fleet {
   async waitReady(server: Server, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (server.process === null) throw new Error(`server on port ${server.port} exited while starting`);
       try {
         const response = await fetch(`http://127.0.0.1:${server.port}/readyz`, { signal: AbortSignal.timeout(1000) });
         if (response.ok) return;
