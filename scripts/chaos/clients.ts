@@ -2,8 +2,8 @@
  * The clients of the run: each loops until the deadline, sending one request at a time to a
  * random live server, with its own Idempotency-Key: transfers, holds, captures (full, partial,
  * and now and then more than held), voids, quotes and exchanges (with or without a quote).
- * Captures and voids target holds the clients know were acknowledged, the most recent ones, so
- * that two clients often race on one hold (exactly one may win); quoted exchanges race on
+ * Captures and voids target holds the clients know were acknowledged, among the most recent,
+ * and now and then two clients race on one hold (exactly one may win); quoted exchanges race on
  * recent quotes the same way. Meanwhile the admin moves the exchange rates now and then.
  */
 import { call, type Json } from './http.js';
@@ -54,7 +54,7 @@ function hold(random: Random, world: World): Draft {
 }
 
 function resolution(random: Random, record: ClientRecord, kind: 'capture' | 'void'): Draft | null {
-  const target = record.recentHold(random);
+  const target = record.takeHold(random);
   if (target === null) return null;
   let body: Json = {};
   if (kind === 'capture') {

@@ -111,9 +111,15 @@ export class ClientRecord {
     if (index >= 0) this.holds.splice(index, 1);
   }
 
-  /** One of the most recent acknowledged, unresolved holds: recent ones, so clients race on them. */
-  recentHold(random: Random): HoldRef | null {
-    return this.holds.length === 0 ? null : random.pick(this.holds.slice(-10));
+  /**
+   * One of the most recent acknowledged, unresolved holds. Usually the client takes it out of the
+   * pool; three times in ten it leaves it there, so that another client may race it on that hold.
+   */
+  takeHold(random: Random): HoldRef | null {
+    if (this.holds.length === 0) return null;
+    const hold = random.pick(this.holds.slice(-10));
+    if (!random.chance(0.3)) this.forgetHold(hold.id);
+    return hold;
   }
 
   /** One of the most recent acknowledged quotes not yet known to be used. */
