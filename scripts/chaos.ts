@@ -15,10 +15,10 @@ import { runChecks } from './chaos/checks.js';
 import { Cluster } from './chaos/cluster.js';
 import { finalRead } from './chaos/final-read.js';
 import { runNemesis } from './chaos/nemesis.js';
-import { parseOptions, Random } from './chaos/options.js';
+import { type ChaosOptions, parseOptions, Random } from './chaos/options.js';
 import { ClientRecord } from './chaos/record.js';
 import { Fleet, type Server } from './chaos/servers.js';
-import { setUp } from './chaos/setup.js';
+import { setUp, type World } from './chaos/setup.js';
 import { runSnapshots } from './chaos/snapshots.js';
 import { printSummary, summaryOf } from './chaos/summary.js';
 import { Violations } from './chaos/violations.js';
@@ -28,48 +28,66 @@ interface Resources {
   fleet?: Fleet;
 }
 
-const seconds = (since: number): number => Math.round((Date.now() - since) / 100) / 10;
+/** Seconds since the last call (or since it was made), to a tenth: the wall time of each phase. */
+function stopwatch(): () => number {
+  let last = Date.now();
+  return () => {
+    const now = Date.now();
+    const elapsed = Math.round((now - last) / 100) / 10;
+    last = now;
+    return elapsed;
+  };
+}
+
+async function startFleet(cluster: Cluster, options: ChaosOptions, resources: Resources): Promise<Fleet> {
+  const fleet = await Fleet.create(cluster.url, options.servers);
+  resources.fleet = fleet;
+  // The first alone: two servers bootstrapping the admin key into an empty database at once
+  // race on its unique index and one exits (see docs/chaos.md). Then the others together.
+  const first = fleet.servers[0] as Server;
+  fleet.start(first);
+  await fleet.waitReady(first, 180_000);
+  await fleet.heal(180_000);
+  return fleet;
+}
+
+/** The run proper: clients, faults, snapshots and rate changes, all until the deadline. */
+async function runFaulty(cluster: Cluster, fleet: Fleet, options: ChaosOptions, world: World, record: ClientRecord, random: Random, violations: Violations) {
+  const deadline = Date.now() + options.seconds * 1000;
+  const watchdog = fleet.watch(() => Date.now() < deadline);
+  const clients = Array.from({ length: options.clients }, (_, index) => runClient({ index, seed: options.seed, deadline, random, world, record, fleet }));
+  const [faults, snapshots, rateChanges] = await Promise.all([
+    runNemesis(cluster, fleet, random, deadline, options.faults),
+    runSnapshots(cluster, fleet, random, deadline, violations),
+    runRateTicker(random, world, fleet, deadline),
+    ...clients,
+  ]);
+  clearInterval(watchdog);
+  return { faults, snapshots, rateChanges };
+}
 
 async function main(resources: Resources): Promise<number> {
   const started = Date.now();
+  const lap = stopwatch();
   const options = parseOptions(process.argv.slice(2), started);
   const random = new Random(options.seed);
   const cluster = await Cluster.create();
   resources.cluster = cluster;
   try {
-    const fleet = await Fleet.create(cluster.url, options.servers);
-    resources.fleet = fleet;
-    // The first alone: two servers bootstrapping the admin key into an empty database at once
-    // race on its unique index and one exits (see docs/chaos.md). Then the others together.
-    const first = fleet.servers[0] as Server;
-    fleet.start(first);
-    await fleet.waitReady(first, 180_000);
-    await fleet.heal(180_000);
-    const phases: Record<string, number> = { startSeconds: seconds(started) };
+    const fleet = await startFleet(cluster, options, resources);
+    const phases: Record<string, number> = { startSeconds: lap() };
     const record = new ClientRecord();
     const violations = new Violations();
     const world = await setUp(fleet.servers, record);
-
-    phases.setupSeconds = seconds(started) - (phases.startSeconds ?? 0);
-    const runStarted = Date.now();
-    const deadline = Date.now() + options.seconds * 1000;
-    const watchdog = fleet.watch(() => Date.now() < deadline);
-    const clients = Array.from({ length: options.clients }, (_, index) => runClient({ index, seed: options.seed, deadline, random, world, record, fleet }));
-    const [faults, snapshots, rateChanges] = await Promise.all([
-      runNemesis(cluster, fleet, random, deadline, options.faults),
-      runSnapshots(cluster, fleet, random, deadline, violations),
-      runRateTicker(random, world, fleet, deadline),
-      ...clients,
-    ]);
-    clearInterval(watchdog);
-    phases.runSeconds = seconds(runStarted);
-    const finalReadStarted = Date.now();
+    phases.setupSeconds = lap();
+    const run = await runFaulty(cluster, fleet, options, world, record, random, violations);
+    phases.runSeconds = lap();
     const finalReadCounts = await finalRead(options, cluster, fleet, record, random, violations);
-    phases.finalReadSeconds = seconds(finalReadStarted);
-    const checksStarted = Date.now();
+    phases.finalReadSeconds = lap();
     const checks = await runChecks(cluster, fleet.running(), world, record, violations);
-    phases.checksSeconds = seconds(checksStarted);
-    const counts = { phases, faults, unexpectedExits: fleet.unexpectedExits, rateChanges, snapshots, finalRead: finalReadCounts, checks, elapsedSeconds: Math.round((Date.now() - started) / 1000) };
+    phases.checksSeconds = lap();
+    const elapsedSeconds = Math.round((Date.now() - started) / 1000);
+    const counts = { ...run, phases, unexpectedExits: fleet.unexpectedExits, finalRead: finalReadCounts, checks, elapsedSeconds };
     printSummary(summaryOf(options, record, counts, violations), violations);
     return violations.count === 0 ? 0 : 1;
   } finally {
