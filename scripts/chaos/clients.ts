@@ -45,7 +45,7 @@ function transfer(random: Random, world: World): Draft {
 
 function hold(random: Random, world: World): Draft {
   const wallet = random.pick(world.wallets);
-  const body: Json = { walletId: wallet.id, amount: amount(random, 20_000) };
+  const body: Json = { walletId: wallet.id, amount: amount(random, 10_000) };
   // Half go to a client wallet (its pending grows), half to the currency's settlement account.
   if (random.chance(0.5)) body.toWalletId = peerOf(random, world, wallet).id;
   // Some expire within seconds, so the expiry sweep races the clients' captures and voids.
@@ -114,7 +114,8 @@ export async function runClient(settings: ClientSettings): Promise<void> {
     const kind = chooseKind(random);
     if (kind === 'transfer') await send(transfer(random, world));
     else if (kind === 'hold') await send(hold(random, world));
-    else if (kind === 'capture' || kind === 'void') await send(resolution(random, record, kind) ?? hold(random, world));
+    // No acknowledged hold to resolve yet: a transfer instead (a hold would only lock up more money).
+    else if (kind === 'capture' || kind === 'void') await send(resolution(random, record, kind) ?? transfer(random, world));
     else if (random.chance(0.6)) await send(exchange(random, world, null));
     else {
       // A quoted exchange: a recent quote half of the time (racing other clients), else a new one.

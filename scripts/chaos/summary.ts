@@ -81,9 +81,9 @@ export function printSummary(summary: Summary, violations: Violations): void {
     ['elapsed s', `${summary.elapsedSeconds} (${Object.entries(summary.phases).map(([phase, value]) => `${phase.replace('Seconds', '')} ${value}`).join(', ')})`],
     ['violations', summary.violations],
   ];
-  const out: string[] = ['', 'Coffer chaos bank test', ...lines.map(([name, value]) => `  ${name.padEnd(38)} ${value}`), '', `  ${'kind'.padEnd(10)} ${['sent', 'ack', 'refused', 'unknown→resolved', '→committed'].map((title) => title.padStart(16)).join('')}`];
+  const out: string[] = ['', 'Coffer chaos bank test', ...lines.map(([name, value]) => `  ${name.padEnd(38)} ${value}`), '', `  ${'kind'.padEnd(10)} ${['sent', 'ack', 'refused', 'unknown→resolved', '→committed'].map((title) => title.padStart(18)).join('')}`];
   for (const [kind, row] of Object.entries(summary.byKind)) {
-    out.push(`  ${kind.padEnd(10)} ${[row.sent, row.acknowledged, row.refused, row.unknownThenResolved, row.unknownThenCommitted].map((value) => String(value).padStart(16)).join('')}`);
+    out.push(`  ${kind.padEnd(10)} ${[row.sent, row.acknowledged, row.refused, row.unknownThenResolved, row.unknownThenCommitted].map((value) => String(value).padStart(18)).join('')}`);
   }
   out.push('', `  refusals: ${Object.entries(summary.refusals).map(([code, count]) => `${code} ${count}`).join(', ')}`);
   out.push(`  answers by HTTP status: ${Object.entries(summary.answers).map(([status, count]) => `${status} ${count}`).join(', ')}`);
