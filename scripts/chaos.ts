@@ -17,7 +17,7 @@ import { finalRead } from './chaos/final-read.js';
 import { runNemesis } from './chaos/nemesis.js';
 import { type ChaosOptions, parseOptions, Random } from './chaos/options.js';
 import { ClientRecord } from './chaos/record.js';
-import { Fleet, type Server } from './chaos/servers.js';
+import { Fleet, prepareDatabase } from './chaos/servers.js';
 import { setUp, type World } from './chaos/setup.js';
 import { runSnapshots } from './chaos/snapshots.js';
 import { printSummary, summaryOf } from './chaos/summary.js';
@@ -40,13 +40,9 @@ function stopwatch(): () => number {
 }
 
 async function startFleet(cluster: Cluster, options: ChaosOptions, resources: Resources): Promise<Fleet> {
+  await prepareDatabase(cluster.url);
   const fleet = await Fleet.create(cluster.url, options.servers);
   resources.fleet = fleet;
-  // The first alone: two servers bootstrapping the admin key into an empty database at once
-  // race on its unique index and one exits (see docs/chaos.md). Then the others together.
-  const first = fleet.servers[0] as Server;
-  fleet.start(first);
-  await fleet.waitReady(first, 180_000);
   await fleet.heal(180_000);
   return fleet;
 }

@@ -1,5 +1,6 @@
 /**
- * The faults, one at a time every 1–3 s from two seconds in until three seconds before the end,
+ * The faults, one at a time every 1–3 s from two seconds in until three seconds before the end
+ * (0.5–1 s apart for the first two),
  * at most `faultsMax` of them: SIGKILL a server and restart it; SIGSTOP one for 2–4 s, then
  * SIGCONT; `pg_ctl stop -m immediate` and start PostgreSQL again (crash recovery). The first two
  * faults are a PostgreSQL restart and a server kill, so that even a short run has both.
@@ -61,7 +62,8 @@ export async function runNemesis(cluster: Cluster, fleet: Fleet, random: Random,
   for (let injected = 0; injected < faultsMax && Date.now() < deadline - 3000; injected++) {
     const fault = opening[injected] ?? random.pick<Fault>(['kill', 'kill', 'pause', 'database']);
     await inject(fault, cluster, fleet, random, counts);
-    await sleep(random.integer(1000, 3000));
+    // The opening faults follow each other closely, so that a short run has room for both.
+    await sleep(injected < opening.length ? random.integer(500, 1000) : random.integer(1000, 3000));
   }
   return counts;
 }

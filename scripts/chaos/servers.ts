@@ -5,12 +5,28 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bootstrapAdminKey } from '../../src/services/api-keys.js';
+import { openStore } from '../../src/store/connect.js';
 import { freePort } from './cluster.js';
 import { sleep } from './options.js';
 
 export const adminKey = 'coffer_sk_chaos_admin_key_0123456789abcdef';
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 const clockAheadModule = pathToFileURL(fileURLToPath(new URL('./clock-ahead.ts', import.meta.url))).href;
+
+/**
+ * Migrates the empty database and admits the admin key, as the first server would, so that all
+ * servers can start at once: two bootstrapping the key into an empty database together race on
+ * its unique index and one exits (docs/chaos.md, "Found on the way").
+ */
+export async function prepareDatabase(databaseUrl: string): Promise<void> {
+  const store = await openStore({ databaseUrl, poolSize: 2 });
+  try {
+    await bootstrapAdminKey(store, adminKey, new Date());
+  } finally {
+    await store.close();
+  }
+}
 
 export interface Server {
   readonly port: number;
