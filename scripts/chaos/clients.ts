@@ -105,7 +105,8 @@ export async function runClient(settings: ClientSettings): Promise<void> {
     // The key is also the reference of the transaction it creates: the checks find it by it.
     const body = draft.kind === 'capture' || draft.kind === 'void' || draft.kind === 'quote' ? draft.body : { ...draft.body, reference: key };
     const operation = record.add({ ...draft, key, body });
-    await record.attempt(random.pick(targets), operation);
+    // 5 s, less near the deadline: the run ends on time, and a late answer is the final read's.
+    await record.attempt(random.pick(targets), operation, Math.min(5000, Math.max(1000, settings.deadline + 1000 - Date.now())));
     // Like a real client, it backs off after a lost answer rather than hammer a struggling service.
     if (operation.outcome === 'unknown') await sleep(random.integer(200, 500));
     return operation;
