@@ -33,6 +33,8 @@ export interface Operation {
   refusal: string | null;
   /** The first answer was lost: the outcome came from replaying the key in the final read. */
   resolvedLate: boolean;
+  /** The settling answer was an idempotent replay (`Idempotent-Replayed`): an earlier attempt had committed. */
+  replayed: boolean;
 }
 
 export interface HoldRef {
@@ -64,8 +66,8 @@ export class ClientRecord {
   private readonly holds: HoldRef[] = [];
   private readonly quotes: QuoteRef[] = [];
 
-  add(operation: Omit<Operation, 'outcome' | 'status' | 'acknowledgement' | 'refusal' | 'resolvedLate'>): Operation {
-    const full: Operation = { ...operation, outcome: 'unknown', status: null, acknowledgement: null, refusal: null, resolvedLate: false };
+  add(operation: Omit<Operation, 'outcome' | 'status' | 'acknowledgement' | 'refusal' | 'resolvedLate' | 'replayed'>): Operation {
+    const full: Operation = { ...operation, outcome: 'unknown', status: null, acknowledgement: null, refusal: null, resolvedLate: false, replayed: false };
     this.operations.push(full);
     return full;
   }
@@ -85,6 +87,7 @@ export class ClientRecord {
     operation.outcome = outcomeOf(answer);
     if (answer !== null && operation.outcome !== 'unknown') {
       operation.status = answer.status;
+      operation.replayed = answer.replayed;
       if (operation.outcome === 'ok') operation.acknowledgement = acknowledgementOf(answer.json);
       else operation.refusal = text(answer.json.code) ?? `http_${answer.status}`;
       this.learn(operation);

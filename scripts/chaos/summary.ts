@@ -30,16 +30,24 @@ export function summaryOf(options: ChaosOptions, record: ClientRecord, counts: R
         refused: count((operation) => operation.outcome === 'refused'),
         unknownThenResolved: count((operation) => operation.resolvedLate && operation.outcome !== 'unknown'),
         unknownThenCommitted: count((operation) => operation.resolvedLate && operation.outcome === 'ok'),
+        unknownHadCommitted: count((operation) => operation.resolvedLate && operation.outcome === 'ok' && operation.replayed),
       }];
     }),
   );
   const refusals: Record<string, number> = {};
   for (const operation of record.operations) if (operation.refusal !== null) refusals[operation.refusal] = (refusals[operation.refusal] ?? 0) + 1;
-  const total = (field: 'sent' | 'acknowledged' | 'refused' | 'unknownThenResolved' | 'unknownThenCommitted') =>
+  const total = (field: 'sent' | 'acknowledged' | 'refused' | 'unknownThenResolved' | 'unknownThenCommitted' | 'unknownHadCommitted') =>
     Object.values(byKind).reduce((sum, kind) => sum + kind[field], 0);
   return {
     options,
-    requests: { sent: total('sent'), acknowledged: total('acknowledged'), refused: total('refused'), unknownThenResolved: total('unknownThenResolved'), unknownThenCommitted: total('unknownThenCommitted') },
+    requests: {
+      sent: total('sent'),
+      acknowledged: total('acknowledged'),
+      refused: total('refused'),
+      unknownThenResolved: total('unknownThenResolved'),
+      unknownThenCommitted: total('unknownThenCommitted'),
+      unknownHadCommitted: total('unknownHadCommitted'),
+    },
     byKind,
     refusals,
     answers: Object.fromEntries([...record.answers].sort()),
@@ -65,7 +73,7 @@ export function printSummary(summary: Summary, violations: Violations): void {
     ['acknowledged', requests.acknowledged],
     ['refused', requests.refused],
     ['unknown, then resolved', requests.unknownThenResolved],
-    ['  of which had committed', requests.unknownThenCommitted],
+    ['  committed (before the final read)', `${requests.unknownThenCommitted} (${requests.unknownHadCommitted})`],
     ['server SIGKILLs / restarts', `${faults.kills} / ${faults.restarts}`],
     ['server SIGSTOPs', faults.pauses],
     ['PostgreSQL immediate restarts', faults.databaseRestarts],
@@ -81,9 +89,9 @@ export function printSummary(summary: Summary, violations: Violations): void {
     ['elapsed s', `${summary.elapsedSeconds} (${Object.entries(summary.phases).map(([phase, value]) => `${phase.replace('Seconds', '')} ${value}`).join(', ')})`],
     ['violations', summary.violations],
   ];
-  const out: string[] = ['', 'Coffer chaos bank test', ...lines.map(([name, value]) => `  ${name.padEnd(38)} ${value}`), '', `  ${'kind'.padEnd(10)} ${['sent', 'ack', 'refused', 'unknown→resolved', '→committed'].map((title) => title.padStart(18)).join('')}`];
+  const out: string[] = ['', 'Coffer chaos bank test', ...lines.map(([name, value]) => `  ${name.padEnd(38)} ${value}`), '', `  ${'kind'.padEnd(10)} ${['sent', 'ack', 'refused', 'unknown→resolved', '→committed', '(before)'].map((title) => title.padStart(18)).join('')}`];
   for (const [kind, row] of Object.entries(summary.byKind)) {
-    out.push(`  ${kind.padEnd(10)} ${[row.sent, row.acknowledged, row.refused, row.unknownThenResolved, row.unknownThenCommitted].map((value) => String(value).padStart(18)).join('')}`);
+    out.push(`  ${kind.padEnd(10)} ${[row.sent, row.acknowledged, row.refused, row.unknownThenResolved, row.unknownThenCommitted, `(${row.unknownHadCommitted})`].map((value) => String(value).padStart(18)).join('')}`);
   }
   out.push('', `  refusals: ${Object.entries(summary.refusals).map(([code, count]) => `${code} ${count}`).join(', ')}`);
   out.push(`  answers by HTTP status: ${Object.entries(summary.answers).map(([status, count]) => `${status} ${count}`).join(', ')}`);
