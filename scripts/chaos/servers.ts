@@ -35,19 +35,22 @@ export interface Server {
   stopped: boolean;
   /** Killed on purpose and about to be restarted: its exit is not unexpected. */
   killed: boolean;
+  /** The end of what it last wrote to stderr, for the report of an unexpected exit. */
+  lastOutput: string;
 }
 
 export class Fleet {
   readonly servers: Server[] = [];
   readonly recentErrors: string[] = [];
-  unexpectedExits = 0;
+  /** Servers that exited without being killed: each is a finding, with its exit status and last words. */
+  readonly unexpectedExits: string[] = [];
   private clockAheadMs = 0;
 
   private constructor(private readonly databaseUrl: string) {}
 
   static async create(databaseUrl: string, count: number): Promise<Fleet> {
     const fleet = new Fleet(databaseUrl);
-    for (let index = 0; index < count; index++) fleet.servers.push({ port: await freePort(), process: null, stopped: false, killed: false });
+    for (let index = 0; index < count; index++) fleet.servers.push({ port: await freePort(), process: null, stopped: false, killed: false, lastOutput: '' });
     return fleet;
   }
 
@@ -77,11 +80,15 @@ export class Fleet {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.recentErrors.push(`[${server.port}] ${String(chunk).slice(0, 500)}`);
       if (this.recentErrors.length > 20) this.recentErrors.shift();
+      server.lastOutput = `${server.lastOutput}${String(chunk)}`.slice(-600);
     });
     server.process = child;
     server.stopped = false;
-    child.on('exit', () => {
-      if (server.process === child) server.process = null;
+    server.lastOutput = '';
+    child.on('exit', (code, signal) => {
+      if (server.process !== child) return;
+      server.process = null;
+      if (!server.killed) this.unexpectedExits.push(`server on port ${server.port} exited (code ${code}, signal ${signal}): ${server.lastOutput.trim() || 'no output'}`);
     });
   }
 
@@ -129,21 +136,25 @@ export class Fleet {
     return setInterval(() => {
       if (!until()) return;
       for (const server of this.servers) {
-        if (server.process === null && !server.killed) {
-          this.unexpectedExits++;
-          this.start(server);
-        }
+        if (server.process === null && !server.killed) this.start(server);
       }
     }, 1000);
   }
 
-  /** Every server resumed or started, and answering. */
+  /** Every server resumed or started, and answering; one that exits while starting is tried three times. */
   async heal(timeoutMs: number): Promise<void> {
-    for (const server of this.servers) {
-      if (server.stopped) this.resume(server);
-      if (server.process === null) this.restart(server);
-    }
-    await Promise.all(this.servers.map((server) => this.waitReady(server, timeoutMs)));
+    const healOne = async (server: Server) => {
+      for (let attempt = 1; ; attempt++) {
+        if (server.stopped) this.resume(server);
+        if (server.process === null) this.restart(server);
+        try {
+          return await this.waitReady(server, timeoutMs);
+        } catch (error) {
+          if (attempt >= 3 || server.process !== null) throw error;
+        }
+      }
+    };
+    await Promise.all(this.servers.map(healOne));
   }
 
   /** Kills every server; those started next run with their clock `clockAheadMs` ahead. */

@@ -11,7 +11,7 @@ export interface RunCounts {
   /** Wall time of each phase: servers' start, setup, the run, the final read, the checks. */
   readonly phases: Readonly<Record<string, number>>;
   readonly faults: FaultCounts;
-  readonly unexpectedExits: number;
+  readonly unexpectedExits: readonly string[];
   readonly rateChanges: number;
   readonly snapshots: SnapshotCounts;
   readonly finalRead: FinalReadCounts;
@@ -51,7 +51,8 @@ export function summaryOf(options: ChaosOptions, record: ClientRecord, counts: R
     byKind,
     refusals,
     answers: Object.fromEntries([...record.answers].sort()),
-    faults: { ...counts.faults, unexpectedExits: counts.unexpectedExits, rateChanges: counts.rateChanges },
+    faults: { ...counts.faults, unexpectedExits: counts.unexpectedExits.length, rateChanges: counts.rateChanges },
+    unexpectedExits: counts.unexpectedExits,
     snapshots: counts.snapshots,
     finalRead: counts.finalRead,
     ledger: counts.checks,
@@ -95,6 +96,7 @@ export function printSummary(summary: Summary, violations: Violations): void {
   }
   out.push('', `  refusals: ${Object.entries(summary.refusals).map(([code, count]) => `${code} ${count}`).join(', ')}`);
   out.push(`  answers by HTTP status: ${Object.entries(summary.answers).map(([status, count]) => `${status} ${count}`).join(', ')}`);
+  for (const exit of summary.unexpectedExits) out.push(`  UNEXPECTED EXIT: ${exit.replace(/\s+/g, ' ')}`);
   for (const [kind, count] of Object.entries(summary.violationsByKind)) out.push(`  violations of kind "${kind}": ${count}`);
   for (const violation of violations.list.slice(0, 20)) out.push(`  VIOLATION ${violation.kind}: ${violation.message}`);
   process.stdout.write(`${out.join('\n')}\n\nCHAOS_SUMMARY ${JSON.stringify(summary)}\n`);
