@@ -70,7 +70,7 @@ async function replayAcknowledged(fleet: Fleet, record: ClientRecord, random: Ra
     const first = { status: operation.status, id: operation.acknowledgement?.id };
     const answer = await call(random.pick(fleet.running()), 'POST', operation.path, operation.body, operation.key, 30_000).catch(() => null);
     if (answer === null || answer.status !== first.status || String(answer.json.id) !== first.id || !answer.replayed) {
-      violations.add('replay', `replaying acknowledged ${operation.kind} ${operation.key} answered ${answer?.status} ${String(answer?.json.id)} (replayed: ${answer?.replayed}), first ${first.status} ${first.id}`);
+      violations.add('idempotent_replay', `replaying acknowledged ${operation.kind} ${operation.key} answered ${answer?.status} ${String(answer?.json.id)} (replayed: ${answer?.replayed}), first ${first.status} ${first.id}`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, () => worker()));
