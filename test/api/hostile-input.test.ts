@@ -17,7 +17,8 @@ import type { Store } from '../../src/store/store.js';
 import { backends } from '../support/backends.js';
 import { isoCurrency, topup, wallet } from '../support/fixtures.js';
 import { expectStatus, type Harness, startHarness } from '../support/harness.js';
-import { type HostileRequest, hostileRequests, plantedPan, plantedPanGrouped, type RouteDoc, routesOf, type SweepContext, unboundedStrings } from '../support/openapi-sweep.js';
+import { type RouteDoc, routesOf, unboundedStrings } from '../support/openapi-schema.js';
+import { type HostileRequest, hostileRequests, plantedPan, plantedPanGrouped, type SweepContext } from '../support/openapi-sweep.js';
 
 const answerTimeoutMs = 10_000;
 

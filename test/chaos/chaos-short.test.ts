@@ -1,0 +1,62 @@
+/**
+ * A short chaos bank test (docs/chaos.md) as part of `npm test`: `scripts/chaos.ts` runs as a
+ * child process for 12 seconds on its own PostgreSQL cluster, with two servers, sixteen
+ * clients and three faults (a PostgreSQL immediate restart, a server SIGKILL, one more), then a
+ * fast final read. It must exit 0 and report, in its JSON summary, no violation, every unknown
+ * outcome resolved, at least one acknowledged request of every kind, at least one server kill
+ * and one PostgreSQL restart. Without the PostgreSQL server binaries it fails, never skips.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { it } from 'node:test';
+import { postgresBinaries } from '../../scripts/chaos/cluster.js';
+import type { Summary } from '../../scripts/chaos/summary.js';
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+const seed = Number(process.env.CHAOS_SEED ?? (Date.now() % 1_000_000) + 1);
+const args = ['--seconds', '12', '--servers', '2', '--clients', '16', '--faults', '3', '--seed', String(seed), '--fast-final-read'];
+
+interface Run {
+  readonly code: number | null;
+  readonly output: string;
+  readonly wallSeconds: number;
+}
+
+function runChaos(signal: AbortSignal): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', ...args], { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (output += String(chunk)));
+    // Cancelled or timed out: SIGTERM lets the script stop its servers and remove its cluster.
+    const stop = () => child.kill('SIGTERM');
+    signal.addEventListener('abort', stop, { once: true });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      signal.removeEventListener('abort', stop);
+      resolve({ code, output, wallSeconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+it('chaos bank test, short run: no violation under a server kill and a PostgreSQL immediate restart', { timeout: 180_000 }, async (context) => {
+  assert.doesNotThrow(() => postgresBinaries(), 'the chaos test needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)');
+  const run = await runChaos(context.signal);
+  const tail = run.output.slice(-4000);
+  const line = run.output.split('\n').find((text) => text.startsWith('CHAOS_SUMMARY '));
+  assert.ok(line !== undefined, `no CHAOS_SUMMARY line (exit ${run.code}, seed ${seed}):\n${tail}`);
+  const summary = JSON.parse(line.slice('CHAOS_SUMMARY '.length)) as Summary;
+  const explain = `seed ${seed}, ${run.wallSeconds.toFixed(1)} s; replay with npm run chaos -- ${args.join(' ')}\n${tail.replace(/CHAOS_SUMMARY .*/, '')}`;
+  assert.equal(summary.violations, 0, explain);
+  assert.equal(run.code, 0, explain);
+  assert.equal(summary.finalRead.resolved, summary.finalRead.unknown, `unknown outcomes left: ${explain}`);
+  for (const kind of ['transfer', 'hold', 'capture', 'void', 'quote', 'exchange'] as const) {
+    assert.ok((summary.byKind[kind]?.acknowledged ?? 0) > 0, `no ${kind} was acknowledged: ${explain}`);
+  }
+  assert.ok(summary.faults.kills >= 1, `no server was killed: ${explain}`);
+  assert.ok(summary.faults.databaseRestarts >= 1, `PostgreSQL was not restarted: ${explain}`);
+  assert.ok(summary.ledger.postings > 0 && summary.snapshots.taken > 0, explain);
+  context.diagnostic(`chaos short run: ${summary.requests.sent} requests, ${summary.requests.unknownThenResolved} unknown then resolved, ${run.wallSeconds.toFixed(1)} s wall (${JSON.stringify(summary.phases)})`);
+});
