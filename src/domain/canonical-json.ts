@@ -9,9 +9,19 @@ const depthMax = 64;
 /** In Unicode mode a surrogate pair is one code point, so this matches only a lone surrogate. */
 const loneSurrogate = /\p{Cs}/u;
 
+/**
+ * What JSON.stringify escapes in a string: the quote, the backslash, C0 controls, and UTF-16
+ * surrogates (a pair is written as is, a lone one as \uXXXX). Without the `u` flag this also
+ * matches each half of a pair, which only sends such strings down the slower exact path.
+ */
+const escapedByStringify = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function serializeString(value: string): string {
   // RFC 8785 §3.2.2.2: strings are serialized as ECMAScript JSON.stringify does, and must be
-  // well-formed Unicode: a lone surrogate has no canonical UTF-8 form.
+  // well-formed Unicode: a lone surrogate has no canonical UTF-8 form. Most strings (ids, times,
+  // amounts) have nothing to escape, so JSON.stringify would only add the quotes; adding them
+  // here takes a quarter of the time, and every journal body is made of such strings.
+  if (!escapedByStringify.test(value)) return `"${value}"`;
   assert(!loneSurrogate.test(value), 'canonical JSON strings are well-formed Unicode');
   return JSON.stringify(value);
 }
@@ -23,8 +33,10 @@ function serializeNumber(value: number): string {
   return JSON.stringify(value);
 }
 
+const tooDeep = `canonical JSON is at most ${depthMax} levels deep`;
+
 function serialize(value: JsonValue, depth: number): string {
-  assert(depth <= depthMax, `canonical JSON is at most ${depthMax} levels deep`);
+  assert(depth <= depthMax, tooDeep);
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -43,14 +55,16 @@ function serialize(value: JsonValue, depth: number): string {
   }
   const record = value as { readonly [key: string]: JsonValue };
   // RFC 8785 §3.2.3: members sorted by their names as arrays of UTF-16 code units, which is
-  // exactly the default ordering of JavaScript string comparison.
-  const keys = Object.keys(record).sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));
-  const members = keys.map((key) => {
+  // exactly the default ordering of Array.prototype.sort on strings.
+  const keys = Object.keys(record).sort();
+  let members = '';
+  for (const key of keys) {
     const member = record[key];
-    assert(member !== undefined, `canonical JSON member ${key} is defined`);
-    return `${serializeString(key)}:${serialize(member, depth + 1)}`;
-  });
-  return `{${members.join(',')}}`;
+    // The message is built only on failure: this runs for every member of every journal body.
+    if (member === undefined) assert(false, `canonical JSON member ${key} is defined`);
+    members += `${members === '' ? '' : ','}${serializeString(key)}:${serialize(member, depth + 1)}`;
+  }
+  return `{${members}}`;
 }
 
 /**

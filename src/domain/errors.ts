@@ -60,7 +60,7 @@ export const errorCodes = {
   batch_too_large: 'A batch holds at most the documented number of items.',
   batch_item_failed: 'An item of an atomic batch failed; nothing in the batch was applied.',
 
-  idempotency_key_invalid: 'An Idempotency-Key is 1 to 255 printable ASCII characters.',
+  idempotency_key_invalid: 'An Idempotency-Key is 1 to 255 printable ASCII characters and holds no payment card number (a UUID is always accepted).',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
   request_in_progress: 'A request with this Idempotency-Key is still running; retry later.',
 

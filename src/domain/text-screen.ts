@@ -57,33 +57,65 @@ function ibanValid(candidate: string): boolean {
 }
 
 /**
- * True when `text` holds a 13–19 digit, Luhn-valid number with a card network's prefix, written
- * in one piece or in groups ("4539 5787 6362 1486"); groups are tried from each group boundary,
- * so a card followed by its CVV or expiry is still found. Valid IBANs are left out first: their
- * digit groups would otherwise look like a card one time in ten.
+ * UUID-shaped tokens (RFC 9562 text form: 8-4-4-4-12 hex digits, any case, any version), not
+ * touching other hex digits. A UUID is the most common Idempotency-Key; when its all-digit groups
+ * are joined by their dashes they pass for a grouped card number about one time in 900.
  */
-export function containsCardNumber(text: string): boolean {
-  const withoutIbans = text.replace(ibanCandidate, (candidate) => (ibanValid(candidate) ? ' ' : candidate));
-  for (const match of withoutIbans.matchAll(digitRun)) {
-    const groups = match[0].split(/[ -]/);
-    for (let first = 0; first < groups.length; first++) {
-      let digits = '';
-      for (let last = first; last < groups.length && digits.length < 19; last++) {
-        digits += groups[last];
-        if (isCardNumber(digits)) return true;
-      }
+const uuidCandidate = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f])/g;
+
+const blank = (token: string): string => ' '.repeat(token.length);
+
+/**
+ * `text` with every UUID and every valid IBAN blanked out, character for character, so that
+ * positions still match `text` and no digit group on either side is joined across the gap.
+ */
+function withoutIdentifiers(text: string): string {
+  return text.replace(uuidCandidate, blank).replace(ibanCandidate, (candidate) => (ibanValid(candidate) ? blank(candidate) : candidate));
+}
+
+function runHoldsCardNumber(run: string): boolean {
+  const groups = run.split(/[ -]/);
+  for (let first = 0; first < groups.length; first++) {
+    let digits = '';
+    for (let last = first; last < groups.length && digits.length < 19; last++) {
+      digits += groups[last];
+      if (isCardNumber(digits)) return true;
     }
   }
   return false;
 }
 
+/** The digit runs of `text` that hold a card number, found in `withoutIdentifiers(text)`. */
+function* cardRuns(text: string): Generator<RegExpMatchArray> {
+  for (const match of withoutIdentifiers(text).matchAll(digitRun)) {
+    if (runHoldsCardNumber(match[0])) yield match;
+  }
+}
+
+/**
+ * True when `text` holds a 13–19 digit, Luhn-valid number with a card network's prefix, written
+ * in one piece or in groups ("4539 5787 6362 1486"); groups are tried from each group boundary,
+ * so a card followed by its CVV or expiry is still found. UUIDs and valid IBANs are left out
+ * first: their digit groups would otherwise look like a card (one UUID in 900, one IBAN in ten).
+ */
+export function containsCardNumber(text: string): boolean {
+  return !cardRuns(text).next().done;
+}
+
 /**
  * `text` with every card number replaced, for what Coffer echoes or logs (error details, request
- * paths): a refused card number must not come back out in the refusal.
+ * paths): a refused card number must not come back out in the refusal. Exactly the runs that
+ * `containsCardNumber` finds are replaced, so what it refuses is always masked.
  */
 export function maskCardNumbers(text: string): string {
-  if (!containsCardNumber(text)) return text;
-  return text.replace(digitRun, (run) => (containsCardNumber(run) ? '[card number removed]' : run));
+  let masked = '';
+  let from = 0;
+  for (const match of cardRuns(text)) {
+    const start = match.index ?? 0;
+    masked += `${text.slice(from, start)}[card number removed]`;
+    from = start + match[0].length;
+  }
+  return from === 0 ? text : masked + text.slice(from);
 }
 
 /** The first reason `text` must be refused, or null when it may be stored. */

@@ -1,4 +1,6 @@
-import type { JournalLink } from '../store/journal-queries.js';
+import { assert } from '../domain/assert.js';
+import type { TransactionWithEntries } from '../domain/transaction.js';
+import type { JournalHead, JournalLink } from '../store/journal-queries.js';
 import type { Store } from '../store/store.js';
 import { genesisHash, journalBody, linkHash } from './journal.js';
 
@@ -22,8 +24,12 @@ export interface JournalReport {
   readonly firstBroken: BrokenLink | null;
 }
 
-/** Links read per page while walking the chain: memory stays bounded on any ledger size. */
-const pageSize = 500;
+/**
+ * Links read per page while walking the chain: memory stays bounded on any ledger size, and a
+ * page costs three statements (its links, the transactions of its latest links, their entries)
+ * whatever its size.
+ */
+export const journalPageSize = 1000;
 
 /** Parses `SEQ:HASH` as printed by `coffer verify --digest`; null when malformed. */
 export function parseDigest(value: string): JournalDigest | null {
@@ -35,8 +41,33 @@ export function formatDigest(digest: JournalDigest): string {
   return `${digest.seq}:${digest.hash}`;
 }
 
+type PageLink = JournalLink & { readonly latest: boolean };
+
+/** A page of links and, for each link that is its transaction's latest, that transaction as stored now. */
+interface Page {
+  readonly links: readonly PageLink[];
+  readonly transactions: ReadonlyMap<string, TransactionWithEntries>;
+  /** On the chain's last page (not full): the head row as of the same snapshot, or null if it is missing. */
+  readonly head?: JournalHead | null;
+}
+
+/**
+ * Reads the links after `afterSeq` and the transactions their latest links must match, in one
+ * read-only snapshot; on the last page, the head row too. A write that commits meanwhile (a hold
+ * captured and its new link appended, a transfer and its link) is seen either wholly or not at
+ * all, so a live ledger verifies without false alarms.
+ */
+async function readPage(store: Store, afterSeq: bigint, linksMax: number): Promise<Page> {
+  return store.transaction(async (tx) => {
+    await tx.readOnlySnapshot();
+    const links = await tx.journalPage(afterSeq, linksMax);
+    const transactions = await tx.transactionsWithEntries(links.filter((link) => link.latest).map((link) => link.transactionId));
+    return links.length < linksMax ? { links, transactions, head: await tx.readJournalHead() } : { links, transactions };
+  });
+}
+
 /** Checks one link against its predecessor and, for the last link of a transaction, against the transaction as stored now. */
-async function checkLink(store: Store, link: JournalLink & { readonly latest: boolean }, previous: JournalDigest): Promise<BrokenLink | null> {
+function checkLink(link: PageLink, previous: JournalDigest, transactions: Page['transactions']): BrokenLink | null {
   const at = { seq: link.seq, transactionId: link.transactionId };
   if (link.seq !== previous.seq + 1n) {
     const missing = previous.seq + 1n;
@@ -45,27 +76,42 @@ async function checkLink(store: Store, link: JournalLink & { readonly latest: bo
   if (link.previousHash !== previous.hash) return { ...at, reason: `its previous hash does not match the hash of link ${previous.seq}` };
   if (linkHash(link.previousHash, link.body) !== link.hash) return { ...at, reason: 'its hash does not match its previous hash and body' };
   if (!link.latest) return null;
-  const transaction = await store.read.getTransaction(link.transactionId);
-  if (transaction === null) return { ...at, reason: `transaction ${link.transactionId} is missing` };
+  const transaction = transactions.get(link.transactionId);
+  if (transaction === undefined) return { ...at, reason: `transaction ${link.transactionId} is missing` };
   if (journalBody(transaction) !== link.body) {
     return { ...at, reason: `transaction ${link.transactionId} or its entries differ from what the link sealed` };
   }
   return null;
 }
 
-/** Walks the chain from the first link; returns the first break, or the last link reached. */
-async function walkChain(store: Store): Promise<{ readonly last: JournalDigest; readonly links: number; readonly broken: BrokenLink | null }> {
+/** Where the walk stopped: at the first broken link, or at the chain's end with the head row read there. */
+type Walk =
+  | { readonly last: JournalDigest; readonly links: number; readonly broken: BrokenLink }
+  | { readonly last: JournalDigest; readonly links: number; readonly broken: null; readonly head: JournalHead | null };
+
+/**
+ * Walks the chain from the first link, a page at a time. The next page is read while this one
+ * is checked (the database works while the hashes are computed), so at most two pages are held.
+ */
+async function walkChain(store: Store, linksMax: number): Promise<Walk> {
   let last: JournalDigest = { seq: 0n, hash: genesisHash };
   let links = 0;
+  let next = readPage(store, 0n, linksMax);
   for (;;) {
-    const page = await store.read.journalPage(last.seq, pageSize);
-    for (const link of page) {
-      const broken = await checkLink(store, link, last);
-      if (broken !== null) return { last, links, broken };
+    const page = await next;
+    const lastRead = page.links[page.links.length - 1];
+    if (page.head === undefined && lastRead !== undefined) next = readPage(store, lastRead.seq, linksMax);
+    for (const link of page.links) {
+      const broken = checkLink(link, last, page.transactions);
+      if (broken !== null) {
+        // The page read ahead is not needed; let it finish so no query outlives the walk.
+        if (page.head === undefined) await next.catch(() => undefined);
+        return { last, links, broken };
+      }
       last = { seq: link.seq, hash: link.hash };
       links++;
     }
-    if (page.length < pageSize) return { last, links, broken: null };
+    if (page.head !== undefined) return { last, links, broken: null, head: page.head };
   }
 }
 
@@ -86,13 +132,15 @@ async function checkDigest(store: Store, last: JournalDigest, against: JournalDi
  * Recomputes the journal's hash chain from its first link and names the first broken link:
  * a missing, reordered, forged or edited link, a transaction changed after it was sealed, a
  * transaction with no link, a head row that disagrees with the chain's end, and, given a digest
- * saved earlier, a truncated tail.
+ * saved earlier, a truncated tail. `linksPerPage` is for tests that need a chain of several pages.
  */
-export async function verifyJournal(store: Store, against?: JournalDigest): Promise<JournalReport> {
-  const head = await store.read.readJournalHead();
-  const { last, links, broken } = await walkChain(store);
+export async function verifyJournal(store: Store, against?: JournalDigest, linksPerPage = journalPageSize): Promise<JournalReport> {
+  assert(Number.isInteger(linksPerPage) && linksPerPage >= 1 && linksPerPage <= journalPageSize, 'a journal page holds 1 to journalPageSize links');
+  const walk = await walkChain(store, linksPerPage);
+  const { last, links } = walk;
   const report = (firstBroken: BrokenLink | null): JournalReport => ({ ok: firstBroken === null, links, head: last, firstBroken });
-  if (broken !== null) return report(broken);
+  if (walk.broken !== null) return report(walk.broken);
+  const { head } = walk;
   if (head === null) return report({ seq: null, transactionId: null, reason: 'the journal head row is missing' });
   if (head.seq !== last.seq || head.hash !== last.hash) {
     return report({ seq: head.seq, transactionId: null, reason: `the head names link ${head.seq} but the chain ends at link ${last.seq}` });

@@ -1,5 +1,7 @@
+import type { Entry, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable } from './database.js';
 import { big, text } from './rows.js';
+import { toEntry, toTransaction } from './transaction-queries.js';
 
 /** One link of the journal's hash chain. */
 export interface JournalLink {
@@ -72,6 +74,36 @@ export function journalQueries(db: Queryable) {
         [afterSeq.toString(), limit],
       );
       return rows.map((row) => ({ ...toLink(row), latest: Boolean(row.latest) }));
+    },
+
+    /**
+     * The transactions named, each with its entries in id order, read as `getTransaction` reads
+     * one: `coffer verify` recomputes the bodies of a page of latest links from them in two
+     * statements. An id with no transaction is absent from the map.
+     */
+    async transactionsWithEntries(ids: readonly string[]): Promise<Map<string, TransactionWithEntries>> {
+      if (ids.length === 0) return new Map();
+      // Every column, as `getTransaction` reads them: a column `toTransaction` learns later is never missed.
+      const transactionRows = await db.query('select * from transactions where id = any($1::uuid[])', [ids]);
+      // An entry's kind is its transaction's, joined here as `getTransaction` adds it.
+      const entryRows = await db.query(
+        `select e.*, t.kind from entries e join transactions t on t.id = e.transaction_id
+         where e.transaction_id = any($1::uuid[]) order by e.id`,
+        [ids],
+      );
+      const entries = new Map<string, Entry[]>();
+      for (const row of entryRows) {
+        const entry = toEntry(row);
+        const list = entries.get(entry.transactionId);
+        if (list === undefined) entries.set(entry.transactionId, [entry]);
+        else list.push(entry);
+      }
+      const transactions = new Map<string, TransactionWithEntries>();
+      for (const row of transactionRows) {
+        const transaction = toTransaction(row);
+        transactions.set(transaction.id, { ...transaction, entries: entries.get(transaction.id) ?? [] });
+      }
+      return transactions;
     },
 
     async journalLinkAt(seq: bigint): Promise<JournalLink | null> {

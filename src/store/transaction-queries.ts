@@ -28,7 +28,7 @@ export function toTransaction(row: Row): Transaction {
   };
 }
 
-function toEntry(row: Row): Entry {
+export function toEntry(row: Row): Entry {
   return {
     id: String(row.id),
     transactionId: text(row.transaction_id),

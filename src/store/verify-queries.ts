@@ -3,6 +3,15 @@ import type { Queryable, Row } from './database.js';
 /** Sweeps that recompute what the posting path maintains incrementally. */
 export function verifyQueries(db: Queryable) {
   return {
+    /**
+     * Makes the current database transaction a read-only snapshot (repeatable read): everything
+     * it reads afterwards is one consistent state, even while writers commit. The first statement
+     * of the database transaction only.
+     */
+    async readOnlySnapshot(): Promise<void> {
+      await db.query('set transaction isolation level repeatable read, read only');
+    },
+
     /** Wallets whose stored counters differ from the sums of their entries (at most `limit`). */
     async counterDiscrepancies(limit: number): Promise<Row[]> {
       return db.query(

@@ -89,6 +89,31 @@ for (const backend of backends) {
       expectProblem(await transfer('has space'), 400, 'idempotency_key_invalid');
     });
 
+    it('refuses a key holding a card number with idempotency_key_invalid, on both posting paths, storing and echoing nothing', async () => {
+      const keysBefore = await harness.store.read.countIdempotencyKeys();
+      const snapshot = await ledgerSnapshot(harness.store);
+      const hold = (key: string) => harness.request('POST', '/v1/holds', { walletId: from.id, amount: '5' }, { headers: { 'idempotency-key': key } });
+      for (const key of ['4539578763621486', 'order-4539-5787-6362-1486', '4539578763621486-54839259-9214-4d98-8bee-1f73a4d732cf']) {
+        // Transfers take the set-based posting path; holds the per-request one.
+        for (const answer of [await transfer(key), await hold(key)]) {
+          expectProblem(answer, 400, 'idempotency_key_invalid');
+          assert.ok(!answer.body.includes('4539') && !JSON.stringify(answer.headers).includes('4539'), answer.body);
+        }
+      }
+      assert.equal(await harness.store.read.countIdempotencyKeys(), keysBefore);
+      assert.equal(await ledgerSnapshot(harness.store), snapshot);
+    });
+
+    it('accepts and replays UUID keys whose digit groups read like a card number', async () => {
+      // Each was refused as a card number before UUIDs were told apart (about one UUID in 900).
+      for (const key of ['54839259-9214-4d98-8bee-1f73a4d732cf', '7E82F512-0085-4533-80E1-B0AA5A58CFDF']) {
+        const first = expectStatus<{ id: string }>(await transfer(key, '3'), 201);
+        const replay = await transfer(key, '3');
+        assert.equal(replay.headers['idempotent-replayed'], 'true');
+        assert.equal(JSON.parse(replay.body).id, first.id);
+      }
+    });
+
     it('cleans up keys after their lifetime, not before', async () => {
       await transfer('old-key');
       const count = await harness.store.read.countIdempotencyKeys();

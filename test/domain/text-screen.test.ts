@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { containsCardNumber, luhnValid, maskCardNumbers, screenText } from '../../src/domain/text-screen.js';
 
 describe('text screening', () => {
@@ -58,5 +59,97 @@ describe('text screening and IBANs', () => {
   it('still finds a card number written next to an IBAN, and in a string that only looks like an IBAN', () => {
     assert.equal(screenText(`${grouped(iban('DE', '370400440532013000'))} 4539 5787 6362 1486`), 'card_number');
     assert.equal(screenText('DE00 4539 5787 6362 1486'), 'card_number');
+  });
+});
+
+describe('text screening and UUIDs (property, replay with FC_SEED=<seed>)', () => {
+  const seed = Number(process.env.FC_SEED ?? 20260211);
+  const uuidsMax = 100_000;
+
+  /** 32 hex digits as a UUID's text form, 8-4-4-4-12, in lower or upper case. */
+  function uuidText(hex: string, upper: boolean): string {
+    const text = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    return upper ? text.toUpperCase() : text;
+  }
+  const variantDigit = (nibble: number) => '89ab'[nibble & 3] as string;
+  const randomHex = (digits: number) => fc.noBias(fc.bigInt({ min: 0n, max: 16n ** BigInt(digits) - 1n })).map((value) => value.toString(16).padStart(digits, '0'));
+  // Uniform bits, like crypto.randomUUID(): fast-check's default bias towards small values would
+  // make the digit-only groups that look like cards rarer than they are in the wild.
+  const uuidV4 = fc.tuple(randomHex(32), fc.boolean()).map(([hex, upper]) => uuidText(`${hex.slice(0, 12)}4${hex.slice(13, 16)}${variantDigit(Number.parseInt(hex[16] as string, 16))}${hex.slice(17)}`, upper));
+  // Version 7 starts with the Unix time in milliseconds: realistic ones, from 2020 to 2100.
+  const uuidV7 = fc
+    .tuple(fc.noBias(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2100, 0, 1) })), randomHex(19), fc.boolean())
+    .map(([unixMs, hex, upper]) => uuidText(`${unixMs.toString(16).padStart(12, '0')}7${hex.slice(0, 3)}${variantDigit(Number.parseInt(hex[3] as string, 16))}${hex.slice(4)}`, upper));
+
+  it(`never takes a random UUID (v4 or v7, either case) for a card number [seed ${seed}]`, () => {
+    let hazardous = 0;
+    fc.assert(
+      fc.property(fc.oneof(uuidV4, uuidV7), (uuid) => {
+        assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i);
+        assert.equal(screenText(uuid), null, uuid);
+        // The same digit groups joined by spaces are no UUID: they must still be screened.
+        if (containsCardNumber(uuid.replaceAll('-', ' '))) hazardous += 1;
+      }),
+      { seed, numRuns: uuidsMax },
+    );
+    // About one random UUID in 900 has digit groups that read as a card: the generator must reach
+    // them, or the property proves less than it says.
+    assert.ok(hazardous >= 40, `only ${hazardous} UUIDs had card-like digit groups`);
+  });
+
+  // UUIDs from crypto.randomUUID() the old screen refused: their dash-joined digits pass for a card.
+  const refusedBefore = ['7e82f512-0085-4533-80e1-b0aa5a58cfdf', '54839259-9214-4d98-8bee-1f73a4d732cf', '911b2231-3903-4062-8196-393fb8f2f712', '0232f972-492f-4037-8298-358229bcae89'];
+  for (const uuid of refusedBefore) {
+    it(`lets ${uuid} through, upper case and inside a key too, but not its digits regrouped`, () => {
+      for (const text of [uuid, uuid.toUpperCase(), `order-${uuid}`, `${uuid}-retry-2`, `refund ${uuid}`]) assert.equal(screenText(text), null, text);
+      assert.equal(screenText(uuid.replaceAll('-', ' ')), 'card_number');
+    });
+  }
+
+  const uuid = '54839259-9214-4d98-8bee-1f73a4d732cf';
+  const nextToUuids: readonly string[] = [
+    `${uuid} 4539 5787 6362 1486`,
+    `4539-5787-6362-1486-${uuid}`,
+    `4539578763621486-${uuid}`,
+    `${uuid}-4539-5787-6362-1486`,
+    `${uuid}/4539578763621486`,
+    `3782-822463-10005 ${uuid.toUpperCase()}`,
+  ];
+  for (const text of nextToUuids) {
+    it(`still finds the card number in ${JSON.stringify(text)} and masks it, not the UUID`, () => {
+      assert.equal(screenText(text), 'card_number');
+      const masked = maskCardNumbers(text);
+      assert.ok(masked.includes('[card number removed]') && masked.toLowerCase().includes(uuid), masked);
+      assert.equal(containsCardNumber(masked), false, masked);
+    });
+  }
+
+  it('does not take what is not a UUID for one: an extra hex digit, or digits grouped 8-4-4-4-12 by spaces', () => {
+    assert.equal(screenText(`a${uuid}`), 'card_number');
+    assert.equal(screenText(uuid.replaceAll('-', ' ')), 'card_number');
+  });
+
+  /** A Luhn-valid number of `length` digits starting with `prefix` and continuing with `body`. */
+  function cardNumber(prefix: string, body: string, length: number): string {
+    const partial = `${prefix}${body}`.slice(0, length - 1);
+    for (let check = 0; check <= 9; check++) if (luhnValid(`${partial}${check}`)) return `${partial}${check}`;
+    throw new Error('unreachable: one check digit always passes');
+  }
+  const cardArbitrary = fc
+    .tuple(fc.constantFrom('4', '51', '55', '2221', '34', '37', '6011', '65', '35'), fc.stringMatching(/^[0-9]{18}$/), fc.constantFrom(15, 16, 19))
+    .map(([prefix, body, length]) => cardNumber(prefix, body, length));
+  const grouped = (card: string, separator: string) => card.replace(/(.{4})(?=.)/g, `$1${separator}`);
+
+  it(`still finds random card numbers written beside random UUIDs, masked in the echo [seed ${seed}]`, () => {
+    fc.assert(
+      fc.property(cardArbitrary, fc.oneof(uuidV4, uuidV7), fc.constantFrom('', ' ', '-'), fc.constantFrom(' ', '-', '/', ' and '), fc.boolean(), (card, uuid, separator, joint, cardFirst) => {
+        const written = separator === '' ? card : grouped(card, separator);
+        const text = cardFirst ? `${written}${joint}${uuid}` : `${uuid}${joint}${written}`;
+        assert.equal(screenText(text), 'card_number', text);
+        assert.equal(containsCardNumber(maskCardNumbers(text)), false, text);
+        assert.ok(maskCardNumbers(text).includes(uuid), text);
+      }),
+      { seed, numRuns: 10_000 },
+    );
   });
 });
