@@ -3,6 +3,7 @@ import type { Store, StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
 import type { Outcome } from './idempotency.js';
 import { uuidPattern } from './pagination.js';
+import { deferJournal, flushJournal } from './journal.js';
 import { type PostingUnit, postUnits } from './set-posting.js';
 
 /** How concurrent money-moving requests are coalesced; read once from the environment (see config.ts). */
@@ -81,7 +82,7 @@ export class GroupCommitter {
   }
 
   private enqueue(job: Job): Promise<unknown> {
-    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => runAlone(tx, job));
+    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => journaled(tx, () => runAlone(tx, job)));
     return new Promise<unknown>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.schedule();
@@ -136,7 +137,7 @@ export class GroupCommitter {
     try {
       outcomes = await this.store.transaction(async (tx) => {
         try {
-          return group.length === 1 ? [{ ok: true as const, value: await runAlone(tx, (group[0] as Pending).job) }] : await runGroup(tx, group);
+          return await journaled(tx, async () => (group.length === 1 ? [{ ok: true as const, value: await runAlone(tx, (group[0] as Pending).job) }] : await runGroup(tx, group)));
         } catch (error) {
           failedInside = error;
           throw error;
@@ -150,7 +151,7 @@ export class GroupCommitter {
       }
       // Something failed that no single request's refusal explains (a failed statement of the
       // set-based path, say): each request runs alone, so only the one at fault fails.
-      for (const item of group) await this.store.transaction((tx) => runAlone(tx, item.job)).then(item.resolve, item.reject);
+      for (const item of group) await this.store.transaction((tx) => journaled(tx, () => runAlone(tx, item.job))).then(item.resolve, item.reject);
       return;
     }
     outcomes.forEach((outcome, index) => {
@@ -169,6 +170,19 @@ function lockable(jobs: readonly Job[]): string[] {
     for (const id of job.lockHint) if (hinted.size < lockHintsMax && uuidPattern.test(id)) hinted.add(id.toLowerCase());
   }
   return [...hinted];
+}
+
+/**
+ * Runs `fn` with the journal links of the database transaction held back, then chains them all
+ * under one lock of the chain head: the last lock the transaction takes. (Appended request by
+ * request, the head would be locked by the first request's link while later requests of the
+ * group still lock wallets: a cycle with any group waiting for the head.)
+ */
+async function journaled<T>(tx: StoreTx, fn: () => Promise<T>): Promise<T> {
+  deferJournal(tx);
+  const result = await fn();
+  await flushJournal(tx);
+  return result;
 }
 
 /** A posting unit's answer, or its refusal thrown. */

@@ -77,12 +77,11 @@ export function linkHash(previousHash: string, body: string): string {
  * changes its status: it locks the single chain-head row, so it must be the last lock taken, and
  * the link commits or rolls back with the write.
  */
-export async function appendJournal(tx: StoreTx, transactionId: string, written?: TransactionWithEntries): Promise<JournalLink> {
+export async function appendJournal(tx: StoreTx, transactionId: string, written?: TransactionWithEntries): Promise<void> {
   // A transaction just written whole (writeDraft) is sealed from memory; one that gained entries is re-read.
   const transaction = written ?? (await tx.getTransaction(transactionId));
   assert(transaction !== null && transaction.id === transactionId, `transaction ${transactionId} exists when journaled`);
-  const [link] = await appendJournalLinks(tx, [transaction]);
-  return link as JournalLink;
+  await appendJournalLinks(tx, [transaction]);
 }
 
 /**
@@ -90,17 +89,37 @@ export async function appendJournal(tx: StoreTx, transactionId: string, written?
  * (group commit): the head is locked once and the links are written in one statement. The same
  * rule as `appendJournal`: call it last, after everything else the database transaction writes.
  */
-export async function appendJournalLinks(tx: StoreTx, transactions: readonly TransactionWithEntries[]): Promise<JournalLink[]> {
-  if (transactions.length === 0) return [];
-  const bodies = transactions.map(journalBody);
+export async function appendJournalLinks(tx: StoreTx, transactions: readonly TransactionWithEntries[]): Promise<void> {
+  const queued = transactions.map((transaction) => ({ transactionId: transaction.id, body: journalBody(transaction) }));
+  if (tx.journalDeferred()) {
+    // Sealed now (the body is the transaction as it stands), chained when the database transaction ends.
+    for (const link of queued) tx.queueJournalLink(link);
+    return;
+  }
+  await writeLinks(tx, queued);
+}
+
+/**
+ * Holds journal links back until `flushJournal`: for a database transaction that runs several
+ * requests one after another (group commit), so that the chain head is locked once, last.
+ */
+export function deferJournal(tx: StoreTx): void {
+  tx.deferJournal();
+}
+
+/** Chains and writes the links held back by `deferJournal`; call it as the last write of the database transaction. */
+export async function flushJournal(tx: StoreTx): Promise<void> {
+  await writeLinks(tx, tx.takeJournalQueue());
+}
+
+async function writeLinks(tx: StoreTx, queued: readonly { readonly transactionId: string; readonly body: string }[]): Promise<void> {
+  if (queued.length === 0) return;
   const head = await tx.lockJournalHead();
   let previous = { seq: head.seq, hash: head.hash };
-  const links = transactions.map((transaction, index): JournalLink => {
-    const body = bodies[index] as string;
-    const link = { seq: previous.seq + 1n, transactionId: transaction.id, previousHash: previous.hash, hash: linkHash(previous.hash, body), body };
+  const links = queued.map(({ transactionId, body }): JournalLink => {
+    const link = { seq: previous.seq + 1n, transactionId, previousHash: previous.hash, hash: linkHash(previous.hash, body), body };
     previous = link;
     return link;
   });
   await tx.insertJournalLinks(links);
-  return links;
 }

@@ -27,7 +27,7 @@ export async function writeDraft(tx: StoreTx, draft: Draft, lockIds: readonly st
   // transaction.posted or transaction.pending, committed with the transaction or not at all.
   await recordTransactionEvent(tx, draft.transaction, now);
   const written = { ...draft.transaction, entries };
-  // Last, so the chain-head lock is the last lock of the database transaction.
+  // Last: it locks the chain head (held back to the end of the group under group commit, journal.ts `deferJournal`).
   await appendJournal(tx, draft.transaction.id, written);
   return written;
 }

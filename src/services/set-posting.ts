@@ -119,7 +119,7 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   await tx.insertEvents(events);
   await tx.insertAuditRecords(audits);
   await tx.completeIdempotencyKeys(completions);
-  // Last, so the chain-head lock is the last lock of the database transaction.
+  // Last: it locks the chain head (held back to the end of the group under group commit, journal.ts `deferJournal`).
   await appendJournalLinks(tx, written);
   return units.map((unit, index) => outcomes[index] ?? (answers.get(unit) as UnitOutcome));
 }

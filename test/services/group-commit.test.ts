@@ -219,6 +219,39 @@ for (const backend of backends) {
     });
   });
 
+  describe(`group commit, several groups at once [${backend.name}]`, () => {
+    let harness: Harness;
+    let usd: CurrencyRecord;
+    before(async () => {
+      harness = await startHarness(backend, { COFFER_GROUP_COMMIT_CONCURRENCY: '4', COFFER_GROUP_COMMIT_WAIT_MS: '5' });
+      usd = await isoCurrency(harness, 'USD');
+    });
+    after(() => harness.close());
+
+    it('runs holds, transfers and their journal links in shared groups without deadlocking on the chain head', async () => {
+      // Holds name no wallets up front, so each locks its own while its group runs: with every
+      // request's journal link appended at once, the chain head (locked by the first link) and
+      // the wallets formed a cycle between groups, and requests failed after retries.
+      const pool = [await wallet(harness, usd.id), await wallet(harness, usd.id), await wallet(harness, usd.id), await wallet(harness, usd.id)];
+      for (const member of pool) await topup(harness, member.id, '100000');
+      const started = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: 120 }, (_, index) => {
+          const from = pool[index % 4] as WalletRecord;
+          const to = pool[(index + 1 + (index % 3)) % 4] as WalletRecord;
+          return index % 2 === 0
+            ? harness.request('POST', '/v1/holds', { walletId: from.id, toWalletId: to.id, amount: '7' }, { headers: { 'idempotency-key': `gc-hold-${backend.name}-${index}` } })
+            : harness.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount: '7' }, { headers: { 'idempotency-key': `gc-hold-t-${backend.name}-${index}` } });
+        }),
+      );
+      assert.deepEqual([...new Set(answers.map((answer) => answer.statusCode))], [201], answers.find((answer) => answer.statusCode !== 201)?.body);
+      // A deadlock costs PostgreSQL's deadlock_timeout (1 s) each time before the retry.
+      assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+      await harness.assertLedgerConsistent();
+    });
+
+  });
+
   describe(`group commit when idle [${backend.name}]`, () => {
     let harness: Harness;
     before(async () => {
