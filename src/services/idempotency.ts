@@ -42,6 +42,13 @@ export function checkIdempotencyKey(key: string): void {
 interface HeldKey {
   readonly scope: string;
   readonly key: string;
+  /** The claim's time, stored with it: a fence against a request that took the claim over. */
+  readonly claimedAt: Date;
+}
+
+/** Thrown when a request's key was taken over while it ran (its claim went stale): nothing of it may commit. */
+export function claimLost(key: string): CofferError {
+  return new CofferError('request_in_progress', `Idempotency-Key "${key}" was taken over by a retry while this request ran; it was not applied.`);
 }
 
 type Claim = { readonly replay: IdempotentOutcome } | { readonly held: HeldKey | null };
@@ -76,7 +83,7 @@ async function claim(ctx: ServiceContext, request: IdempotencyRequest): Promise<
     expiresAt: new Date(now.getTime() + ctx.config.idempotencyTtlHours * 3_600_000),
     staleBefore: new Date(now.getTime() - limits.idempotencyInFlightTimeoutMs),
   });
-  if (claimed.state === 'claimed') return { held: { scope, key } };
+  if (claimed.state === 'claimed') return { held: { scope, key, claimedAt: now } };
   if (claimed.requestHash !== hash) {
     throw new CofferError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request.`);
   }
@@ -89,7 +96,7 @@ async function releasing(ctx: ServiceContext, held: HeldKey | null, run: () => P
   try {
     return { ...(await run()), replayed: false };
   } catch (error) {
-    if (held !== null) await ctx.store.read.releaseIdempotencyKey(held.scope, held.key).catch(() => undefined);
+    if (held !== null) await ctx.store.read.releaseIdempotencyKey(held.scope, held.key, held.claimedAt).catch(() => undefined);
     throw error;
   }
 }
@@ -113,7 +120,7 @@ export async function runIdempotent(
   return releasing(ctx, held, () =>
     groupCommitOf(ctx).run(async (tx) => {
       const outcome = await work(tx);
-      if (held !== null) await tx.completeIdempotencyKey(held.scope, held.key, outcome.statusCode, outcome.body);
+      if (held !== null && !(await tx.completeIdempotencyKey(held.scope, held.key, held.claimedAt, outcome.statusCode, outcome.body))) throw claimLost(held.key);
       return outcome;
     }, request.lockHint),
   );

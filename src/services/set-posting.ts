@@ -10,7 +10,7 @@ import type { StoreTx } from '../store/store.js';
 import { type LockedWallet, toWalletState } from '../store/wallet-queries.js';
 import { auditRow } from './audit.js';
 import { transactionEvent, walletEvent } from './events.js';
-import type { Outcome } from './idempotency.js';
+import { claimLost, type Outcome } from './idempotency.js';
 import { newId } from './ids.js';
 import { appendJournalLinks } from './journal.js';
 import { type BatchItemResult, batchItemFailed } from './batches.js';
@@ -35,8 +35,8 @@ export interface PostingUnit {
   readonly atomic: boolean;
   readonly fail: (index: number, error: CofferError) => unknown;
   readonly respond: (results: readonly MovementResult[]) => Outcome;
-  /** The Idempotency-Key the answer is recorded under (claimed beforehand), or null. */
-  readonly idempotency: { readonly scope: string; readonly key: string } | null;
+  /** The Idempotency-Key the answer is recorded under (claimed beforehand, at `claimedAt`), or null. */
+  readonly idempotency: { readonly scope: string; readonly key: string; readonly claimedAt: Date } | null;
 }
 
 export type UnitOutcome = { readonly ok: true; readonly value: Outcome } | { readonly ok: false; readonly error: unknown };
@@ -118,7 +118,9 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   }
   await tx.insertEvents(events);
   await tx.insertAuditRecords(audits);
-  await tx.completeIdempotencyKeys(completions);
+  const lost = await tx.completeIdempotencyKeys(completions);
+  // A key taken over by a retry while this group ran: fail the group; run alone, only that request fails.
+  if (lost[0] !== undefined) throw claimLost(lost[0].key);
   // Last: it locks the chain head (held back to the end of the group under group commit, journal.ts `deferJournal`).
   await appendJournalLinks(tx, written);
   return units.map((unit, index) => outcomes[index] ?? (answers.get(unit) as UnitOutcome));

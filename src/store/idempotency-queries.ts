@@ -10,6 +10,8 @@ export type IdempotencyClaim =
 export interface IdempotencyCompletion {
   readonly scope: string;
   readonly key: string;
+  /** When this request claimed the key: the fence against a later request that took the claim over. */
+  readonly claimedAt: Date;
   readonly statusCode: number;
   readonly response: unknown;
 }
@@ -77,16 +79,23 @@ export function idempotencyQueries(db: Queryable) {
     });
   }
 
-  /** Records many outcomes in one statement (group commit). */
-  async function completeIdempotencyKeys(completions: readonly IdempotencyCompletion[]): Promise<void> {
-    if (completions.length === 0) return;
+  /**
+   * Records many outcomes in one statement (group commit). Only a claim still the request's own is
+   * completed: returns the completions whose key another request took over meanwhile (its claim
+   * went stale and a retry re-claimed it), which the caller must not commit.
+   */
+  async function completeIdempotencyKeys(completions: readonly IdempotencyCompletion[]): Promise<IdempotencyCompletion[]> {
+    if (completions.length === 0) return [];
     // One JSON document rather than arrays: large answers then need no array-literal escaping.
-    await db.query(
+    const rows = await db.query(
       `update idempotency_keys k set state = 'done', status_code = v.status_code, response = v.response
-       from jsonb_to_recordset($1::jsonb) as v(scope text, key text, status_code int, response jsonb)
-       where k.scope = v.scope and k.key = v.key`,
-      [JSON.stringify(completions.map((c) => ({ scope: c.scope, key: c.key, status_code: c.statusCode, response: c.response })))],
+       from jsonb_to_recordset($1::jsonb) as v(scope text, key text, status_code int, response jsonb, claimed_at timestamptz)
+       where k.scope = v.scope and k.key = v.key and k.state = 'in_flight' and k.created_at = v.claimed_at
+       returning k.scope, k.key`,
+      [JSON.stringify(completions.map((c) => ({ scope: c.scope, key: c.key, status_code: c.statusCode, response: c.response, claimed_at: c.claimedAt.toISOString() })))],
     );
+    const done = new Set(rows.map((row) => keyOf(text(row.scope), text(row.key))));
+    return completions.filter((c) => !done.has(keyOf(c.scope, c.key)));
   }
 
   return {
@@ -102,15 +111,16 @@ export function idempotencyQueries(db: Queryable) {
     claimIdempotencyKeys,
 
     /** Records the outcome; runs in the same database transaction as the change it describes. */
-    async completeIdempotencyKey(scope: string, key: string, statusCode: number, response: unknown): Promise<void> {
-      await completeIdempotencyKeys([{ scope, key, statusCode, response }]);
+    async completeIdempotencyKey(scope: string, key: string, claimedAt: Date, statusCode: number, response: unknown): Promise<boolean> {
+      return (await completeIdempotencyKeys([{ scope, key, claimedAt, statusCode, response }])).length === 0;
     },
 
     completeIdempotencyKeys,
 
     /** Gives a key back after an unexpected failure, so the client can retry with it. */
-    async releaseIdempotencyKey(scope: string, key: string): Promise<void> {
-      await db.query(`delete from idempotency_keys where scope = $1 and key = $2 and state = 'in_flight'`, [scope, key]);
+    async releaseIdempotencyKey(scope: string, key: string, claimedAt: Date): Promise<void> {
+      // Only our own claim: one taken over by a later request is that request's.
+      await db.query(`delete from idempotency_keys where scope = $1 and key = $2 and state = 'in_flight' and created_at = $3`, [scope, key, claimedAt]);
     },
 
     async deleteExpiredIdempotencyKeys(now: Date): Promise<number> {

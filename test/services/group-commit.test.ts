@@ -278,6 +278,53 @@ for (const backend of backends) {
     });
   });
 
+  describe(`idempotency fence [${backend.name}]`, () => {
+    let harness: Harness;
+    before(async () => {
+      harness = await startHarness(backend);
+    });
+    after(() => harness.close());
+
+    it('completes and releases a key only under the claim that holds it', async () => {
+      const [scope, key] = ['_admin', `fence-store-${backend.name}`];
+      const claimedAt = new Date(Date.now() - 1000);
+      assert.equal((await harness.store.read.claimIdempotencyKey(scope, key, 'h', claimedAt, new Date(Date.now() + 3_600_000), new Date(0))).state, 'claimed');
+      const other = new Date(claimedAt.getTime() + 1);
+      assert.equal(await harness.store.transaction((tx) => tx.completeIdempotencyKey(scope, key, other, 201, {})), false, 'not under another claim');
+      await harness.store.read.releaseIdempotencyKey(scope, key, other);
+      assert.equal(await harness.store.read.countIdempotencyKeys(), 1, 'another claim cannot release it');
+      assert.equal(await harness.store.transaction((tx) => tx.completeIdempotencyKey(scope, key, claimedAt, 201, { ok: true })), true);
+      await harness.store.database.query(`delete from idempotency_keys where key = $1`, [key]);
+    });
+
+    // PostgreSQL only: PGlite has one connection, so no retry can claim the key while this request's transaction is open.
+    if (backend.name === 'postgres') it('applies nothing of a request whose key a retry took over while it ran (409), and leaves the retry its claim', async () => {
+      const usd = await isoCurrency(harness, 'USD');
+      const [a, b] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
+      await topup(harness, a.id, '100');
+      const scope = '_admin';
+      const key = `fence-${backend.name}`;
+      const unit = movementUnit(admin, { kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: 10n }, new Date(), (moved) => ({ statusCode: 201, body: presentTransactionWithEntries(moved) }));
+      const slow = {
+        ...unit,
+        // While this request runs, its claim goes stale and a retry claims the key anew (another connection).
+        plan: async (tx: Parameters<typeof unit.plan>[0]) => {
+          const later = new Date(Date.now() + 120_000);
+          await harness.store.read.claimIdempotencyKey(scope, key, 'retry-hash', later, new Date(later.getTime() + 3_600_000), later);
+          return unit.plan(tx);
+        },
+      };
+      await assert.rejects(
+        runIdempotentPosting(harness.context, { scope, key, fingerprint: ['fence'] }, slow),
+        (error: unknown) => isCofferError(error) && error.code === 'request_in_progress',
+      );
+      assert.equal((await balanceOf(harness, b.id)).posted, '0', 'nothing of the overtaken request committed');
+      const rows = await harness.store.database.query<{ request_hash: string; state: string }>('select request_hash, state from idempotency_keys where scope = $1 and key = $2', [scope, key]);
+      assert.deepEqual(rows.map((row) => [row.request_hash, row.state]), [['retry-hash', 'in_flight']], "the retry's claim is left alone");
+      await harness.assertLedgerConsistent();
+    });
+  });
+
   describe(`group commit off [${backend.name}]`, () => {
     let harness: Harness;
     before(async () => {
