@@ -1,10 +1,14 @@
 /**
  * The JSON Canonicalization Scheme (RFC 8785) the journal hashes: the RFC's own examples for
  * member ordering by UTF-16 code units, number serialization and string escaping, and refusal
- * of what has no canonical form (lone surrogates, NaN, undefined members).
+ * of what has no canonical form (lone surrogates, NaN, undefined members). As a seeded property
+ * (replay with FC_SEED=<seed>): every string, as a value or a member name, is written exactly as
+ * JSON.stringify writes it (the quick path for strings with nothing to escape must not differ),
+ * or refused when it holds a lone surrogate.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { canonicalJson, type JsonValue } from '../../src/domain/canonical-json.js';
 
 describe('canonicalJson (RFC 8785)', () => {
@@ -61,5 +65,33 @@ describe('canonicalJson (RFC 8785)', () => {
 
   it('gives equal text for equal values whatever the member order', () => {
     assert.equal(canonicalJson({ a: '1', b: { y: [1, 2], x: null } }), canonicalJson({ b: { x: null, y: [1, 2] }, a: '1' }));
+  });
+});
+
+describe('canonicalJson strings (property)', () => {
+  const seed = Number(process.env.FC_SEED ?? 20260212);
+  // Biased towards what needs escaping: quotes, backslashes, C0 controls, DEL, surrogates (paired or not).
+  const tricky = fc.constantFrom('"', '\\', '\u0000', '\n', '\u001f', '\u007f', '\u2028', 'é', '😀', '\ud83d', '\ude00', 'a', '0', '-', ' ');
+  const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.oneof(tricky, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })) }), fc.uuid());
+
+  it(`writes every well-formed string as JSON.stringify does and refuses the rest [seed ${seed}]`, () => {
+    const outcomes = { written: 0, escaped: 0, refused: 0 };
+    fc.assert(
+      fc.property(text, (value) => {
+        if (/\p{Cs}/u.test(value)) {
+          assert.throws(() => canonicalJson(value), /well-formed Unicode/);
+          assert.throws(() => canonicalJson({ [value]: 1 }), /well-formed Unicode/);
+          outcomes.refused += 1;
+          return;
+        }
+        assert.equal(canonicalJson(value), JSON.stringify(value));
+        assert.equal(canonicalJson({ [value]: value }), `{${JSON.stringify(value)}:${JSON.stringify(value)}}`);
+        if (JSON.stringify(value) === `"${value}"`) outcomes.written += 1;
+        else outcomes.escaped += 1;
+      }),
+      { seed, numRuns: 20_000 },
+    );
+    // Both paths and the refusal must be reached, or the property proves less than it says.
+    assert.ok(outcomes.written >= 1000 && outcomes.escaped >= 1000 && outcomes.refused >= 1000, JSON.stringify(outcomes));
   });
 });
