@@ -18,7 +18,7 @@ export interface GroupCommitSettings {
   readonly concurrencyMax: number;
 }
 
-/** A unit of work: any function of the database transaction, or a unit of the set-based posting path. */
+/** A unit of work: a function of the database transaction, or a unit of the set-based posting path. */
 type Job =
   | { readonly kind: 'work'; readonly work: (tx: StoreTx) => Promise<unknown>; readonly lockHint: readonly string[] }
   | { readonly kind: 'posting'; readonly unit: PostingUnit };
