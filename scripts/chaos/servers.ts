@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bootstrapAdminKey } from '../../src/services/api-keys.js';
 import { openStore } from '../../src/store/connect.js';
-import { freePort } from './cluster.js';
+import { freePort } from '../free-port.js';
 import { sleep } from './options.js';
 
 export const adminKey = 'coffer_sk_chaos_admin_key_0123456789abcdef';

@@ -3,10 +3,8 @@ import type { AuditRecord, FieldChange, NewAuditRecord } from '../domain/audit.j
 import type { StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
-import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
+import { decodeCursor, type Page, pageSize, sequencePattern, toPage, uuidPattern } from './pagination.js';
 
-/** Ids that are not UUIDs (tests, internal jobs) are kept out of the uuid column. */
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Writes an audit record in the caller's database transaction: the record exists if and only
@@ -21,7 +19,7 @@ export function auditRow(actor: Actor | null, record: NewAuditRecord, now: Date)
   return {
     ...record,
     id: newId(now.getTime()),
-    apiKeyId: actor !== null && uuidShape.test(actor.apiKeyId) ? actor.apiKeyId : null,
+    apiKeyId: actor !== null && uuidPattern.test(actor.apiKeyId) ? actor.apiKeyId : null,
     requestId: actor?.requestId ?? null,
     createdAt: now,
   };

@@ -2,6 +2,7 @@ import type { Actor } from '../domain/api-key.js';
 import type { StoreTx } from '../store/store.js';
 import type { WalletRef } from '../store/wallet-queries.js';
 import { canSee, notFound } from './access.js';
+import { uuidPattern } from './pagination.js';
 
 /**
  * A bounded in-process cache of what never changes about a wallet (currency, parent, owner,
@@ -18,7 +19,7 @@ const systemWallets = new Map<string, ReadonlyMap<string, string>>();
  * `walletRefs` still checks each request's own wallets.
  */
 export async function warmWalletRefs(tx: StoreTx, ids: readonly string[]): Promise<void> {
-  const missing = [...new Set(ids.filter((id) => uuidShape.test(id) && !refs.has(id)))];
+  const missing = [...new Set(ids.filter((id) => uuidPattern.test(id) && !refs.has(id)))];
   if (missing.length === 0) return;
   for (const ref of await tx.walletRefs(missing)) remember(ref);
 }
@@ -28,7 +29,6 @@ function remember(ref: WalletRef): void {
   refs.set(ref.id, ref);
 }
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string[]): Promise<Map<string, WalletRef>> {
   const result = new Map<string, WalletRef>();
