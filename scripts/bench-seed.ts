@@ -16,7 +16,7 @@ import { journalBody, linkHash } from '../src/services/journal.js';
 import { openStore } from '../src/store/connect.js';
 import type { Queryable } from '../src/store/database.js';
 
-export const adminActor = { apiKeyId: 'bench', role: 'admin' as const, merchantId: null, scopes: ['read', 'write'] as const };
+export const adminActor = { apiKeyId: 'bench', role: 'admin' as const, merchantId: null, scopes: ['read', 'write', 'issue'] as const };
 
 /** One posted movement of `amount` (no fees, no metadata), as an admin request creates it. */
 interface Movement {

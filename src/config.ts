@@ -29,12 +29,12 @@ export interface Config {
     /** Programs allowed more than one active card per wallet. */
     readonly perProgram: ReadonlyMap<string, number>;
   };
-  /** Requests per minute per API key; 0 turns the limit off. */
-  readonly rateLimitPerMinute: number;
+  /** Failed authentications per client address per minute before 429 (COFFER_AUTH_FAILURES_PER_MINUTE; 0 turns it off). */
+  readonly authFailuresPerMinute: number;
+  /** Fastify's trustProxy (COFFER_TRUST_PROXY): whose X-Forwarded-For names the client address. */
+  readonly trustProxy: boolean | string | number;
   /** How long a valid API key is remembered between requests (COFFER_API_KEY_CACHE_MS; 0 looks every request up). */
   readonly apiKeyCacheMs: number;
-  /** Money-moving requests per minute per API key, counted apart; 0 turns the limit off. */
-  readonly rateLimitMoneyPerMinute: number;
   /** Group commit of money-moving requests (docs/performance.md): COFFER_GROUP_COMMIT=off disables it. */
   readonly groupCommit: GroupCommitSettings;
   /** How long a quote locks its rate (COFFER_QUOTE_TTL_SECONDS, default 30). */
@@ -66,7 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
     dataDir: env.COFFER_DATA_DIR ?? './.coffer',
-    adminKey: env.COFFER_ADMIN_KEY === '' ? undefined : env.COFFER_ADMIN_KEY,
+    adminKey: adminKey(env.COFFER_ADMIN_KEY),
     webhooksAllowPrivate: env.COFFER_WEBHOOKS_ALLOW_PRIVATE === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     requestTimeoutMs: integer(env.COFFER_REQUEST_TIMEOUT_MS, limits.requestTimeoutMs, 'COFFER_REQUEST_TIMEOUT_MS'),
@@ -83,8 +83,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perProgram: parseCardsPerProgram(env.COFFER_CARDS_PER_PROGRAM ?? ''),
     },
     apiKeyCacheMs: Math.min(integer(env.COFFER_API_KEY_CACHE_MS, limits.apiKeyCacheMs, 'COFFER_API_KEY_CACHE_MS'), limits.apiKeyCacheMsMax),
-    rateLimitPerMinute: integer(env.COFFER_RATE_LIMIT_PER_MINUTE, limits.rateLimitPerMinute, 'COFFER_RATE_LIMIT_PER_MINUTE'),
-    rateLimitMoneyPerMinute: integer(env.COFFER_RATE_LIMIT_MONEY_PER_MINUTE, limits.rateLimitMoneyPerMinute, 'COFFER_RATE_LIMIT_MONEY_PER_MINUTE'),
+    authFailuresPerMinute: integer(env.COFFER_AUTH_FAILURES_PER_MINUTE, limits.authFailuresPerMinute, 'COFFER_AUTH_FAILURES_PER_MINUTE'),
+    trustProxy: trustProxy(env.COFFER_TRUST_PROXY),
     groupCommit: {
       enabled: env.COFFER_GROUP_COMMIT !== 'off',
       waitMs: Math.min(integer(env.COFFER_GROUP_COMMIT_WAIT_MS, limits.groupCommitWaitMs, 'COFFER_GROUP_COMMIT_WAIT_MS'), limits.groupCommitWaitMsMax),
@@ -93,6 +93,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     quoteTtlSeconds: quoteTtl(env.COFFER_QUOTE_TTL_SECONDS),
   };
+}
+
+function adminKey(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < limits.adminKeyLengthMin || value.length > 200 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new Error(
+      `COFFER_ADMIN_KEY must be ${limits.adminKeyLengthMin} to 200 printable characters without spaces (got ${value.length} characters). ` +
+        'Generate one with: node -e "console.log(\'coffer_sk_\' + crypto.randomBytes(32).toString(\'base64url\'))"',
+    );
+  }
+  return value;
+}
+
+/** "true", a hop count, or a comma-separated list of proxy addresses/CIDRs; off by default. */
+function trustProxy(value: string | undefined): boolean | string | number {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value;
 }
 
 function routingNumber(value: string | undefined): string {

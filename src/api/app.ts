@@ -6,12 +6,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import type { ServiceContext } from '../services/context.js';
-import { authenticate } from '../services/api-keys.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
 import { registerMetrics } from './metrics.js';
 import { groupCommitOf } from '../services/group-commit.js';
-import { registerRateLimits } from './rate-limit.js';
+import { markRoutesPublic, type RegisteredRoute, registerAccessControl } from './access-control.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
@@ -46,10 +45,9 @@ export interface AppState {
   draining: boolean;
 }
 
-export type App = FastifyInstance & { readonly state: AppState };
+/** `routes`: every route registered, with whether it is public (the route-walk test reads it). */
+export type App = FastifyInstance & { readonly state: AppState; readonly routes: readonly RegisteredRoute[] };
 export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Builds the HTTP application without listening: the server and the tests share it. */
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -58,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     loggerInstance: options.logger === false || options.logger === undefined ? undefined : options.logger,
     logger: options.logger === false || options.logger === undefined ? false : undefined,
     bodyLimit: context.config.bodyBytesMax,
+    trustProxy: context.config.trustProxy,
     requestTimeout: context.config.requestTimeoutMs,
     connectionTimeout: context.config.requestTimeoutMs,
     return503OnClosing: true,
@@ -66,7 +65,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
     frameworkErrors,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const state: AppState = { draining: false };
-  Object.assign(app, { state });
+  app.addHook('onRequest', async (_request, reply) => {
+    // The id the audit log records, so a client can find its own request there.
+    void reply.header('request-id', String(reply.request.id));
+    // No answer is cached by a browser or a proxy, nor sniffed as another content type.
+    void reply.header('cache-control', 'no-store');
+    void reply.header('x-content-type-options', 'nosniff');
+  });
+  // Registered before any route, so that its onRoute hook sees every route.
+  const routes = registerAccessControl(app, context);
+  Object.assign(app, { state, routes });
 
   app.setValidatorCompiler(validatorCompiler);
   registerStrictJsonParser(app);
@@ -88,21 +96,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.addHook('onRequest', async (request, reply) => {
-    // The id the audit log records, so a client can find its own request there.
-    void reply.header('request-id', String(request.id));
-    if (!request.url.startsWith('/v1/')) return;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    request.actor = { ...(await authenticate(context.store, match?.[1] ?? '', context.config.apiKeyCacheMs)), requestId: String(request.id) };
-    if (writeMethods.has(request.method) && !request.actor.scopes.includes('write')) {
-      throw new CofferError('forbidden', 'This API key is read-only.');
-    }
-    if (!writeMethods.has(request.method) && !request.actor.scopes.includes('read')) {
-      throw new CofferError('forbidden', 'This API key cannot read.');
-    }
+  // The interactive reference and its assets need no key.
+  await app.register(async (docs) => {
+    markRoutesPublic(docs);
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -116,7 +113,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerMetrics(app, () => groupCommitOf(context).stats());
-  await registerRateLimits(app, context.config);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);
   currencyRoutes(typed, context);

@@ -36,7 +36,7 @@ export function registerMetrics(app: FastifyInstance, groupCommit: () => GroupCo
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
   return registry;

@@ -1,7 +1,8 @@
 export const apiKeyRoles = ['admin', 'merchant'] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
 
-export const apiKeyScopes = ['read', 'write'] as const;
+/** `read`: GET; `write`: other methods; `issue`: creating money or credit (top-ups, adjustments, pending credits from issuing, credit limits). */
+export const apiKeyScopes = ['read', 'write', 'issue'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 /** An API key as stored: never the key itself, only its hash (kept by the store) and a hint. */
@@ -14,6 +15,8 @@ export interface ApiKey {
   readonly role: ApiKeyRole;
   readonly merchantId: string | null;
   readonly scopes: readonly ApiKeyScope[];
+  /** Requests per minute this key may make (per process); null: no limit. */
+  readonly rateLimitPerMinute: number | null;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
 }
@@ -24,6 +27,8 @@ export interface Actor {
   readonly role: ApiKeyRole;
   readonly merchantId: string | null;
   readonly scopes: readonly ApiKeyScope[];
+  /** The key's own rate limit (requests per minute); null or absent: none. */
+  readonly rateLimitPerMinute?: number | null;
   /** The HTTP request acting, for the audit log (absent outside a request). */
   readonly requestId?: string;
 }

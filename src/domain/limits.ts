@@ -9,7 +9,10 @@ export const limits = {
   pageSizeDefault: 50,
   pageSizeMax: 500,
   batchItemsMax: 5000,
-  bodyBytesMax: 10 * 1024 * 1024,
+  /** Largest request body (COFFER_BODY_LIMIT_BYTES): 1 MiB, enough for any single object. */
+  bodyBytesMax: 1024 * 1024,
+  /** Largest body of POST /v1/batches (5,000 items): 16 MiB, or COFFER_BODY_LIMIT_BYTES if larger. */
+  batchBodyBytesMax: 16 * 1024 * 1024,
   metadataKeysMax: 50,
   metadataKeyLengthMax: 40,
   metadataValueLengthMax: 500,
@@ -38,9 +41,18 @@ export const limits = {
   activeCardsPerWalletMax: 1,
   /** Deepest nesting of arrays and objects accepted in a JSON request body. */
   jsonDepthMax: 32,
-  /** Default per-key rate limits (COFFER_RATE_LIMIT_PER_MINUTE, COFFER_RATE_LIMIT_MONEY_PER_MINUTE). */
-  rateLimitPerMinute: 1200,
-  rateLimitMoneyPerMinute: 300,
+  /** The largest per-key rate limit (`rateLimitPerMinute` of an API key; none unless set). */
+  rateLimitPerMinuteMax: 1_000_000,
+  /** Keys (API keys, client addresses) each in-process rate counter remembers at most. */
+  rateLimitKeysMax: 50_000,
+  /** Failed authentications per client address per minute before 429 (COFFER_AUTH_FAILURES_PER_MINUTE; 0 turns it off). */
+  authFailuresPerMinute: 20,
+  /** Open event streams (GET /v1/events/stream) per API key, per process. */
+  eventStreamsPerKeyMax: 5,
+  /** How often an open event stream checks that its API key is still valid. */
+  eventStreamKeyCheckMs: 1_000,
+  /** COFFER_ADMIN_KEY is at least this long. */
+  adminKeyLengthMin: 24,
   /** Group commit: how long a request may wait for neighbours (only while another group runs). */
   groupCommitWaitMs: 1,
   groupCommitWaitMsMax: 20,

@@ -26,31 +26,51 @@ export interface ApiKeyInput {
   readonly role: ApiKeyRole;
   readonly merchantId?: string | null;
   readonly scopes?: readonly ApiKeyScope[];
+  /** Requests per minute (per process); absent or null: no limit. */
+  readonly rateLimitPerMinute?: number | null;
 }
 
-const auditedApiKeyFields = ['name', 'role', 'merchantId', 'scopes', 'prefix', 'last4', 'revokedAt'] as const;
+export interface ApiKeyPatch {
+  readonly name?: string | null;
+  readonly scopes?: readonly ApiKeyScope[];
+  readonly rateLimitPerMinute?: number | null;
+}
+
+/** Admin keys get every scope unless narrowed; merchant keys `read` and `write` (`issue` is granted explicitly). */
+function defaultScopes(role: ApiKeyRole): readonly ApiKeyScope[] {
+  return role === 'admin' ? ['read', 'write', 'issue'] : ['read', 'write'];
+}
+
+/** What a list may show of a key: `coffer_sk_` and 4 more characters; of any other key (an operator's own COFFER_ADMIN_KEY), 4 characters. */
+function keyHint(key: string): { prefix: string; last4: string } {
+  return key.startsWith(apiKeyPrefix) && key.length >= apiKeyPrefix.length + 32
+    ? { prefix: key.slice(0, apiKeyPrefix.length + 4), last4: key.slice(-4) }
+    : { prefix: key.slice(0, 4), last4: '' };
+}
+
+const auditedApiKeyFields = ['name', 'role', 'merchantId', 'scopes', 'rateLimitPerMinute', 'prefix', 'last4', 'revokedAt'] as const;
 
 /** The audit record of a key change: its hint and scopes, never the key. */
 function apiKeyAudit(action: string, before: ApiKey | null, after: ApiKey) {
   return { action, subjectType: 'api_key', subjectId: after.id, merchantId: after.merchantId, changes: changesOf(before, after, auditedApiKeyFields) };
 }
 
-async function insertKey(store: Pick<StoreTx, 'insertApiKey'>, key: string, input: ApiKeyInput, now: Date): Promise<ApiKey> {
+async function insertKey(store: Pick<StoreTx, 'insertApiKey'>, key: string, input: ApiKeyInput, now: Date, fromEnv = false): Promise<ApiKey> {
   if (input.role === 'merchant' && (input.merchantId === undefined || input.merchantId === null)) {
     throw new CofferError('validation_failed', 'A merchant key needs a merchantId.', [{ field: 'merchantId', message: 'required for role merchant' }]);
   }
   const apiKey: ApiKey = {
     id: newId(now.getTime()),
     name: input.name ?? null,
-    prefix: key.slice(0, apiKeyPrefix.length + 4),
-    last4: key.slice(-4),
+    ...keyHint(key),
     role: input.role,
     merchantId: input.role === 'merchant' ? (input.merchantId ?? null) : null,
-    scopes: [...new Set<ApiKeyScope>(input.scopes ?? ['read', 'write'])],
+    scopes: [...new Set<ApiKeyScope>(input.scopes ?? defaultScopes(input.role))],
+    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
     createdAt: now,
     revokedAt: null,
   };
-  await store.insertApiKey(apiKey, hashApiKey(key));
+  await store.insertApiKey(apiKey, hashApiKey(key), fromEnv);
   return apiKey;
 }
 
@@ -88,6 +108,22 @@ export async function revokeApiKey(ctx: ServiceContext, actor: Actor, id: string
   }).finally(() => forgetActors(ctx.store));
 }
 
+/** Changes a key's name, scopes or rate limit (admin); takes effect at once in this process, within the key cache time in others. */
+export async function patchApiKey(ctx: ServiceContext, actor: Actor, id: string, patch: ApiKeyPatch): Promise<ApiKey> {
+  requireAdmin(actor);
+  forgetActors(ctx.store);
+  return ctx.store.transaction(async (tx) => {
+    const now = ctx.clock();
+    await tx.lockRow('api_keys', id);
+    const before = await tx.getApiKey(id);
+    if (before === null) throw notFound('API key', id);
+    const updated = await tx.updateApiKey(id, { ...patch, ...(patch.scopes !== undefined ? { scopes: [...new Set(patch.scopes)] } : {}) });
+    if (updated === null) throw notFound('API key', id);
+    await recordAudit(tx, actor, apiKeyAudit('api_key.updated', before, updated), now);
+    return updated;
+  }).finally(() => forgetActors(ctx.store));
+}
+
 /**
  * Makes sure an admin key exists. With `configuredKey` (COFFER_ADMIN_KEY) that key is admitted;
  * otherwise, when no admin key exists yet, one is generated and returned so the caller can print
@@ -95,12 +131,18 @@ export async function revokeApiKey(ctx: ServiceContext, actor: Actor, id: string
  */
 export async function bootstrapAdminKey(store: Store, configuredKey: string | undefined, now: Date): Promise<string | null> {
   if (configuredKey !== undefined) {
-    if ((await store.read.findApiKeyByHash(hashApiKey(configuredKey))) === null) {
+    let existing = await store.read.findApiKeyByHash(hashApiKey(configuredKey));
+    if (existing === null) {
       // Several processes starting together with the same key: one inserts it, the others find it taken.
-      await insertKey(store.read, configuredKey, { name: 'COFFER_ADMIN_KEY', role: 'admin' }, now).catch((error: unknown) => {
+      existing = await insertKey(store.read, configuredKey, { name: 'COFFER_ADMIN_KEY', role: 'admin' }, now, true).catch(async (error: unknown) => {
         if (!isUniqueViolation(error, 'api_keys_key_hash_key')) throw error;
+        return store.read.findApiKeyByHash(hashApiKey(configuredKey));
       });
     }
+    if (existing === null) throw new Error('COFFER_ADMIN_KEY could not be admitted.');
+    if (existing.revokedAt !== null) throw new Error('COFFER_ADMIN_KEY names a key that was revoked: choose a new value.');
+    // A new value replaces the key the previous value created.
+    if ((await store.read.revokeEnvAdminKeysExcept(existing.id, now)) > 0) forgetActors(store);
     return null;
   }
   if ((await store.read.countActiveAdminKeys()) > 0) return null;
@@ -133,7 +175,7 @@ export async function authenticate(store: Store, presented: string, cacheMs = 0)
   const generation = cache.generation;
   const apiKey = await store.read.findApiKeyByHash(hash);
   if (apiKey === null || apiKey.revokedAt !== null) throw unauthorized();
-  const actor = { apiKeyId: apiKey.id, role: apiKey.role, merchantId: apiKey.merchantId, scopes: apiKey.scopes };
+  const actor = { apiKeyId: apiKey.id, role: apiKey.role, merchantId: apiKey.merchantId, scopes: apiKey.scopes, rateLimitPerMinute: apiKey.rateLimitPerMinute };
   // Not if a revocation happened meanwhile: the key read may predate it.
   if (cacheMs > 0 && cache.generation === generation) {
     if (cache.entries.size >= actorCacheMax) cache.entries.clear();

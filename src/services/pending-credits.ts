@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
+import { requireScope } from './access.js';
 import { createReservation, resolveReservation } from './reservations.js';
 import type { MovementDetails } from './transactions.js';
 import { systemWalletId, walletRefs } from './wallet-refs.js';
@@ -14,6 +15,8 @@ export interface PendingCreditRequest extends Omit<MovementDetails, 'fees'> {
 
 /** Announces incoming money: `pending` and `ledger` grow, `available` does not. */
 export async function createPendingCredit(tx: StoreTx, actor: Actor, request: PendingCreditRequest, now: Date): Promise<Reservation> {
+  // Money announced from `issuing` is money created: it needs the issue scope.
+  if (request.fromWalletId === undefined) requireScope(actor, 'issue');
   const named = request.fromWalletId !== undefined ? [request.walletId, request.fromWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);
   const currencyId = refs.get(request.walletId)?.currencyId as string;

@@ -7,7 +7,7 @@ import type { Leg } from '../domain/posting.js';
 import type { Fee, Transaction, TransactionKind, TransactionWithEntries } from '../domain/transaction.js';
 import type { StoreTx } from '../store/store.js';
 import type { WalletRef } from '../store/wallet-queries.js';
-import { notFound, requireAdmin } from './access.js';
+import { notFound, requireAdmin, requireScope } from './access.js';
 import { recordAudit } from './audit.js';
 import { recordEvent, transactionEventData } from './events.js';
 import { type ExchangeRequest, executeExchange } from './exchanges.js';
@@ -107,6 +107,8 @@ export async function planMovement(tx: StoreTx, actor: Actor, request: SimpleMov
 }
 
 async function draftMovement(tx: StoreTx, actor: Actor, request: SimpleMovement, now: Date) {
+  // Top-ups and adjustments create money: checked before any wallet is looked up.
+  if (request.kind === 'topup' || request.kind === 'adjustment') requireScope(actor, 'issue');
   const named = request.kind === 'transfer' ? [request.fromWalletId, request.toWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);
   const first = refs.get(named[0] as string) as WalletRef;

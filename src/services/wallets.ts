@@ -5,7 +5,7 @@ import { checkMetadata } from '../domain/metadata.js';
 import type { Wallet } from '../domain/wallet.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { WalletFilter, WalletPatch } from '../store/wallet-queries.js';
-import { canSee, notFound, owningMerchant } from './access.js';
+import { canSee, notFound, owningMerchant, requireScope } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
 import { recordWalletEvent } from './events.js';
 import type { ServiceContext } from './context.js';
@@ -69,6 +69,8 @@ export interface CreatedWallet {
 }
 
 export async function createWallet(ctx: ServiceContext, actor: Actor, input: WalletInput): Promise<CreatedWallet> {
+  // A credit limit lets a wallet spend money it does not have: granting one creates credit.
+  if (input.creditLimit !== undefined && input.creditLimit !== 0n) requireScope(actor, 'issue');
   const merchantId = owningMerchant(actor, input.merchantId);
   const type = input.type ?? 'client';
   if ((systemWalletTypes as readonly string[]).includes(type)) {
@@ -142,6 +144,7 @@ function mainConflict(input: { customerId?: string | null }): CofferError {
 export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string, patch: WalletPatch): Promise<Wallet> {
   const wallet = await visibleWallet(ctx, actor, id);
   if (wallet.category === 'system' && actor.role !== 'admin') throw notFound('wallet', id);
+  if (patch.creditLimit !== undefined && patch.creditLimit !== wallet.creditLimit) requireScope(actor, 'issue');
   if (patch.main === true && wallet.customerId === null) {
     throw new CofferError('validation_failed', 'Only a wallet with a customerId can be a main wallet.', [{ field: 'main', message: 'needs customerId' }]);
   }

@@ -19,7 +19,7 @@ for (const backend of backends) {
     after(() => harness.close());
 
     it('stores no API key in plain text anywhere in the database', async () => {
-      const issued = expectStatus<{ id: string; key: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-scan', name: 'scan' }), 201);
+      const issued = expectStatus<{ id: string; key: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-scan', name: 'scan', scopes: ['read', 'write', 'issue'] }), 201);
       const merchant = await harness.merchantKey('m-other');
       const usd = await isoCurrency(harness, 'USD');
       const mine = await wallet(harness, usd.id, { metadata: { note: 'x' } }, issued.key);

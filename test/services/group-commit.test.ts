@@ -38,7 +38,7 @@ interface Sent {
   readonly replayed: boolean;
 }
 
-const admin = { apiKeyId: 'test', role: 'admin' as const, merchantId: null, scopes: ['read', 'write'] as const };
+const admin = { apiKeyId: 'test', role: 'admin' as const, merchantId: null, scopes: ['read', 'write', 'issue'] as const };
 
 for (const backend of backends) {
   describe(`group commit [${backend.name}]`, () => {

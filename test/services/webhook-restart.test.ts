@@ -19,7 +19,7 @@ import { createWebhook } from '../../src/services/webhooks.js';
 import { openStore, type StoreConfig } from '../../src/store/connect.js';
 import { startReceiver } from '../support/receiver.js';
 
-const admin = { apiKeyId: newId(), role: 'admin' as const, merchantId: null, scopes: ['read', 'write'] as const };
+const admin = { apiKeyId: newId(), role: 'admin' as const, merchantId: null, scopes: ['read', 'write', 'issue'] as const };
 
 async function context(config: StoreConfig): Promise<ServiceContext> {
   return { store: await openStore(config), clock: () => new Date(), config: readConfig({ COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true' }) };

@@ -16,7 +16,8 @@ export interface Harness {
   readonly adminKey: string;
   /** Calls the API as `key` (the admin key by default). */
   request(method: string, url: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
-  merchantKey(merchantId: string, scopes?: ('read' | 'write')[]): Promise<string>;
+  /** A merchant key; by default with every scope (read, write, issue), as a platform's own backend has. */
+  merchantKey(merchantId: string, scopes?: ('read' | 'write' | 'issue')[]): Promise<string>;
   /** Asserts the ledger invariant: counters match entries, every transaction and currency balances. */
   assertLedgerConsistent(): Promise<void>;
   close(): Promise<void>;
@@ -26,7 +27,7 @@ export async function startHarness(backend: Backend, env: Record<string, string>
   const store = await backend.open();
   const adminKey = generateApiKey();
   await bootstrapAdminKey(store, adminKey, new Date());
-  const context: ServiceContext = { store, clock: () => new Date(), config: readConfig({ COFFER_RATE_LIMIT_PER_MINUTE: '0', COFFER_RATE_LIMIT_MONEY_PER_MINUTE: '0', ...env }) };
+  const context: ServiceContext = { store, clock: () => new Date(), config: readConfig({ COFFER_AUTH_FAILURES_PER_MINUTE: '0', ...env }) };
   const app = await buildApp({ context, logger: false });
   await app.ready();
   const harness: Harness = {
@@ -43,8 +44,8 @@ export async function startHarness(backend: Backend, env: Record<string, string>
         ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...(key !== null ? { authorization: `Bearer ${key}` } : {}), ...(options.headers ?? {}) } } : {}),
       });
     },
-    async merchantKey(merchantId, scopes = ['read', 'write']) {
-      const actor = { apiKeyId: 'test', role: 'admin' as const, merchantId: null, scopes: ['read', 'write'] as const };
+    async merchantKey(merchantId, scopes = ['read', 'write', 'issue']) {
+      const actor = { apiKeyId: 'test', role: 'admin' as const, merchantId: null, scopes: ['read', 'write', 'issue'] as const };
       return (await createApiKey(context, actor, { role: 'merchant', merchantId, scopes })).key;
     },
     async assertLedgerConsistent() {

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { apiKeyRoles, apiKeyScopes } from '../../domain/api-key.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.js';
+import { createApiKey, listApiKeys, patchApiKey, revokeApiKey } from '../../services/api-keys.js';
+import { limits } from '../../domain/limits.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../app.js';
 import { presentApiKey } from '../present.js';
@@ -9,14 +10,26 @@ import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } 
 const Role = Type.Enum([...apiKeyRoles]);
 const Scope = Type.Enum([...apiKeyScopes]);
 
+const RateLimit = Type.Integer({
+  minimum: 1,
+  maximum: limits.rateLimitPerMinuteMax,
+  description: 'Requests per minute this key may make, counted by each server process on its own; null: no limit (the default).',
+});
+const Scopes = Type.Array(Scope, {
+  minItems: 1,
+  maxItems: 3,
+  description: '`read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write.',
+});
+
 const ApiKey = Type.Object({
   id: Uuid,
   name: Nullable(Type.String()),
-  prefix: Type.String(),
-  last4: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the key: `coffer_sk_` and 4 more (4 of an operator-chosen COFFER_ADMIN_KEY).' }),
+  last4: Type.String({ description: 'The last 4 characters of a generated key (empty for an operator-chosen key).' }),
   role: Role,
   merchantId: Nullable(Type.String()),
   scopes: Type.Array(Scope),
+  rateLimitPerMinute: Nullable(Type.Integer()),
   createdAt: Timestamp,
   revokedAt: Nullable(Timestamp),
 });
@@ -26,7 +39,17 @@ const ApiKeyCreate = Type.Object(
     name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     role: Role,
     merchantId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
-    scopes: Type.Optional(Type.Array(Scope, { minItems: 1, maxItems: 2 })),
+    scopes: Type.Optional(Scopes),
+    rateLimitPerMinute: Type.Optional(Nullable(RateLimit)),
+  },
+  { additionalProperties: false },
+);
+
+const ApiKeyPatch = Type.Object(
+  {
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    scopes: Type.Optional(Scopes),
+    rateLimitPerMinute: Type.Optional(Nullable(RateLimit)),
   },
   { additionalProperties: false },
 );
@@ -45,6 +68,20 @@ export function apiKeyRoutes(app: TypedApp, context: ServiceContext): void {
     const page = await listApiKeys(context, request.actor, request.query.cursor, request.query.limit);
     return { data: page.data.map(presentApiKey), nextCursor: page.nextCursor };
   });
+  app.patch(
+    '/v1/api-keys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change an API key (admin): name, scopes, rate limit',
+        description: 'Takes effect at once in this process and within COFFER_API_KEY_CACHE_MS in others. `rateLimitPerMinute: null` removes the limit.',
+        params: IdParams,
+        body: ApiKeyPatch,
+        response: { 200: ApiKey, ...errorResponses },
+      },
+    },
+    async (request) => presentApiKey(await patchApiKey(context, request.actor, request.params.id, request.body)),
+  );
   app.post('/v1/api-keys/:id/revoke', { schema: { tags, summary: 'Revoke an API key (admin)', params: IdParams, response: { 200: ApiKey, ...errorResponses } } }, async (request) => {
     return presentApiKey(await revokeApiKey(context, request.actor, request.params.id));
   });

@@ -6,11 +6,11 @@ import type { AppState, TypedApp } from '../app.js';
 /** Liveness, readiness: no API key needed. */
 export function operationRoutes(app: TypedApp, context: ServiceContext, state: AppState): void {
   const Health = Type.Object({ status: Type.String() });
-  app.get('/healthz', { schema: { tags: ['operations'], security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { public: true }, schema: { tags: ['operations'], security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/readyz',
-    { schema: { tags: ['operations'], security: [], response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } } },
+    { config: { public: true }, schema: { tags: ['operations'], security: [], response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } } },
     async (_request, reply) => {
       if (state.draining) return reply.code(503).send({ status: 'unavailable', reason: 'draining' });
       try {
