@@ -181,7 +181,7 @@ export async function seedLedger(target: { databaseUrl: string } | { dataDir: st
   const store = await openStore(target);
   try {
     const context = { store, clock: () => new Date(), config: readConfig({}) };
-    const usd = await createIsoCurrency(context, adminActor, 'USD', {});
+    const usd = (await createIsoCurrency(context, adminActor, 'USD', {})).currency;
     const db = store.database;
     const issuing = await store.read.systemWalletIds(usd.id).then((ids) => ids.get('issuing') as string);
     await db.query(

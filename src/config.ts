@@ -10,6 +10,12 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly adminKey: string | undefined;
+  /**
+   * The master secret that protects secrets at rest (COFFER_SECRET_KEY, at least 32 characters).
+   * Undefined until the server resolves it at start (services/secrets.ts `loadMasterSecret`:
+   * the embedded database generates a key file; PostgreSQL refuses to start without it).
+   */
+  readonly secretKey: string | undefined;
   readonly webhooksAllowPrivate: boolean;
   readonly logLevel: string;
   readonly requestTimeoutMs: number;
@@ -24,8 +30,6 @@ export interface Config {
   readonly cards: {
     /** The first 6 to 8 digits of every card number issued. */
     readonly bin: string;
-    /** The key of the HMAC stored instead of a card number (only to keep numbers unique). */
-    readonly hashKey: string;
     /** Programs allowed more than one active card per wallet. */
     readonly perProgram: ReadonlyMap<string, number>;
   };
@@ -67,6 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
     dataDir: env.COFFER_DATA_DIR ?? './.coffer',
     adminKey: adminKey(env.COFFER_ADMIN_KEY),
+    secretKey: secretKey(env.COFFER_SECRET_KEY),
     webhooksAllowPrivate: env.COFFER_WEBHOOKS_ALLOW_PRIVATE === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     requestTimeoutMs: integer(env.COFFER_REQUEST_TIMEOUT_MS, limits.requestTimeoutMs, 'COFFER_REQUEST_TIMEOUT_MS'),
@@ -79,7 +84,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     cards: {
       bin: matching(env.COFFER_CARD_BIN, '400000', /^[0-9]{6,8}$/, 'COFFER_CARD_BIN'),
-      hashKey: env.COFFER_CARD_HASH_KEY ?? 'coffer-card-hash-key: set COFFER_CARD_HASH_KEY in production',
       perProgram: parseCardsPerProgram(env.COFFER_CARDS_PER_PROGRAM ?? ''),
     },
     apiKeyCacheMs: Math.min(integer(env.COFFER_API_KEY_CACHE_MS, limits.apiKeyCacheMs, 'COFFER_API_KEY_CACHE_MS'), limits.apiKeyCacheMsMax),
@@ -118,4 +122,10 @@ function routingNumber(value: string | undefined): string {
   const chosen = value === undefined || value === '' ? '123456780' : value;
   if (!isValidRoutingNumber(chosen)) throw new Error(`COFFER_US_ROUTING_NUMBER must be 9 digits passing the ABA checksum, got "${chosen}"`);
   return chosen;
+}
+
+function secretKey(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new Error(`COFFER_SECRET_KEY must be at least 32 characters (e.g. 64 hex digits: openssl rand -hex 32); it is ${value.length}.`);
+  return value;
 }

@@ -5,6 +5,7 @@ import { startHoldExpiry } from '../services/hold-expiry.js';
 import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
 import { sealEvents } from '../services/events.js';
+import { encryptStoredSecrets, loadMasterSecret, secretKeysOf } from '../services/secrets.js';
 import { startWebhookWorker } from '../services/webhook-worker.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
@@ -24,8 +25,12 @@ export async function startServer(config: Config): Promise<void> {
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
     serializers: logSerializers,
   });
+  // Before anything else: on PostgreSQL without COFFER_SECRET_KEY this refuses to start (docs/security.md).
+  const secretKey = await loadMasterSecret(config);
   const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
-  const context = { store, clock: () => new Date(), config };
+  const context = { store, clock: () => new Date(), config: { ...config, secretKey } };
+  const encrypted = await encryptStoredSecrets(store, secretKeysOf(context.config));
+  if (encrypted > 0) logger.info({ endpoints: encrypted }, 'encrypted webhook signing secrets stored in plain text');
   const generated = await bootstrapAdminKey(store, config.adminKey, new Date());
   if (generated !== null) {
     // Printed once, on the terminal only: it is never logged and cannot be shown again.

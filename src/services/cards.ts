@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../store/database.js';
 import { canSee, notFound } from './access.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
+import { secretKeysOf } from './secrets.js';
 import { visibleWallet } from './wallets.js';
 
 export interface CardRequest {
@@ -24,11 +25,13 @@ function randomDigits(count: number): string {
 
 /**
  * Issues a card on a wallet. Its full number exists only inside this function: what is stored
- * and answered is the masked number (first 6 + last 4) and a keyed hash that keeps numbers unique.
+ * and answered is the masked number (first 6 + last 4) and a keyed hash that keeps numbers unique
+ * (its key is derived from the master secret: without it the hash reveals nothing, docs/security.md).
  */
 export async function issueCard(ctx: ServiceContext, actor: Actor, walletId: string, request: CardRequest): Promise<Card> {
   const now = ctx.clock();
-  const { bin, hashKey, perProgram } = ctx.config.cards;
+  const { bin, perProgram } = ctx.config.cards;
+  const hashKey = secretKeysOf(ctx.config).cardHash;
   for (let attempt = 1; ; attempt++) {
     const number = cardNumberOf(bin, randomDigits(15 - bin.length));
     try {

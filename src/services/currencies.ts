@@ -2,6 +2,7 @@ import currencyCodes from 'currency-codes';
 import type { Actor } from '../domain/api-key.js';
 import { type AssetType, checkCurrencyCode, checkFraction, type Currency, systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
+import { isUniqueViolation } from '../store/database.js';
 import type { StoreTx } from '../store/store.js';
 import type { CurrencyPatch } from '../store/currency-queries.js';
 import { notFound, requireAdmin } from './access.js';
@@ -23,8 +24,8 @@ export interface CurrencyInput {
 }
 
 /** Inserts a currency and its system accounts (issuing, settlement, fees, fx) in one database transaction. */
-async function insertWithSystemWallets(tx: StoreTx, currency: Currency): Promise<void> {
-  await tx.insertCurrency(currency);
+async function insertWithSystemWallets(tx: StoreTx, currency: Currency, isoCode: string | null = null): Promise<void> {
+  await tx.insertCurrency(currency, isoCode);
   for (const type of systemWalletTypes) {
     const wallet = await tx.insertWallet(
       {
@@ -60,7 +61,7 @@ function currencyAudit(action: string, before: Currency | null, after: Currency)
   return { action, subjectType: 'currency', subjectId: after.id, merchantId: null, changes: changesOf(before, after, auditedCurrencyFields) };
 }
 
-export async function createCurrency(ctx: ServiceContext, actor: Actor, input: CurrencyInput): Promise<Currency> {
+export async function createCurrency(ctx: ServiceContext, actor: Actor, input: CurrencyInput, isoCode: string | null = null): Promise<Currency> {
   requireAdmin(actor);
   checkCurrencyCode(input.code);
   const fraction = checkFraction(input.fraction);
@@ -79,7 +80,7 @@ export async function createCurrency(ctx: ServiceContext, actor: Actor, input: C
     updatedAt: now,
   };
   await ctx.store.transaction(async (tx) => {
-    await insertWithSystemWallets(tx, currency);
+    await insertWithSystemWallets(tx, currency, isoCode);
     await recordAudit(tx, actor, currencyAudit('currency.created', null, currency), now);
   });
   return currency;
@@ -97,14 +98,27 @@ function isoSymbol(code: string): string | null {
 
 export type IsoOverrides = Partial<Pick<CurrencyInput, 'name' | 'symbol' | 'active' | 'serialPrefix' | 'assetType'>>;
 
-/** Adds a real currency from the shipped ISO 4217 table: fraction from its minor-unit digits. */
-export async function createIsoCurrency(ctx: ServiceContext, actor: Actor, code: string, overrides: IsoOverrides): Promise<Currency> {
+/** A currency from the ISO import, and whether this call created it (false: it was imported before). */
+export interface IsoImport {
+  readonly currency: Currency;
+  readonly created: boolean;
+}
+
+/**
+ * Adds a real currency from the shipped ISO 4217 table: fraction from its minor-unit digits.
+ * Idempotent: a code already imported (in any letter case) answers the currency imported first;
+ * the unique index currencies_iso_code makes two concurrent imports create one currency.
+ */
+export async function createIsoCurrency(ctx: ServiceContext, actor: Actor, code: string, overrides: IsoOverrides): Promise<IsoImport> {
   requireAdmin(actor);
-  const record = /^[A-Z]{3}$/.test(code) ? currencyCodes.code(code) : undefined;
+  const upper = code.toUpperCase();
+  const record = /^[A-Z]{3}$/.test(upper) ? currencyCodes.code(upper) : undefined;
   if (record === undefined) {
     throw new CofferError('iso_currency_unknown', `"${code.slice(0, 20)}" is not an ISO 4217 currency code in the shipped table.`);
   }
-  return createCurrency(ctx, actor, {
+  const existing = await ctx.store.read.findIsoCurrency(record.code);
+  if (existing !== null) return { currency: existing, created: false };
+  const input: CurrencyInput = {
     code: record.code,
     numericCode: record.number,
     name: overrides.name ?? record.currency,
@@ -113,7 +127,16 @@ export async function createIsoCurrency(ctx: ServiceContext, actor: Actor, code:
     assetType: overrides.assetType ?? 'fiat',
     ...(overrides.active !== undefined ? { active: overrides.active } : {}),
     serialPrefix: overrides.serialPrefix !== undefined ? overrides.serialPrefix : `${record.number}_`,
-  });
+  };
+  try {
+    return { currency: await createCurrency(ctx, actor, input, record.code), created: true };
+  } catch (error) {
+    // A concurrent import of the same code won: answer its currency.
+    if (!isUniqueViolation(error, 'currencies_iso_code')) throw error;
+    const winner = await ctx.store.read.findIsoCurrency(record.code);
+    if (winner === null) throw error;
+    return { currency: winner, created: false };
+  }
 }
 
 export async function getCurrency(ctx: ServiceContext, id: string): Promise<Currency> {

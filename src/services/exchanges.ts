@@ -7,7 +7,7 @@ import { checkMetadata } from '../domain/metadata.js';
 import type { Rate } from '../domain/rate.js';
 import type { Fee, Transaction, TransactionWithEntries } from '../domain/transaction.js';
 import type { StoreTx } from '../store/store.js';
-import { canSee, notFound } from './access.js';
+import { canSee, movementOwner, notFound } from './access.js';
 import { newId } from './ids.js';
 import { writeDraft } from './posting.js';
 import { currentRate } from './rates.js';
@@ -76,7 +76,7 @@ export async function executeExchange(tx: StoreTx, actor: Actor, request: Exchan
     id: newId(now.getTime()),
     kind: 'exchange',
     status: 'posted',
-    merchantId: actor.merchantId ?? source.merchantId,
+    merchantId: movementOwner(actor, [source, target]),
     currencyId: source.currencyId,
     amount: request.amount,
     fromWalletId: source.id,

@@ -3,12 +3,12 @@ import { holdExpiry } from '../domain/reservation.js';
 import type { TransactionStatus } from '../domain/transaction.js';
 import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
-import { canSee, notFound } from './access.js';
+import { canSee, notFound, seesMovement } from './access.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
 import { createReservation, resolveReservation } from './reservations.js';
 import type { MovementDetails } from './transactions.js';
-import { systemWalletId, walletRefs } from './wallet-refs.js';
+import { systemWalletId, walletOwners, walletRefs } from './wallet-refs.js';
 import { visibleWallet } from './wallets.js';
 
 export interface HoldRequest extends Omit<MovementDetails, 'fees'> {
@@ -47,9 +47,12 @@ export function voidHold(tx: StoreTx, actor: Actor, id: string, now: Date): Prom
 
 export async function getReservation(ctx: ServiceContext, actor: Actor, kind: 'hold' | 'pending_credit', id: string): Promise<Reservation> {
   const reservation = await ctx.store.read.getReservation(id);
-  if (reservation === null || reservation.kind !== kind || !canSee(actor, reservation.merchantId)) {
-    throw notFound(kind === 'hold' ? 'hold' : 'pending credit', id);
-  }
+  const what = kind === 'hold' ? 'hold' : 'pending credit';
+  if (reservation === null || reservation.kind !== kind) throw notFound(what, id);
+  if (canSee(actor, reservation.merchantId)) return reservation;
+  const sides = [reservation.fromWalletId, reservation.toWalletId].filter((side): side is string => side !== null);
+  const owners = await walletOwners(ctx.store.read, sides);
+  if (!seesMovement(actor, reservation.merchantId, sides.map((side) => owners.get(side)))) throw notFound(what, id);
   return reservation;
 }
 
@@ -72,7 +75,7 @@ export async function listReservations(
   if (query.walletId !== undefined) await visibleWallet(ctx, actor, query.walletId);
   const rows = await ctx.store.read.listReservations({
     kind,
-    ...(actor.role === 'merchant' && actor.merchantId !== null ? { merchantId: actor.merchantId } : {}),
+    ...(actor.role === 'merchant' && actor.merchantId !== null && query.walletId === undefined ? { merchantId: actor.merchantId } : {}),
     ...(query.walletId !== undefined ? { walletId: query.walletId } : {}),
     ...(query.status !== undefined ? { status: query.status } : {}),
     ...(before !== undefined ? { beforeSeq: BigInt(before) } : {}),

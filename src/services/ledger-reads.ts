@@ -1,15 +1,21 @@
 import type { Actor } from '../domain/api-key.js';
 import { balanceOf, type Balance } from '../domain/balance.js';
 import type { Entry, Transaction, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
-import { canSee, notFound } from './access.js';
+import { notFound, seesMovement, visibleEntries } from './access.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
+import { walletOwners } from './wallet-refs.js';
 import { visibleWallet } from './wallets.js';
 
 export async function getTransaction(ctx: ServiceContext, actor: Actor, id: string): Promise<TransactionWithEntries> {
   const transaction = await ctx.store.read.getTransaction(id);
-  if (transaction === null || !canSee(actor, transaction.merchantId)) throw notFound('transaction', id);
-  return transaction;
+  if (transaction === null) throw notFound('transaction', id);
+  if (actor.role === 'admin') return transaction;
+  // A merchant sees its own movements and those between merchants that touch its wallets, and of them only its own wallets' entries.
+  const sides = [transaction.fromWalletId, transaction.toWalletId].filter((side): side is string => side !== null);
+  const owners = await walletOwners(ctx.store.read, [...sides, ...transaction.entries.map((entry) => entry.walletId)]);
+  if (!seesMovement(actor, transaction.merchantId, sides.map((side) => owners.get(side)))) throw notFound('transaction', id);
+  return visibleEntries(actor, transaction, (walletId) => owners.get(walletId));
 }
 
 export interface TransactionListQuery {
@@ -25,7 +31,8 @@ export async function listTransactions(ctx: ServiceContext, actor: Actor, query:
   const before = decodeCursor(query.cursor, sequencePattern);
   if (query.walletId !== undefined) await visibleWallet(ctx, actor, query.walletId);
   const rows = await ctx.store.read.listTransactions({
-    ...(actor.role === 'merchant' && actor.merchantId !== null ? { merchantId: actor.merchantId } : {}),
+    // Filtered by one of its wallets, a merchant also sees the movements between merchants that touch it.
+    ...(actor.role === 'merchant' && actor.merchantId !== null && query.walletId === undefined ? { merchantId: actor.merchantId } : {}),
     ...(query.walletId !== undefined ? { walletId: query.walletId } : {}),
     ...(query.kind !== undefined ? { kind: query.kind } : {}),
     ...(query.status !== undefined ? { status: query.status } : {}),

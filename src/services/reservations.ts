@@ -7,12 +7,12 @@ import { type ResolutionKind, resolutionLegs } from '../domain/reservation.js';
 import type { Transaction, TransactionStatus } from '../domain/transaction.js';
 import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
-import { canSee, notFound } from './access.js';
+import { canSee, movementOwner, notFound, requireMovementOwner } from './access.js';
 import { newId } from './ids.js';
 import { appendToTransaction, writeDraft } from './posting.js';
 import type { MovementDetails } from './transactions.js';
 import { lockSet } from './transactions.js';
-import { walletRefs } from './wallet-refs.js';
+import { walletOwners, walletRefs } from './wallet-refs.js';
 
 /**
  * What holds and pending credits share: a transaction of kind `hold` or `pending_credit`,
@@ -40,7 +40,7 @@ export async function createReservation(tx: StoreTx, actor: Actor, request: NewR
     id: newId(now.getTime()),
     kind: request.kind,
     status: 'pending',
-    merchantId: actor.merchantId ?? first.merchantId,
+    merchantId: movementOwner(actor, refs.values()),
     currencyId: first.currencyId,
     amount: request.amount,
     fromWalletId: request.debitWalletId,
@@ -84,8 +84,11 @@ export async function resolveReservation(
 ): Promise<Reservation> {
   const expected = kind === 'settle' || kind === 'fail' ? 'pending_credit' : 'hold';
   const reservation = await tx.lockReservation(id);
-  if (reservation === null || reservation.kind !== expected || !canSee(actor, reservation.merchantId)) {
-    throw notFound(expected === 'hold' ? 'hold' : 'pending credit', id);
+  const what = expected === 'hold' ? 'hold' : 'pending credit';
+  if (reservation === null || reservation.kind !== expected) throw notFound(what, id);
+  if (!canSee(actor, reservation.merchantId)) {
+    const owners = await walletOwners(tx, [reservation.fromWalletId, reservation.toWalletId].filter((side): side is string => side !== null));
+    requireMovementOwner(actor, reservation.merchantId, [...owners.values()], what, id);
   }
   const notPending = expected === 'hold' ? 'hold_not_pending' : 'pending_credit_not_pending';
   if (reservation.status !== 'pending') {

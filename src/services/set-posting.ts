@@ -8,6 +8,7 @@ import type { WalletState } from '../domain/wallet.js';
 import type { EventRow } from '../store/event-queries.js';
 import type { StoreTx } from '../store/store.js';
 import { type LockedWallet, toWalletState } from '../store/wallet-queries.js';
+import { visibleEntries } from './access.js';
 import { auditRow } from './audit.js';
 import { transactionEvent, walletEvent } from './events.js';
 import { claimLost, type Outcome } from './idempotency.js';
@@ -112,7 +113,11 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   const answers = new Map<PostingUnit, UnitOutcome>();
   for (const { unit, from, results } of pending) {
     let next = from;
-    const answer = unit.respond(results.map((result) => ('ok' in result ? result : { ok: true, transaction: written[next++] as TransactionWithEntries })));
+    const answer = unit.respond(
+      results.map((result) =>
+        'ok' in result ? result : { ok: true, transaction: visibleEntries(unit.actor, written[next++] as TransactionWithEntries, (id) => locked.get(id)?.merchantId) },
+      ),
+    );
     answers.set(unit, { ok: true, value: answer });
     if (unit.idempotency !== null) completions.push({ ...unit.idempotency, statusCode: answer.statusCode, response: answer.body });
   }

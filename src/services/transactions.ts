@@ -7,13 +7,13 @@ import type { Leg } from '../domain/posting.js';
 import type { Fee, Transaction, TransactionKind, TransactionWithEntries } from '../domain/transaction.js';
 import type { StoreTx } from '../store/store.js';
 import type { WalletRef } from '../store/wallet-queries.js';
-import { notFound, requireAdmin, requireScope } from './access.js';
+import { canSee, movementOwner, notFound, requireAdmin, requireMovementOwner, requireScope, visibleEntries } from './access.js';
 import { recordAudit } from './audit.js';
 import { recordEvent, transactionEventData } from './events.js';
 import { type ExchangeRequest, executeExchange } from './exchanges.js';
 import { newId } from './ids.js';
 import { type Draft, writeDraft } from './posting.js';
-import { systemWalletId, walletRefs } from './wallet-refs.js';
+import { systemWalletId, walletOwners, walletRefs } from './wallet-refs.js';
 
 /** The common optional fields of every money-moving request. */
 export interface MovementDetails {
@@ -148,7 +148,7 @@ async function draftMovement(tx: StoreTx, actor: Actor, request: SimpleMovement,
     ...base,
     fromWalletId: from,
     toWalletId: to,
-    merchantId: actor.merchantId ?? first.merchantId,
+    merchantId: movementOwner(actor, refs.values()),
     reason: request.kind === 'adjustment' ? request.reason : null,
   };
   return { draft: { transaction, legs }, refs };
@@ -158,7 +158,11 @@ const reversibleKinds: readonly TransactionKind[] = ['topup', 'withdrawal', 'tra
 
 async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<MovementRequest, { kind: 'reversal' }>, now: Date) {
   const original = await tx.lockTransaction(request.transactionId);
-  if (original === null || (actor.role !== 'admin' && original.merchantId !== actor.merchantId)) throw notFound('transaction', request.transactionId);
+  if (original === null) throw notFound('transaction', request.transactionId);
+  if (!canSee(actor, original.merchantId)) {
+    const owners = await walletOwners(tx, [original.fromWalletId, original.toWalletId].filter((id): id is string => id !== null));
+    requireMovementOwner(actor, original.merchantId, [...owners.values()], 'transaction', request.transactionId);
+  }
   if (original.status !== 'posted' || !reversibleKinds.includes(original.kind) || original.fromWalletId === null || original.toWalletId === null) {
     throw new CofferError('transaction_not_reversible', `Transaction ${original.id} (${original.kind}, ${original.status}) cannot be reversed.`);
   }
@@ -193,7 +197,9 @@ async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<Movemen
 export async function executeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {
   const written = await writeMovement(tx, actor, request, now);
   await recordMovementTrail(tx, actor, written, now);
-  return written;
+  if (actor.role === 'admin') return written;
+  const owners = await walletOwners(tx, written.entries.map((entry) => entry.walletId));
+  return visibleEntries(actor, written, (id) => owners.get(id));
 }
 
 async function writeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {

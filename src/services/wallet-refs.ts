@@ -61,3 +61,14 @@ export async function systemWalletId(tx: StoreTx, currencyId: string, type: stri
   if (id === undefined) throw new Error(`currency ${currencyId} has no ${type} system account`);
   return id;
 }
+
+/** The merchant of each wallet (null for system accounts and platform wallets), from the cache or one query; no access check. */
+export async function walletOwners(tx: StoreTx, ids: readonly string[]): Promise<Map<string, string | null>> {
+  await warmWalletRefs(tx, ids);
+  const owners = new Map<string, string | null>();
+  for (const id of ids) {
+    const ref = refs.get(id) ?? (await tx.walletRefs([id]))[0];
+    if (ref !== undefined) owners.set(id, ref.merchantId);
+  }
+  return owners;
+}

@@ -49,7 +49,8 @@ function sameOnboarding(existing: Wallet, input: WalletInput, merchantId: string
   );
 }
 
-async function checkParent(ctx: ServiceContext, actor: Actor, input: WalletInput): Promise<void> {
+/** A virtual wallet's parent: an active, non-virtual client wallet of the same merchant, customer and currency. */
+async function checkParent(ctx: ServiceContext, actor: Actor, input: WalletInput, merchantId: string | null): Promise<void> {
   if (input.parentWalletId === undefined || input.parentWalletId === null) return;
   const parent = await ctx.store.read.getWallet(input.parentWalletId);
   if (parent === null || !canSee(actor, parent.merchantId)) throw notFound('wallet', input.parentWalletId);
@@ -58,6 +59,7 @@ async function checkParent(ctx: ServiceContext, actor: Actor, input: WalletInput
     parent.parentWalletId === null &&
     parent.status === 'active' &&
     parent.currencyId === input.currencyId &&
+    parent.merchantId === merchantId &&
     parent.customerId === (input.customerId ?? null);
   if (!fits) throw new CofferError('wallet_not_virtual_parent');
 }
@@ -85,7 +87,7 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
     const existing = await ctx.store.read.findWalletByExternalId(merchantId, input.externalId);
     if (existing !== null) return replayOnboarding(existing, input, merchantId);
   }
-  await checkParent(ctx, actor, input);
+  await checkParent(ctx, actor, input, merchantId);
   const now = ctx.clock();
   try {
     const wallet = await ctx.store.transaction(async (tx) => {

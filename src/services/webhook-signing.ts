@@ -17,13 +17,18 @@ export function signWebhook(secret: string, messageId: string, timestampSeconds:
   return `v1,${signature}`;
 }
 
-/** The headers of one delivery attempt; the id stays the same on every retry of a delivery. */
-export function webhookHeaders(secret: string, messageId: string, timestampSeconds: number, body: string): Record<string, string> {
+/**
+ * The headers of one delivery attempt; the id stays the same on every retry of a delivery.
+ * During a secret rotation's grace period `secrets` holds the new and the previous secret: the
+ * signatures are space-separated, as Standard Webhooks allows, so receivers verify with either.
+ */
+export function webhookHeaders(secrets: string | readonly string[], messageId: string, timestampSeconds: number, body: string): Record<string, string> {
+  const all = typeof secrets === 'string' ? [secrets] : secrets;
   return {
     'content-type': 'application/json',
     'user-agent': 'Coffer-Webhooks/1',
     'webhook-id': messageId,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': signWebhook(secret, messageId, timestampSeconds, body),
+    'webhook-signature': all.map((secret) => signWebhook(secret, messageId, timestampSeconds, body)).join(' '),
   };
 }

@@ -3,6 +3,7 @@ import { isCofferError } from '../domain/errors.js';
 import type { ClaimedDelivery, DeliveryOutcome } from '../store/webhook-queries.js';
 import type { ServiceContext } from './context.js';
 import { sealEvents } from './events.js';
+import { decryptSecret, secretKeysOf } from './secrets.js';
 import { checkWebhookDestination } from './webhook-destination.js';
 import { webhookHeaders } from './webhook-signing.js';
 
@@ -32,6 +33,14 @@ export function messageId(claimed: ClaimedDelivery): string {
   return `msg_${claimed.delivery.id}`;
 }
 
+/** The secrets a delivery is signed with: the current one, and the previous one during a rotation's grace period. */
+function signingSecrets(ctx: ServiceContext, claimed: ClaimedDelivery): string[] {
+  const key = secretKeysOf(ctx.config).webhookSecrets;
+  const secrets = [decryptSecret(key, claimed.secret)];
+  if (claimed.previousSecret !== null) secrets.push(decryptSecret(key, claimed.previousSecret));
+  return secrets;
+}
+
 async function send(ctx: ServiceContext, claimed: ClaimedDelivery, options: DeliveryRunOptions, now: Date): Promise<DeliveryOutcome> {
   const started = Date.now();
   const attempts = claimed.delivery.attempts;
@@ -51,7 +60,7 @@ async function send(ctx: ServiceContext, claimed: ClaimedDelivery, options: Deli
   try {
     const response = await (options.fetch ?? fetch)(claimed.url, {
       method: 'POST',
-      headers: webhookHeaders(claimed.secret, messageId(claimed), Math.floor(now.getTime() / 1000), body),
+      headers: webhookHeaders(signingSecrets(ctx, claimed), messageId(claimed), Math.floor(now.getTime() / 1000), body),
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? deliveryDefaults.timeoutMs),

@@ -9,6 +9,7 @@ import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
 import { checkWebhookDestination } from './webhook-destination.js';
+import { encryptSecret, secretKeysOf } from './secrets.js';
 import { generateWebhookSecret } from './webhook-signing.js';
 
 export interface WebhookInput {
@@ -42,7 +43,7 @@ export async function createWebhook(ctx: ServiceContext, actor: Actor, input: We
   };
   const secret = generateWebhookSecret();
   await ctx.store.transaction(async (tx) => {
-    await tx.insertWebhookEndpoint(endpoint, secret, actor.apiKeyId);
+    await tx.insertWebhookEndpoint(endpoint, encryptSecret(secretKeysOf(ctx.config).webhookSecrets, secret), actor.apiKeyId);
     await recordAudit(tx, actor, webhookAudit('webhook.created', null, endpoint), now);
   });
   return { endpoint, secret };
@@ -110,5 +111,32 @@ export async function replayDelivery(ctx: ServiceContext, actor: Actor, endpoint
     if (replayed === null) throw notFound('delivery', deliveryId);
     await recordAudit(tx, actor, { action: 'webhook_delivery.replayed', subjectType: 'webhook_delivery', subjectId: deliveryId, merchantId: endpoint.merchantId, changes: { status: { before: existing.status, after: 'pending' } } }, now);
     return replayed;
+  });
+}
+
+/** How long the previous signing secret stays valid after a rotation, by default. */
+export const rotationGraceSecondsDefault = 24 * 3600;
+export const rotationGraceSecondsMax = 7 * 24 * 3600;
+
+/**
+ * Gives an endpoint a new signing secret, shown this once. Until `graceSeconds` have passed,
+ * deliveries are signed with both the new and the previous secret (Standard Webhooks allows
+ * several signatures), so the receiver can switch without losing a delivery.
+ */
+export async function rotateWebhookSecret(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  graceSeconds: number = rotationGraceSecondsDefault,
+): Promise<{ endpoint: WebhookEndpoint; secret: string; previousSecretExpiresAt: Date }> {
+  const secret = generateWebhookSecret();
+  return ctx.store.transaction(async (tx) => {
+    const now = ctx.clock();
+    await tx.lockRow('webhook_endpoints', id);
+    const endpoint = await visibleEndpoint(tx, actor, id);
+    const previousSecretExpiresAt = new Date(now.getTime() + graceSeconds * 1000);
+    if (!(await tx.rotateWebhookSecret(id, encryptSecret(secretKeysOf(ctx.config).webhookSecrets, secret), previousSecretExpiresAt, now))) throw notFound('webhook', id);
+    await recordAudit(tx, actor, { action: 'webhook.secret_rotated', subjectType: 'webhook', subjectId: id, merchantId: endpoint.merchantId, changes: {} }, now);
+    return { endpoint: { ...endpoint, updatedAt: now }, secret, previousSecretExpiresAt };
   });
 }

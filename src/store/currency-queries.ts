@@ -34,15 +34,22 @@ export interface CurrencyPatch {
 
 export function currencyQueries(db: Queryable) {
   return {
-    async insertCurrency(currency: Currency): Promise<void> {
+    /** Inserts a currency; `isoCode` marks the one imported from the ISO table for that code (unique: currencies_iso_code). */
+    async insertCurrency(currency: Currency, isoCode: string | null = null): Promise<void> {
       await db.query(
-        `insert into currencies (id, code, numeric_code, name, symbol, fraction, asset_type, active, serial_prefix, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `insert into currencies (id, code, numeric_code, name, symbol, fraction, asset_type, active, serial_prefix, created_at, updated_at, iso_code)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           currency.id, currency.code, currency.numericCode, currency.name, currency.symbol, currency.fraction.toString(),
-          currency.assetType, currency.active, currency.serialPrefix, currency.createdAt, currency.updatedAt,
+          currency.assetType, currency.active, currency.serialPrefix, currency.createdAt, currency.updatedAt, isoCode,
         ],
       );
+    },
+
+    /** The currency imported from the ISO table for `isoCode`, if any. */
+    async findIsoCurrency(isoCode: string): Promise<Currency | null> {
+      const rows = await db.query('select * from currencies where iso_code = $1', [isoCode]);
+      return rows[0] === undefined ? null : toCurrency(rows[0]);
     },
 
     async getCurrency(id: string): Promise<Currency | null> {

@@ -46,7 +46,10 @@ function toAttempt(row: Row): WebhookAttempt {
 export interface ClaimedDelivery {
   readonly delivery: WebhookDelivery;
   readonly url: string;
+  /** The signing secret as stored (encrypted: services/secrets.ts). */
   readonly secret: string;
+  /** The secret before the last rotation, while its grace period lasts (stored form), else null. */
+  readonly previousSecret: string | null;
   readonly event: { readonly id: string; readonly position: bigint; readonly type: string; readonly data: unknown; readonly createdAt: Date };
 }
 
@@ -75,6 +78,32 @@ export function webhookQueries(db: Queryable) {
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [endpoint.id, endpoint.merchantId, endpoint.url, endpoint.description, endpoint.eventTypes, secret, endpoint.status, apiKeyId, endpoint.createdAt, endpoint.updatedAt],
       );
+    },
+
+    /** The endpoints whose signing secrets are still stored in plain text (written before migration 008). */
+    async plaintextWebhookSecrets(): Promise<{ id: string; secret: string; previousSecret: string | null }[]> {
+      const rows = await db.query(
+        `select id, secret, previous_secret from webhook_endpoints where secret not like 'v1:%' or (previous_secret is not null and previous_secret not like 'v1:%') for update`,
+      );
+      return rows.map((row) => ({ id: text(row.id), secret: text(row.secret), previousSecret: textOrNull(row.previous_secret) }));
+    },
+
+    async allWebhookSecrets(): Promise<{ id: string; secret: string; previousSecret: string | null }[]> {
+      const rows = await db.query('select id, secret, previous_secret from webhook_endpoints order by id for update');
+      return rows.map((row) => ({ id: text(row.id), secret: text(row.secret), previousSecret: textOrNull(row.previous_secret) }));
+    },
+
+    async setWebhookSecrets(id: string, secret: string, previousSecret: string | null): Promise<void> {
+      await db.query('update webhook_endpoints set secret = $2, previous_secret = $3 where id = $1', [id, secret, previousSecret]);
+    },
+
+    /** A new signing secret (stored form); the current one stays valid, as `previous_secret`, until `previousExpiresAt`. */
+    async rotateWebhookSecret(id: string, secret: string, previousExpiresAt: Date, now: Date): Promise<boolean> {
+      const rows = await db.query(
+        `update webhook_endpoints set previous_secret = secret, previous_secret_expires_at = $3, secret = $2, updated_at = $4 where id = $1 returning id`,
+        [id, secret, previousExpiresAt, now],
+      );
+      return rows.length === 1;
     },
 
     async getWebhookEndpoint(id: string): Promise<WebhookEndpoint | null> {
@@ -123,6 +152,7 @@ export function webhookQueries(db: Queryable) {
            from due where webhook_deliveries.id = due.id returning webhook_deliveries.*
          )
          select claimed.*, endpoint.url as endpoint_url, endpoint.secret as endpoint_secret,
+                case when endpoint.previous_secret_expires_at > $1 then endpoint.previous_secret end as endpoint_previous_secret,
                 event.position as event_position, event.type as event_type, event.data as event_data, event.created_at as event_created_at
          from claimed join webhook_endpoints endpoint on endpoint.id = claimed.endpoint_id join events event on event.id = claimed.event_id`,
         [now, leaseUntil, limit],
@@ -131,6 +161,7 @@ export function webhookQueries(db: Queryable) {
         delivery: toDelivery(row),
         url: text(row.endpoint_url),
         secret: text(row.endpoint_secret),
+        previousSecret: textOrNull(row.endpoint_previous_secret),
         event: { id: text(row.event_id), position: big(row.event_position), type: text(row.event_type), data: json<unknown>(row.event_data), createdAt: date(row.event_created_at) },
       }));
     },

@@ -18,11 +18,12 @@ import { deliverDue } from '../../src/services/webhook-worker.js';
 import { createWebhook } from '../../src/services/webhooks.js';
 import { openStore, type StoreConfig } from '../../src/store/connect.js';
 import { startReceiver } from '../support/receiver.js';
+import { testSecretKey } from '../support/harness.js';
 
 const admin = { apiKeyId: newId(), role: 'admin' as const, merchantId: null, scopes: ['read', 'write', 'issue'] as const };
 
 async function context(config: StoreConfig): Promise<ServiceContext> {
-  return { store: await openStore(config), clock: () => new Date(), config: readConfig({ COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true' }) };
+  return { store: await openStore(config), clock: () => new Date(), config: readConfig({ COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true', COFFER_SECRET_KEY: testSecretKey }) };
 }
 
 async function scenario(config: StoreConfig): Promise<void> {

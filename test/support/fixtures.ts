@@ -13,8 +13,10 @@ export interface WalletRecord {
   readonly balance: { readonly posted: string; readonly available: string; readonly held: string; readonly pending: string; readonly ledger: string };
 }
 
+/** The ISO currency `code`: imported (201), or the one imported before (200: the import is idempotent). */
 export async function isoCurrency(harness: Harness, code: string): Promise<CurrencyRecord> {
-  return expectStatus<CurrencyRecord>(await harness.request('POST', `/v1/currencies/iso/${code}`), 201);
+  const answer = await harness.request('POST', `/v1/currencies/iso/${code}`);
+  return expectStatus<CurrencyRecord>(answer, answer.statusCode === 200 ? 200 : 201);
 }
 
 export async function wallet(harness: Harness, currencyId: string, fields: Record<string, unknown> = {}, key?: string): Promise<WalletRecord> {

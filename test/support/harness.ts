@@ -9,6 +9,9 @@ import { verifyLedger } from '../../src/services/verify.js';
 import type { Store } from '../../src/store/store.js';
 import type { Backend } from './backends.js';
 
+/** The master secret of every test harness (COFFER_SECRET_KEY: at least 32 characters); a test may pass its own in `env`. */
+export const testSecretKey = 'coffer-test-master-secret-0123456789abcdef';
+
 export interface Harness {
   readonly app: App;
   readonly store: Store;
@@ -27,7 +30,7 @@ export async function startHarness(backend: Backend, env: Record<string, string>
   const store = await backend.open();
   const adminKey = generateApiKey();
   await bootstrapAdminKey(store, adminKey, new Date());
-  const context: ServiceContext = { store, clock: () => new Date(), config: readConfig({ COFFER_AUTH_FAILURES_PER_MINUTE: '0', ...env }) };
+  const context: ServiceContext = { store, clock: () => new Date(), config: readConfig({ COFFER_AUTH_FAILURES_PER_MINUTE: '0', COFFER_SECRET_KEY: testSecretKey, ...env }) };
   const app = await buildApp({ context, logger: false });
   await app.ready();
   const harness: Harness = {

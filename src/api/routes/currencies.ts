@@ -19,14 +19,17 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
       schema: {
         tags,
         summary: 'Add a real currency from the ISO 4217 table (admin)',
+        description:
+          'Idempotent: the first import of a code creates the currency and its system accounts (201); importing a code again, in any letter case, ' +
+          'answers the currency imported first (200). A second currency with the same code can still be created with POST /v1/currencies.',
         params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
         body: Type.Union([IsoCurrencyCreate, Type.Null()]),
-        response: { 201: Currency, ...errorResponses },
+        response: { 200: Currency, 201: Currency, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const currency = await createIsoCurrency(context, request.actor, request.params.code, request.body ?? {});
-      return reply.code(201).send(presentCurrency(currency));
+      const imported = await createIsoCurrency(context, request.actor, request.params.code, request.body ?? {});
+      return reply.code(imported.created ? 201 : 200).send(presentCurrency(imported.currency));
     },
   );
 

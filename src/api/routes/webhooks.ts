@@ -1,7 +1,18 @@
 import { Type } from 'typebox';
 import { deliveryStatuses, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint, webhookStatuses } from '../../domain/webhook.js';
 import type { ServiceContext } from '../../services/context.js';
-import { createWebhook, type DeliveryLogEntry, getWebhook, listDeliveries, listWebhooks, replayDelivery, updateWebhook } from '../../services/webhooks.js';
+import {
+  createWebhook,
+  type DeliveryLogEntry,
+  getWebhook,
+  listDeliveries,
+  listWebhooks,
+  replayDelivery,
+  rotateWebhookSecret,
+  rotationGraceSecondsDefault,
+  rotationGraceSecondsMax,
+  updateWebhook,
+} from '../../services/webhooks.js';
 import type { TypedApp } from '../app.js';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 import { EventType } from '../schemas/event.js';
@@ -58,6 +69,22 @@ const Delivery = Type.Object({
 
 const DeliveryParams = Type.Object({ id: Uuid, deliveryId: Uuid });
 
+const SecretRotation = Type.Union([
+  Type.Object(
+    {
+      gracePeriodSeconds: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: rotationGraceSecondsMax,
+          description: `How long the previous secret still signs deliveries (alongside the new one), in seconds; default ${rotationGraceSecondsDefault} (24 hours).`,
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+
 function presentWebhook(endpoint: WebhookEndpoint) {
   return { ...endpoint, eventTypes: [...endpoint.eventTypes], createdAt: endpoint.createdAt.toISOString(), updatedAt: endpoint.updatedAt.toISOString() };
 }
@@ -106,6 +133,26 @@ export function webhookRoutes(app: TypedApp, context: ServiceContext): void {
     async (request) => {
       const page = await listDeliveries(context, request.actor, request.params.id, request.query.cursor, request.query.limit);
       return { data: page.data.map(presentDelivery), nextCursor: page.nextCursor };
+    },
+  );
+  app.post(
+    '/v1/webhooks/:id/rotate-secret',
+    {
+      schema: {
+        tags,
+        summary: 'Rotate the signing secret of a webhook endpoint; the new whsec_ secret is shown once',
+        description:
+          'Generates a new signing secret. Until previousSecretExpiresAt (gracePeriodSeconds, default 24 hours) every delivery carries two signatures, ' +
+          'one with the new and one with the previous secret (space-separated in webhook-signature, as Standard Webhooks allows).',
+        params: IdParams,
+        body: SecretRotation,
+        response: { 200: Type.Object({ ...Webhook.properties, secret: Type.String(), previousSecretExpiresAt: Timestamp }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const grace = request.body?.gracePeriodSeconds;
+      const rotated = await rotateWebhookSecret(context, request.actor, request.params.id, grace ?? rotationGraceSecondsDefault);
+      return { ...presentWebhook(rotated.endpoint), secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
     },
   );
   app.post(
