@@ -43,8 +43,10 @@ export function markRoutesPublic(scope: FastifyInstance): void {
 export function registerAccessControl(app: FastifyInstance, context: ServiceContext): readonly RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
-    const isPublic = route.config?.public === true;
-    for (const method of Array.isArray(route.method) ? route.method : [route.method]) routes.push({ method, url: route.url, public: isPublic });
+    // Read when asked: hooks of inner scopes (markRoutesPublic) run after this one on the same options.
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      routes.push({ method, url: route.url, get public() { return route.config?.public === true; } });
+    }
   });
 
   const failuresPerMinute = context.config.authFailuresPerMinute;

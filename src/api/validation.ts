@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { normalizeIds, uuidText } from './ids.js';
 import { screenRequestData } from './text-screening.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -14,6 +15,8 @@ const shared: Options = { allErrors: false, strict: false, removeAdditional: fal
  */
 const bodyAjv = addFormats(new Ajv({ ...shared, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
+// One id grammar everywhere (src/api/ids.ts): ajv-formats' own also takes `urn:uuid:…`.
+for (const ajv of [bodyAjv, textAjv]) ajv.addFormat('uuid', uuidText);
 
 export function addSharedSchema(schema: { $id: string }): void {
   for (const ajv of [bodyAjv, textAjv]) {
@@ -37,6 +40,7 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
     validate.errors = check.errors ?? null;
     if (!valid) return false;
     if (httpPart === 'headers') return true;
+    normalizeIds(schema as Record<string, unknown>, data);
     const issue = screenRequestData(schema as Record<string, unknown>, data);
     if (issue === null) return true;
     validate.errors = [issue];

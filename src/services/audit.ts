@@ -55,7 +55,8 @@ export async function listAuditLog(ctx: ServiceContext, actor: Actor, query: Aud
   const before = decodeCursor(query.cursor, sequencePattern);
   const rows = await ctx.store.read.listAuditRecords({
     merchantId: actor.role === 'admin' ? null : (actor.merchantId ?? ''),
-    subjectId: query.subjectId ?? null,
+    // Subjects are ids, stored lower-case: an id typed in upper case finds them too.
+    subjectId: query.subjectId === undefined ? null : uuidPattern.test(query.subjectId.toLowerCase()) ? query.subjectId.toLowerCase() : query.subjectId,
     beforeSeq: before === undefined ? null : BigInt(before),
     limit: limit + 1,
   });

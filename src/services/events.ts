@@ -88,8 +88,13 @@ export async function recordWalletEvent(tx: StoreTx, type: WalletEventType, wall
   return recordEvent(tx, walletEvent(type, wallet), now);
 }
 
-/** Numbers the committed events not yet in the feed; returns how many it numbered. */
+/**
+ * Numbers the committed events not yet in the feed; returns how many it numbered. When none
+ * waits, it only reads (no transaction, no lock on `event_feed`): idle streams and the idle
+ * sealer cost no write lock.
+ */
 export async function sealEvents(store: Store, now: Date): Promise<number> {
+  if (!(await store.read.hasUnsealedEvents())) return 0;
   let total = 0;
   for (let round = 0; round < 10; round++) {
     const sealed = await store.transaction((tx) => tx.sealEvents(sealBatchMax, now));

@@ -107,7 +107,8 @@ export async function planMovement(tx: StoreTx, actor: Actor, request: SimpleMov
 }
 
 async function draftMovement(tx: StoreTx, actor: Actor, request: SimpleMovement, now: Date) {
-  // Top-ups and adjustments create money: checked before any wallet is looked up.
+  // Adjustments are an operator's; top-ups and adjustments create money: checked before any wallet is looked up.
+  if (request.kind === 'adjustment') requireAdmin(actor);
   if (request.kind === 'topup' || request.kind === 'adjustment') requireScope(actor, 'issue');
   const named = request.kind === 'transfer' ? [request.fromWalletId, request.toWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);

@@ -146,7 +146,7 @@ function mainConflict(input: { customerId?: string | null }): CofferError {
 export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string, patch: WalletPatch): Promise<Wallet> {
   const wallet = await visibleWallet(ctx, actor, id);
   if (wallet.category === 'system' && actor.role !== 'admin') throw notFound('wallet', id);
-  if (patch.creditLimit !== undefined && patch.creditLimit !== wallet.creditLimit) requireScope(actor, 'issue');
+  if (patch.creditLimit !== undefined) requireScope(actor, 'issue');
   if (patch.main === true && wallet.customerId === null) {
     throw new CofferError('validation_failed', 'Only a wallet with a customerId can be a main wallet.', [{ field: 'main', message: 'needs customerId' }]);
   }

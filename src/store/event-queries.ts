@@ -89,6 +89,12 @@ export function eventQueries(db: Queryable) {
       return sealed.length;
     },
 
+    /** True when a committed event waits for its feed position (a read: takes no lock). */
+    async hasUnsealedEvents(): Promise<boolean> {
+      const rows = await db.query('select 1 as found from events where position is null limit 1');
+      return rows.length > 0;
+    },
+
     async listEvents(filter: EventFilter): Promise<CofferEvent[]> {
       const rows = await db.query(
         `select * from events

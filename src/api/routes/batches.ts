@@ -7,12 +7,17 @@ import { replyIdempotent, replyPosting } from '../idempotent.js';
 import { presentTransaction } from '../present.js';
 import { errorResponses } from '../schemas/common.js';
 import { BatchBody, BatchResult } from '../schemas/transaction.js';
+import { limits } from '../../domain/limits.js';
 import { movementOf } from './transactions.js';
 
 export function batchRoutes(app: TypedApp, context: ServiceContext): void {
   app.post(
     '/v1/batches',
-    { schema: { tags: ['transactions'], summary: 'Many movements in one request: atomic (all or nothing) or independent', body: BatchBody, response: { 201: BatchResult, ...errorResponses } } },
+    {
+      // The one route that takes more than the default 1 MiB: up to 5,000 items.
+      bodyLimit: Math.max(limits.batchBodyBytesMax, context.config.bodyBytesMax),
+      schema: { tags: ['transactions'], summary: 'Many movements in one request: atomic (all or nothing) or independent', body: BatchBody, response: { 201: BatchResult, ...errorResponses } },
+    },
     async (request, reply) => {
       const { atomic, items } = request.body;
       const answer = (results: readonly BatchItemResult[]) => {

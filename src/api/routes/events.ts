@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/api-key.js';
 import { type CofferEvent, eventTypes } from '../../domain/event.js';
 import { CofferError } from '../../domain/errors.js';
 import type { ServiceContext } from '../../services/context.js';
+import { limits } from '../../domain/limits.js';
 import { listEvents, startPosition } from '../../services/events.js';
 import type { AppState, TypedApp } from '../app.js';
 import { errorResponses } from '../schemas/common.js';
@@ -40,43 +41,94 @@ export function eventRoutes(app: TypedApp, context: ServiceContext, state: AppSt
   );
 
   const streams = new Set<ServerResponse>();
+  /** Open streams per API key in this process. */
+  const streamsPerKey = new Map<string, number>();
   app.addHook('onClose', async () => {
     for (const stream of streams) stream.end();
   });
   app.get(
     '/v1/events/stream',
-    { schema: { tags, summary: 'Live events as server-sent events (id: = position; resumes from Last-Event-ID or after=)', querystring: EventStreamQuery } },
+    {
+      // A HEAD of a stream would never end.
+      exposeHeadRoute: false,
+      schema: {
+        tags,
+        summary: 'Live events as server-sent events (id: = position; resumes from Last-Event-ID or after=)',
+        description: `At most ${limits.eventStreamsPerKeyMax} open streams per API key and server process (429 past it). A stream ends within about ${limits.eventStreamKeyCheckMs / 1000} s of its key being revoked.`,
+        querystring: EventStreamQuery,
+      },
+    },
     async (request, reply) => {
       const header = request.headers['last-event-id'];
       const resume = request.query.after ?? (typeof header === 'string' && header !== '' ? header : undefined);
       const position = startPosition(resume !== undefined ? { after: resume } : {});
       const types = typesOf(request.query.types);
+      const keyId = request.actor.apiKeyId;
+      const open = streamsPerKey.get(keyId) ?? 0;
+      if (open >= limits.eventStreamsPerKeyMax) {
+        void reply.header('retry-after', '5');
+        throw new CofferError('rate_limited', `This API key already has ${open} open event streams, the most allowed; close one first.`);
+      }
+      streamsPerKey.set(keyId, open + 1);
+      const release = once(() => {
+        const left = (streamsPerKey.get(keyId) ?? 1) - 1;
+        if (left <= 0) streamsPerKey.delete(keyId);
+        else streamsPerKey.set(keyId, left);
+      });
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       raw.write(': coffer event stream\n\n');
       streams.add(raw);
-      let open = true;
+      let connected = true;
       request.raw.on('close', () => {
-        open = false;
+        connected = false;
       });
       raw.on('close', () => {
-        open = false;
+        connected = false;
         streams.delete(raw);
+        release();
       });
-      await pump(context, request.actor, raw, position, types, () => open && !state.draining && !raw.writableEnded).catch((error: unknown) => {
-        request.log.warn({ err: error }, 'event stream stopped');
-      });
-      streams.delete(raw);
-      if (!raw.writableEnded) raw.end();
+      try {
+        await pump(context, request.actor, raw, position, types, () => connected && !state.draining && !raw.writableEnded).catch((error: unknown) => {
+          request.log.warn({ err: error }, 'event stream stopped');
+        });
+      } finally {
+        streams.delete(raw);
+        release();
+        if (!raw.writableEnded) raw.end();
+      }
     },
   );
+}
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
+  };
+}
+
+/** True while the stream's API key exists and is not revoked (read from the database, not from the key cache). */
+async function keyStillValid(context: ServiceContext, actor: Actor): Promise<boolean> {
+  const key = await context.store.read.getApiKey(actor.apiKeyId);
+  return key !== null && key.revokedAt === null;
 }
 
 async function pump(context: ServiceContext, actor: Actor, raw: ServerResponse, from: bigint, types: string[] | undefined, isOpen: () => boolean): Promise<void> {
   let position = from;
   let quietSinceMs = Date.now();
+  let keyCheckedAtMs = Date.now();
   while (isOpen()) {
+    if (Date.now() - keyCheckedAtMs >= limits.eventStreamKeyCheckMs) {
+      keyCheckedAtMs = Date.now();
+      if (!(await keyStillValid(context, actor))) {
+        raw.write(': the API key was revoked\n\n');
+        return;
+      }
+    }
     const page = await listEvents(context, actor, { after: position.toString(), limit: streamPageSize, ...(types !== undefined ? { types } : {}) });
     for (const event of page.data) {
       raw.write(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(presentEvent(event))}\n\n`);
