@@ -2,6 +2,7 @@
 import { readConfig } from '../config.js';
 import { startServer } from '../api/server.js';
 import { printOpenApi } from './openapi.js';
+import { runRotateSecretKey } from './rotate-secret-key.js';
 import { runVerify } from './verify.js';
 
 const usage = `Usage: coffer <command>
@@ -12,6 +13,9 @@ Commands:
             recompute the journal's hash chain (--json; --digest prints the head as SEQ:HASH;
             --against SEQ:HASH also detects a truncated tail)
   openapi   Print the OpenAPI 3.1 document
+  rotate-secret-key
+            Re-encrypt the secrets at rest from COFFER_SECRET_KEY (or the embedded key file)
+            to COFFER_NEW_SECRET_KEY (the embedded database may generate it); server stopped
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -25,6 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'openapi':
       await printOpenApi();
       return 0;
+    case 'rotate-secret-key':
+      return runRotateSecretKey(readConfig());
     default:
       process.stderr.write(usage);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

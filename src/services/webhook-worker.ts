@@ -4,14 +4,14 @@ import type { ClaimedDelivery, DeliveryOutcome } from '../store/webhook-queries.
 import type { ServiceContext } from './context.js';
 import { sealEvents } from './events.js';
 import { decryptSecret, secretKeysOf } from './secrets.js';
-import { checkWebhookDestination } from './webhook-destination.js';
+import { postToWebhook, type Resolver } from './webhook-destination.js';
 import { webhookHeaders } from './webhook-signing.js';
 
 export interface DeliveryRunOptions {
   /** The instant of this run (tests move it forward to make retries due). */
   readonly now?: Date;
-  /** How to send; the global fetch by default. */
-  readonly fetch?: typeof fetch;
+  /** How host names are resolved; the system resolver by default (tests inject one whose answer changes). */
+  readonly resolver?: Resolver;
   /** A number in [0, 1) for the jitter; Math.random by default. */
   readonly random?: () => number;
   readonly batchSize?: number;
@@ -50,29 +50,22 @@ async function send(ctx: ServiceContext, claimed: ClaimedDelivery, options: Deli
     const delayMs = retryDelayMs(attempts, (options.random ?? Math.random)(), retryAfterMs);
     return { status: 'pending', statusCode, error, durationMs, nextAttemptAt: new Date(now.getTime() + delayMs), disableEndpoint: null };
   };
-  try {
-    await checkWebhookDestination(claimed.url, ctx.config.webhooksAllowPrivate);
-  } catch (error) {
-    if (isCofferError(error)) return retry(null, error.detail, null);
-    throw error;
-  }
   const body = deliveryBody(claimed);
   try {
-    const response = await (options.fetch ?? fetch)(claimed.url, {
-      method: 'POST',
-      headers: webhookHeaders(signingSecrets(ctx, claimed), messageId(claimed), Math.floor(now.getTime() / 1000), body),
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs ?? deliveryDefaults.timeoutMs),
+    // The destination is judged on the connection itself (webhook-destination.ts): what was checked is what is reached.
+    const response = await postToWebhook(claimed.url, webhookHeaders(signingSecrets(ctx, claimed), messageId(claimed), Math.floor(now.getTime() / 1000), body), body, {
+      allowPrivate: ctx.config.webhooksAllowPrivate,
+      timeoutMs: options.timeoutMs ?? deliveryDefaults.timeoutMs,
+      ...(options.resolver !== undefined ? { resolver: options.resolver } : {}),
     });
-    await response.body?.cancel().catch(() => undefined);
     const durationMs = Date.now() - started;
     if (response.status >= 200 && response.status < 300) return { status: 'succeeded', statusCode: response.status, error: null, durationMs, nextAttemptAt: null, disableEndpoint: null };
     if (response.status === 410) {
       return { status: 'failed', statusCode: 410, error: 'the receiver answered 410 Gone', durationMs, nextAttemptAt: null, disableEndpoint: 'the receiver answered 410 Gone' };
     }
-    return retry(response.status, `the receiver answered ${response.status}`, parseRetryAfterMs(response.headers.get('retry-after'), now.getTime()));
+    return retry(response.status, `the receiver answered ${response.status}`, parseRetryAfterMs(response.retryAfter, now.getTime()));
   } catch (error) {
+    if (isCofferError(error)) return retry(null, error.detail, null);
     return retry(null, error instanceof Error ? error.message.slice(0, 300) : 'request failed', null);
   }
 }

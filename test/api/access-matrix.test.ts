@@ -98,6 +98,7 @@ const matrix: Readonly<Record<string, Spec>> = {
   'GET /v1/webhooks/{id}': { access: 'tenant', params: id('webhook') },
   'PATCH /v1/webhooks/{id}': { access: 'tenant', params: id('webhook'), body: async () => ({ url: 'http://127.0.0.1:9/stolen' }) },
   'GET /v1/webhooks/{id}/deliveries': { access: 'tenant', params: id('webhook') },
+  'POST /v1/webhooks/{id}/rotate-secret': { access: 'tenant', params: id('webhook'), body: async () => ({ gracePeriodSeconds: 60 }) },
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay': { access: 'tenant', params: async (need) => ({ id: await need('webhook'), deliveryId: await need('delivery') }) },
 };
 

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { readConfig } from '../../src/config.js';
 import { luhnCheckDigit } from '../../src/domain/card.js';
-import { decryptSecret, deriveSecretKeys, encryptStoredSecrets, loadMasterSecret, secretKeysOf } from '../../src/services/secrets.js';
+import { decryptSecret, deriveSecretKeys, encryptStoredSecrets, loadMasterSecret, reencryptStoredSecrets, secretKeysOf } from '../../src/services/secrets.js';
 import { deliverDue } from '../../src/services/webhook-worker.js';
 import { signWebhook } from '../../src/services/webhook-signing.js';
 import { backends } from '../support/backends.js';
@@ -138,6 +138,19 @@ for (const backend of backends) {
       const message = receiver.received.at(-1);
       assert.ok(message !== undefined);
       assert.ok(new Webhook(created.secret).verify(message.body, message.headers as Record<string, string>));
+      expectStatus(await harness.request('PATCH', `/v1/webhooks/${created.id}`, { status: 'disabled' }), 200);
+    });
+
+    it('re-encrypts every stored secret to a new master secret (coffer rotate-secret-key)', async () => {
+      const created = expectStatus<{ id: string; secret: string }>(await harness.request('POST', '/v1/webhooks', { url: receiver.url }), 201);
+      const current = secretKeysOf(harness.context.config);
+      const next = deriveSecretKeys('the-next-master-secret-0123456789abcdef');
+      assert.ok((await reencryptStoredSecrets(harness.store, current, next)) >= 1);
+      const [row] = await harness.store.database.query<{ secret: string }>('select secret from webhook_endpoints where id = $1', [created.id]);
+      assert.equal(decryptSecret(next.webhookSecrets, String(row?.secret)), created.secret);
+      assert.throws(() => decryptSecret(current.webhookSecrets, String(row?.secret)));
+      // Back to the harness's key for the tests that follow.
+      await reencryptStoredSecrets(harness.store, next, current);
       expectStatus(await harness.request('PATCH', `/v1/webhooks/${created.id}`, { status: 'disabled' }), 200);
     });
 
