@@ -24,7 +24,8 @@ export async function startServer(config: Config): Promise<void> {
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
     serializers: logSerializers,
   });
-  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  const onServer = (server: string) => logger.info({ server }, 'database server chosen');
+  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl, onServer } : { dataDir: config.dataDir });
   const context = { store, clock: () => new Date(), config };
   const generated = await bootstrapAdminKey(store, config.adminKey, new Date());
   if (generated !== null) {

@@ -28,3 +28,32 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   if (candidate.code !== '23505') return false;
   return constraint === undefined || candidate.constraint === constraint || String(candidate.message).includes(constraint);
 }
+
+/**
+ * The database cannot be reached, or the server reached cannot take writes (a standby, a primary
+ * going away): the request may be retried shortly, with the same Idempotency-Key for a write.
+ * A write interrupted this way either committed whole or not at all (one database transaction);
+ * which one, the retry tells.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'database_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** SQLSTATE classes and codes that mean "this connection or server is gone or cannot write", not "this statement is wrong". */
+const unavailableStates = new Set(['57P01', '57P02', '57P03', '25006', '53300']);
+const unavailableMessages = /Connection terminated|connection error|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery)/i;
+
+/** True for errors that say the database server (not the request) is the problem. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { code?: unknown; message?: unknown };
+  const code = String(candidate.code ?? '');
+  if (unavailableStates.has(code) || code.startsWith('08')) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  return unavailableMessages.test(String(candidate.message ?? ''));
+}
