@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
+import { listenForApiKeyChanges } from '../services/api-key-invalidation.js';
 import { startHoldExpiry } from '../services/hold-expiry.js';
 import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
@@ -35,6 +36,8 @@ export async function startServer(config: Config): Promise<void> {
         `Set COFFER_ADMIN_KEY to choose your own key instead.\n\n`,
     );
   }
+  // A key revoked in any process stops working here within moments (LISTEN/NOTIFY).
+  const keyChanges = await listenForApiKeyChanges(store);
   const app = await buildApp({ context, logger });
   const cleanup = setInterval(() => {
     cleanIdempotencyKeys(context).catch((error: unknown) => logger.warn({ err: error }, 'idempotency cleanup failed'));
@@ -62,6 +65,7 @@ export async function startServer(config: Config): Promise<void> {
     await webhookWorker.stop();
     // Requests already handed to group commit finish before the pool closes.
     await groupCommitOf(context).drained();
+    await keyChanges.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

@@ -13,6 +13,12 @@ export interface Database extends Queryable {
   /** One database transaction on one connection; rolled back if `fn` throws. */
   transaction<T>(fn: (dbTx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: LISTEN on `channel` on a connection of its own that follows the primary.
+   * `onGap` runs whenever notifications may have been missed (at each (re)connection), so the
+   * caller can drop whatever the notifications keep fresh. Resolves to a function that stops it.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>;
 }
 
 /** SQLSTATEs after which the whole database transaction can safely be tried again. */

@@ -77,7 +77,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
   const targets = parsePostgresTargets(options.connectionString);
   const chooses = targets.urls.length > 1 || targets.sessionAttrs !== 'any';
   const waitMs = options.waitMs ?? 1000;
-  let current: { pool: pg.Pool; name: string } | null = null;
+  let current: { pool: pg.Pool; name: string; url: string } | null = null;
   let discovery: Promise<pg.Pool> | null = null;
   let closed = false;
 
@@ -103,7 +103,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
           if (await probe(url, targets.sessionAttrs, options.schema).catch(() => false)) {
             if (closed) throw new DatabaseUnavailableError('the database connection is closed');
             const name = targets.names[index] as string;
-            current = { pool: makePool(url), name };
+            current = { pool: makePool(url), name, url };
             options.onServer?.(name);
             return current.pool;
           }
@@ -153,7 +153,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
     await poolFor(startWaitMs);
   } else {
     if (options.schema !== undefined) await probe(targets.urls[0] as string, 'any', options.schema);
-    current = { pool: makePool(targets.urls[0] as string), name: targets.names[0] as string };
+    current = { pool: makePool(targets.urls[0] as string), name: targets.names[0] as string, url: targets.urls[0] as string };
     options.onServer?.(current.name);
   }
 
@@ -205,6 +205,44 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
           client.release(broken);
         }
       });
+    },
+    async listen(channel, onMessage, onGap) {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+      let stopped = false;
+      let client: pg.Client | null = null;
+      const connect = async (): Promise<void> => {
+        while (!stopped && !closed) {
+          const url = current?.url;
+          if (url !== undefined) {
+            const candidate = new pg.Client({ connectionString: url, connectionTimeoutMillis: probeTimeoutMs });
+            candidate.on('error', () => undefined);
+            try {
+              await candidate.connect();
+              await candidate.query(`listen ${channel}`);
+              candidate.on('notification', (message) => onMessage(message.payload ?? ''));
+              candidate.on('end', () => {
+                if (client !== candidate) return;
+                client = null;
+                onGap();
+                if (!stopped && !closed) void connect();
+              });
+              client = candidate;
+              onGap();
+              return;
+            } catch {
+              await candidate.end().catch(() => undefined);
+            }
+          }
+          await new Promise((resolve) => setTimeout(resolve, rediscoverEveryMs * 2));
+        }
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        const open = client;
+        client = null;
+        await open?.end().catch(() => undefined);
+      };
     },
     async close() {
       closed = true;
