@@ -49,8 +49,8 @@ function parse(argv: readonly string[]): Options {
   return {
     timeouts,
     short,
-    seconds: number('seconds', short ? 25 : timeouts === 'tuned' ? 40 : 80),
-    killAfterSeconds: number('kill-after', short ? 5 : 8),
+    seconds: number('seconds', short ? 30 : timeouts === 'tuned' ? 40 : 80),
+    killAfterSeconds: number('kill-after', short ? 4 : 8),
     clients: number('clients', short ? 6 : 8),
     servers: Math.max(2, number('servers', short ? 2 : 3)),
     keep: argv.includes('--keep'),
@@ -190,12 +190,12 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
     await sleep(options.killAfterSeconds * 1000);
     const primary = await formation.writable();
     if (primary === null) throw new Error('no primary to kill');
-    primaryKilledAt = Date.now();
     await formation.kill(primary);
+    primaryKilledAt = Date.now();
     log(`SIGKILL to the primary ${primary.name} (its pg_autoctl and PostgreSQL)`);
     // Once writes flow again, a Coffer process dies too.
     while (Date.now() < deadline && !sent.some((request) => request.outcome === 'ok' && request.started > primaryKilledAt)) await sleep(100);
-    await sleep(2000);
+    await sleep(1000);
     if (Date.now() < deadline - 2000) {
       const victim = fleet.servers[0] as Server;
       cofferKilledAt = Date.now();
@@ -206,6 +206,7 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
 
   await Promise.all([...Array.from({ length: options.clients }, (_, index) => client(index)), watch(), nemesis()]);
   const unknown = sent.filter((request) => request.outcome === 'unknown');
+  for (const event of await formation.events(primaryKilledAt - 1000)) log(`  pg_auto_failover +${seconds(event.at - primaryKilledAt)} s: ${event.description}`);
   log(`load done: ${sent.length} requests, ${unknown.length} unknown; resolving them by their keys`);
 
   // Resolution: every unknown answer retried with its key until it is definite.
@@ -296,7 +297,7 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
       `  unknown ${unknown.length} → resolved ${resolved} (replayed ${summary.resolvedAs.replayed}, applied on retry ${summary.resolvedAs.applied}, refused ${summary.resolvedAs.refused})`,
       `  lost ${lost}, doubled ${doubled}, answer/ledger mismatches ${mismatched}`,
       `  money conserved: ${conserved ? 'yes' : `NO (${total} instead of ${funding * BigInt(wallets)})`}; coffer verify: ${verified ? 'passed' : 'FAILED'}`,
-      `  primary killed → standby writable: ${summary.promotionSeconds ?? 'never'} s`,
+      `  primary killed → standby writable (promoted and out of pg_auto_failover's read-only wait): ${summary.promotionSeconds ?? 'never'} s`,
       `  recovery seconds (primary kill → first successful write): ${recovery ?? 'never'} (bound ${recoveryBoundSeconds[options.timeouts]} s: ${recoveryOk ? 'ok' : 'MISSED'})`,
       `  Coffer found the new primary after its promotion: ${foundLags.map((lag) => `${lag} s`).join(', ') || 'never'} (bound ${findBoundSeconds} s: ${findOk ? 'ok' : 'MISSED'})`,
       `  Coffer process killed ${cofferKilledAt === 0 ? 'never' : `${seconds(cofferKilledAt - primaryKilledAt)} s after the primary`}; acknowledged after that: ${afterCofferKill}`,

@@ -175,6 +175,16 @@ export class Formation {
     return (rows ?? []) as { name: string; reported: string; assigned: string }[];
   }
 
+  /** The monitor's event log since `sinceMs`, oldest first: how the failover went. */
+  async events(sinceMs: number): Promise<{ at: number; description: string }[]> {
+    const rows = await this.query(
+      this.monitor.port,
+      'pg_auto_failover',
+      `select extract(epoch from eventtime) * 1000 as at, description from pgautofailover.event where eventtime >= to_timestamp(${sinceMs / 1000}) order by eventid`,
+    );
+    return (rows ?? []).map((row) => ({ at: Number(row.at), description: String(row.description).slice(0, 160) }));
+  }
+
   /** The node that takes writes now, if any (not in recovery and not read-only). */
   async writable(): Promise<Node | null> {
     for (const node of this.nodes) {

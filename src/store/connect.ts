@@ -13,6 +13,8 @@ export interface StoreConfig {
   readonly poolSize?: number;
   /** Named prepared statements on PostgreSQL; default from COFFER_PG_PREPARED (`off` turns them off, for PgBouncer in transaction mode). */
   readonly preparedStatements?: boolean;
+  /** A streaming replica for reads (DATABASE_READ_URL); PostgreSQL only. */
+  readonly readUrl?: string;
   /** Told the `host:port` the connector settled on (at start, after each failover). */
   readonly onServer?: (name: string) => void;
 }
@@ -33,5 +35,15 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     database = await connectPglite(config.dataDir);
   }
   await migrate(database);
+  if (config.readUrl !== undefined && config.databaseUrl !== undefined) {
+    const replica = await connectPostgres({
+      connectionString: config.readUrl,
+      ...(config.schema !== undefined ? { schema: config.schema } : {}),
+      poolSize: config.poolSize ?? 10,
+      replica: true,
+      preparedStatements: config.preparedStatements ?? process.env.COFFER_PG_PREPARED !== 'off',
+    });
+    return createStore(database, replica);
+  }
   return createStore(database);
 }

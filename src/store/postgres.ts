@@ -16,6 +16,8 @@ export interface PostgresOptions {
   readonly preparedStatements?: boolean;
   /** Called when the connector settles on a server (at start and after each failover), for the log. */
   readonly onServer?: (name: string) => void;
+  /** A read replica: the schema is not created there (the primary's is replicated). */
+  readonly replica?: boolean;
   /** How long a request waits for a server to be found before it is answered 503 (default 1000 ms). */
   readonly waitMs?: number;
 }
@@ -152,7 +154,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
   if (chooses) {
     await poolFor(startWaitMs);
   } else {
-    if (options.schema !== undefined) await probe(targets.urls[0] as string, 'any', options.schema);
+    if (options.schema !== undefined && options.replica !== true) await probe(targets.urls[0] as string, 'any', options.schema);
     current = { pool: makePool(targets.urls[0] as string), name: targets.names[0] as string, url: targets.urls[0] as string };
     options.onServer?.(current.name);
   }
