@@ -162,27 +162,28 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
     }
   };
 
-  // Watchers: when the standby takes writes, and when each Coffer process (asked directly) is ready again.
+  // Watchers, each in its own loop: when the standby takes writes, and when each Coffer process
+  // (asked directly, not through HAProxy) is ready again after it saw the primary go.
   let promotedAt = 0;
   const foundAt = new Map<number, number>();
-  const watch = async () => {
-    const sawDown = new Set<number>();
-    while (Date.now() < deadline + 5000 && (promotedAt === 0 || foundAt.size < fleet.servers.length)) {
+  const watchPromotion = async () => {
+    while (Date.now() < deadline + 5000 && promotedAt === 0) {
+      if (primaryKilledAt > 0 && (await formation.writable()) !== null) promotedAt = Date.now();
+      await sleep(50);
+    }
+  };
+  const watchServer = async (server: Server) => {
+    let sawDown = false;
+    while (Date.now() < deadline + 5000 && !foundAt.has(server.port)) {
       if (primaryKilledAt > 0) {
-        if (promotedAt === 0 && (await formation.writable()) !== null) promotedAt = Date.now();
-        await Promise.all(
-          fleet.servers.map(async (server) => {
-            if (foundAt.has(server.port)) return;
-            const status = await fetch(`http://127.0.0.1:${server.port}/readyz`, { signal: AbortSignal.timeout(500) }).then(
-              (response) => response.status,
-              () => 0,
-            );
-            if (status !== 200) sawDown.add(server.port);
-            else if (sawDown.has(server.port)) foundAt.set(server.port, Date.now());
-          }),
+        const status = await fetch(`http://127.0.0.1:${server.port}/readyz`, { signal: AbortSignal.timeout(500) }).then(
+          (response) => response.status,
+          () => 0,
         );
+        if (status !== 200) sawDown = true;
+        else if (sawDown) foundAt.set(server.port, Date.now());
       }
-      await sleep(100);
+      await sleep(50);
     }
   };
 
@@ -204,7 +205,7 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
     }
   };
 
-  await Promise.all([...Array.from({ length: options.clients }, (_, index) => client(index)), watch(), nemesis()]);
+  await Promise.all([...Array.from({ length: options.clients }, (_, index) => client(index)), watchPromotion(), ...fleet.servers.map(watchServer), nemesis()]);
   const unknown = sent.filter((request) => request.outcome === 'unknown');
   for (const event of await formation.events(primaryKilledAt - 1000)) log(`  pg_auto_failover +${seconds(event.at - primaryKilledAt)} s: ${event.description}`);
   log(`load done: ${sent.length} requests, ${unknown.length} unknown; resolving them by their keys`);
@@ -217,21 +218,34 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
     await quiesce(formation);
   }
   await fleet.heal(180_000);
-  const resolveDeadline = Date.now() + limits.idempotencyInFlightTimeoutMs + 60_000;
-  for (const request of unknown) {
-    while (request.resolution === null && Date.now() < resolveDeadline) {
-      const answer = await transfer(balancer.port, request);
-      const outcome = outcomeOf(answer);
-      if (outcome === 'ok') {
-        request.transactionId = String(answer?.json.id);
-        request.resolution = answer?.replayed === true ? 'replayed' : 'applied';
-      } else if (outcome === 'refused') {
-        request.resolution = 'refused';
-      } else {
-        await sleep(1000);
+  const resolveDeadline = Date.now() + limits.idempotencyInFlightTimeoutMs + 120_000;
+  const lastAnswers = new Map<string, string>();
+  const queue = [...unknown];
+  const resolver = async () => {
+    for (let request = queue.shift(); request !== undefined; request = queue.shift()) {
+      while (request.resolution === null && Date.now() < resolveDeadline) {
+        const answer = await transfer(balancer.port, request);
+        const outcome = outcomeOf(answer);
+        if (outcome === 'ok') {
+          request.transactionId = String(answer?.json.id);
+          request.resolution = answer?.replayed === true ? 'replayed' : 'applied';
+        } else if (outcome === 'refused') {
+          request.resolution = 'refused';
+        } else {
+          lastAnswers.set(request.key, answer === null ? 'no answer' : `${answer.status} ${String(answer.json.code ?? '')}`);
+          await sleep(1000);
+        }
       }
     }
+  };
+  await Promise.all(Array.from({ length: options.clients }, resolver));
+  const unresolvedWhy = new Map<string, number>();
+  for (const request of unknown) {
+    if (request.resolution !== null) continue;
+    const why = lastAnswers.get(request.key) ?? 'never retried';
+    unresolvedWhy.set(why, (unresolvedWhy.get(why) ?? 0) + 1);
   }
+  if (unresolvedWhy.size > 0) log(`unresolved, by last answer: ${JSON.stringify(Object.fromEntries(unresolvedWhy))}`);
 
   // Checks against the database (the new primary) and through the API.
   const primary = await formation.writable();

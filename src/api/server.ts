@@ -26,7 +26,7 @@ export async function startServer(config: Config): Promise<void> {
     serializers: logSerializers,
   });
   const onServer = (server: string) => logger.info({ server }, 'database server chosen');
-  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl, onServer } : { dataDir: config.dataDir });
+  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl, onServer, ...(config.databaseReadUrl !== undefined ? { readUrl: config.databaseReadUrl } : {}) } : { dataDir: config.dataDir });
   const context = { store, clock: () => new Date(), config };
   const generated = await bootstrapAdminKey(store, config.adminKey, new Date());
   if (generated !== null) {
