@@ -8,6 +8,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string | undefined;
+  /** A streaming replica for statements, lists, reports and the event feed (DATABASE_READ_URL; docs/scaling.md). */
+  readonly databaseReadUrl: string | undefined;
   readonly dataDir: string;
   readonly adminKey: string | undefined;
   /**
@@ -69,6 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env.PORT, 8080, 'PORT'),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    databaseReadUrl: env.DATABASE_READ_URL === '' ? undefined : env.DATABASE_READ_URL,
     dataDir: env.COFFER_DATA_DIR ?? './.coffer',
     adminKey: adminKey(env.COFFER_ADMIN_KEY),
     secretKey: secretKey(env.COFFER_SECRET_KEY),

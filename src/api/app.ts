@@ -5,12 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../store/database.js';
 import type { ServiceContext } from '../services/context.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
 import { registerMetrics } from './metrics.js';
 import { groupCommitOf } from '../services/group-commit.js';
 import { markRoutesPublic, type RegisteredRoute, registerAccessControl } from './access-control.js';
+import { registerConsistencyTokens, registerReadFrom } from './read-routing.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
@@ -105,6 +107,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toCofferError(error);
     if (known !== null) return sendProblem(reply, known);
+    if (isDatabaseUnavailable(error)) {
+      // A failover or an outage: nothing half-done remains (one database transaction per change),
+      // and a write retried with its Idempotency-Key is applied once or replays its first answer.
+      request.log.warn({ err: error }, 'database unavailable');
+      void reply.header('Retry-After', '1');
+      return sendProblem(
+        reply,
+        new CofferError('service_unavailable', 'The database is unavailable or failing over; retry shortly, a write with the same Idempotency-Key.'),
+      );
+    }
     request.log.error({ err: error }, 'unexpected error');
     return sendProblem(reply, new CofferError('internal_error', 'An unexpected error occurred; nothing was changed. It has been logged with the request id.'));
   });
@@ -113,6 +125,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerMetrics(app, () => groupCommitOf(context).stats());
+  registerConsistencyTokens(app, context);
+  registerReadFrom(app, context);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);
   currencyRoutes(typed, context);

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
+import { listenForApiKeyChanges } from '../services/api-key-invalidation.js';
 import { startHoldExpiry } from '../services/hold-expiry.js';
 import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
@@ -27,7 +28,8 @@ export async function startServer(config: Config): Promise<void> {
   });
   // Before anything else: on PostgreSQL without COFFER_SECRET_KEY this refuses to start (docs/security.md).
   const secretKey = await loadMasterSecret(config);
-  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  const onServer = (server: string) => logger.info({ server }, 'database server chosen');
+  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl, onServer, ...(config.databaseReadUrl !== undefined ? { readUrl: config.databaseReadUrl } : {}) } : { dataDir: config.dataDir });
   const context = { store, clock: () => new Date(), config: { ...config, secretKey } };
   const encrypted = await encryptStoredSecrets(store, secretKeysOf(context.config));
   if (encrypted > 0) logger.info({ endpoints: encrypted }, 'encrypted webhook signing secrets stored in plain text');
@@ -39,6 +41,8 @@ export async function startServer(config: Config): Promise<void> {
         `Set COFFER_ADMIN_KEY to choose your own key instead.\n\n`,
     );
   }
+  // A key revoked in any process stops working here within moments (LISTEN/NOTIFY).
+  const keyChanges = await listenForApiKeyChanges(store);
   const app = await buildApp({ context, logger });
   const cleanup = setInterval(() => {
     cleanIdempotencyKeys(context).catch((error: unknown) => logger.warn({ err: error }, 'idempotency cleanup failed'));
@@ -66,6 +70,7 @@ export async function startServer(config: Config): Promise<void> {
     await webhookWorker.stop();
     // Requests already handed to group commit finish before the pool closes.
     await groupCommitOf(context).drained();
+    await keyChanges.stop();
     await store.close();
     logger.info('stopped');
     process.exit(0);

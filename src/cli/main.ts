@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readConfig } from '../config.js';
-import { startServer } from '../api/server.js';
+import { serveWorkers, workersOption } from '../api/workers.js';
 import { printOpenApi } from './openapi.js';
 import { runRotateSecretKey } from './rotate-secret-key.js';
 import { runVerify } from './verify.js';
@@ -8,7 +8,8 @@ import { runVerify } from './verify.js';
 const usage = `Usage: coffer <command>
 
 Commands:
-  serve     Serve the HTTP API (PORT, HOST, DATABASE_URL or COFFER_DATA_DIR, COFFER_ADMIN_KEY)
+  serve     Serve the HTTP API (PORT, HOST, DATABASE_URL or COFFER_DATA_DIR, COFFER_ADMIN_KEY);
+            --workers N runs N processes on the port (PostgreSQL only; docs/scaling.md)
   verify    Recompute every balance from its entries, check that every transaction balances and
             recompute the journal's hash chain (--json; --digest prints the head as SEQ:HASH;
             --against SEQ:HASH also detects a truncated tail)
@@ -22,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
   switch (command) {
     case 'serve':
-      await startServer(readConfig());
+      await serveWorkers(workersOption(argv.slice(1)), readConfig());
       return -1;
     case 'verify':
       return runVerify(readConfig(), argv.slice(1));

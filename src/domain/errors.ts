@@ -14,7 +14,7 @@ export const errorCodes = {
   not_found: 'The object does not exist (or belongs to another merchant).',
   rate_limited: 'Too many requests for this API key; retry after the time in Retry-After.',
   request_timeout: 'The request took longer than the server allows.',
-  service_unavailable: 'The server is starting or draining; retry shortly.',
+  service_unavailable: 'The server is starting or draining, or its database is unavailable or failing over; retry after the time in Retry-After.',
   internal_error: 'An unexpected error; nothing was changed. Retry with the same Idempotency-Key.',
 
   currency_code_invalid: 'A currency code is 1 to 12 characters of A-Z, 0-9 and _.',

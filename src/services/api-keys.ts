@@ -184,8 +184,8 @@ export async function authenticate(store: Store, presented: string, cacheMs = 0)
   return actor;
 }
 
-/** Forgets every remembered key of a store (a revocation is starting or has committed). */
-function forgetActors(store: Store): void {
+/** Forgets every remembered key of a store (a revocation is starting or has committed; or, from api-key-invalidation.ts, one was announced). */
+export function forgetActors(store: Store): void {
   const cache = actorCaches.get(store);
   if (cache === undefined) return;
   cache.entries.clear();

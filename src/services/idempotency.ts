@@ -96,9 +96,26 @@ async function releasing(ctx: ServiceContext, held: HeldKey | null, run: () => P
   try {
     return { ...(await run()), replayed: false };
   } catch (error) {
-    if (held !== null) await ctx.store.read.releaseIdempotencyKey(held.scope, held.key, held.claimedAt).catch(() => undefined);
+    if (held !== null) await ctx.store.read.releaseIdempotencyKey(held.scope, held.key, held.claimedAt).catch(() => releaseLater(ctx, held));
     throw error;
   }
+}
+
+const releaseRetryMs = 250;
+
+/**
+ * The database went away before the key could be given back (a failover): keep trying in the
+ * background until the claim would go stale anyway, so a retry of the request does not meet
+ * "in progress" for a minute. Safe even if the lost commit did land: the release only deletes a
+ * claim still in flight under this claim time, and a committed request completed it.
+ */
+function releaseLater(ctx: ServiceContext, held: HeldKey): void {
+  const giveUpAt = held.claimedAt.getTime() + limits.idempotencyInFlightTimeoutMs;
+  const attempt = () => {
+    if (Date.now() >= giveUpAt) return;
+    ctx.store.read.releaseIdempotencyKey(held.scope, held.key, held.claimedAt).catch(() => setTimeout(attempt, releaseRetryMs).unref());
+  };
+  setTimeout(attempt, releaseRetryMs).unref();
 }
 
 /**

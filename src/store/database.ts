@@ -13,6 +13,12 @@ export interface Database extends Queryable {
   /** One database transaction on one connection; rolled back if `fn` throws. */
   transaction<T>(fn: (dbTx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: LISTEN on `channel` on a connection of its own that follows the primary.
+   * `onGap` runs whenever notifications may have been missed (at each (re)connection), so the
+   * caller can drop whatever the notifications keep fresh. Resolves to a function that stops it.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>;
 }
 
 /** SQLSTATEs after which the whole database transaction can safely be tried again. */
@@ -27,4 +33,33 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const candidate = error as { code?: unknown; constraint?: unknown; message?: unknown };
   if (candidate.code !== '23505') return false;
   return constraint === undefined || candidate.constraint === constraint || String(candidate.message).includes(constraint);
+}
+
+/**
+ * The database cannot be reached, or the server reached cannot take writes (a standby, a primary
+ * going away): the request may be retried shortly, with the same Idempotency-Key for a write.
+ * A write interrupted this way either committed whole or not at all (one database transaction);
+ * which one, the retry tells.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'database_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** SQLSTATE classes and codes that mean "this connection or server is gone or cannot write", not "this statement is wrong". */
+const unavailableStates = new Set(['57P01', '57P02', '57P03', '25006', '53300']);
+const unavailableMessages = /Connection terminated|connection error|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery)/i;
+
+/** True for errors that say the database server (not the request) is the problem. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { code?: unknown; message?: unknown };
+  const code = String(candidate.code ?? '');
+  if (unavailableStates.has(code) || code.startsWith('08')) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  return unavailableMessages.test(String(candidate.message ?? ''));
 }

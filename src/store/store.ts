@@ -132,12 +132,44 @@ export interface Store {
   close(): Promise<void>;
   /** The underlying database, for migrations, verification and tests. */
   readonly database: Database;
+  /** A streaming replica for reads (DATABASE_READ_URL), when one is configured. */
+  readonly replica?: ReadReplica;
+}
+
+/** Reads from a streaming replica, and where its replay stands against a consistency token. */
+export interface ReadReplica {
+  readonly read: StoreTx;
+  readonly database: Database;
+  /** Has the replica replayed the WAL up to `lsn` (a token from `commitPosition`)? */
+  caughtUp(lsn: string): Promise<boolean>;
+  /** The primary's WAL position now: at or after the commit of every write already answered. */
+  commitPosition(): Promise<string>;
+}
+
+/** A WAL position as PostgreSQL prints it (`16/B374D848`): the form of a consistency token. */
+export const lsnPattern = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
+
+export function readReplica(primary: Database, replica: Database): ReadReplica {
+  return {
+    read: storeTx(replica),
+    database: replica,
+    async caughtUp(lsn) {
+      if (!lsnPattern.test(lsn)) return false;
+      const [row] = await replica.query<{ caught: boolean | null }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as caught', [lsn]);
+      return row?.caught === true;
+    },
+    async commitPosition() {
+      const [row] = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+      return String(row?.lsn);
+    },
+  };
 }
 
 const retriesMax = 8;
 
-export function createStore(database: Database): Store {
+export function createStore(database: Database, replica?: Database): Store {
   return {
+    ...(replica !== undefined ? { replica: readReplica(database, replica) } : {}),
     backend: database.backend,
     read: storeTx(database),
     database,
@@ -154,6 +186,9 @@ export function createStore(database: Database): Store {
     async ping() {
       await database.query('select 1');
     },
-    close: () => database.close(),
+    async close() {
+      await replica?.close();
+      await database.close();
+    },
   };
 }

@@ -6,6 +6,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { limits } from '../../domain/limits.js';
 import { listEvents, startPosition } from '../../services/events.js';
 import type { AppState, TypedApp } from '../app.js';
+import { readContext } from '../read-routing.js';
 import { errorResponses } from '../schemas/common.js';
 import { EventListQuery, EventPage, EventStreamQuery } from '../schemas/event.js';
 
@@ -35,7 +36,7 @@ export function eventRoutes(app: TypedApp, context: ServiceContext, state: AppSt
     async (request) => {
       const { types: typesText, ...query } = request.query;
       const types = typesOf(typesText);
-      const page = await listEvents(context, request.actor, { ...query, ...(types !== undefined ? { types } : {}) });
+      const page = await listEvents(await readContext(context, request, true), request.actor, { ...query, ...(types !== undefined ? { types } : {}) });
       return { data: page.data.map(presentEvent), nextCursor: page.nextCursor };
     },
   );

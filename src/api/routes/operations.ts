@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { ServiceContext } from '../../services/context.js';
+import { DatabaseUnavailableError } from '../../store/database.js';
 import { pendingMigrations } from '../../store/migrate.js';
 import type { AppState, TypedApp } from '../app.js';
 
@@ -18,8 +19,8 @@ export function operationRoutes(app: TypedApp, context: ServiceContext, state: A
         const pending = await pendingMigrations(context.store.database);
         if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `migrations pending: ${pending.join(', ')}` });
         return { status: 'ready' };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+      } catch (error) {
+        return reply.code(503).send({ status: 'unavailable', reason: error instanceof DatabaseUnavailableError ? error.message : 'database unreachable' });
       }
     },
   );

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { requireAdmin } from '../../services/access.js';
 import { trialBalance } from '../../services/ledger-reads.js';
 import type { TypedApp } from '../app.js';
+import { readContext } from '../read-routing.js';
 import { AmountOutput, errorResponses, Uuid } from '../schemas/common.js';
 
 const TrialBalance = Type.Object({
@@ -20,7 +21,7 @@ const TrialBalance = Type.Object({
 export function reportRoutes(app: TypedApp, context: ServiceContext): void {
   app.get('/v1/reports/trial-balance', { schema: { tags: ['reports'], summary: 'Per currency: totals by account type, which sum to zero (admin)', response: { 200: TrialBalance, ...errorResponses } } }, async (request) => {
     requireAdmin(request.actor);
-    const currencies = await trialBalance(context);
+    const currencies = await trialBalance(await readContext(context, request));
     return {
       data: currencies.map((currency) => ({
         currencyId: currency.currencyId,

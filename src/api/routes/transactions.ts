@@ -7,6 +7,7 @@ import { getTransaction, listTransactions } from '../../services/ledger-reads.js
 import { movementUnit } from '../../services/set-posting.js';
 import { executeMovement, type MovementRequest, type SimpleMovement } from '../../services/transactions.js';
 import type { TypedApp } from '../app.js';
+import { readContext } from '../read-routing.js';
 import { replyIdempotent, replyPosting } from '../idempotent.js';
 import { presentTransaction, presentTransactionWithEntries } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
@@ -113,7 +114,7 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
   );
 
   app.get('/v1/transactions', { schema: { tags, summary: 'List transactions, newest first', querystring: TransactionListQuery, response: { 200: Page(Transaction), ...errorResponses } } }, async (request) => {
-    const page = await listTransactions(context, request.actor, request.query);
+    const page = await listTransactions(await readContext(context, request), request.actor, request.query);
     return { data: page.data.map(presentTransaction), nextCursor: page.nextCursor };
   });
 

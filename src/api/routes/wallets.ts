@@ -6,6 +6,7 @@ import { parseAmount } from '../../domain/money.js';
 import type { Wallet as WalletValue } from '../../domain/wallet.js';
 import { balanceParents } from '../../services/virtual-wallets.js';
 import type { TypedApp } from '../app.js';
+import { readContext } from '../read-routing.js';
 import { presentBalanceView } from '../present-exchange.js';
 import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
@@ -51,7 +52,7 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
   );
 
   app.get('/v1/wallets', { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } }, async (request) => {
-    const page = await listWallets(context, request.actor, request.query);
+    const page = await listWallets(await readContext(context, request), request.actor, request.query);
     return { data: await present(page.data), nextCursor: page.nextCursor };
   });
 
@@ -94,7 +95,7 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/wallets/:id/entries',
     { schema: { tags, summary: 'Statement: posted entries, newest first, with the balance after each', params: IdParams, querystring: EntryListQuery, response: { 200: Page(Entry), ...errorResponses } } },
     async (request) => {
-      const page = await listEntries(context, request.actor, request.params.id, request.query.cursor, request.query.limit);
+      const page = await listEntries(await readContext(context, request), request.actor, request.params.id, request.query.cursor, request.query.limit);
       return { data: page.data.map(presentEntry), nextCursor: page.nextCursor };
     },
   );
