@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The pieces of `npm run bench`: a throwaway PostgreSQL, the Coffer server as a child process
  * and the raw-SQL baseline client (seeding is in bench-seed.ts, the HTTP load in bench-load.ts).
@@ -87,13 +88,15 @@ export interface CofferServer {
  * The per-key rate limits are off: the benchmark sends thousands of requests a second on one
  * key, and the limits (300 money-moving requests a minute by default) would refuse almost all.
  */
+/** The master secret (COFFER_SECRET_KEY) of the benchmark's servers: PostgreSQL refuses to start without one. */
+const benchSecretKey = randomBytes(32).toString('hex');
+
 export async function startCoffer(env: Record<string, string>, adminKey: string, extraNodeArgs: readonly string[] = []): Promise<CofferServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     env: {
       ...process.env,
-      COFFER_RATE_LIMIT_PER_MINUTE: '0',
-      COFFER_RATE_LIMIT_MONEY_PER_MINUTE: '0',
+      COFFER_SECRET_KEY: benchSecretKey,
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The Coffer server processes under test (`coffer serve`), each on its own loopback port, all on
  * the harness's PostgreSQL. The fleet starts, kills, pauses and restarts them, and remembers
@@ -9,6 +10,9 @@ import { bootstrapAdminKey } from '../../src/services/api-keys.js';
 import { openStore } from '../../src/store/connect.js';
 import { freePort } from '../free-port.js';
 import { sleep } from './options.js';
+
+/** The master secret (COFFER_SECRET_KEY) of this run's servers: PostgreSQL refuses to start without one. */
+const fleetSecretKey = randomBytes(32).toString('hex');
 
 export const adminKey = 'coffer_sk_chaos_admin_key_0123456789abcdef';
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,9 +74,8 @@ export class Fleet {
         DATABASE_URL: this.databaseUrl,
         COFFER_ADMIN_KEY: adminKey,
         LOG_LEVEL: 'warn',
-        // Rate limits are not under test here: left on, most requests would be 429s.
-        COFFER_RATE_LIMIT_PER_MINUTE: '0',
-        COFFER_RATE_LIMIT_MONEY_PER_MINUTE: '0',
+        // Every server of the fleet shares one master secret, as a real deployment's processes do.
+        COFFER_SECRET_KEY: fleetSecretKey,
         CHAOS_CLOCK_AHEAD_MS: String(this.clockAheadMs),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
