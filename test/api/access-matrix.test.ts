@@ -90,6 +90,7 @@ const matrix: Readonly<Record<string, Spec>> = {
   'POST /v1/api-keys': { access: 'admin', body: async () => ({ role: 'admin' }) },
   'GET /v1/api-keys': { access: 'admin' },
   'POST /v1/api-keys/{id}/revoke': { access: 'admin', params: id('apiKey') },
+  'PATCH /v1/api-keys/{id}': { access: 'admin', params: id('apiKey'), body: async () => ({ scopes: ['read', 'write', 'issue'] }) },
   'GET /v1/events': { access: 'merchant' },
   'GET /v1/events/stream': { access: 'merchant' },
   'GET /v1/audit-log': { access: 'merchant' },
