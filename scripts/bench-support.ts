@@ -94,6 +94,8 @@ export async function startCoffer(env: Record<string, string>, adminKey: string,
       ...process.env,
       COFFER_RATE_LIMIT_PER_MINUTE: '0',
       COFFER_RATE_LIMIT_MONEY_PER_MINUTE: '0',
+      // PostgreSQL needs a master secret (docs/security.md).
+      COFFER_SECRET_KEY: process.env.COFFER_SECRET_KEY ?? 'coffer-bench-master-secret-0123456789abcdef',
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',

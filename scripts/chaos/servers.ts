@@ -69,6 +69,8 @@ export class Fleet {
         HOST: '127.0.0.1',
         DATABASE_URL: this.databaseUrl,
         COFFER_ADMIN_KEY: adminKey,
+        // PostgreSQL needs a master secret (docs/security.md); every server of the cluster shares it.
+        COFFER_SECRET_KEY: process.env.COFFER_SECRET_KEY ?? 'coffer-chaos-master-secret-0123456789abcdef',
         LOG_LEVEL: 'warn',
         // Rate limits are not under test here: left on, most requests would be 429s.
         COFFER_RATE_LIMIT_PER_MINUTE: '0',
