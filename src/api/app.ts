@@ -115,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return sendProblem(reply, new CofferError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
 
-  registerMetrics(app, () => groupCommitOf(context).stats());
+  registerMetrics(app, () => groupCommitOf(context).stats(), () => context.store.database.heapBytes?.());
   await registerRateLimits(app, context.config);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);

@@ -13,6 +13,10 @@ export interface Database extends Queryable {
   /** One database transaction on one connection; rolled back if `fn` throws. */
   transaction<T>(fn: (dbTx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The embedded database only: the size of its WebAssembly heap, reported apart from Node's memory. */
+  heapBytes?(): number | undefined;
+  /** The embedded database only: its data directory as a gzipped tarball (`coffer backup`). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 /** SQLSTATEs after which the whole database transaction can safely be tried again. */
