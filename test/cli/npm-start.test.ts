@@ -1,7 +1,8 @@
 /**
  * `npm start` as a user runs it, on the compiled build (npm install builds dist/): SIGTERM sent
  * to the npm process itself while a transfer is in flight. The transfer completes, npm exits 0
- * within 10 s, the data directory's lock is released, and a restart finds the data.
+ * within 10 s, the data directory's lock is released, and a restart finds the data. (npm forwards
+ * the signal to its child, which is the server itself: the start script `exec`s node.)
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -10,7 +11,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { freePort } from '../../scripts/free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,7 +28,10 @@ async function npmStart(dataDir: string, port: number): Promise<Running> {
     cwd: root,
     env: { ...process.env, COFFER_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', COFFER_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a failed test can stop npm and anything under it.
+    detached: true,
   });
+  started.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -38,9 +42,19 @@ async function npmStart(dataDir: string, port: number): Promise<Running> {
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  child.kill('SIGKILL');
   throw new Error(`npm start did not start: ${output}`);
 }
+
+const started: ChildProcess[] = [];
+after(() => {
+  for (const child of started) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone: the normal case.
+    }
+  }
+});
 
 describe('npm start', () => {
   it('drains an in-flight transfer on SIGTERM to the npm process, exits 0, and a restart finds the data', { timeout: 300_000 }, async () => {
