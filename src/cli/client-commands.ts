@@ -362,11 +362,13 @@ export async function wallets(invocation: Invocation): Promise<number> {
     }
     case 'balance': {
       const wallet = await lookups.wallet(need(args[1], 'usage: coffer wallets balance WALLET'));
-      const balance = (await coffer.wallets.balance(wallet.id)) as unknown as Record<string, unknown>;
+      const reading = (await coffer.wallets.balance(wallet.id)) as unknown as { at?: string; balance?: Record<string, unknown> };
+      const balance = reading.balance ?? {};
       const record: Record<string, Record_[string]> = { walletId: wallet.id };
-      for (const field of ['posted', 'held', 'pending', 'available', 'ledger']) {
+      for (const field of ['posted', 'held', 'pending', 'available', 'ledger', 'creditLimit']) {
         if (typeof balance[field] === 'string') record[field] = await lookups.money(balance[field] as string, wallet.currency.id);
       }
+      if (reading.at !== undefined) record.at = reading.at;
       printRecord(format, record);
       return 0;
     }
@@ -554,22 +556,23 @@ export async function trialBalance(invocation: Invocation): Promise<number> {
   const format = formatOf(options.output);
   const coffer = await connect(options);
   const lookups = new Lookups(coffer);
-  const report = (await coffer.reports.trialBalance()) as unknown as { currencies?: Record<string, unknown>[]; data?: Record<string, unknown>[] };
-  const sections = report.currencies ?? report.data ?? [];
-  const rows: Record_[] = [];
-  for (const section of sections) {
-    const currencyId = String(section.currencyId);
-    const totals = (section.totals ?? section.byType ?? section.accounts ?? {}) as Record<string, unknown>;
-    const entries = Array.isArray(totals) ? (totals as Record<string, unknown>[]).map((row) => [String(row.type ?? row.category ?? row.accountType), row] as const) : Object.entries(totals);
-    for (const [type, value] of entries) {
-      const balance = typeof value === 'string' ? value : String((value as Record<string, unknown>).balance ?? (value as Record<string, unknown>).net ?? '');
-      rows.push({ currency: (await lookups.currency(currencyId)).code, type, balance: /^-?[0-9]+$/.test(balance) ? await lookups.money(balance, currencyId) : balance });
-    }
-    if (section.sum !== undefined || section.total !== undefined) rows.push({ currency: (await lookups.currency(currencyId)).code, type: 'total', balance: String(section.sum ?? section.total) });
+  const report = (await coffer.reports.trialBalance()) as unknown as {
+    data: { currencyId: string; posted: string; pending: string; balanced: boolean; lines: { category: string; type: string; wallets: number; posted: string; pending: string }[] }[];
+  };
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
   }
-  if (rows.length === 0 || format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else printRows(format, rows, ['currency', 'type', 'balance']);
-  return 0;
+  const rows: Record_[] = [];
+  for (const section of report.data) {
+    const code = (await lookups.currency(section.currencyId)).code;
+    for (const line of section.lines) {
+      rows.push({ currency: code, category: line.category, type: line.type, wallets: line.wallets, posted: await lookups.money(line.posted, section.currencyId), pending: await lookups.money(line.pending, section.currencyId) });
+    }
+    rows.push({ currency: code, category: 'total', type: section.balanced ? 'balanced' : 'NOT BALANCED', wallets: null, posted: await lookups.money(section.posted, section.currencyId), pending: await lookups.money(section.pending, section.currencyId) });
+  }
+  printRows(format, rows, ['currency', 'category', 'type', 'wallets', 'posted', 'pending']);
+  return report.data.every((section) => section.balanced) ? 0 : 1;
 }
 
 /** `coffer events tail`: follows the live stream (one JSON line per event unless on a terminal) until interrupted. */
