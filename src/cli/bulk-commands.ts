@@ -130,6 +130,7 @@ const chunkSize = 100;
 
 interface Summary {
   rows: number;
+  /** Wallets new, or found still empty (created by an interrupted run): these get their opening balance. */
   created: number;
   existing: number;
   toppedUp: number;
@@ -244,7 +245,7 @@ export async function importCommand(invocation: Invocation): Promise<number> {
   const format = formatOf(options.output);
   if (format === 'table') {
     process.stdout.write(
-      `imported ${summary.rows} rows from ${file}: ${summary.created} wallets new, ${summary.existing} already there (left as they are), ` +
+      `imported ${summary.rows} rows from ${file}: ${summary.created} wallets new or still empty, ${summary.existing} already funded (left as they are), ` +
         `${summary.toppedUp} opening balances posted, ${summary.openingSkipped} skipped (wallet not at zero), ${summary.failed} failed\n`,
     );
   } else process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -5,7 +5,7 @@
  * generated CSV of wallets with opening balances, killed mid-run and resumed, ending with the
  * expected balances, a no-op third run, and a passing `coffer verify` once the server is stopped.
  *
- * COFFER_CLI_TEST_WALLETS sets the CSV size (default 400). The issue asks for 10,000; on the shared
+ * COFFER_CLI_TEST_WALLETS sets the CSV size (default 250). The issue asks for 10,000; on the shared
  * 2-core machine this was written on, the import ran at about 6 rows/s (30 minutes for 10,000), so
  * the default is kept small enough for `npm test`; run it with 10000 on a quiet machine.
  */
@@ -22,7 +22,7 @@ import { freePort } from '../../scripts/free-port.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin/coffer.mjs');
 const adminKey = `coffer_sk_${'c'.repeat(43)}`;
-const walletCount = Number(process.env.COFFER_CLI_TEST_WALLETS ?? 400);
+const walletCount = Number(process.env.COFFER_CLI_TEST_WALLETS ?? 250);
 const children: ChildProcess[] = [];
 after(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -144,12 +144,16 @@ describe('the coffer command', () => {
       if (data.length > 0 || interrupted.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    assert.equal(interrupted.exitCode, null, `the import was still running when killed: ${progress}`);
     interrupted.kill('SIGKILL');
     await killed;
+    const before = (await ok(env, 'wallets', 'list', '--currency', 'USD', '-o', 'jsonl')).trim().split('\n').filter((line) => line.includes('"cust-')).length;
+    assert.ok(before > 0 && before < walletCount, `killed mid-run: ${before} of ${walletCount} wallets there`);
     const resumed = JSON.parse(await ok(env, 'import', 'wallets', csv, '-o', 'json')) as { rows: number; created: number; existing: number; toppedUp: number; failed: number };
     assert.equal(resumed.rows, walletCount);
     assert.equal(resumed.failed, 0);
-    assert.ok(resumed.created < walletCount, `the resumed run found wallets of the interrupted one (${JSON.stringify(resumed)})`);
+    // "created" counts wallets new or still empty: those the killed run created but did not top up yet count here.
+    assert.equal(resumed.created + resumed.existing, walletCount, JSON.stringify(resumed));
     const third = JSON.parse(await ok(env, 'import', 'wallets', csv, '-o', 'json')) as { created: number; toppedUp: number; existing: number };
     assert.deepEqual({ created: third.created, toppedUp: third.toppedUp, existing: third.existing }, { created: 0, toppedUp: 0, existing: walletCount }, 'a third run is a no-op');
 
