@@ -1,14 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GroupCommitStats } from '../services/group-commit.js';
 
 /**
  * Prometheus metrics, served at /metrics: process defaults, request durations per route, and how
  * group commit is coalescing (groups and requests so far: their ratio is the mean group size).
  */
-export function registerMetrics(app: FastifyInstance, groupCommit: () => GroupCommitStats): Registry {
+export function registerMetrics(app: FastifyInstance, groupCommit: () => GroupCommitStats, databaseHeap?: () => number | undefined): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'coffer_' });
+  new Gauge({
+    name: 'coffer_embedded_database_heap_bytes',
+    help: "The embedded database's WebAssembly heap (part of the process's resident memory; 0 on PostgreSQL).",
+    registers: [registry],
+    collect() {
+      this.set(databaseHeap?.() ?? 0);
+    },
+  });
   for (const [name, help, read] of [
     ['coffer_group_commit_groups_total', 'Database transactions run by group commit.', (stats: GroupCommitStats) => stats.groups],
     ['coffer_group_commit_requests_total', 'Requests run by group commit (divided by the groups: the mean group size).', (stats: GroupCommitStats) => stats.requests],

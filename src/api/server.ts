@@ -21,6 +21,8 @@ const sealIntervalMs = 200;
  * SIGTERM/SIGINT stops taking requests, drains those in flight and closes the database.
  */
 export async function startServer(config: Config): Promise<void> {
+  const say = (line: string) => process.stdout.write(`coffer: ${line}\n`);
+  const started = performance.now();
   const logger = pino({
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
@@ -28,8 +30,15 @@ export async function startServer(config: Config): Promise<void> {
   });
   // Before anything else: on PostgreSQL without COFFER_SECRET_KEY this refuses to start (docs/security.md).
   const secretKey = await loadMasterSecret(config);
+  if (config.databaseUrl !== undefined) say(`connecting to PostgreSQL at ${redactUrl(config.databaseUrl)}`);
   const onServer = (server: string) => logger.info({ server }, 'database server chosen');
-  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl, onServer, ...(config.databaseReadUrl !== undefined ? { readUrl: config.databaseReadUrl } : {}) } : { dataDir: config.dataDir });
+  const store = await openStore({
+    ...(config.databaseUrl !== undefined
+      ? { databaseUrl: config.databaseUrl, onServer, ...(config.databaseReadUrl !== undefined ? { readUrl: config.databaseReadUrl } : {}) }
+      : { dataDir: config.dataDir }),
+    purpose: 'coffer serve',
+    onProgress: say,
+  });
   const context = { store, clock: () => new Date(), config: { ...config, secretKey } };
   const encrypted = await encryptStoredSecrets(store, secretKeysOf(context.config));
   if (encrypted > 0) logger.info({ endpoints: encrypted }, 'encrypted webhook signing secrets stored in plain text');
@@ -61,7 +70,13 @@ export async function startServer(config: Config): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    say(`${signal}: draining requests in flight, then closing the database`);
     logger.info({ signal }, 'draining');
+    // Requests are cut off after COFFER_REQUEST_TIMEOUT_MS anyway; this only guards against a hang.
+    setTimeout(() => {
+      say('did not drain in 9 s; exiting');
+      process.exit(1);
+    }, 9_000).unref();
     app.state.draining = true;
     clearInterval(cleanup);
     clearInterval(sealer);
@@ -73,6 +88,7 @@ export async function startServer(config: Config): Promise<void> {
     await keyChanges.stop();
     await store.close();
     logger.info('stopped');
+    say('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -80,4 +96,16 @@ export async function startServer(config: Config): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   logger.info({ backend: store.backend, port: config.port, host: config.host }, 'Coffer is serving');
+  say(`listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port} (${store.backend}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** A connection string without its password, to print. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
 }

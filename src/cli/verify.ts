@@ -22,7 +22,7 @@ export async function runVerify(config: Config, args: readonly string[]): Promis
     process.stderr.write(`coffer verify: --against expects SEQ:HASH as printed by \`coffer verify --digest\`, got "${againstText}"\n`);
     return 2;
   }
-  const store = await openStore(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  const store = await openStore({ ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }), mustExist: true, purpose: 'coffer verify' });
   try {
     const report = await verifyLedger(store, against);
     const { journal } = report;

@@ -19,6 +19,10 @@ export interface Database extends Queryable {
    * caller can drop whatever the notifications keep fresh. Resolves to a function that stops it.
    */
   listen?(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>;
+  /** The embedded database only: the size of its WebAssembly heap, reported apart from Node's memory. */
+  heapBytes?(): number | undefined;
+  /** The embedded database only: its data directory as a gzipped tarball (`coffer backup`). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 /** SQLSTATEs after which the whole database transaction can safely be tried again. */

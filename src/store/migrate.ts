@@ -8,7 +8,7 @@ const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
  * Applies the numbered `.sql` files not yet applied, in order, in one database transaction
  * under an advisory lock: two processes starting together apply each migration once.
  */
-export async function migrate(db: Database): Promise<readonly string[]> {
+export async function migrate(db: Database, onApply?: (file: string) => void): Promise<readonly string[]> {
   const files = (await readdir(migrationsDir)).filter((name) => /^\d{3}_[a-z0-9_]+\.sql$/.test(name)).sort();
   return db.transaction(async (dbTx) => {
     await dbTx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || '.coffer_migrations'))`);
@@ -17,6 +17,7 @@ export async function migrate(db: Database): Promise<readonly string[]> {
     const applied: string[] = [];
     for (const file of files) {
       if (done.has(file)) continue;
+      onApply?.(file);
       const sql = await readFile(migrationsDir + file, 'utf8');
       // Statements are separated by blank-line-free semicolons; the files contain no functions.
       for (const statement of sql.split(/;\s*$/m).map((part) => part.trim()).filter(Boolean)) {

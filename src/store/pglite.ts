@@ -8,11 +8,19 @@ const parsers = {
 };
 
 /**
+ * Sized for one process serving one ledger, not for PGlite's defaults (128 MB of shared buffers, 64 MB
+ * of maintenance memory): the WebAssembly heap grows to what these allow and never shrinks.
+ * The operating system's file cache still holds the data files, so small buffers cost little.
+ */
+const settings = ['shared_buffers=16MB', 'work_mem=2MB', 'maintenance_work_mem=16MB', 'temp_buffers=2MB', 'wal_buffers=1MB', 'effective_cache_size=64MB'];
+
+/**
  * The embedded database: PostgreSQL compiled to WebAssembly, in one process.
  * `dataDir` undefined means in memory (tests); a path keeps the data across restarts.
  */
-export async function connectPglite(dataDir?: string): Promise<Database> {
-  const db = await PGlite.create(dataDir, { parsers });
+export async function connectPglite(dataDir?: string, loadDataDir?: Blob): Promise<Database> {
+  const db = await PGlite.create(dataDir, { parsers, ...(loadDataDir !== undefined ? { loadDataDir } : {}), startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])] });
+  const heap = (db as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod;
   const run = async <R extends Row>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<R[]> => {
     const result = await target.query<R>(sql, params as unknown[] | undefined);
     return result.rows;
@@ -24,5 +32,7 @@ export async function connectPglite(dataDir?: string): Promise<Database> {
       return db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) }));
     },
     close: () => db.close(),
+    heapBytes: () => heap?.HEAPU8?.byteLength,
+    dumpDataDir: () => db.dumpDataDir('gzip'),
   };
 }

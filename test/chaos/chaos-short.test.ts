@@ -4,7 +4,9 @@
  * cross-process races), sixteen clients and three faults (a PostgreSQL immediate restart, a server SIGKILL, one more), then a
  * fast final read. It must exit 0 and report, in its JSON summary, no violation, every unknown
  * outcome resolved, at least one acknowledged request of every kind, at least one server kill
- * and one PostgreSQL restart. Without the PostgreSQL server binaries it fails, never skips.
+ * and one PostgreSQL restart. Without the PostgreSQL server binaries (a machine with Node alone) it
+ * says plainly that it did not run and is skipped; under CI=true it fails instead, and .ci/run also
+ * fails unless the run printed its CHAOS_SHORT_RAN marker.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -42,7 +44,19 @@ function runChaos(signal: AbortSignal): Promise<Run> {
 }
 
 it('chaos bank test, short run: no violation under a server kill and a PostgreSQL immediate restart', { timeout: 180_000 }, async (context) => {
-  assert.doesNotThrow(() => postgresBinaries(), 'the chaos test needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)');
+  let binaries = true;
+  try {
+    postgresBinaries();
+  } catch {
+    binaries = false;
+  }
+  if (!binaries) {
+    const message = 'DID NOT RUN: the chaos test needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb), not found on this machine';
+    assert.ok(process.env.CI !== 'true', message);
+    process.stdout.write(`CHAOS_SHORT_NOT_RUN ${message}\n`);
+    context.skip(message);
+    return;
+  }
   const run = await runChaos(context.signal);
   const tail = run.output.slice(-4000);
   const line = run.output.split('\n').find((text) => text.startsWith('CHAOS_SUMMARY '));
@@ -58,5 +72,6 @@ it('chaos bank test, short run: no violation under a server kill and a PostgreSQ
   assert.ok(summary.faults.kills >= 1, `no server was killed: ${explain}`);
   assert.ok(summary.faults.databaseRestarts >= 1, `PostgreSQL was not restarted: ${explain}`);
   assert.ok(summary.ledger.postings > 0 && summary.snapshots.taken > 0, explain);
-  context.diagnostic(`chaos short run: ${summary.requests.sent} requests, ${summary.requests.unknownThenResolved} unknown then resolved, ${run.wallSeconds.toFixed(1)} s wall (${JSON.stringify(summary.phases)})`);
+  process.stdout.write('CHAOS_SHORT_RAN\n');
+  context.diagnostic(`CHAOS_SHORT_RAN chaos short run: ${summary.requests.sent} requests, ${summary.requests.unknownThenResolved} unknown then resolved, ${run.wallSeconds.toFixed(1)} s wall (${JSON.stringify(summary.phases)})`);
 });
