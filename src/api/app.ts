@@ -14,6 +14,7 @@ import { groupCommitOf } from '../services/group-commit.js';
 import { registerRateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { registerConsole } from './console.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
 import { holdRoutes } from './routes/holds.js';
@@ -133,5 +134,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   auditLogRoutes(typed, context);
   webhookRoutes(typed, context);
   exchangeRoutes(typed, context);
+  await registerConsole(app);
   return app as App;
 }
