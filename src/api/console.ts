@@ -28,7 +28,7 @@ function headers(reply: FastifyReply, cache: string): FastifyReply {
 export async function registerConsole(app: FastifyInstance, dir = consoleDir): Promise<void> {
   const built = existsSync(`${dir}index.html`);
   await app.register(async (scope) => {
-    if (built) await scope.register(fastifyStatic, { root: dir, serve: false, decorateReply: true });
+    if (built) await scope.register(fastifyStatic, { root: dir, serve: false, decorateReply: true, cacheControl: false });
     const opts = { config: { public: true }, schema: { hide: true } };
     scope.get('/console', opts, async (_request, reply) => reply.redirect('/console/', 301));
     scope.get('/console/*', opts, async (request, reply) => {

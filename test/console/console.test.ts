@@ -58,7 +58,7 @@ if (!existsSync(chromiumPath)) {
   });
 } else {
   for (const backend of backends) {
-    test(`web console end to end in Chromium (${backend.name})`, async () => {
+    test(`web console end to end in Chromium [${backend.name}]`, async () => {
       ensureBuilt();
       const harness = await startHarness(backend);
       await harness.app.listen({ port: 0, host: '127.0.0.1' });

@@ -94,7 +94,7 @@ export function CurrencySelect(props: { id: string; label: string; value: string
   const { currencies } = useSession();
   const list = props.activeOnly ? currencies.filter((c) => c.active) : currencies;
   return (
-    <label htmlFor={props.id}>
+    <label htmlFor={props.id} className="wide">
       {props.label}
       <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
         <option value="">{props.optional ? 'Any' : 'Choose…'}</option>
@@ -241,5 +241,6 @@ export function when(iso: string | null | undefined): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 export function short(id: string | null | undefined): string {
-  return id ? id.slice(0, 8) : '';
+  // Ids are UUIDv7 (time first): the tail is what tells two apart.
+  return id ? `…${id.slice(-8)}` : '';
 }

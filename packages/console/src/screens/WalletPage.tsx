@@ -157,7 +157,7 @@ function StatusPanel(props: { wallet: Wallet; onChanged(): void }) {
         <ul className="history">
           {(history.data ?? []).map((r) => (
             <li key={r.id}>
-              {when(r.createdAt)}: {String(r.changes.status?.before ?? '')} → {String(r.changes.status?.after ?? '')}
+              {when(r.createdAt)}: {r.changes.status?.before === undefined || r.changes.status.before === null ? `created ${String(r.changes.status?.after ?? '')}` : `${String(r.changes.status.before)} → ${String(r.changes.status.after ?? '')}`}
               {r.changes.statusReason ? ` (${String(r.changes.statusReason.after ?? '')})` : ''} by key {short(r.apiKeyId)}
             </li>
           ))}
@@ -384,7 +384,15 @@ export function WalletPage(props: { id: string }) {
   const loaded = useLoad(() => api.wallets.get(props.id), [props.id]);
   const w = loaded.data;
   const currency = useCurrency(w?.currencyId);
-  if (loaded.error) return <ErrorBox error={loaded.error} />;
+  if (loaded.error)
+    return (
+      <>
+        <p>
+          <Link to="wallets">← Wallets</Link>
+        </p>
+        <ErrorBox error={loaded.error} />
+      </>
+    );
   if (!w) return <p>Loading…</p>;
   return (
     <section aria-labelledby="wallet-title">
