@@ -20,7 +20,7 @@ type Body = Record<string, unknown>;
 type Fn<R = any> = (...args: any[]) => Promise<R>;
 
 export interface Api {
-  currencies: { list(q?: Query): Pager<Currency>; create(b: Body, o?: CallOptions): Promise<Currency>; get(id: string): Promise<Currency>; update(id: string, b: Body, o?: CallOptions): Promise<Currency>; importIso(code: string, o?: CallOptions): Promise<Currency> };
+  currencies: { list(q?: Query): Pager<Currency>; create(b: Body, o?: CallOptions): Promise<Currency>; get(id: string): Promise<Currency>; update(id: string, b: Body, o?: CallOptions): Promise<Currency>; importIso(code: string, body: Body, o?: CallOptions): Promise<Currency> };
   wallets: {
     list(q?: Query): Pager<Wallet>;
     create(b: Body, o?: CallOptions): Promise<Wallet>;
@@ -38,7 +38,7 @@ export interface Api {
   quotes: { create: Fn<Quote> };
   rates: { set(base: string, quote: string, b: { rate: string }, o?: CallOptions): Promise<unknown>; list(q?: Query): Pager<Rate> };
   holds: { create: Fn<Reservation>; capture(id: string, b?: Body, o?: CallOptions): Promise<Reservation>; void(id: string, o?: CallOptions): Promise<Reservation> };
-  pendingCredits: { create: Fn<Reservation>; settle(id: string, b?: Body, o?: CallOptions): Promise<Reservation>; fail(id: string, b?: Body, o?: CallOptions): Promise<Reservation> };
+  pendingCredits: { create: Fn<Reservation>; settle(id: string, o?: CallOptions): Promise<Reservation>; fail(id: string, o?: CallOptions): Promise<Reservation> };
   transactions: { list(q?: Query): Pager<Transaction>; get(id: string): Promise<Transaction>; reverse(id: string, b?: Body, o?: CallOptions): Promise<Transaction> };
   reports: { trialBalance(): Promise<{ data: TrialBalanceRow[] }> };
   verify: { run(): Promise<VerifyReport> };

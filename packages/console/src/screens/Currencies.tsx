@@ -81,7 +81,7 @@ export function Currencies() {
   const admin = role === 'admin' && canWrite;
   const [form, setForm] = useState<'new' | Currency | null>(null);
   const [iso, setIso] = useState('');
-  const importIso = useSubmit((code: string, idempotencyKey) => api.currencies.importIso(code, { idempotencyKey }), async () => {
+  const importIso = useSubmit((code: string, idempotencyKey) => api.currencies.importIso(code, {}, { idempotencyKey }), async () => {
     setIso('');
     await reloadCurrencies();
   });

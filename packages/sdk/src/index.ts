@@ -1,0 +1,14 @@
+export { Coffer } from './client.js';
+export type { InstrumentLookup } from './client.js';
+export { CofferClientError, CofferConnectionError, CofferError, CofferTimeoutError, WebhookVerificationError } from './errors.js';
+export type { CofferErrorCode, FieldError } from './errors.js';
+export { type ErrorCode, errorMeanings, errorStatuses } from './codes.js';
+export { DEFAULTS, isRetryable } from './http.js';
+export type { CofferOptions, QueryValue, RequestOptions } from './http.js';
+export { Pager } from './pager.js';
+export type { Page } from './pager.js';
+export type { EventStreamOptions } from './events.js';
+export { formatMinor, parseMajor } from './money.js';
+export { verifyWebhook } from './webhooks.js';
+export type { VerifyWebhookOptions, WebhookHeaders, WebhookPayload } from './webhooks.js';
+export type * from './types.js';
