@@ -50,7 +50,10 @@ export interface Api {
 }
 
 export function connect(apiKey: string): Api {
-  return new Coffer({ baseUrl: window.location.origin, apiKey, maxRetries: 2, timeoutMs: 30_000 }) as unknown as Api;
+  // The SDK keeps `fetch` as a property; called as a method, the browser's fetch throws "Illegal invocation",
+  // so the console hands it a bound one.
+  const boundFetch: typeof fetch = (input, init) => window.fetch(input, init);
+  return new Coffer({ baseUrl: window.location.origin, apiKey, maxRetries: 2, timeoutMs: 30_000, fetch: boundFetch }) as unknown as Api;
 }
 
 export interface Currency {
