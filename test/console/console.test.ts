@@ -287,6 +287,36 @@ if (!existsSync(chromiumPath)) {
         await page.getByRole('heading', { name: 'transfer 25.50 USD' }).waitFor();
         await shot('transaction-detail');
 
+        // ---- a partial reversal of the transfer, linked both ways; a pending credit settled; balance valued in EUR ----
+        const transferUrl = page.url();
+        await page.getByRole('link', { name: 'Reverse…' }).click();
+        const reversal = page.getByRole('form', { name: 'Reversal' });
+        await reversal.getByText(/transfer posted 25\.50 USD/).waitFor();
+        await reversal.getByLabel(/Amount/).fill('5');
+        await reversal.getByLabel('Reason').fill('customer refund');
+        await reversal.getByRole('button', { name: 'Reverse' }).click();
+        await done().waitFor();
+        await page.goto(transferUrl);
+        await page.getByText('Reversed so far').waitFor();
+        await page.getByRole('heading', { name: 'Reversals' }).waitFor();
+        assert.equal(await page.locator('h2:has-text("Reversals") + ul li').count(), 1);
+        await screen(`#/money/pending-credit?wallet=${b}`);
+        const credit = page.getByRole('form', { name: 'Pending credit' });
+        await credit.getByText(/available 20\.50/).waitFor();
+        await credit.getByLabel(/Amount/).fill('7');
+        await credit.getByRole('button', { name: 'Pending credit' }).click();
+        await done().waitFor();
+        await screen(`#/wallets/${b}`);
+        await page.getByTestId('balance-pending').filter({ hasText: '7.00 USD' }).waitFor();
+        await page.getByRole('region', { name: 'Pending credits' }).getByRole('button', { name: 'Settle' }).click();
+        await page.getByTestId('balance-posted').filter({ hasText: '27.50 USD' }).waitFor();
+        await screen(`#/wallets/${a}`);
+        const valueIn = page.getByLabel('Value in');
+        await valueIn.selectOption(await valueIn.evaluate((s) => [...(s as HTMLSelectElement).options].find((o) => o.text.endsWith(' EUR Euro'))?.value ?? ''));
+        await page.getByRole('button', { name: 'Show other units' }).click();
+        await page.getByRole('cell', { name: '0.92' }).first().waitFor();
+        await shot('wallet-valued-in-eur');
+
         // ---- books: trial balance sums to zero per currency; the journal verifies ----
         await screen('#/books');
         await page.getByTestId('trial-currency').nth(1).waitFor();
@@ -351,7 +381,7 @@ if (!existsSync(chromiumPath)) {
         console.log(`console screenshots (${backend.name}): ${shots.length} in ${dir}`);
         await harness.assertLedgerConsistent();
         const wallet = await harness.request('GET', `/v1/wallets/${a}`);
-        assert.equal(wallet.json().balance.posted, '5450', 'the double-clicked top-up posted once');
+        assert.equal(wallet.json().balance.posted, '5950', 'the double-clicked top-up posted once');
       } catch (error) {
         await page.screenshot({ path: join(dir, 'failure.png'), fullPage: true }).catch(() => undefined);
         writeFileSync(join(dir, 'failure.html'), await page.content().catch(() => ''));
