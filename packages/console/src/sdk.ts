@@ -38,7 +38,7 @@ export interface Api {
   quotes: { create: Fn<Quote> };
   rates: { set(base: string, quote: string, b: { rate: string }, o?: CallOptions): Promise<unknown>; list(q?: Query): Pager<Rate> };
   holds: { create: Fn<Reservation>; capture(id: string, b?: Body, o?: CallOptions): Promise<Reservation>; void(id: string, o?: CallOptions): Promise<Reservation> };
-  pendingCredits: { create: Fn<Reservation>; settle(id: string, o?: CallOptions): Promise<Reservation>; fail(id: string, o?: CallOptions): Promise<Reservation> };
+  pendingCredits: { create: Fn<Reservation>; settle(id: string, b: Body, o?: CallOptions): Promise<Reservation>; fail(id: string, b: Body, o?: CallOptions): Promise<Reservation> };
   transactions: { list(q?: Query): Pager<Transaction>; get(id: string): Promise<Transaction>; reverse(id: string, b?: Body, o?: CallOptions): Promise<Transaction> };
   reports: { trialBalance(): Promise<{ data: TrialBalanceRow[] }> };
   verify: { run(): Promise<VerifyReport> };

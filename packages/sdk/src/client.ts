@@ -214,11 +214,11 @@ export class PendingCredits extends Resource {
   list(query?: QueryOf<'/v1/pending-credits'>, options?: RequestOptions): Pager<PendingCredit> {
     return this.fetchList('/v1/pending-credits', query, options);
   }
-  settle(id: Id, options?: RequestOptions): Promise<PendingCredit> {
-    return this.send('POST', pathOf('/v1/pending-credits/{id}/settle', { id }), {}, options);
+  settle(id: Id, body: BodyOf<'/v1/pending-credits/{id}/settle'> = {}, options?: RequestOptions): Promise<PendingCredit> {
+    return this.send('POST', pathOf('/v1/pending-credits/{id}/settle', { id }), body, options);
   }
-  fail(id: Id, options?: RequestOptions): Promise<PendingCredit> {
-    return this.send('POST', pathOf('/v1/pending-credits/{id}/fail', { id }), {}, options);
+  fail(id: Id, body: BodyOf<'/v1/pending-credits/{id}/fail'> = {}, options?: RequestOptions): Promise<PendingCredit> {
+    return this.send('POST', pathOf('/v1/pending-credits/{id}/fail', { id }), body, options);
   }
 }
 

@@ -177,8 +177,8 @@ function Reservations(props: { wallet: Wallet; currency: Currency | undefined; k
       const o = { idempotencyKey };
       if (a.action === 'capture') return api.holds.capture(a.id, a.amount ? { amount: a.amount } : {}, o);
       if (a.action === 'void') return api.holds.void(a.id, o);
-      if (a.action === 'settle') return api.pendingCredits.settle(a.id, o);
-      return api.pendingCredits.fail(a.id, o);
+      if (a.action === 'settle') return api.pendingCredits.settle(a.id, {}, o);
+      return api.pendingCredits.fail(a.id, {}, o);
     },
     () => {
       list.reload();
