@@ -15,6 +15,7 @@ import { markRoutesPublic, type RegisteredRoute, registerAccessControl } from '.
 import { registerConsistencyTokens, registerReadFrom } from './read-routing.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { registerConsole } from './console.js';
 import { batchRoutes } from './routes/batches.js';
 import { currencyRoutes } from './routes/currencies.js';
 import { holdRoutes } from './routes/holds.js';
@@ -143,5 +144,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   auditLogRoutes(typed, context);
   webhookRoutes(typed, context);
   exchangeRoutes(typed, context);
+  await registerConsole(app);
   return app as App;
 }
