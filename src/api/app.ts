@@ -15,6 +15,7 @@ import { registerRateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { batchRoutes } from './routes/batches.js';
+import { compatRoutes } from './routes/compat/index.js';
 import { currencyRoutes } from './routes/currencies.js';
 import { holdRoutes } from './routes/holds.js';
 import { instrumentRoutes } from './routes/instruments.js';
@@ -93,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     // The id the audit log records, so a client can find its own request there.
     void reply.header('request-id', String(request.id));
-    if (!request.url.startsWith('/v1/')) return;
+    if (!request.url.startsWith('/v1/') && !request.url.startsWith('/compat/')) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     request.actor = { ...(await authenticate(context.store, match?.[1] ?? '', context.config.apiKeyCacheMs)), requestId: String(request.id) };
@@ -133,5 +134,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   auditLogRoutes(typed, context);
   webhookRoutes(typed, context);
   exchangeRoutes(typed, context);
+  compatRoutes(typed, context);
   return app as App;
 }

@@ -1,0 +1,85 @@
+import type { Queryable, Row } from './database.js';
+import { date, text, textOrNull } from './rows.js';
+
+/** A Paynetics-style account: a customer's wallets in one program, one per currency. */
+export interface CompatAccount {
+  readonly token: string;
+  readonly merchantId: string | null;
+  readonly customerId: string | null;
+  readonly program: string;
+  /** The primary account of a virtual account; null for a primary one. */
+  readonly mainToken: string | null;
+  readonly alias: string | null;
+  readonly createdAt: Date;
+  /** The account's wallets (its balances), in creation order. */
+  readonly walletIds: readonly string[];
+}
+
+export interface CompatAccountFilter {
+  readonly merchantId?: string;
+  readonly customerId?: string;
+  readonly program?: string;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+function toAccount(row: Row): CompatAccount {
+  const ids = row.wallet_ids;
+  return {
+    token: text(row.token),
+    merchantId: textOrNull(row.merchant_id),
+    customerId: textOrNull(row.customer_id),
+    program: text(row.program),
+    mainToken: textOrNull(row.main_token),
+    alias: textOrNull(row.alias),
+    createdAt: date(row.created_at),
+    walletIds: (typeof ids === 'string' ? (JSON.parse(ids) as string[]) : ((ids as string[] | null) ?? [])).map(String),
+  };
+}
+
+const selectAccounts = `select a.*, (select coalesce(json_agg(w.wallet_id order by w.position), '[]'::json) from compat_account_wallets w where w.token = a.token) as wallet_ids
+  from compat_accounts a`;
+
+const filterClause = `($1::text is null or a.merchant_id = $1) and ($2::text is null or a.customer_id = $2) and ($3::text is null or a.program = $3)`;
+
+/** SQL for the compat views' own records (Paynetics accounts). */
+export function compatQueries(db: Queryable) {
+  return {
+    async insertCompatAccount(account: CompatAccount): Promise<void> {
+      await db.query(
+        'insert into compat_accounts (token, merchant_id, customer_id, program, main_token, alias, created_at) values ($1, $2, $3, $4, $5, $6, $7)',
+        [account.token, account.merchantId, account.customerId, account.program, account.mainToken, account.alias, account.createdAt],
+      );
+      for (const [position, walletId] of account.walletIds.entries()) {
+        await db.query('insert into compat_account_wallets (token, wallet_id, position) values ($1, $2, $3)', [account.token, walletId, position]);
+      }
+    },
+
+    async getCompatAccount(token: string): Promise<CompatAccount | null> {
+      const rows = await db.query(`${selectAccounts} where a.token = $1`, [token]);
+      return rows[0] === undefined ? null : toAccount(rows[0]);
+    },
+
+    async listCompatAccounts(filter: CompatAccountFilter): Promise<CompatAccount[]> {
+      const rows = await db.query(`${selectAccounts} where ${filterClause} order by a.created_at, a.token offset $4 limit $5`, [
+        filter.merchantId ?? null,
+        filter.customerId ?? null,
+        filter.program ?? null,
+        filter.offset,
+        filter.limit,
+      ]);
+      return rows.map(toAccount);
+    },
+
+    /** The id of the wallet with this serial (wallet number), or null. */
+    async findWalletIdBySerial(serial: string): Promise<string | null> {
+      const rows = await db.query('select id from wallets where serial = $1', [serial]);
+      return textOrNull(rows[0]?.id);
+    },
+
+    async countCompatAccounts(filter: Omit<CompatAccountFilter, 'offset' | 'limit'>): Promise<number> {
+      const rows = await db.query(`select count(*)::text as n from compat_accounts a where ${filterClause}`, [filter.merchantId ?? null, filter.customerId ?? null, filter.program ?? null]);
+      return Number(rows[0]?.n ?? 0);
+    },
+  };
+}

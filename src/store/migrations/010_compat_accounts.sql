@@ -1,0 +1,21 @@
+-- Paynetics-style accounts (the /compat/paynetics view): an account groups a customer's wallets
+-- in one program, one per currency (several when the program is multicurrency). The wallets
+-- hold the money; this table only names the group, its owner and its primary account.
+create table compat_accounts (
+  token uuid primary key,
+  merchant_id text,
+  customer_id text,
+  program text not null,
+  main_token uuid references compat_accounts (token),
+  alias text,
+  created_at timestamptz not null
+);
+
+create index compat_accounts_owner on compat_accounts (merchant_id, customer_id, program, token);
+
+create table compat_account_wallets (
+  token uuid not null references compat_accounts (token),
+  wallet_id uuid not null unique references wallets (id),
+  position integer not null,
+  primary key (token, position)
+);
