@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { runIdempotent } from '../../../services/idempotency.js';
+import { idempotencyOf } from '../../idempotent.js';
 import { type Balance, balanceOf } from '../../../domain/balance.js';
 import type { Currency } from '../../../domain/currency.js';
 import type { Wallet } from '../../../domain/wallet.js';
@@ -77,4 +79,20 @@ export function currencyCache(context: ServiceContext, reader: StoreTx = context
     }
     return found;
   };
+}
+
+/**
+ * `replyIdempotent` for answers with exact JSON numbers: the stored answer is the JSON text
+ * itself, so a replay is byte for byte the first answer.
+ */
+export async function replyIdempotentRaw(
+  context: ServiceContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  statusCode: number,
+  work: (tx: StoreTx) => Promise<unknown>,
+): Promise<FastifyReply> {
+  const outcome = await runIdempotent(context, idempotencyOf(request), async (tx) => ({ statusCode, body: { json: rawJson(await work(tx)) } }));
+  if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
+  return reply.code(outcome.statusCode).type('application/json; charset=utf-8').send((outcome.body as { json: string }).json);
 }

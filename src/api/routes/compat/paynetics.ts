@@ -14,7 +14,7 @@ import type { StoreTx } from '../../../store/store.js';
 import type { TypedApp } from '../../app.js';
 import { replyIdempotent } from '../../idempotent.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
-import { balanceOfWallet, major, rawJson } from './common.js';
+import { balanceOfWallet, major, rawJson, replyIdempotentRaw } from './common.js';
 
 /**
  * Drop-in view of Paynetics accounts (`/compat/paynetics/v2/accounts`). A Paynetics account is a
@@ -198,9 +198,8 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
           if (parent === undefined || parent.status !== 'active') throw new CofferError('wallet_not_virtual_parent', `The primary account has no active ${currency.code} balance.`);
         }
       }
-      void reply.type('application/json; charset=utf-8');
       try {
-        return await replyIdempotent(context, request, reply, 200, async (tx) => {
+        return await replyIdempotentRaw(context, request, reply, 200, async (tx) => {
           const now = context.clock();
           const wallets: Wallet[] = [];
           for (const currency of currencies) {
@@ -237,7 +236,7 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
             walletIds: wallets.map((wallet) => wallet.id),
           };
           await tx.insertCompatAccount(account);
-          return rawJson({ code: 0, data: await presentAccount(tx, account) });
+          return { code: 0, data: await presentAccount(tx, account) };
         });
       } catch (error) {
         if (isUniqueViolation(error, 'wallets_main')) throw new CofferError('main_wallet_conflict');
