@@ -51,7 +51,8 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
   );
 
   app.get('/v1/wallets', { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } }, async (request) => {
-    const page = await listWallets(context, request.actor, request.query);
+    const { status, ...query } = request.query;
+    const page = await listWallets(context, request.actor, { ...query, ...(status !== undefined ? { status: status === 'inactive' ? 'blocked' : status } : {}) });
     return { data: await present(page.data), nextCursor: page.nextCursor };
   });
 

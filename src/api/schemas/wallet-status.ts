@@ -10,3 +10,11 @@ export const WalletStatusChange = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const WalletTerminate = Type.Object(
+  {
+    reason: Type.Optional(Nullable(Type.Enum([...walletStatusReasons]))),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  },
+  { additionalProperties: false },
+);

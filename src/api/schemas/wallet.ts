@@ -83,7 +83,7 @@ export const WalletListQuery = Type.Object(
     currencyId: Type.Optional(Uuid),
     category: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('system')])),
     type: Type.Optional(Type.String({ maxLength: 40 })),
-    status: Type.Optional(Status),
+    status: Type.Optional(Type.Enum([...walletStatuses, 'inactive'], { description: '`inactive` is an alias of `blocked`.' })),
     program: Type.Optional(Identifier(64)),
     externalId: Type.Optional(Identifier(40)),
     parentWalletId: Type.Optional(Uuid),

@@ -9,7 +9,7 @@ import { newId } from '../../../services/ids.js';
 import { changeWalletStatusIn } from '../../../services/wallet-status.js';
 import { insertClientWallet } from '../../../services/wallets.js';
 import { isUniqueViolation } from '../../../store/database.js';
-import type { CompatAccount } from '../../../store/compat-queries.js';
+import type { CompatAccount } from '../../../store/seed-queries.js';
 import type { StoreTx } from '../../../store/store.js';
 import type { TypedApp } from '../../app.js';
 import { replyIdempotent } from '../../idempotent.js';

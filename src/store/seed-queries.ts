@@ -15,6 +15,18 @@ export interface CompatAccount {
   readonly walletIds: readonly string[];
 }
 
+/** One status change of a wallet. */
+export interface StatusHistoryEntry {
+  readonly id: string;
+  readonly walletId: string;
+  readonly status: string;
+  readonly previousStatus: string;
+  readonly reason: string | null;
+  readonly description: string | null;
+  readonly changedBy: string | null;
+  readonly changedAt: Date;
+}
+
 export interface CompatAccountFilter {
   readonly merchantId?: string;
   readonly customerId?: string;
@@ -42,8 +54,8 @@ const selectAccounts = `select a.*, (select coalesce(json_agg(w.wallet_id order 
 
 const filterClause = `($1::text is null or a.merchant_id = $1) and ($2::text is null or a.customer_id = $2) and ($3::text is null or a.program = $3)`;
 
-/** SQL for the compat views' own records (Paynetics accounts). */
-export function compatQueries(db: Queryable) {
+/** SQL for what the seeds need beyond the core: Paynetics accounts, wallet numbers, status history. */
+export function seedQueries(db: Queryable) {
   return {
     async insertCompatAccount(account: CompatAccount): Promise<void> {
       await db.query(
@@ -69,6 +81,32 @@ export function compatQueries(db: Queryable) {
         filter.limit,
       ]);
       return rows.map(toAccount);
+    },
+
+    async insertStatusHistory(entry: StatusHistoryEntry): Promise<void> {
+      await db.query(
+        `insert into wallet_status_history (id, wallet_id, status, previous_status, reason, description, changed_by, changed_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [entry.id, entry.walletId, entry.status, entry.previousStatus, entry.reason, entry.description, entry.changedBy, entry.changedAt],
+      );
+    },
+
+    /** A wallet's status changes, newest first, after the cursor `beforeId`. */
+    async listStatusHistory(walletId: string, beforeId: string | undefined, limit: number): Promise<StatusHistoryEntry[]> {
+      const rows = await db.query(
+        'select * from wallet_status_history where wallet_id = $1 and ($2::uuid is null or id < $2) order by id desc limit $3',
+        [walletId, beforeId ?? null, limit],
+      );
+      return rows.map((row) => ({
+        id: text(row.id),
+        walletId: text(row.wallet_id),
+        status: text(row.status),
+        previousStatus: text(row.previous_status),
+        reason: textOrNull(row.reason),
+        description: textOrNull(row.description),
+        changedBy: textOrNull(row.changed_by),
+        changedAt: date(row.changed_at),
+      }));
     },
 
     /** The id of the wallet with this serial (wallet number), or null. */

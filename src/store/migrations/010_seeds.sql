@@ -19,3 +19,18 @@ create table compat_account_wallets (
   position integer not null,
   primary key (token, position)
 );
+
+-- Every status change of a wallet, so a reactivation keeps the deactivation history readable
+-- (GET /v1/wallets/{id}/status-history).
+create table wallet_status_history (
+  id uuid primary key,
+  wallet_id uuid not null references wallets (id),
+  status text not null,
+  previous_status text not null,
+  reason text,
+  description text,
+  changed_by text,
+  changed_at timestamptz not null
+);
+
+create index wallet_status_history_wallet on wallet_status_history (wallet_id, id);
