@@ -1,4 +1,5 @@
 import type { Queryable, Row } from './database.js';
+import { type Instrument, toInstrument } from './instrument-queries.js';
 import { date, text, textOrNull } from './rows.js';
 
 /** A Paynetics-style account: a customer's wallets in one program, one per currency. */
@@ -107,6 +108,13 @@ export function seedQueries(db: Queryable) {
         changedBy: textOrNull(row.changed_by),
         changedAt: date(row.changed_at),
       }));
+    },
+
+    /** The bank identifiers with this UK sort code or US routing number and account number. */
+    async findInstrumentsByAccount(kind: 'uk_account' | 'us_account', code: string, accountNumber: string): Promise<Instrument[]> {
+      const column = kind === 'uk_account' ? 'sort_code' : 'routing_number';
+      const rows = await db.query(`select * from instruments where kind = $1 and ${column} = $2 and account_number = $3`, [kind, code, accountNumber]);
+      return rows.map(toInstrument);
     },
 
     /** The id of the wallet with this serial (wallet number), or null. */

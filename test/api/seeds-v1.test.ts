@@ -57,5 +57,43 @@ for (const backend of backends) {
       expectProblem(await harness.request('POST', `/v1/wallets/${bob.id}/status`, { status: 'active' }), 422, 'wallet_closed');
       await harness.assertLedgerConsistent();
     });
+
+    it('item 1: a wallet number works in paths, bodies, batch items and query filters; UK and US accounts find their wallet', async () => {
+      const from = await wallet(harness, usd.id, { merchantId: 'm-serial', customerId: 'payer' });
+      const to = await wallet(harness, usd.id, { merchantId: 'm-serial', customerId: 'payee' });
+      assert.match(from.serial, /^840_[0-9]{10}$/);
+      assert.equal(expectStatus<Json>(await harness.request('GET', `/v1/wallets/${from.serial}`), 200).id, from.id);
+      expectStatus(await harness.request('POST', '/v1/topups', { walletId: from.serial, amount: '1000' }), 201);
+      const transfer = expectStatus<Json>(await harness.request('POST', '/v1/transfers', { fromWalletId: from.serial, toWalletId: to.serial, amount: '300' }), 201);
+      assert.equal(transfer.fromWalletId, from.id);
+      assert.equal(transfer.toWalletId, to.id);
+      const batch = await harness.request('POST', '/v1/batches', { atomic: true, items: [{ kind: 'transfer', fromWalletId: to.serial, toWalletId: from.serial, amount: '100' }] });
+      assert.ok(batch.statusCode === 200 || batch.statusCode === 201, batch.body);
+      assert.equal(expectStatus<Json>(await harness.request('GET', `/v1/wallets/${to.serial}/balance`), 200).walletId, to.id);
+      assert.equal((expectStatus<{ balance: Json }>(await harness.request('GET', `/v1/wallets/${to.id}`), 200).balance).posted, '200');
+      const entries = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${from.serial}/entries`), 200).data;
+      assert.equal(entries.length, 3);
+      const byQuery = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/transactions?walletId=${to.serial}`), 200).data;
+      assert.equal(byQuery.length, 2);
+      // Unknown and foreign serials answer 404 alike; a serial a merchant may not see moves nothing.
+      expectProblem(await harness.request('GET', '/v1/wallets/840_9999999999'), 404, 'not_found');
+      const stranger = await harness.merchantKey('m-serial-other');
+      expectProblem(await harness.request('GET', `/v1/wallets/${from.serial}`, undefined, { key: stranger }), 404, 'not_found');
+      const mine = await wallet(harness, usd.id, { customerId: 'x' }, stranger);
+      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: from.serial, toWalletId: mine.serial, amount: '1' }, { key: stranger }), 404, 'not_found');
+      // UK sort code + account number, US routing + account number.
+      const uk = await wallet(harness, gbp.id, { merchantId: 'm-serial' });
+      const [ukInstrument] = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${uk.serial}/instruments`), 200).data;
+      const sortCode = String(ukInstrument?.sortCode);
+      const foundUk = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/instruments?sortCode=${sortCode.slice(0, 2)}-${sortCode.slice(2, 4)}-${sortCode.slice(4)}&accountNumber=${String(ukInstrument?.accountNumber)}`), 200).data;
+      assert.deepEqual(foundUk.map((item) => item.walletId), [uk.id]);
+      const [usInstrument] = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${from.id}/instruments`), 200).data;
+      const foundUs = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/instruments?routingNumber=${String(usInstrument?.routingNumber)}&accountNumber=${String(usInstrument?.accountNumber)}`), 200).data;
+      assert.deepEqual(foundUs.map((item) => item.walletId), [from.id]);
+      assert.equal(expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/instruments?routingNumber=${String(usInstrument?.routingNumber)}&accountNumber=${String(usInstrument?.accountNumber)}`, undefined, { key: stranger }), 200).data.length, 0);
+      expectProblem(await harness.request('GET', `/v1/instruments?sortCode=${sortCode}`), 400, 'validation_failed');
+      expectProblem(await harness.request('GET', '/v1/instruments'), 400, 'validation_failed');
+      await harness.assertLedgerConsistent();
+    });
   });
 }
