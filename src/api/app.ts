@@ -12,6 +12,7 @@ import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from '
 import { registerMetrics } from './metrics.js';
 import { groupCommitOf } from '../services/group-commit.js';
 import { registerRateLimits } from './rate-limit.js';
+import { registerWalletExpansion } from './wallet-expansion.js';
 import { registerWalletSerials } from './wallet-serials.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -120,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerMetrics(app, () => groupCommitOf(context).stats());
   await registerRateLimits(app, context.config);
   registerWalletSerials(app, context);
+  registerWalletExpansion(app, context);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);
   currencyRoutes(typed, context);

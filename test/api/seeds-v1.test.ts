@@ -95,5 +95,30 @@ for (const backend of backends) {
       expectProblem(await harness.request('GET', '/v1/instruments'), 400, 'validation_failed');
       await harness.assertLedgerConsistent();
     });
+
+    it('item 2: a wallet names its currency inline; ?expand=instruments,cards returns them in the same answer', async () => {
+      const created = expectStatus<Json>(await harness.request('POST', '/v1/wallets', { currencyId: gbp.id, merchantId: 'm-expand', customerId: 'eve' }), 201);
+      const expected = { id: gbp.id, code: 'GBP', symbol: '£', fraction: 100, assetType: 'fiat' };
+      assert.deepEqual(created.currency, expected);
+      const id = String(created.id);
+      expectStatus(await harness.request('POST', `/v1/wallets/${id}/cards`, { kind: 'plastic', name: 'EVE' }), 201);
+      const plain = expectStatus<Json>(await harness.request('GET', `/v1/wallets/${id}`), 200);
+      assert.deepEqual(plain.currency, expected);
+      assert.equal(plain.instruments, undefined);
+      assert.equal(plain.cards, undefined);
+      const full = expectStatus<{ instruments: Json[]; cards: Json[] }>(await harness.request('GET', `/v1/wallets/${id}?expand=instruments,cards`), 200);
+      assert.equal(full.instruments.length, 1);
+      assert.equal(full.instruments[0]?.kind, 'uk_account');
+      assert.equal(full.cards.length, 1);
+      assert.match(String(full.cards[0]?.maskedNumber), /^[0-9]{6}\*+[0-9]{4}$/);
+      const list = expectStatus<{ data: Json[] }>(await harness.request('GET', '/v1/wallets?merchantId=m-expand&expand=cards'), 200).data;
+      assert.equal(list.length, 1);
+      assert.deepEqual(list[0]?.currency, expected);
+      assert.equal((list[0]?.cards as Json[]).length, 1);
+      assert.equal(list[0]?.instruments, undefined);
+      expectProblem(await harness.request('GET', `/v1/wallets/${id}?expand=everything`), 400, 'validation_failed');
+      // Status answers carry it too.
+      assert.deepEqual(expectStatus<Json>(await harness.request('POST', `/v1/wallets/${id}/status`, { status: 'blocked' }), 200).currency, expected);
+    });
   });
 }

@@ -8,12 +8,12 @@ import type { TypedApp } from '../app.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { Card, CardCreate, CardList, InstrumentList, InstrumentQuery } from '../schemas/instrument.js';
 
-function presentInstrument(instrument: InstrumentValue) {
+export function presentInstrument(instrument: InstrumentValue) {
   return { ...instrument, createdAt: instrument.createdAt.toISOString(), deactivatedAt: instrument.deactivatedAt?.toISOString() ?? null };
 }
 
 /** A card never carries its full number; `frozen` follows the wallet's status. */
-function presentCard(card: CardValue, wallet: Pick<Wallet, 'status'>, today: Date) {
+export function presentCard(card: CardValue, wallet: Pick<Wallet, 'status'>, today: Date) {
   return {
     id: card.id,
     walletId: card.walletId,
