@@ -54,7 +54,7 @@ async function insertWithSystemWallets(tx: StoreTx, currency: Currency): Promise
   }
 }
 
-const auditedCurrencyFields = ['code', 'name', 'symbol', 'fraction', 'assetType', 'active', 'serialPrefix'] as const;
+const auditedCurrencyFields = ['code', 'numericCode', 'name', 'symbol', 'fraction', 'assetType', 'active', 'serialPrefix'] as const;
 
 function currencyAudit(action: string, before: Currency | null, after: Currency) {
   return { action, subjectType: 'currency', subjectId: after.id, merchantId: null, changes: changesOf(before, after, auditedCurrencyFields) };

@@ -120,5 +120,25 @@ for (const backend of backends) {
       // Status answers carry it too.
       assert.deepEqual(expectStatus<Json>(await harness.request('POST', `/v1/wallets/${id}/status`, { status: 'blocked' }), 200).currency, expected);
     });
+
+    it('item 9: custom codes may be lower case; numericCode (digitalCode) is any 1-8 characters and patchable', async () => {
+      const btc = expectStatus<Json>(await harness.request('POST', '/v1/currencies', { code: 'btc', numericCode: 'XBT-1', name: 'Bitcoin', fraction: 100000000, assetType: 'crypto' }), 201);
+      assert.equal(btc.code, 'btc');
+      assert.equal(btc.numericCode, 'XBT-1');
+      const patched = expectStatus<Json>(await harness.request('PATCH', `/v1/currencies/${String(btc.id)}`, { numericCode: '1000' }), 200);
+      assert.equal(patched.numericCode, '1000');
+      assert.equal(expectStatus<Json>(await harness.request('GET', `/v1/currencies/${String(btc.id)}`), 200).numericCode, '1000');
+      const listed = expectStatus<{ data: Json[] }>(await harness.request('GET', '/v1/currencies?code=btc'), 200).data;
+      assert.deepEqual(listed.map((item) => item.id), [btc.id]);
+      const seedView = expectStatus<Json[]>(await harness.request('GET', '/compat/currencies?currencyCode=btc'), 200);
+      assert.equal(seedView[0]?.digitalCode, '1000');
+      expectProblem(await harness.request('POST', '/v1/currencies', { code: 'usdt', numericCode: '123456789', name: 'Tether', fraction: 1000000, assetType: 'crypto' }), 400, 'validation_failed');
+      expectProblem(await harness.request('PATCH', `/v1/currencies/${String(btc.id)}`, { numericCode: '' }), 400, 'validation_failed');
+      // A wallet in a lower-case currency works like any other.
+      const holder = await wallet(harness, String(btc.id), { customerId: 'satoshi' });
+      await topup(harness, holder.id, '50000');
+      assert.equal(expectStatus<Json>(await harness.request('GET', `/compat/wallets/${holder.serial}`), 200).currency, 'btc');
+      await harness.assertLedgerConsistent();
+    });
   });
 }

@@ -34,3 +34,7 @@ create table wallet_status_history (
 );
 
 create index wallet_status_history_wallet on wallet_status_history (wallet_id, id);
+
+-- Custom currency codes may be lower case ("btc", "usdt", as in the crypto/fiat seed).
+alter table currencies drop constraint if exists currencies_code_check;
+alter table currencies add constraint currencies_code_check check (code ~ '^[A-Za-z0-9_]{1,12}$');
