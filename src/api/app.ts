@@ -13,10 +13,13 @@ import { registerMetrics } from './metrics.js';
 import { groupCommitOf } from '../services/group-commit.js';
 import { markRoutesPublic, type RegisteredRoute, registerAccessControl } from './access-control.js';
 import { registerConsistencyTokens, registerReadFrom } from './read-routing.js';
+import { registerWalletExpansion } from './wallet-expansion.js';
+import { registerWalletSerials } from './wallet-serials.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { registerConsole } from './console.js';
 import { batchRoutes } from './routes/batches.js';
+import { compatRoutes } from './routes/compat/index.js';
 import { currencyRoutes } from './routes/currencies.js';
 import { holdRoutes } from './routes/holds.js';
 import { instrumentRoutes } from './routes/instruments.js';
@@ -128,6 +131,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerMetrics(app, () => groupCommitOf(context).stats(), () => context.store.database.heapBytes?.());
   registerConsistencyTokens(app, context);
   registerReadFrom(app, context);
+  registerWalletSerials(app, context);
+  registerWalletExpansion(app, context);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
   operationRoutes(typed, context, state);
   currencyRoutes(typed, context);
@@ -144,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   auditLogRoutes(typed, context);
   webhookRoutes(typed, context);
   exchangeRoutes(typed, context);
+  compatRoutes(typed, context);
   await registerConsole(app);
   return app as App;
 }

@@ -5,7 +5,7 @@ import type { PostingUnit } from '../services/set-posting.js';
 import type { StoreTx } from '../store/store.js';
 
 /** The request's Idempotency-Key, in its merchant's scope, and what makes two requests "the same". */
-function idempotencyOf(request: FastifyRequest, lockHint?: readonly string[]): IdempotencyRequest {
+export function idempotencyOf(request: FastifyRequest, lockHint?: readonly string[]): IdempotencyRequest {
   const header = request.headers['idempotency-key'];
   return {
     // Prefixed so that no merchant id (even "_admin") can share the admin keys' scope.

@@ -22,12 +22,12 @@ export interface Currency {
   readonly updatedAt: Date;
 }
 
-const codePattern = /^[A-Z0-9_]{1,12}$/;
+const codePattern = /^[A-Za-z0-9_]{1,12}$/;
 
 export function checkCurrencyCode(code: string): void {
   if (!codePattern.test(code)) {
-    throw new CofferError('currency_code_invalid', `"${code.slice(0, 20)}" is not a currency code: use 1 to 12 of A-Z, 0-9 and _.`, [
-      { field: 'code', message: 'must match ^[A-Z0-9_]{1,12}$' },
+    throw new CofferError('currency_code_invalid', `"${code.slice(0, 20)}" is not a currency code: use 1 to 12 of A-Z, a-z, 0-9 and _.`, [
+      { field: 'code', message: 'must match ^[A-Za-z0-9_]{1,12}$' },
     ]);
   }
 }

@@ -55,7 +55,7 @@ async function insertWithSystemWallets(tx: StoreTx, currency: Currency, isoCode:
   }
 }
 
-const auditedCurrencyFields = ['code', 'name', 'symbol', 'fraction', 'assetType', 'active', 'serialPrefix'] as const;
+const auditedCurrencyFields = ['code', 'numericCode', 'name', 'symbol', 'fraction', 'assetType', 'active', 'serialPrefix'] as const;
 
 function currencyAudit(action: string, before: Currency | null, after: Currency) {
   return { action, subjectType: 'currency', subjectId: after.id, merchantId: null, changes: changesOf(before, after, auditedCurrencyFields) };

@@ -2,6 +2,7 @@ import { electronicFormatIBAN } from 'ibantools';
 import type { Actor } from '../domain/api-key.js';
 import { type BankIdentifier, ibanOf, identifierKindFor, ukAccountOf, usAccountOf } from '../domain/bank-identifiers.js';
 import type { Currency } from '../domain/currency.js';
+import { CofferError } from '../domain/errors.js';
 import type { Wallet } from '../domain/wallet.js';
 import type { Instrument } from '../store/instrument-queries.js';
 import type { StoreTx } from '../store/store.js';
@@ -46,6 +47,35 @@ export async function listWalletInstruments(ctx: ServiceContext, actor: Actor, w
 export async function findByIban(ctx: ServiceContext, actor: Actor, iban: string): Promise<Instrument[]> {
   const normalized = electronicFormatIBAN(iban) ?? '';
   const found = await ctx.store.read.findInstrumentsByIban(normalized);
+  const visible: Instrument[] = [];
+  for (const instrument of found) {
+    const wallet = await ctx.store.read.getWallet(instrument.walletId);
+    if (wallet !== null && canSee(actor, wallet.merchantId)) visible.push(instrument);
+  }
+  return visible;
+}
+
+export interface InstrumentLookup {
+  readonly iban?: string;
+  readonly sortCode?: string;
+  readonly routingNumber?: string;
+  readonly accountNumber?: string;
+}
+
+/** Finds wallets' bank identifiers by IBAN, by UK sort code + account number, or by US routing + account number. */
+export async function findInstruments(ctx: ServiceContext, actor: Actor, lookup: InstrumentLookup): Promise<Instrument[]> {
+  const given = [lookup.iban !== undefined, lookup.sortCode !== undefined, lookup.routingNumber !== undefined].filter(Boolean).length;
+  const needsAccount = lookup.sortCode !== undefined || lookup.routingNumber !== undefined;
+  if (given !== 1 || needsAccount !== (lookup.accountNumber !== undefined)) {
+    throw new CofferError('validation_failed', 'Give exactly one of: iban; sortCode and accountNumber; routingNumber and accountNumber.', [
+      { field: 'query', message: 'iban, sortCode+accountNumber or routingNumber+accountNumber' },
+    ]);
+  }
+  if (lookup.iban !== undefined) return findByIban(ctx, actor, lookup.iban);
+  const found =
+    lookup.sortCode !== undefined
+      ? await ctx.store.read.findInstrumentsByAccount('uk_account', lookup.sortCode.replaceAll('-', ''), lookup.accountNumber ?? '')
+      : await ctx.store.read.findInstrumentsByAccount('us_account', lookup.routingNumber ?? '', lookup.accountNumber ?? '');
   const visible: Instrument[] = [];
   for (const instrument of found) {
     const wallet = await ctx.store.read.getWallet(instrument.walletId);

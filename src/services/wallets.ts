@@ -1,9 +1,10 @@
 import type { Actor } from '../domain/api-key.js';
-import { systemWalletTypes } from '../domain/currency.js';
+import { type Currency, systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import { checkMetadata } from '../domain/metadata.js';
 import type { Wallet } from '../domain/wallet.js';
 import { isUniqueViolation } from '../store/database.js';
+import type { StoreTx } from '../store/store.js';
 import type { WalletFilter, WalletPatch } from '../store/wallet-queries.js';
 import { canSee, notFound, owningMerchant, requireScope } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
@@ -90,36 +91,7 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
   await checkParent(ctx, actor, input, merchantId);
   const now = ctx.clock();
   try {
-    const wallet = await ctx.store.transaction(async (tx) => {
-      const inserted = await tx.insertWallet(
-      {
-        id: newId(now.getTime()),
-        name: input.name ?? null,
-        currencyId: currency.id,
-        category: 'client',
-        type,
-        merchantId,
-        customerId: input.customerId ?? null,
-        externalId: input.externalId ?? null,
-        alias: input.alias ?? null,
-        program: input.program ?? null,
-        main: input.main ?? false,
-        accounting: false,
-        creditLimit: input.creditLimit ?? 0n,
-        lowBalanceThreshold: input.lowBalanceThreshold ?? null,
-        parentWalletId: input.parentWalletId ?? null,
-        status: 'active',
-        metadata,
-        createdAt: now,
-        updatedAt: now,
-      },
-      currency.serialPrefix,
-      );
-      if (input.skipIbanGeneration !== true) await issueBankIdentifiers(tx, ctx, inserted, currency, now);
-      await recordWalletEvent(tx, 'wallet.created', inserted, now);
-      await recordAudit(tx, actor, walletAudit('wallet.created', null, inserted), now);
-      return inserted;
-    });
+    const wallet = await ctx.store.transaction((tx) => insertClientWallet(tx, ctx, actor, { ...input, type, merchantId, metadata }, currency, now));
     return { wallet, created: true };
   } catch (error) {
     if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(input);
@@ -130,6 +102,49 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
     }
     throw error;
   }
+}
+
+/**
+ * Inserts a client wallet checked by the caller (currency active, type not a system one, parent
+ * fitting) in the caller's database transaction, with its bank identifiers, event and audit
+ * record: for views that create several wallets at once (a multicurrency account).
+ */
+export async function insertClientWallet(
+  tx: StoreTx,
+  ctx: ServiceContext,
+  actor: Actor,
+  input: WalletInput & { readonly type: string; readonly merchantId: string | null; readonly metadata: Readonly<Record<string, string>> },
+  currency: Currency,
+  now: Date,
+): Promise<Wallet> {
+  const inserted = await tx.insertWallet(
+    {
+      id: newId(now.getTime()),
+      name: input.name ?? null,
+      currencyId: currency.id,
+      category: 'client',
+      type: input.type,
+      merchantId: input.merchantId,
+      customerId: input.customerId ?? null,
+      externalId: input.externalId ?? null,
+      alias: input.alias ?? null,
+      program: input.program ?? null,
+      main: input.main ?? false,
+      accounting: false,
+      creditLimit: input.creditLimit ?? 0n,
+      lowBalanceThreshold: input.lowBalanceThreshold ?? null,
+      parentWalletId: input.parentWalletId ?? null,
+      status: 'active',
+      metadata: input.metadata,
+      createdAt: now,
+      updatedAt: now,
+    },
+    currency.serialPrefix,
+  );
+  if (input.skipIbanGeneration !== true) await issueBankIdentifiers(tx, ctx, inserted, currency, now);
+  await recordWalletEvent(tx, 'wallet.created', inserted, now);
+  await recordAudit(tx, actor, walletAudit('wallet.created', null, inserted), now);
+  return inserted;
 }
 
 function replayOnboarding(existing: Wallet, input: WalletInput, merchantId: string | null): CreatedWallet {

@@ -30,6 +30,7 @@ export interface CurrencyPatch {
   readonly symbol?: string | null;
   readonly active?: boolean;
   readonly serialPrefix?: string | null;
+  readonly numericCode?: string | null;
 }
 
 export function currencyQueries(db: Queryable) {
@@ -74,11 +75,13 @@ export function currencyQueries(db: Queryable) {
            symbol = case when $4 then $5 else symbol end,
            active = case when $6 then $7 else active end,
            serial_prefix = case when $8 then $9 else serial_prefix end,
+           numeric_code = case when $11 then $12 else numeric_code end,
            updated_at = $10
          where id = $1 returning *`,
         [
           id, patch.name !== undefined, patch.name ?? null, patch.symbol !== undefined, patch.symbol ?? null,
           patch.active !== undefined, patch.active ?? null, patch.serialPrefix !== undefined, patch.serialPrefix ?? null, now,
+          patch.numericCode !== undefined, patch.numericCode ?? null,
         ],
       );
       return rows[0] === undefined ? null : toCurrency(rows[0]);

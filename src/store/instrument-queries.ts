@@ -12,7 +12,7 @@ export interface Instrument extends BankIdentifier {
   readonly deactivatedAt: Date | null;
 }
 
-function toInstrument(row: Row): Instrument {
+export function toInstrument(row: Row): Instrument {
   return {
     id: text(row.id),
     walletId: text(row.wallet_id),

@@ -4,7 +4,7 @@ import { toWallet } from './wallet-queries.js';
 
 export interface StatusChange {
   readonly status: WalletStatus;
-  readonly reason: string;
+  readonly reason: string | null;
   readonly description: string | null;
   readonly changedBy: string;
 }

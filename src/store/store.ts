@@ -2,6 +2,7 @@ import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
 import { auditQueries } from './audit-queries.js';
+import { seedQueries } from './seed-queries.js';
 import { currencyQueries } from './currency-queries.js';
 import { holdQueries } from './hold-queries.js';
 import { eventQueries } from './event-queries.js';
@@ -113,6 +114,7 @@ function storeTx(db: Queryable) {
     ...auditQueries(db),
     ...webhookQueries(db),
     ...exchangeQueries(db),
+    ...seedQueries(db),
   };
 }
 

@@ -88,7 +88,7 @@ for (const backend of backends) {
     const badBodies: [string, unknown, string][] = [
       ['a fraction of 3', { code: 'ABC', name: 'x', fraction: 3, assetType: 'fiat' }, 'currency_fraction_invalid'],
       ['a fraction of 10^19', { code: 'ABC', name: 'x', fraction: 1e19, assetType: 'fiat' }, 'currency_fraction_invalid'],
-      ['a lowercase code', { code: 'usd', name: 'x', fraction: 100, assetType: 'fiat' }, 'currency_code_invalid'],
+      ['a code with a dash', { code: 'us-d', name: 'x', fraction: 100, assetType: 'fiat' }, 'currency_code_invalid'],
       ['a 13-character code', { code: 'ABCDEFGHIJKLM', name: 'x', fraction: 100, assetType: 'fiat' }, 'validation_failed'],
       ['a missing name', { code: 'ABC', fraction: 100, assetType: 'fiat' }, 'validation_failed'],
       ['an unknown field', { code: 'ABC', name: 'x', fraction: 100, assetType: 'fiat', balance: '100' }, 'validation_failed'],

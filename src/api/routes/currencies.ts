@@ -44,7 +44,7 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
 
   app.patch(
     '/v1/currencies/:id',
-    { schema: { tags, summary: 'Change name, symbol, active or serialPrefix (admin)', params: IdParams, body: CurrencyPatch, response: { 200: Currency, ...errorResponses } } },
+    { schema: { tags, summary: 'Change name, symbol, numericCode, active or serialPrefix (admin)', params: IdParams, body: CurrencyPatch, response: { 200: Currency, ...errorResponses } } },
     async (request) => presentCurrency(await patchCurrency(context, request.actor, request.params.id, request.body)),
   );
 }

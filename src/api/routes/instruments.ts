@@ -2,18 +2,18 @@ import { type Card as CardValue, expirationStatusOf } from '../../domain/card.js
 import type { Wallet } from '../../domain/wallet.js';
 import { issueCard, listCards } from '../../services/cards.js';
 import type { ServiceContext } from '../../services/context.js';
-import { findByIban, listWalletInstruments } from '../../services/instruments.js';
+import { findInstruments, listWalletInstruments } from '../../services/instruments.js';
 import type { Instrument as InstrumentValue } from '../../store/instrument-queries.js';
 import type { TypedApp } from '../app.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { Card, CardCreate, CardList, InstrumentList, InstrumentQuery } from '../schemas/instrument.js';
 
-function presentInstrument(instrument: InstrumentValue) {
+export function presentInstrument(instrument: InstrumentValue) {
   return { ...instrument, createdAt: instrument.createdAt.toISOString(), deactivatedAt: instrument.deactivatedAt?.toISOString() ?? null };
 }
 
 /** A card never carries its full number; `frozen` follows the wallet's status. */
-function presentCard(card: CardValue, wallet: Pick<Wallet, 'status'>, today: Date) {
+export function presentCard(card: CardValue, wallet: Pick<Wallet, 'status'>, today: Date) {
   return {
     id: card.id,
     walletId: card.walletId,
@@ -38,8 +38,8 @@ export function instrumentRoutes(app: TypedApp, context: ServiceContext): void {
   );
   app.get(
     '/v1/instruments',
-    { schema: { tags: ['instruments'], summary: 'Find the wallet of an IBAN', querystring: InstrumentQuery, response: { 200: InstrumentList, ...errorResponses } } },
-    async (request) => ({ data: (await findByIban(context, request.actor, request.query.iban)).map(presentInstrument) }),
+    { schema: { tags: ['instruments'], summary: 'Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number', querystring: InstrumentQuery, response: { 200: InstrumentList, ...errorResponses } } },
+    async (request) => ({ data: (await findInstruments(context, request.actor, request.query)).map(presentInstrument) }),
   );
   app.post(
     '/v1/wallets/:id/cards',

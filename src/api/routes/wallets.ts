@@ -11,7 +11,7 @@ import { presentBalanceView } from '../present-exchange.js';
 import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { Entry, EntryListQuery } from '../schemas/transaction.js';
-import { BalanceQuery, BalanceReading, Wallet, WalletCreate, WalletListQuery, WalletPatch } from '../schemas/wallet.js';
+import { BalanceQuery, BalanceReading, Wallet, WalletCreate, WalletGetQuery, WalletListQuery, WalletPatch } from '../schemas/wallet.js';
 
 /** A credit limit of 0 is allowed, unlike a movement amount. */
 function creditLimitOf(value: string | number | undefined): bigint | undefined {
@@ -52,11 +52,12 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
   );
 
   app.get('/v1/wallets', { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } }, async (request) => {
-    const page = await listWallets(await readContext(context, request), request.actor, request.query);
+    const { status, expand: _expand, ...query } = request.query;
+    const page = await listWallets(await readContext(context, request), request.actor, { ...query, ...(status !== undefined ? { status: status === 'inactive' ? 'blocked' : status } : {}) });
     return { data: await present(page.data), nextCursor: page.nextCursor };
   });
 
-  app.get('/v1/wallets/:id', { schema: { tags, summary: 'Get a wallet with its balance', params: IdParams, response: { 200: Wallet, ...errorResponses } } }, async (request) => {
+  app.get('/v1/wallets/:id', { schema: { tags, summary: 'Get a wallet with its balance', params: IdParams, querystring: WalletGetQuery, response: { 200: Wallet, ...errorResponses } } }, async (request) => {
     return presentOne(await visibleWallet(context, request.actor, request.params.id));
   });
 

@@ -3,7 +3,8 @@ import { assetTypes } from '../../domain/currency.js';
 import { Nullable, Timestamp, Uuid } from './common.js';
 
 const AssetType = Type.Enum([...assetTypes]);
-const Code = Type.String({ minLength: 1, maxLength: 12, description: '1 to 12 of A-Z, 0-9 and _; not unique.' });
+const Code = Type.String({ minLength: 1, maxLength: 12, description: '1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique.' });
+const NumericCode = Type.String({ minLength: 1, maxLength: 8, description: "The seed's digitalCode: any 1 to 8 characters (\"840\" for ISO currencies)." });
 const Fraction = Type.Integer({ minimum: 1, description: 'Minor units per unit: 1, 10, 100 ... 10^18.' });
 const SerialPrefix = Type.String({ maxLength: 12, pattern: '^[A-Za-z0-9_-]*$' });
 
@@ -24,7 +25,7 @@ export const Currency = Type.Object({
 export const CurrencyCreate = Type.Object(
   {
     code: Code,
-    numericCode: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{3}$' }))),
+    numericCode: Type.Optional(Nullable(NumericCode)),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     symbol: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
     fraction: Fraction,
@@ -39,6 +40,7 @@ export const CurrencyPatch = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     symbol: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+    numericCode: Type.Optional(Nullable(NumericCode)),
     active: Type.Optional(Type.Boolean()),
     serialPrefix: Type.Optional(Nullable(SerialPrefix)),
   },

@@ -18,8 +18,13 @@ export const Instrument = Type.Object({
 export const InstrumentList = Type.Object({ data: Type.Array(Instrument) });
 
 export const InstrumentQuery = Type.Object(
-  { iban: Type.String({ minLength: 5, maxLength: 64, description: 'An IBAN, with or without spaces.' }) },
-  { additionalProperties: false },
+  {
+    iban: Type.Optional(Type.String({ minLength: 5, maxLength: 64, description: 'An IBAN, with or without spaces.' })),
+    sortCode: Type.Optional(Type.String({ pattern: '^[0-9]{2}-?[0-9]{2}-?[0-9]{2}$', description: 'A UK sort code (with accountNumber).' })),
+    routingNumber: Type.Optional(Type.String({ pattern: '^[0-9]{9}$', description: 'A US ABA routing number (with accountNumber).' })),
+    accountNumber: Type.Optional(Type.String({ pattern: '^[0-9]{4,17}$', description: 'The account number that goes with sortCode or routingNumber.' })),
+  },
+  { additionalProperties: false, description: 'Exactly one of: iban; sortCode + accountNumber; routingNumber + accountNumber.' },
 );
 
 export const CardCreate = Type.Object(

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { walletStatuses } from '../../domain/wallet.js';
+import { Card, Instrument } from './instrument.js';
 import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 import { BalanceView } from './exchange.js';
 
@@ -13,6 +14,12 @@ export const Balance = Type.Object({
 });
 
 const Status = Type.Enum([...walletStatuses]);
+
+/** The wallet's currency, inline, so a client needs no second call to show it. */
+const WalletCurrency = Type.Object(
+  { id: Uuid, code: Type.String(), symbol: Nullable(Type.String()), fraction: Type.Integer(), assetType: Type.String() },
+  { description: "The wallet's currency: id, code, symbol, fraction, assetType." },
+);
 
 export const Wallet = Type.Object({
   id: Uuid,
@@ -40,7 +47,14 @@ export const Wallet = Type.Object({
   balance: Balance,
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  currency: Type.Optional(WalletCurrency),
+  instruments: Type.Optional(Type.Array(Instrument, { description: 'With `?expand=instruments`: the bank identifiers.' })),
+  cards: Type.Optional(Type.Array(Card, { description: 'With `?expand=cards`: the cards (masked numbers only).' })),
 });
+
+const Expand = Type.String({ pattern: '^(instruments|cards)(,(instruments|cards))?$', description: 'Comma-separated: `instruments`, `cards`: returned inside each wallet.' });
+
+export const WalletGetQuery = Type.Object({ expand: Type.Optional(Expand) }, { additionalProperties: false });
 
 const Identifier = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
@@ -83,10 +97,11 @@ export const WalletListQuery = Type.Object(
     currencyId: Type.Optional(Uuid),
     category: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('system')])),
     type: Type.Optional(Type.String({ maxLength: 40 })),
-    status: Type.Optional(Status),
+    status: Type.Optional(Type.Enum([...walletStatuses, 'inactive'], { description: '`inactive` is an alias of `blocked`.' })),
     program: Type.Optional(Identifier(64)),
     externalId: Type.Optional(Identifier(40)),
     parentWalletId: Type.Optional(Uuid),
+    expand: Type.Optional(Expand),
     ...PageQuery,
   },
   { additionalProperties: false },
