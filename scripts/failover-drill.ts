@@ -163,7 +163,8 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
         const why = answer === null ? 'no answer' : `${answer.status} ${String(answer.json.code ?? '')}`.trim();
         const phase = primaryKilledAt === 0 ? 'before the kill' : cofferKilledAt === 0 ? 'after the primary kill' : 'after the Coffer kill';
         unknownAnswers.set(`${phase}: ${why}`, (unknownAnswers.get(`${phase}: ${why}`) ?? 0) + 1);
-        await sleep(100);
+        // As a client should: a 503 says when to come back (Retry-After: 1), anything else 100 ms.
+        await sleep(answer?.status === 503 ? 1000 : 100);
       }
     }
   };
@@ -225,7 +226,8 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
     await quiesce(formation);
   }
   await fleet.heal(180_000);
-  const resolveDeadline = Date.now() + limits.idempotencyInFlightTimeoutMs + 120_000;
+  // Enough for every unknown answer to be retried a few times, however many the outage made.
+  const resolveDeadline = Date.now() + limits.idempotencyInFlightTimeoutMs + Math.max(120_000, unknown.length * 500);
   const lastAnswers = new Map<string, string>();
   const queue = [...unknown];
   const resolver = async () => {
