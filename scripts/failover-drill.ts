@@ -139,6 +139,7 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
   const deadline = loadStarted + options.seconds * 1000;
   let primaryKilledAt = 0;
   let cofferKilledAt = 0;
+  const unknownAnswers = new Map<string, number>();
   const client = async (index: number) => {
     for (let n = 0; Date.now() < deadline; n++) {
       const from = Math.floor(Math.random() * wallets);
@@ -158,7 +159,13 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
       request.finished = Date.now();
       request.outcome = outcomeOf(answer);
       if (request.outcome === 'ok') request.transactionId = String(answer?.json.id);
-      else await sleep(100);
+      else {
+        const why = answer === null ? 'no answer' : `${answer.status} ${String(answer.json.code ?? '')}`.trim();
+        const phase = primaryKilledAt === 0 ? 'before the kill' : cofferKilledAt === 0 ? 'after the primary kill' : 'after the Coffer kill';
+        unknownAnswers.set(`${phase}: ${why}`, (unknownAnswers.get(`${phase}: ${why}`) ?? 0) + 1);
+        // As a client should: a 503 says when to come back (Retry-After: 1), anything else 100 ms.
+        await sleep(answer?.status === 503 ? 1000 : 100);
+      }
     }
   };
 
@@ -209,6 +216,7 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
   const unknown = sent.filter((request) => request.outcome === 'unknown');
   for (const event of await formation.events(primaryKilledAt - 1000)) log(`  pg_auto_failover +${seconds(event.at - primaryKilledAt)} s: ${event.description}`);
   log(`load done: ${sent.length} requests, ${unknown.length} unknown; resolving them by their keys`);
+  log(`unknown answers during the load: ${JSON.stringify(Object.fromEntries(unknownAnswers))}`);
 
   // Resolution: every unknown answer retried with its key until it is definite.
   if (options.short) {
@@ -218,7 +226,8 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
     await quiesce(formation);
   }
   await fleet.heal(180_000);
-  const resolveDeadline = Date.now() + limits.idempotencyInFlightTimeoutMs + 120_000;
+  // Enough for every unknown answer to be retried a few times, however many the outage made.
+  const resolveDeadline = Date.now() + limits.idempotencyInFlightTimeoutMs + Math.max(120_000, unknown.length * 500);
   const lastAnswers = new Map<string, string>();
   const queue = [...unknown];
   const resolver = async () => {

@@ -18,6 +18,8 @@ import { parsePostgresTargets } from '../../src/store/pg-hosts.js';
 import type { PostgresDatabase } from '../../src/store/postgres.js';
 import type { Store } from '../../src/store/store.js';
 import { PgPair, serverBinaries } from '../support/pg-pair.js';
+import { backends } from '../support/backends.js';
+import { expectProblem, startHarness } from '../support/harness.js';
 
 describe('multi-host connection strings', () => {
   it('splits hosts libpq style, with default ports and the session attributes', () => {
@@ -43,6 +45,31 @@ describe('multi-host connection strings', () => {
     assert.ok(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })));
     assert.equal(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' })), false);
     assert.equal(isDatabaseUnavailable(Object.assign(new Error('deadlock'), { code: '40P01' })), false);
+  });
+});
+
+describe('the API while the database is gone', () => {
+  it('answers 503 service_unavailable with Retry-After, and /readyz says why', async () => {
+    const harness = await startHarness(backends[0] as (typeof backends)[number]);
+    try {
+      const gone = new DatabaseUnavailableError('no writable primary among db1:5432, db2:5432');
+      harness.store.read.listWallets = async () => {
+        throw gone;
+      };
+      const response = await harness.request('GET', '/v1/wallets');
+      expectProblem(response, 503, 'service_unavailable');
+      assert.equal(response.headers['retry-after'], '1');
+      const original = harness.store.ping;
+      (harness.store as { ping: () => Promise<void> }).ping = async () => {
+        throw gone;
+      };
+      const ready = await harness.request('GET', '/readyz', undefined, { key: null });
+      assert.equal(ready.statusCode, 503);
+      assert.deepEqual(JSON.parse(ready.body), { status: 'unavailable', reason: gone.message });
+      (harness.store as { ping: () => Promise<void> }).ping = original;
+    } finally {
+      await harness.close();
+    }
   });
 });
 
