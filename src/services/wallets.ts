@@ -1,3 +1,4 @@
+import { balanceOf } from '../domain/balance.js';
 import type { Actor } from '../domain/api-key.js';
 import { systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
@@ -151,6 +152,7 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
       const now = ctx.clock();
       await tx.lockRow('wallets', id);
       const before = await tx.getWallet(id);
+      if (before !== null && checked.creditLimit !== undefined) checkCreditLimit(before, checked.creditLimit);
       const updated = await tx.updateWallet(id, checked, now);
       if (before === null || updated === null) throw notFound('wallet', id);
       await recordAudit(tx, actor, walletAudit('wallet.updated', before, updated), now);
@@ -159,6 +161,22 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
   } catch (error) {
     if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(wallet);
     throw error;
+  }
+}
+
+/**
+ * A credit limit is lowered no further than what the wallet already owes: its available balance
+ * (posted − held) may not fall below −creditLimit, or `coffer verify` would report the wallet.
+ * Runs with the wallet locked, so no concurrent debit slips between the check and the change.
+ */
+function checkCreditLimit(wallet: Wallet, creditLimit: bigint): void {
+  if (creditLimit >= wallet.creditLimit) return;
+  const available = balanceOf(wallet.counters, 0n).available;
+  if (available + creditLimit < 0n) {
+    throw new CofferError(
+      'credit_limit_below_debt',
+      `Wallet ${wallet.id} owes ${(-available).toString()}: its creditLimit cannot be lowered below that (asked ${creditLimit.toString()}).`,
+    );
   }
 }
 
