@@ -19,10 +19,20 @@ function idempotencyOf(request: FastifyRequest, lockHint?: readonly string[]): I
   };
 }
 
+const problemFields = ['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', 'errors'] as const;
+
+/** A problem document in its fields' fixed order (a recorded one comes back from jsonb in another). */
+function problemJson(body: unknown): string {
+  const problem = body as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const field of problemFields) if (problem[field] !== undefined) ordered[field] = problem[field];
+  return JSON.stringify(ordered);
+}
+
 function send(reply: FastifyReply, outcome: IdempotentOutcome): FastifyReply {
   if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
   // A recorded refusal is a problem document, first time and replayed alike.
-  if (outcome.statusCode >= 400) return reply.code(outcome.statusCode).type('application/problem+json').send(JSON.stringify(outcome.body));
+  if (outcome.statusCode >= 400) return reply.code(outcome.statusCode).type('application/problem+json').send(problemJson(outcome.body));
   return reply.code(outcome.statusCode).send(outcome.body);
 }
 
