@@ -89,7 +89,10 @@ export interface CofferServer {
  */
 export async function startCoffer(env: Record<string, string>, adminKey: string, extraNodeArgs: readonly string[] = []): Promise<CofferServer> {
   const port = await freePort();
+  // BENCH_SERVER_DIR: another checkout's server (a "before" figure in the same run conditions).
+  const cwd = process.env.BENCH_SERVER_DIR ?? process.cwd();
   const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    cwd,
     env: {
       ...process.env,
       COFFER_RATE_LIMIT_PER_MINUTE: '0',
