@@ -49,8 +49,8 @@ export async function preparePgbench(databaseUrl: string): Promise<void> {
       create table entries (id bigint generated always as identity primary key, transfer_id bigint, account_id int, amount bigint, created_at timestamptz default now());
       create index on entries (account_id);
       create sequence transfer_seq;
-      insert into accounts select g, 1000000000 from generate_series(1, 10000) g;
-      vacuum analyze accounts;`);
+      insert into accounts select g, 1000000000 from generate_series(1, 10000) g;`);
+    await client.query('vacuum analyze accounts');
   } finally {
     await client.end();
   }
