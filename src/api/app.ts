@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import type { ServiceContext } from '../services/context.js';
@@ -41,13 +40,9 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger | false;
 }
 
-/** Lifecycle flags shared with the server: /readyz answers 503 while draining. */
-export interface AppState {
-  draining: boolean;
-}
-
 export type App = FastifyInstance & { readonly state: AppState };
-export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type { AppState, TypedApp } from './typed-app.js';
+import type { AppState, TypedApp } from './typed-app.js';
 
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
 import { limits } from '../domain/limits.js';
+import { claimLost, type IdempotentOutcome, type Outcome } from '../domain/outcome.js';
 import type { Store, StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
 import type { IdempotencyClaim, IdempotencyClaimRequest, IdempotencyLease } from '../store/idempotency-queries.js';
@@ -9,15 +10,8 @@ import { Coalescer } from './coalescer.js';
 import { groupCommitOf } from './group-commit.js';
 import type { PostingUnit } from './set-posting.js';
 
-/** What a money-moving request answers: replayed byte for byte for the same Idempotency-Key. */
-export interface Outcome {
-  readonly statusCode: number;
-  readonly body: unknown;
-}
-
-export interface IdempotentOutcome extends Outcome {
-  readonly replayed: boolean;
-}
+export type { IdempotentOutcome, Outcome } from '../domain/outcome.js';
+export { claimLost } from '../domain/outcome.js';
 
 export interface IdempotencyRequest {
   /** The merchant (or admin) the key belongs to: keys of different merchants never collide. */
@@ -55,12 +49,6 @@ interface HeldKey {
   readonly key: string;
   /** The claim's time, stored with it: a fence against a request that took the claim over. */
   readonly claimedAt: Date;
-}
-
-/** Thrown when a request's key was taken over while it ran (its claim went stale): nothing of it may commit. */
-export function claimLost(key: string): CofferError {
-  void key;
-  return new CofferError('request_in_progress', 'This Idempotency-Key was taken over by a retry while this request ran; it was not applied.');
 }
 
 type Claim = { readonly replay: IdempotentOutcome } | { readonly held: HeldKey | null };
@@ -189,7 +177,7 @@ export async function runIdempotent(
   return releasing(ctx, request, held, () =>
     groupCommitOf(ctx).run(async (tx) => {
       const outcome = await work(tx);
-      if (held !== null && !(await tx.completeIdempotencyKey(held.scope, held.key, held.claimedAt, outcome.statusCode, outcome.body))) throw claimLost(held.key);
+      if (held !== null && !(await tx.completeIdempotencyKey(held.scope, held.key, held.claimedAt, outcome.statusCode, outcome.body))) throw claimLost();
       return outcome;
     }, request.lockHint),
   );

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/api-key.js';
+import { claimLost, type Outcome } from '../domain/outcome.js';
 import { assert } from '../domain/assert.js';
 import { crossedBelow, type Counters } from '../domain/balance.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
@@ -10,7 +11,6 @@ import type { StoreTx } from '../store/store.js';
 import { type LockedWallet, toWalletState } from '../store/wallet-queries.js';
 import { auditRow } from './audit.js';
 import { transactionEvent, walletEvent } from './events.js';
-import { claimLost, type Outcome } from './idempotency.js';
 import { newId } from './ids.js';
 import { appendJournalLinks } from './journal.js';
 import { type BatchItemResult, batchItemFailed } from './batches.js';
@@ -139,7 +139,7 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   await tx.insertAuditRecords(audits);
   const lost = await tx.completeIdempotencyKeys(completions);
   // A key taken over by a retry while this group ran: fail the group; run alone, only that request fails.
-  if (lost[0] !== undefined) throw claimLost(lost[0].key);
+  if (lost[0] !== undefined) throw claimLost();
   // Last: it locks the chain head (held back to the end of the group under group commit, journal.ts `deferJournal`).
   await appendJournalLinks(tx, written);
   return units.map((unit, index) => outcomes[index] ?? (answers.get(unit) as UnitOutcome));

@@ -13,6 +13,10 @@ import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { issueBankIdentifiers } from './instruments.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
+import { visibleWallet } from './wallet-visibility.js';
+
+/** Kept here too: most callers know it from this module. */
+export { visibleWallet };
 
 export interface WalletInput {
   readonly currencyId: string;
@@ -30,13 +34,6 @@ export interface WalletInput {
   readonly metadata?: Readonly<Record<string, string>>;
   /** No bank identifier (IBAN, UK or US account) is generated for the wallet. */
   readonly skipIbanGeneration?: boolean;
-}
-
-/** Loads a wallet the actor may see, or answers not_found (another merchant's wallet is not revealed). */
-export async function visibleWallet(ctx: ServiceContext, actor: Actor, id: string): Promise<Wallet> {
-  const wallet = await ctx.store.read.getWallet(id);
-  if (wallet === null || !canSee(actor, wallet.merchantId)) throw notFound('wallet', id);
-  return wallet;
 }
 
 /** The fields that make a retried onboarding "the same" wallet. */

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { apiKeyRoles, apiKeyScopes } from '../../domain/api-key.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.js';
 import type { ServiceContext } from '../../services/context.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentApiKey } from '../present.js';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 

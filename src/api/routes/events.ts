@@ -4,7 +4,7 @@ import { type CofferEvent, eventTypes } from '../../domain/event.js';
 import { CofferError } from '../../domain/errors.js';
 import type { ServiceContext } from '../../services/context.js';
 import { listEvents, startPosition } from '../../services/events.js';
-import type { AppState, TypedApp } from '../app.js';
+import type { AppState, TypedApp } from '../typed-app.js';
 import { errorResponses } from '../schemas/common.js';
 import { EventListQuery, EventPage, EventStreamQuery } from '../schemas/event.js';
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { deliveryStatuses, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint, webhookStatuses } from '../../domain/webhook.js';
 import type { ServiceContext } from '../../services/context.js';
 import { createWebhook, type DeliveryLogEntry, getWebhook, listDeliveries, listWebhooks, replayDelivery, updateWebhook } from '../../services/webhooks.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 import { EventType } from '../schemas/event.js';
 
