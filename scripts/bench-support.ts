@@ -93,7 +93,10 @@ const benchSecretKey = randomBytes(32).toString('hex');
 
 export async function startCoffer(env: Record<string, string>, adminKey: string, extraNodeArgs: readonly string[] = []): Promise<CofferServer> {
   const port = await freePort();
+  // BENCH_SERVER_DIR: another checkout's server (a "before" figure in the same run conditions).
+  const cwd = process.env.BENCH_SERVER_DIR ?? process.cwd();
   const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    cwd,
     env: {
       ...process.env,
       COFFER_SECRET_KEY: benchSecretKey,
@@ -106,7 +109,8 @@ export async function startCoffer(env: Record<string, string>, adminKey: string,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a loaded machine (the benchmark records the load average) starting takes a while.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`coffer serve exited with ${child.exitCode}`);
     try {
@@ -114,7 +118,7 @@ export async function startCoffer(env: Record<string, string>, adminKey: string,
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('coffer serve did not start within 60 s');
+    if (Date.now() > deadline) throw new Error('coffer serve did not start within 180 s');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const pid = child.pid as number;

@@ -3,7 +3,12 @@
  * database. Uses DATABASE_URL's server if given (in a fresh database it creates and drops),
  * else a PostgreSQL it starts itself in a temporary directory. See docs/performance.md.
  *
- *   BENCH_DURATION_S          seconds per measurement (10)
+ * The baseline is pgbench (issue 13's script, `pgbench -n -M prepared -c 16 -j 2 -T <secs>`);
+ * HTTP load comes from wrk (scripts/bench/transfers.lua) in its own process; every case prints
+ * each process's CPU seconds (/proc) and the load average, and `coffer verify` runs after each.
+ * `--quick` (or BENCH_QUICK=1): 5 s cases, no group-commit-off, no large-ledger cases (≤ 60 s).
+ *
+ *   BENCH_DURATION_S          seconds per measurement (10; 5 with --quick)
  *   BENCH_ENTRIES             entries seeded for case (e) (1000000)
  *   BENCH_PGLITE              0 to skip the PGlite row
  *   BENCH_ERROR_FRACTION_MAX  largest share of failed transfers a case may have (0.001)
@@ -18,9 +23,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from './bench-load.js';
 import { seedEntries, seedLedger } from './bench-seed.js';
-import { type CofferServer, createDatabase, dropDatabase, type LoadResult, rawBaseline, startCoffer, startLocalPostgres } from './bench-support.js';
+import { type CofferServer, createDatabase, dropDatabase, type LoadResult, startCoffer, startLocalPostgres } from './bench-support.js';
+import { type Measured, pgbench, preparePgbench, wrk } from './bench-wrk.js';
+import { rawPglite } from './bench-pglite.js';
+import { loadAverage } from './bench-proc.js';
 
-const durationSeconds = Number(process.env.BENCH_DURATION_S ?? 10);
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const durationSeconds = Number(process.env.BENCH_DURATION_S ?? (quick ? 5 : 10));
 const seedTransactions = Math.floor(Number(process.env.BENCH_ENTRIES ?? 1_000_000) / 2);
 const walletCount = 10_000;
 const pgliteWalletCount = 1_000;
@@ -34,49 +43,20 @@ interface Row extends LoadResult {
   readonly name: string;
 }
 const rows: Row[] = [];
+/** The cases measured with pgbench and wrk, with every process's CPU. */
+const measured: Measured[] = [];
+
+async function measureLow(name: string, run: () => Promise<Measured>): Promise<Measured> {
+  log(`${name}… (load ${loadAverage()})`);
+  const result = await run();
+  measured.push(result);
+  const cpu = Object.entries(result.cpu).map(([process, seconds]) => `${process} ${seconds.toFixed(2)} s`).join(', ');
+  log(`${name}: ${result.transfersPerSecond.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.failed} failed; CPU ${cpu}; load ${result.load}`);
+  return result;
+}
 
 function random<T>(list: readonly T[]): T {
   return list[Math.floor(Math.random() * list.length)] as T;
-}
-
-function twoDistinct(count: number): [number, number] {
-  const from = Math.floor(Math.random() * count);
-  const to = (from + 1 + Math.floor(Math.random() * (count - 1))) % count;
-  return [from, to];
-}
-
-function transfers(server: CofferServer, wallets: readonly string[], connections: number, hot?: string): Promise<LoadResult> {
-  return load(server, {
-    adminKey,
-    durationSeconds,
-    connections,
-    method: 'POST',
-    path: '/v1/transfers',
-    body: () => {
-      const [from, to] = twoDistinct(wallets.length);
-      const toWalletId = hot ?? (wallets[to] as string);
-      const fromWalletId = wallets[from] === hot ? (wallets[to] as string) : (wallets[from] as string);
-      return { fromWalletId, toWalletId, amount: '1' };
-    },
-  });
-}
-
-function batches(server: CofferServer, wallets: readonly string[]): Promise<LoadResult> {
-  return load(server, {
-    adminKey,
-    durationSeconds,
-    connections: 8,
-    method: 'POST',
-    path: '/v1/batches',
-    transfersPerRequest: 100,
-    body: () => ({
-      atomic: false,
-      items: Array.from({ length: 100 }, () => {
-        const [from, to] = twoDistinct(wallets.length);
-        return { kind: 'transfer', fromWalletId: wallets[from], toWalletId: wallets[to], amount: '1' };
-      }),
-    }),
-  });
 }
 
 function statements(server: CofferServer, wallets: readonly string[]): Promise<LoadResult> {
@@ -125,49 +105,64 @@ function outcomeText(result: LoadResult): string {
 
 async function benchPostgres(serverUrl: string): Promise<void> {
   const name = `coffer_bench_${randomBytes(4).toString('hex')}`;
+  const baseName = `${name}_pgbench`;
   const databaseUrl = await createDatabase(serverUrl, name);
+  const baseUrl = await createDatabase(serverUrl, baseName);
   try {
-    await measure('(a) raw SQL, 16 clients, 1 transfer/commit', () => rawBaseline(databaseUrl, 16, durationSeconds * 1000, () => twoDistinct(walletCount)));
-    await measure('(a-hot) raw SQL, all credit one account', () =>
-      rawBaseline(databaseUrl, 16, durationSeconds * 1000, () => {
-        const from = 1 + Math.floor(Math.random() * (walletCount - 1));
-        return [from, 0];
-      }),
-    );
+    await preparePgbench(baseUrl);
+    await measureLow('(a) pgbench, 16 clients, 1 transfer/commit', () => pgbench(baseUrl, durationSeconds));
     log(`seeding ${walletCount.toLocaleString('en')} wallets and their top-ups…`);
     const ledgerStarted = Date.now();
     const { walletIds } = await seedLedger({ databaseUrl }, walletCount, seedBalance);
     log(`seeded in ${((Date.now() - ledgerStarted) / 1000).toFixed(1)} s`);
+    const random1000 = walletIds.slice(0, 1000);
     const hot = walletIds[0] as string;
-    const groupOff = await startCoffer({ DATABASE_URL: databaseUrl, COFFER_GROUP_COMMIT: 'off' }, adminKey);
-    try {
-      await measure('(b-off) POST /v1/transfers, group commit off', () => transfers(groupOff, walletIds, 64));
-    } finally {
-      await groupOff.stop();
+    const env = { DATABASE_URL: databaseUrl };
+    if (!quick) {
+      const groupOff = await startCoffer({ ...env, COFFER_GROUP_COMMIT: 'off' }, adminKey);
+      try {
+        await measureLow('(b-off) POST /v1/transfers, group commit off', () => wrk({ name: '(b-off)', server: groupOff, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64 }));
+      } finally {
+        await groupOff.stop();
+      }
+      runVerify('PostgreSQL after (b-off)', env);
     }
-    const server = await startCoffer({ DATABASE_URL: databaseUrl }, adminKey);
+    const server = await startCoffer(env, adminKey);
     try {
-      await measure('(b) POST /v1/transfers, 64 connections', () => transfers(server, walletIds, 64));
-      await measure('(c) POST /v1/batches of 100 transfers', () => batches(server, walletIds));
-      await measure('(d) hot wallet: every transfer credits one', () => transfers(server, walletIds, 64, hot));
-      await measure('(s) statement page (50 entries), small ledger', () => statements(server, walletIds));
+      await measureLow('(b) POST /v1/transfers, 64 connections', () =>
+        wrk({ name: '(b) POST /v1/transfers, 64 connections, 1,000 wallets', server, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64 }),
+      );
+      runVerify('PostgreSQL after (b)', env);
+      await measureLow('(c) POST /v1/batches of 100 transfers', () =>
+        wrk({ name: '(c) POST /v1/batches of 100 transfers, 8 connections', server, adminKey, wallets: walletIds, seconds: durationSeconds, connections: 8, batch: 100 }),
+      );
+      runVerify('PostgreSQL after (c)', env);
+      await measureLow('(d) hot wallet', () =>
+        wrk({ name: '(d) hot wallet: every transfer credits one, 64 connections', server, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64, hot }),
+      );
+      runVerify('PostgreSQL after (d)', env);
+      if (!quick) await measure('(s) statement page (50 entries), small ledger', () => statements(server, walletIds));
     } finally {
       await server.stop();
     }
+    if (quick) return;
     const seedStarted = Date.now();
     log(`seeding ${(seedTransactions * 2).toLocaleString('en')} entries (${seedTransactions.toLocaleString('en')} transfers with their journal links)…`);
     await seedEntries(databaseUrl, (await currencyOf(databaseUrl)) as string, seedTransactions);
     log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
-    const large = await startCoffer({ DATABASE_URL: databaseUrl }, adminKey);
+    const large = await startCoffer(env, adminKey);
     try {
-      await measure(`(e) (b) after ${(seedTransactions * 2).toLocaleString('en')} entries`, () => transfers(large, walletIds, 64));
+      await measureLow(`(e) (b) after ${(seedTransactions * 2).toLocaleString('en')} entries`, () =>
+        wrk({ name: `(e) (b) after ${(seedTransactions * 2).toLocaleString('en')} entries`, server: large, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64 }),
+      );
       await measure('(e-s) statement page, after seeding', () => statements(large, walletIds));
     } finally {
       await large.stop();
     }
-    runVerify('PostgreSQL', { DATABASE_URL: databaseUrl });
+    runVerify('PostgreSQL after (e)', env);
   } finally {
     await dropDatabase(serverUrl, name).catch((error: unknown) => log(`could not drop ${name}: ${String(error)}`));
+    await dropDatabase(serverUrl, baseName).catch((error: unknown) => log(`could not drop ${baseName}: ${String(error)}`));
   }
 }
 
@@ -181,19 +176,33 @@ async function currencyOf(databaseUrl: string): Promise<string | undefined> {
 }
 
 async function benchPglite(): Promise<void> {
+  await measureLow('(a-pglite) raw PGlite in one process, 1 transfer/query', () => rawPglite(durationSeconds));
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-pglite-'));
   try {
     log(`PGlite: seeding ${pgliteWalletCount} wallets…`);
     const { walletIds } = await seedLedger({ dataDir }, pgliteWalletCount, seedBalance);
     const server = await startCoffer({ COFFER_DATA_DIR: dataDir, DATABASE_URL: '' }, adminKey);
     try {
-      await measure(`(b-pglite) POST /v1/transfers on PGlite (${pgliteWalletCount} wallets)`, () => transfers(server, walletIds, 64));
+      await measureLow('(b-pglite) POST /v1/transfers on PGlite', () =>
+        wrk({ name: `(b-pglite) POST /v1/transfers on PGlite (${pgliteWalletCount} wallets), 64 connections`, server, adminKey, wallets: walletIds, seconds: durationSeconds, connections: 64 }),
+      );
     } finally {
       await server.stop();
     }
     runVerify('PGlite', { COFFER_DATA_DIR: dataDir, DATABASE_URL: '' });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The wrk and pgbench cases, with CPU µs per transfer by process and the load average. */
+function printMeasured(): void {
+  process.stdout.write('\n| case | transfers/s | p50 ms | p99 ms | failed | CPU µs/transfer (by process) | RSS MB | load |\n|---|---:|---:|---:|---:|---|---:|---|\n');
+  for (const row of measured) {
+    const cpu = Object.entries(row.cpu).map(([process, seconds]) => `${process} ${((seconds * 1e6) / Math.max(1, row.transfers)).toFixed(0)}`).join(', ');
+    process.stdout.write(
+      `| ${row.name} | ${row.transfersPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${Number.isNaN(row.p99Ms) ? '-' : row.p99Ms.toFixed(1)} | ${row.failed} | ${cpu} | ${row.rssMaxMb === null ? '-' : row.rssMaxMb.toFixed(0)} | ${row.load} |\n`,
+    );
   }
 }
 
@@ -226,6 +235,10 @@ function printOutcomes(): void {
 /** Why the run must fail: a case with too many errors or no success at all, or a failed verify. */
 function failures(): string[] {
   const found: string[] = [];
+  for (const row of measured) {
+    if (row.transfers === 0) found.push(`${row.name}: nothing succeeded`);
+    else if (row.failed > errorFractionMax * (row.transfers + row.failed)) found.push(`${row.name}: ${row.failed} failed requests`);
+  }
   for (const row of rows) {
     if (row.ok === 0) found.push(`${row.name}: nothing succeeded`);
     if (row.errors > errorFractionMax * row.attempts) {
@@ -237,7 +250,7 @@ function failures(): string[] {
 }
 
 function rate(prefix: string): number {
-  return rows.find((row) => row.name.startsWith(prefix))?.transfersPerSecond ?? Number.NaN;
+  return (measured.find((row) => row.name.startsWith(prefix)) ?? rows.find((row) => row.name.startsWith(prefix)))?.transfersPerSecond ?? Number.NaN;
 }
 
 async function main(): Promise<void> {
@@ -250,10 +263,14 @@ async function main(): Promise<void> {
     local?.stop();
   }
   if (process.env.BENCH_PGLITE !== '0') await benchPglite();
-  printTable();
-  printOutcomes();
+  if (rows.length > 0) {
+    printTable();
+    printOutcomes();
+  }
+  printMeasured();
   const a = rate('(a)');
   const b = rate('(b)');
+  const b64 = measured.find((row) => row.name.startsWith('(b)'));
   const statementSmall = rows.find((row) => row.name.startsWith('(s)'));
   const statementLarge = rows.find((row) => row.name.startsWith('(e-s)'));
   const problems = failures();
@@ -261,18 +278,23 @@ async function main(): Promise<void> {
   const summary = {
     ok: problems.length === 0,
     durationSeconds,
-    transfersPerSecond: Object.fromEntries(rows.map((row) => [key(row), Math.round(row.transfersPerSecond)])),
+    transfersPerSecond: Object.fromEntries([...measured, ...rows].map((row) => [key(row as Row), Math.round(row.transfersPerSecond)])),
+    loadAverage: loadAverage(),
     ratios: {
-      b_to_a: b / a,
-      b_off_to_a: rate('(b-off)') / a,
-      c_to_a: rate('(c)') / a,
+      b_to_pgbench: b / a,
+      b_off_to_pgbench: rate('(b-off)') / a,
+      c_to_pgbench: rate('(c)') / a,
       d_to_b: rate('(d)') / b,
       e_to_b: rate('(e)') / b,
-      b_pglite_to_a: rate('(b-pglite)') / a,
+      b_pglite_to_raw_pglite: rate('(b-pglite)') / rate('(a-pglite)'),
       statement_p50_large_to_small: (statementLarge?.p50Ms ?? Number.NaN) / (statementSmall?.p50Ms ?? Number.NaN),
       statement_rate_large_to_small: (statementLarge?.transfersPerSecond ?? Number.NaN) / (statementSmall?.transfersPerSecond ?? Number.NaN),
     },
-    serverRssMaxMb: Math.max(...rows.map((row) => (row.rssMaxBytes ?? 0) / 1_048_576)),
+    p99MsAt64: b64?.p99Ms,
+    cpuMicrosecondsPerTransfer: Object.fromEntries(
+      measured.map((row) => [row.name.slice(1, row.name.indexOf(')')), Object.fromEntries(Object.entries(row.cpu).map(([k, v]) => [k, Math.round((v * 1e6) / Math.max(1, row.transfers))]))]),
+    ),
+    serverRssMaxMb: Math.max(...rows.map((row) => (row.rssMaxBytes ?? 0) / 1_048_576), ...measured.map((row) => row.rssMaxMb ?? 0)),
     outcomes: Object.fromEntries(rows.map((row) => [key(row), row.breakdown])),
     verify: Object.fromEntries(Object.entries(verified).map(([name, result]) => [name, result.output])),
     failures: problems,

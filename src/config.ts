@@ -1,7 +1,18 @@
 import { type IbanPlan, isValidRoutingNumber, parseIbanPlans } from './domain/bank-identifiers.js';
 import { parseCardsPerProgram } from './domain/card.js';
 import { limits } from './domain/limits.js';
-import type { GroupCommitSettings } from './services/group-commit.js';
+
+/** How concurrent money-moving requests are coalesced; read once from the environment (see config.ts). */
+export interface GroupCommitSettings {
+  /** false: every request gets its own database transaction, as without group commit. */
+  readonly enabled: boolean;
+  /** Longest a request waits for neighbours while another group is running; an idle service starts at once. */
+  readonly waitMs: number;
+  /** Most requests in one database transaction (each writing request takes a subtransaction). */
+  readonly sizeMax: number;
+  /** Most groups committing at the same time (each holds one pooled connection). */
+  readonly concurrencyMax: number;
+}
 
 /** Everything Coffer reads from the environment, read once at start and passed down. */
 export interface Config {

@@ -31,6 +31,34 @@ describe('architecture', () => {
     }
   });
 
+  it('has no import cycle anywhere, type-only imports and config.ts included', () => {
+    const graph = new Map<string, string[]>();
+    for (const { file, text } of sources) {
+      const targets: string[] = [];
+      for (const match of text.matchAll(/^(?:import|export)\s[^;]*?from '(\.\.?\/[^']+)'/gms)) {
+        targets.push(relative(root, join(root, file, '..', (match[1] as string).replace(/\.js$/, '.ts'))));
+      }
+      graph.set(file, targets);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const path: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, 'open');
+      path.push(file);
+      for (const target of graph.get(file) ?? []) {
+        if (!graph.has(target)) continue;
+        if (state.get(target) === 'open') cycles.push([...path.slice(path.indexOf(target)), target].join(' → '));
+        else if (state.get(target) === undefined) visit(target);
+      }
+      path.pop();
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) if (state.get(file) === undefined) visit(file);
+    assert.ok(graph.has('config.ts') && graph.size > 50);
+    assert.deepEqual(cycles, []);
+  });
+
   it('keeps the domain pure', () => {
     const domain = sources.filter(({ file }) => file.startsWith('domain/'));
     assert.ok(domain.length > 5);

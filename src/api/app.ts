@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
@@ -46,14 +45,10 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger | false;
 }
 
-/** Lifecycle flags shared with the server: /readyz answers 503 while draining. */
-export interface AppState {
-  draining: boolean;
-}
-
 /** `routes`: every route registered, with whether it is public (the route-walk test reads it). */
 export type App = FastifyInstance & { readonly state: AppState; readonly routes: readonly RegisteredRoute[] };
-export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type { AppState, TypedApp } from './typed-app.js';
+import type { AppState, TypedApp } from './typed-app.js';
 
 /** Builds the HTTP application without listening: the server and the tests share it. */
 export async function buildApp(options: AppOptions): Promise<App> {

@@ -33,6 +33,7 @@ export const statusOf: Readonly<Record<ErrorCode, number>> = {
   main_wallet_conflict: 409,
   metadata_too_large: 400,
   wallet_not_virtual_parent: 422,
+  credit_limit_below_debt: 422,
   transaction_not_reversible: 422,
   reversal_exceeds_original: 422,
   adjustment_reason_required: 400,

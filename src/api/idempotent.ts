@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CofferError } from '../domain/errors.js';
+import { problemBody, statusOf } from './errors.js';
 import type { ServiceContext } from '../services/context.js';
 import { type IdempotencyRequest, type IdempotentOutcome, runIdempotent, runIdempotentPosting } from '../services/idempotency.js';
 import type { PostingUnit } from '../services/set-posting.js';
@@ -11,13 +13,26 @@ export function idempotencyOf(request: FastifyRequest, lockHint?: readonly strin
     // Prefixed so that no merchant id (even "_admin") can share the admin keys' scope.
     scope: request.actor.role === 'admin' ? '_admin' : `merchant:${request.actor.merchantId ?? ''}`,
     key: Array.isArray(header) ? header[0] : header,
-    fingerprint: [request.method, request.routeOptions.url, request.params, request.body],
+    fingerprint: [request.method, request.routeOptions.url, request.params ?? {}, request.body ?? null],
     ...(lockHint !== undefined ? { lockHint } : {}),
+    refused: (error: CofferError) => (statusOf[error.code] === 422 ? { statusCode: 422, body: problemBody(error, request) } : null),
   };
+}
+
+const problemFields = ['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', 'errors'] as const;
+
+/** A problem document in its fields' fixed order (a recorded one comes back from jsonb in another). */
+function problemJson(body: unknown): string {
+  const problem = body as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const field of problemFields) if (problem[field] !== undefined) ordered[field] = problem[field];
+  return JSON.stringify(ordered);
 }
 
 function send(reply: FastifyReply, outcome: IdempotentOutcome): FastifyReply {
   if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
+  // A recorded refusal is a problem document, first time and replayed alike.
+  if (outcome.statusCode >= 400) return reply.code(outcome.statusCode).type('application/problem+json').send(problemJson(outcome.body));
   return reply.code(outcome.statusCode).send(outcome.body);
 }
 

@@ -35,6 +35,7 @@ export const errorCodes = {
   main_wallet_conflict: 'The customer already has a main wallet in this currency.',
   metadata_too_large: 'Metadata is a small map of strings: see the documented limits.',
   wallet_not_virtual_parent: 'The parent wallet cannot hold virtual wallets (it must be an active, non-virtual client wallet of the same merchant, currency and customer).',
+  credit_limit_below_debt: 'The wallet already owes more than the new creditLimit would allow: repay the debt first, or lower the limit less.',
 
   transaction_not_reversible: 'Only posted transactions of a money-moving kind can be reversed.',
   reversal_exceeds_original: 'The reversal is larger than what is left of the original transaction.',
@@ -60,7 +61,7 @@ export const errorCodes = {
   batch_too_large: 'A batch holds at most the documented number of items.',
   batch_item_failed: 'An item of an atomic batch failed; nothing in the batch was applied.',
 
-  idempotency_key_invalid: 'An Idempotency-Key is 1 to 255 printable ASCII characters and holds no payment card number (a UUID is always accepted).',
+  idempotency_key_invalid: 'An Idempotency-Key is 1 to 255 printable ASCII characters (any of them: keys are stored hashed, never judged by their content).',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
   request_in_progress: 'A request with this Idempotency-Key is still running; retry later.',
 

@@ -19,8 +19,12 @@ export const limits = {
   externalIdLengthMax: 40,
   idempotencyKeyLengthMax: 255,
   idempotencyTtlHours: 24,
-  /** An in-flight idempotency key older than this is considered abandoned (its process died). */
-  idempotencyInFlightTimeoutMs: 60_000,
+  /**
+   * The lease of an in-flight Idempotency-Key claim: renewed every `idempotencyLeaseRenewMs` while
+   * its request runs, so a claim whose lease ended was left by a process that died and is taken over.
+   */
+  idempotencyInFlightTimeoutMs: 3_000,
+  idempotencyLeaseRenewMs: 1_000,
   /** Most Idempotency-Key claims written by one statement (concurrent requests share it). */
   idempotencyClaimBatchMax: 256,
   /** A valid API key is remembered this long by each process (a revocation reaches other processes within it). */

@@ -1,22 +1,11 @@
+import type { GroupCommitSettings } from '../config.js';
+import type { Outcome } from '../domain/outcome.js';
 import { isRetryable } from '../store/database.js';
 import type { Store, StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
-import type { Outcome } from './idempotency.js';
 import { uuidPattern } from './pagination.js';
 import { deferJournal, flushJournal } from './journal.js';
 import { type PostingUnit, postUnits } from './set-posting.js';
-
-/** How concurrent money-moving requests are coalesced; read once from the environment (see config.ts). */
-export interface GroupCommitSettings {
-  /** false: every request gets its own database transaction, as without group commit. */
-  readonly enabled: boolean;
-  /** Longest a request waits for neighbours while another group is running; an idle service starts at once. */
-  readonly waitMs: number;
-  /** Most requests in one database transaction (each writing request takes a subtransaction). */
-  readonly sizeMax: number;
-  /** Most groups committing at the same time (each holds one pooled connection). */
-  readonly concurrencyMax: number;
-}
 
 /** A unit of work: a function of the database transaction, or a unit of the set-based posting path. */
 type Job =

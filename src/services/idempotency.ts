@@ -1,23 +1,17 @@
 import { createHash } from 'node:crypto';
-import { CofferError } from '../domain/errors.js';
-import { containsCardNumber } from '../domain/text-screen.js';
+import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
+import { CofferError, isCofferError } from '../domain/errors.js';
 import { limits } from '../domain/limits.js';
-import type { StoreTx } from '../store/store.js';
+import { claimLost, type IdempotentOutcome, type Outcome } from '../domain/outcome.js';
+import type { Store, StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
-import type { IdempotencyClaim, IdempotencyClaimRequest } from '../store/idempotency-queries.js';
+import type { IdempotencyClaim, IdempotencyClaimRequest, IdempotencyLease } from '../store/idempotency-queries.js';
 import { Coalescer } from './coalescer.js';
 import { groupCommitOf } from './group-commit.js';
 import type { PostingUnit } from './set-posting.js';
 
-/** What a money-moving request answers: replayed byte for byte for the same Idempotency-Key. */
-export interface Outcome {
-  readonly statusCode: number;
-  readonly body: unknown;
-}
-
-export interface IdempotentOutcome extends Outcome {
-  readonly replayed: boolean;
-}
+export type { IdempotentOutcome, Outcome } from '../domain/outcome.js';
+export { claimLost } from '../domain/outcome.js';
 
 export interface IdempotencyRequest {
   /** The merchant (or admin) the key belongs to: keys of different merchants never collide. */
@@ -27,14 +21,25 @@ export interface IdempotencyRequest {
   readonly fingerprint: unknown;
   /** Wallet ids the work will lock, if known: group commit locks them up front, in id order. */
   readonly lockHint?: readonly string[];
+  /**
+   * The answer recorded under the key for a refusal, or null to give the key back. A business-rule
+   * refusal (422) is an answer like any other: a replay returns it. Validation failures (400),
+   * conflicts (409) and the rest do not bind the key.
+   */
+  readonly refused?: (error: CofferError) => Outcome | null;
 }
 
+/** The request's fingerprint: canonical JSON (RFC 8785), so the order of a body's keys does not matter. */
 export function requestHash(fingerprint: unknown): string {
-  return createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex');
+  return createHash('sha256').update(canonicalJson(fingerprint as JsonValue)).digest('hex');
 }
 
+/**
+ * A key is 1 to 255 printable ASCII characters; its content is never judged (it is stored hashed,
+ * see `storedKey` in store/idempotency-queries.ts), so one that reads like a card number is fine.
+ */
 export function checkIdempotencyKey(key: string): void {
-  if (key.length === 0 || key.length > limits.idempotencyKeyLengthMax || !/^[\x21-\x7e]+$/.test(key) || containsCardNumber(key)) {
+  if (key.length === 0 || key.length > limits.idempotencyKeyLengthMax || !/^[\x21-\x7e]+$/.test(key)) {
     throw new CofferError('idempotency_key_invalid');
   }
 }
@@ -46,14 +51,54 @@ interface HeldKey {
   readonly claimedAt: Date;
 }
 
-/** Thrown when a request's key was taken over while it ran (its claim went stale): nothing of it may commit. */
-export function claimLost(key: string): CofferError {
-  return new CofferError('request_in_progress', `Idempotency-Key "${key}" was taken over by a retry while this request ran; it was not applied.`);
-}
-
 type Claim = { readonly replay: IdempotentOutcome } | { readonly held: HeldKey | null };
 
 const claimers = new WeakMap<ServiceContext['store'], Coalescer<IdempotencyClaimRequest, IdempotencyClaim>>();
+
+/**
+ * The leases of the claims this process holds: while any request runs, one statement every
+ * `limits.idempotencyLeaseRenewMs` pushes all their leases on. A process that dies renews nothing,
+ * so its claims can be taken over `limits.idempotencyInFlightTimeoutMs` after their last renewal.
+ */
+export class ClaimLeases {
+  private readonly held = new Set<IdempotencyLease>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+  ) {}
+
+  hold(lease: IdempotencyLease): void {
+    this.held.add(lease);
+    this.timer ??= setInterval(() => this.renew(), limits.idempotencyLeaseRenewMs).unref();
+  }
+
+  release(lease: IdempotencyLease): void {
+    this.held.delete(lease);
+    if (this.held.size === 0 && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private renew(): void {
+    const leases = [...this.held];
+    // A failed renewal is harmless: the claim may be taken over, and its request then commits nothing (the fence).
+    void this.store.read.renewIdempotencyLeases(leases, new Date(this.clock().getTime() + limits.idempotencyInFlightTimeoutMs)).catch(() => undefined);
+  }
+}
+
+const leasesByStore = new WeakMap<Store, ClaimLeases>();
+
+function leasesOf(ctx: ServiceContext): ClaimLeases {
+  let leases = leasesByStore.get(ctx.store);
+  if (leases === undefined) {
+    leases = new ClaimLeases(ctx.store, ctx.clock);
+    leasesByStore.set(ctx.store, leases);
+  }
+  return leases;
+}
 
 /** Concurrent claims share one statement and one commit (they arrive together under load). */
 function claimerOf(ctx: ServiceContext): Coalescer<IdempotencyClaimRequest, IdempotencyClaim> {
@@ -81,23 +126,35 @@ async function claim(ctx: ServiceContext, request: IdempotencyRequest): Promise<
     requestHash: hash,
     now,
     expiresAt: new Date(now.getTime() + ctx.config.idempotencyTtlHours * 3_600_000),
-    staleBefore: new Date(now.getTime() - limits.idempotencyInFlightTimeoutMs),
+    leaseUntil: new Date(now.getTime() + limits.idempotencyInFlightTimeoutMs),
   });
   if (claimed.state === 'claimed') return { held: { scope, key, claimedAt: now } };
-  if (claimed.requestHash !== hash) {
-    throw new CofferError('idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request.`);
-  }
-  if (claimed.state === 'in_flight') throw new CofferError('request_in_progress', `A request with Idempotency-Key "${key}" is still running.`);
+  // The key is not echoed: it is the client's, and is stored only hashed.
+  if (claimed.requestHash !== hash) throw new CofferError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
+  if (claimed.state === 'in_flight') throw new CofferError('request_in_progress', 'A request with this Idempotency-Key is still running.');
   return { replay: { statusCode: claimed.statusCode, body: claimed.response, replayed: true } };
 }
 
-/** Runs the claimed request; a request that fails gives its key back, so nothing of it remains. */
-async function releasing(ctx: ServiceContext, held: HeldKey | null, run: () => Promise<Outcome>): Promise<IdempotentOutcome> {
+/**
+ * Runs the claimed request, its claim's lease renewed meanwhile. A request refused for a business
+ * rule records that answer under its key (a replay returns it); any other failure gives the key
+ * back, so nothing of the request remains.
+ */
+async function releasing(ctx: ServiceContext, request: IdempotencyRequest, held: HeldKey | null, run: () => Promise<Outcome>): Promise<IdempotentOutcome> {
+  if (held === null) return { ...(await run()), replayed: false };
+  const leases = leasesOf(ctx);
+  leases.hold(held);
   try {
     return { ...(await run()), replayed: false };
   } catch (error) {
-    if (held !== null) await ctx.store.read.releaseIdempotencyKey(held.scope, held.key, held.claimedAt).catch(() => releaseLater(ctx, held));
+    const answer = isCofferError(error) && error.code !== 'request_in_progress' ? (request.refused?.(error) ?? null) : null;
+    if (answer !== null && (await ctx.store.read.completeIdempotencyKey(held.scope, held.key, held.claimedAt, answer.statusCode, answer.body).catch(() => false))) {
+      return { ...answer, replayed: false };
+    }
+    await ctx.store.read.releaseIdempotencyKey(held.scope, held.key, held.claimedAt).catch(() => releaseLater(ctx, held));
     throw error;
+  } finally {
+    leases.release(held);
   }
 }
 
@@ -134,10 +191,10 @@ export async function runIdempotent(
   const claimed = await claim(ctx, request);
   if ('replay' in claimed) return claimed.replay;
   const { held } = claimed;
-  return releasing(ctx, held, () =>
+  return releasing(ctx, request, held, () =>
     groupCommitOf(ctx).run(async (tx) => {
       const outcome = await work(tx);
-      if (held !== null && !(await tx.completeIdempotencyKey(held.scope, held.key, held.claimedAt, outcome.statusCode, outcome.body))) throw claimLost(held.key);
+      if (held !== null && !(await tx.completeIdempotencyKey(held.scope, held.key, held.claimedAt, outcome.statusCode, outcome.body))) throw claimLost();
       return outcome;
     }, request.lockHint),
   );
@@ -147,7 +204,9 @@ export async function runIdempotent(
 export async function runIdempotentPosting(ctx: ServiceContext, request: IdempotencyRequest, unit: Omit<PostingUnit, 'idempotency'>): Promise<IdempotentOutcome> {
   const claimed = await claim(ctx, request);
   if ('replay' in claimed) return claimed.replay;
-  return releasing(ctx, claimed.held, () => groupCommitOf(ctx).post({ ...unit, idempotency: claimed.held }));
+  const { held } = claimed;
+  const refused = request.refused;
+  return releasing(ctx, request, held, () => groupCommitOf(ctx).post({ ...unit, idempotency: held, ...(refused !== undefined ? { refused } : {}) }));
 }
 
 /** Deletes keys past their lifetime (at least 24 hours after their first use). */

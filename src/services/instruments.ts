@@ -9,7 +9,7 @@ import type { StoreTx } from '../store/store.js';
 import { canSee } from './access.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
-import { visibleWallet } from './wallets.js';
+import { visibleWallet } from './wallet-visibility.js';
 
 /**
  * Generates the bank identifier of a new client wallet, in the caller's database transaction

@@ -66,7 +66,12 @@ export async function readBalance(ctx: ServiceContext, actor: Actor, walletId: s
     const source = balanceWalletId === wallet.id ? wallet : await visibleWallet(ctx, actor, balanceWalletId);
     return { walletId, currencyId: wallet.currencyId, at: ctx.clock(), balance: balanceOf(source.counters, source.creditLimit) };
   }
-  const past = await ctx.store.read.postedBalanceAt(balanceWalletId, at);
+  // Every money write still running is waited for: entries are stamped in commit order under the journal
+  // head, so once none holds it, nothing can still appear at or before `at` (if `at` is not in the future).
+  const past = await ctx.store.transaction(async (tx) => {
+    await tx.awaitJournalWriters();
+    return tx.postedBalanceAt(balanceWalletId, at);
+  });
   const balance: Balance = {
     posted: past.posted,
     held: past.held,

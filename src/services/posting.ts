@@ -22,13 +22,16 @@ export interface Draft {
  */
 export async function writeDraft(tx: StoreTx, draft: Draft, lockIds: readonly string[], now: Date): Promise<TransactionWithEntries> {
   const posting = await postLocked(tx, draft.legs, lockIds, true);
-  await tx.insertTransaction(draft.transaction);
-  const entries = await writePosting(tx, posting, draft.transaction, now);
+  // Stamped in commit order (store.ts `commitStamp`): a balance read with ?at= never changes afterwards.
+  const stamp = await tx.commitStamp(now);
+  const transaction: Transaction = { ...draft.transaction, createdAt: stamp, postedAt: draft.transaction.postedAt === null ? null : stamp };
+  await tx.insertTransaction(transaction);
+  const entries = await writePosting(tx, posting, transaction, stamp);
   // transaction.posted or transaction.pending, committed with the transaction or not at all.
-  await recordTransactionEvent(tx, draft.transaction, now);
-  const written = { ...draft.transaction, entries };
+  await recordTransactionEvent(tx, transaction, now);
+  const written = { ...transaction, entries };
   // Last: it locks the chain head (held back to the end of the group under group commit, journal.ts `deferJournal`).
-  await appendJournal(tx, draft.transaction.id, written);
+  await appendJournal(tx, transaction.id, written);
   return written;
 }
 
@@ -55,9 +58,10 @@ export async function appendToTransaction(
   now: Date,
 ): Promise<TransactionWithEntries> {
   const posting = await postLocked(tx, legs, lockIds, resolution.requireActiveCurrency);
-  const resolved: Transaction = { ...transaction, status: resolution.status, postedAt: resolution.status === 'posted' ? now : transaction.postedAt };
-  assert(await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, now), `transaction ${transaction.id} was pending under lock`);
-  const entries = await writePosting(tx, posting, resolved, now);
+  const stamp = await tx.commitStamp(now);
+  const resolved: Transaction = { ...transaction, status: resolution.status, postedAt: resolution.status === 'posted' ? stamp : transaction.postedAt };
+  assert(await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, stamp), `transaction ${transaction.id} was pending under lock`);
+  const entries = await writePosting(tx, posting, resolved, stamp);
   // transaction.posted, .voided, .expired or .failed, in the same database transaction.
   await recordTransactionEvent(tx, resolved, now);
   // A new link for the transaction's new state (status and entries), last as in writeDraft.

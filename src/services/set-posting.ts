@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/api-key.js';
+import { claimLost, type Outcome } from '../domain/outcome.js';
 import { assert } from '../domain/assert.js';
 import { crossedBelow, type Counters } from '../domain/balance.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
@@ -11,7 +12,6 @@ import { type LockedWallet, toWalletState } from '../store/wallet-queries.js';
 import { visibleEntries } from './access.js';
 import { auditRow } from './audit.js';
 import { transactionEvent, walletEvent } from './events.js';
-import { claimLost, type Outcome } from './idempotency.js';
 import { newId } from './ids.js';
 import { appendJournalLinks } from './journal.js';
 import { type BatchItemResult, batchItemFailed } from './batches.js';
@@ -38,6 +38,8 @@ export interface PostingUnit {
   readonly respond: (results: readonly MovementResult[]) => Outcome;
   /** The Idempotency-Key the answer is recorded under (claimed beforehand, at `claimedAt`), or null. */
   readonly idempotency: { readonly scope: string; readonly key: string; readonly claimedAt: Date } | null;
+  /** The answer a refusal records under the key (a business rule's 422), or null: the unit then fails and gives its key back. */
+  readonly refused?: (error: CofferError) => Outcome | null;
 }
 
 export type UnitOutcome = { readonly ok: true; readonly value: Outcome } | { readonly ok: false; readonly error: unknown };
@@ -103,6 +105,14 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
     outcomes.push(null);
   });
 
+  // Stamped in commit order (store.ts `commitStamp`): a balance read with ?at= never changes afterwards.
+  if (applied.length > 0) {
+    const stamp = await tx.commitStamp(new Date(Math.max(...applied.map((movement) => movement.now.getTime()))));
+    applied.forEach((movement, index) => {
+      const { transaction } = movement;
+      applied[index] = { ...movement, now: stamp, transaction: { ...transaction, createdAt: stamp, postedAt: transaction.postedAt === null ? null : stamp } };
+    });
+  }
   const written = await writeApplied(tx, applied, ledger.changed());
   const events: EventRow[] = [];
   for (const movement of applied) {
@@ -111,6 +121,15 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   const audits = applied.map((movement) => auditRow(movement.actor, movementAudit(movement.transaction), movement.now));
   const completions = [];
   const answers = new Map<PostingUnit, UnitOutcome>();
+  // A refusal that answers (a business rule's 422) is recorded under its key with the group's writes.
+  units.forEach((unit, index) => {
+    const outcome = outcomes[index];
+    if (outcome === null || outcome === undefined || outcome.ok || unit.idempotency === null || !isCofferError(outcome.error)) return;
+    const answer = unit.refused?.(outcome.error) ?? null;
+    if (answer === null) return;
+    outcomes[index] = { ok: true, value: answer };
+    completions.push({ ...unit.idempotency, statusCode: answer.statusCode, response: answer.body });
+  });
   for (const { unit, from, results } of pending) {
     let next = from;
     const answer = unit.respond(
@@ -125,7 +144,7 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   await tx.insertAuditRecords(audits);
   const lost = await tx.completeIdempotencyKeys(completions);
   // A key taken over by a retry while this group ran: fail the group; run alone, only that request fails.
-  if (lost[0] !== undefined) throw claimLost(lost[0].key);
+  if (lost[0] !== undefined) throw claimLost();
   // Last: it locks the chain head (held back to the end of the group under group commit, journal.ts `deferJournal`).
   await appendJournalLinks(tx, written);
   return units.map((unit, index) => outcomes[index] ?? (answers.get(unit) as UnitOutcome));

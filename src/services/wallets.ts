@@ -1,3 +1,4 @@
+import { balanceOf } from '../domain/balance.js';
 import type { Actor } from '../domain/api-key.js';
 import { type Currency, systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
@@ -13,6 +14,10 @@ import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { issueBankIdentifiers } from './instruments.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
+import { visibleWallet } from './wallet-visibility.js';
+
+/** Kept here too: most callers know it from this module. */
+export { visibleWallet };
 
 export interface WalletInput {
   readonly currencyId: string;
@@ -30,13 +35,6 @@ export interface WalletInput {
   readonly metadata?: Readonly<Record<string, string>>;
   /** No bank identifier (IBAN, UK or US account) is generated for the wallet. */
   readonly skipIbanGeneration?: boolean;
-}
-
-/** Loads a wallet the actor may see, or answers not_found (another merchant's wallet is not revealed). */
-export async function visibleWallet(ctx: ServiceContext, actor: Actor, id: string): Promise<Wallet> {
-  const wallet = await ctx.store.read.getWallet(id);
-  if (wallet === null || !canSee(actor, wallet.merchantId)) throw notFound('wallet', id);
-  return wallet;
 }
 
 /** The fields that make a retried onboarding "the same" wallet. */
@@ -171,6 +169,7 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
       const now = ctx.clock();
       await tx.lockRow('wallets', id);
       const before = await tx.getWallet(id);
+      if (before !== null && checked.creditLimit !== undefined) checkCreditLimit(before, checked.creditLimit);
       const updated = await tx.updateWallet(id, checked, now);
       if (before === null || updated === null) throw notFound('wallet', id);
       await recordAudit(tx, actor, walletAudit('wallet.updated', before, updated), now);
@@ -179,6 +178,22 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
   } catch (error) {
     if (isUniqueViolation(error, 'wallets_main')) throw mainConflict(wallet);
     throw error;
+  }
+}
+
+/**
+ * A credit limit is lowered no further than what the wallet already owes: its available balance
+ * (posted − held) may not fall below −creditLimit, or `coffer verify` would report the wallet.
+ * Runs with the wallet locked, so no concurrent debit slips between the check and the change.
+ */
+function checkCreditLimit(wallet: Wallet, creditLimit: bigint): void {
+  if (creditLimit >= wallet.creditLimit) return;
+  const available = balanceOf(wallet.counters, 0n).available;
+  if (available + creditLimit < 0n) {
+    throw new CofferError(
+      'credit_limit_below_debt',
+      `Wallet ${wallet.id} owes ${(-available).toString()}: its creditLimit cannot be lowered below that (asked ${creditLimit.toString()}).`,
+    );
   }
 }
 

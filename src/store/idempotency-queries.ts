@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Queryable, Row } from './database.js';
 import { date, json, text } from './rows.js';
 
@@ -23,11 +24,26 @@ export interface IdempotencyClaimRequest {
   readonly requestHash: string;
   readonly now: Date;
   readonly expiresAt: Date;
-  /** A claim still in flight from before this moment is taken over (its process died). */
-  readonly staleBefore: Date;
+  /** The claim's lease: until then no other request may take it over (renewed while the request runs). */
+  readonly leaseUntil: Date;
 }
 
-const keyOf = (scope: string, key: string) => `${scope}\u0000${key}`;
+/** A claim to keep: its lease is pushed to `leaseUntil` while its request still runs. */
+export interface IdempotencyLease {
+  readonly scope: string;
+  readonly key: string;
+  readonly claimedAt: Date;
+}
+
+/**
+ * What is stored for a key: the SHA-256 of its scope and the key, in hex. A key is never refused
+ * for its content (it may read like a card number), and nothing a client put in it is kept.
+ */
+export function storedKey(scope: string, key: string): string {
+  return createHash('sha256').update(scope).update('\n').update(key).digest('hex');
+}
+
+const keyOf = storedKey;
 
 function toClaim(row: Row | undefined, requestHash: string): IdempotencyClaim {
   // The holder finished and the row expired between our two statements: report it in flight, the client retries.
@@ -47,30 +63,31 @@ export function idempotencyQueries(db: Queryable) {
     for (const request of requests) if (!firsts.has(keyOf(request.scope, request.key))) firsts.set(keyOf(request.scope, request.key), request);
     const rows = [...firsts.values()].sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const claimed = await db.query(
-      `insert into idempotency_keys (scope, key, request_hash, state, created_at, expires_at)
-       select scope, key, request_hash, 'in_flight', created_at, expires_at
-       from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) with ordinality
-            as v(scope, key, request_hash, created_at, expires_at, n)
+      `insert into idempotency_keys (scope, key, request_hash, state, created_at, expires_at, lease_until)
+       select scope, key, request_hash, 'in_flight', created_at, expires_at, lease_until
+       from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[]) with ordinality
+            as v(scope, key, request_hash, created_at, expires_at, lease_until, n)
        order by n
-       on conflict (scope, key) do update set request_hash = excluded.request_hash, created_at = excluded.created_at, expires_at = excluded.expires_at
-         where idempotency_keys.state = 'in_flight' and idempotency_keys.created_at < $6
-       returning scope, key`,
+       on conflict (scope, key) do update set request_hash = excluded.request_hash, created_at = excluded.created_at, expires_at = excluded.expires_at,
+         lease_until = excluded.lease_until
+         where idempotency_keys.state = 'in_flight' and coalesce(idempotency_keys.lease_until, idempotency_keys.created_at + interval '60 seconds') < $7
+       returning key`,
       [
-        rows.map((r) => r.scope), rows.map((r) => r.key), rows.map((r) => r.requestHash), rows.map((r) => r.now.toISOString()),
-        rows.map((r) => r.expiresAt.toISOString()),
-        // The earliest of the batch: a claim is taken over only once it is stale for every request of the batch.
-        new Date(Math.min(...rows.map((r) => r.staleBefore.getTime()))).toISOString(),
+        rows.map((r) => r.scope), rows.map((r) => storedKey(r.scope, r.key)), rows.map((r) => r.requestHash), rows.map((r) => r.now.toISOString()),
+        rows.map((r) => r.expiresAt.toISOString()), rows.map((r) => r.leaseUntil.toISOString()),
+        // The earliest of the batch: a claim is taken over only once its lease ended for every request of the batch.
+        new Date(Math.min(...rows.map((r) => r.now.getTime()))).toISOString(),
       ],
     );
-    const won = new Set(claimed.map((row) => keyOf(text(row.scope), text(row.key))));
+    const won = new Set(claimed.map((row) => text(row.key)));
     const lost = rows.filter((r) => !won.has(keyOf(r.scope, r.key)));
     const held = new Map<string, Row>();
     if (lost.length > 0) {
       const found = await db.query(
         `select k.* from idempotency_keys k join unnest($1::text[], $2::text[]) as v(scope, key) on k.scope = v.scope and k.key = v.key`,
-        [lost.map((r) => r.scope), lost.map((r) => r.key)],
+        [lost.map((r) => r.scope), lost.map((r) => storedKey(r.scope, r.key))],
       );
-      for (const row of found) held.set(keyOf(text(row.scope), text(row.key)), row);
+      for (const row of found) held.set(text(row.key), row);
     }
     return requests.map((request) => {
       const id = keyOf(request.scope, request.key);
@@ -91,10 +108,14 @@ export function idempotencyQueries(db: Queryable) {
       `update idempotency_keys k set state = 'done', status_code = v.status_code, response = v.response
        from jsonb_to_recordset($1::jsonb) as v(scope text, key text, status_code int, response jsonb, claimed_at timestamptz)
        where k.scope = v.scope and k.key = v.key and k.state = 'in_flight' and k.created_at = v.claimed_at
-       returning k.scope, k.key`,
-      [JSON.stringify(completions.map((c) => ({ scope: c.scope, key: c.key, status_code: c.statusCode, response: c.response, claimed_at: c.claimedAt.toISOString() })))],
+       returning k.key`,
+      [
+        JSON.stringify(
+          completions.map((c) => ({ scope: c.scope, key: storedKey(c.scope, c.key), status_code: c.statusCode, response: c.response, claimed_at: c.claimedAt.toISOString() })),
+        ),
+      ],
     );
-    const done = new Set(rows.map((row) => keyOf(text(row.scope), text(row.key))));
+    const done = new Set(rows.map((row) => text(row.key)));
     return completions.filter((c) => !done.has(keyOf(c.scope, c.key)));
   }
 
@@ -103,8 +124,8 @@ export function idempotencyQueries(db: Queryable) {
      * Claims a key for a request, or reports who holds it. A claim left behind by a process
      * that died (older than `staleBefore`) is taken over, so a key is never stuck.
      */
-    async claimIdempotencyKey(scope: string, key: string, requestHash: string, now: Date, expiresAt: Date, staleBefore: Date): Promise<IdempotencyClaim> {
-      const [claim] = await claimIdempotencyKeys([{ scope, key, requestHash, now, expiresAt, staleBefore }]);
+    async claimIdempotencyKey(scope: string, key: string, requestHash: string, now: Date, expiresAt: Date, leaseUntil: Date): Promise<IdempotencyClaim> {
+      const [claim] = await claimIdempotencyKeys([{ scope, key, requestHash, now, expiresAt, leaseUntil }]);
       return claim as IdempotencyClaim;
     },
 
@@ -120,7 +141,18 @@ export function idempotencyQueries(db: Queryable) {
     /** Gives a key back after an unexpected failure, so the client can retry with it. */
     async releaseIdempotencyKey(scope: string, key: string, claimedAt: Date): Promise<void> {
       // Only our own claim: one taken over by a later request is that request's.
-      await db.query(`delete from idempotency_keys where scope = $1 and key = $2 and state = 'in_flight' and created_at = $3`, [scope, key, claimedAt]);
+      await db.query(`delete from idempotency_keys where scope = $1 and key = $2 and state = 'in_flight' and created_at = $3`, [scope, storedKey(scope, key), claimedAt]);
+    },
+
+    /** Pushes the lease of claims whose requests still run (one statement for all of them); a claim taken over is left alone. */
+    async renewIdempotencyLeases(leases: readonly IdempotencyLease[], leaseUntil: Date): Promise<void> {
+      if (leases.length === 0) return;
+      await db.query(
+        `update idempotency_keys k set lease_until = $4
+         from unnest($1::text[], $2::text[], $3::timestamptz[]) as v(scope, key, claimed_at)
+         where k.scope = v.scope and k.key = v.key and k.state = 'in_flight' and k.created_at = v.claimed_at`,
+        [leases.map((l) => l.scope), leases.map((l) => storedKey(l.scope, l.key)), leases.map((l) => l.claimedAt.toISOString()), leaseUntil.toISOString()],
+      );
     },
 
     async deleteExpiredIdempotencyKeys(now: Date): Promise<number> {
@@ -134,7 +166,7 @@ export function idempotencyQueries(db: Queryable) {
     },
 
     async idempotencyKeyCreatedAt(scope: string, key: string): Promise<Date | null> {
-      const rows = await db.query('select created_at from idempotency_keys where scope = $1 and key = $2', [scope, key]);
+      const rows = await db.query('select created_at from idempotency_keys where scope = $1 and key = $2', [scope, storedKey(scope, key)]);
       return rows[0] === undefined ? null : date(rows[0].created_at);
     },
   };

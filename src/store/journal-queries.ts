@@ -51,6 +51,28 @@ export function journalQueries(db: Queryable) {
       return toHead(rows[0]);
     },
 
+    /**
+     * Locks the head and takes the commit stamp of this database transaction: the database's
+     * clock, no earlier than `notBefore`, and later than every stamp taken before (whose
+     * transactions held the head until they committed). One statement, stored at once.
+     */
+    async stampJournalHead(notBefore: Date): Promise<Date> {
+      const rows = await db.query(
+        `update journal_head set stamped_at = greatest(clock_timestamp(), $1::timestamptz, coalesce(stamped_at, '-infinity'::timestamptz) + interval '1 millisecond')
+         where id = 1 returning stamped_at`,
+        [notBefore.toISOString()],
+      );
+      if (rows[0] === undefined) throw new Error('journal head row is missing: run the migrations');
+      // Milliseconds, as every Date: the stored stamp is truncated alike.
+      const stamp = new Date(new Date(rows[0].stamped_at as string | Date).getTime());
+      return stamp;
+    },
+
+    /** Waits until no money write holds the head (each commits before the reader goes on): for reads of the past. */
+    async awaitJournalWriters(): Promise<void> {
+      await db.query('select 1 from journal_head where id = 1 for share');
+    },
+
     async readJournalHead(): Promise<JournalHead | null> {
       const rows = await db.query('select seq, hash, transactions_before from journal_head where id = 1');
       return rows[0] === undefined ? null : toHead(rows[0]);

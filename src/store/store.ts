@@ -59,12 +59,13 @@ function journalQueue() {
   };
 }
 
-function savepoints(db: Queryable, journal: ReturnType<typeof journalQueue>) {
+function savepoints(db: Queryable, journal: ReturnType<typeof journalQueue>, stamps: ReturnType<typeof commitStamp>) {
   return {
     /** Runs `fn` under a savepoint: if it throws, only its own writes (and journal links held back) are rolled back. */
     async savepoint<T>(fn: () => Promise<T>): Promise<T> {
       const name = `coffer_sp_${++savepointCounter}`;
       const mark = journal.journalMark();
+      const stamped = stamps.stampTaken();
       await db.query(`savepoint ${name}`);
       try {
         const result = await fn();
@@ -73,6 +74,7 @@ function savepoints(db: Queryable, journal: ReturnType<typeof journalQueue>) {
       } catch (error) {
         journal.dropJournalAfter(mark);
         await db.query(`rollback to savepoint ${name}`);
+        if (!stamped) stamps.forgetStamp();
         throw error;
       }
     },
@@ -83,23 +85,47 @@ function savepoints(db: Queryable, journal: ReturnType<typeof journalQueue>) {
     async savepointKept<T>(fn: () => Promise<T>): Promise<T> {
       const name = `coffer_sp_${++savepointCounter}`;
       const mark = journal.journalMark();
+      const stamped = stamps.stampTaken();
       await db.query(`savepoint ${name}`);
       try {
         return await fn();
       } catch (error) {
         journal.dropJournalAfter(mark);
         await db.query(`rollback to savepoint ${name}`);
+        if (!stamped) stamps.forgetStamp();
         throw error;
       }
     },
   };
 }
 
+/** The commit stamp of a database transaction: taken once, with the journal head, when its first entries are written. */
+function commitStamp(db: Queryable) {
+  let stamp: Promise<Date> | null = null;
+  const journal = journalQueries(db);
+  return {
+    /** This database transaction's stamp for entries (locks the journal head the first time). */
+    commitStamp(notBefore: Date): Promise<Date> {
+      stamp ??= journal.stampJournalHead(notBefore);
+      return stamp;
+    },
+    stampTaken(): boolean {
+      return stamp !== null;
+    },
+    /** A savepoint rolled back the stamp (and the head's lock with it): the next write takes a new one. */
+    forgetStamp(): void {
+      stamp = null;
+    },
+  };
+}
+
 function storeTx(db: Queryable) {
   const journal = journalQueue();
+  const stamps = commitStamp(db);
   return {
+    ...stamps,
     ...journal,
-    ...savepoints(db, journal),
+    ...savepoints(db, journal, stamps),
     ...currencyQueries(db),
     ...walletQueries(db),
     ...transactionQueries(db),

@@ -178,7 +178,11 @@ for (const backend of backends) {
       assert.equal(await exchangeSnapshot(harness), before);
 
       expectStatus(await harness.request('PATCH', `/v1/currencies/${gbp.id}`, { active: true }), 200);
-      const moved = expectStatus<Exchange>(await exchange(body, { 'idempotency-key': 'blocked-target' }), 201);
+      // The refusal was recorded under its key (a replay answers it again); the fixed request takes a new key.
+      const replayed = await exchange(body, { 'idempotency-key': 'blocked-target' });
+      expectProblem(replayed, 422, 'wallet_blocked');
+      assert.equal(replayed.headers['idempotent-replayed'], 'true');
+      const moved = expectStatus<Exchange>(await exchange(body, { 'idempotency-key': 'blocked-target-2' }), 201);
       assert.equal(moved.exchange?.targetAmount, '790');
       await harness.assertLedgerConsistent();
     });

@@ -29,7 +29,9 @@ async function databaseState(store: Store): Promise<Record<string, string>> {
   );
   const state: Record<string, string> = {};
   for (const { table_name: table } of tables) {
-    const [row] = await store.database.query<{ n: string; sum: string | null }>(`select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from "${table}" t`);
+    // A business-rule refusal (422) records its answer under its Idempotency-Key: not a change.
+    const where = table === 'idempotency_keys' ? ` where not (t.state = 'done' and t.status_code >= 400)` : '';
+    const [row] = await store.database.query<{ n: string; sum: string | null }>(`select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from "${table}" t${where}`);
     state[table] = `${row?.n}:${row?.sum}`;
   }
   return state;

@@ -75,13 +75,36 @@ for (const backend of backends) {
       assert.notEqual(JSON.parse(a.body).id, JSON.parse(b.body).id);
     });
 
-    it('keeps no key for a refused request, so the client can retry with it once fixed', async () => {
+    it('records a business-rule refusal (422) under its key: a replay returns the first answer, even once the wallet could pay', async () => {
       const poor = await wallet(harness, usd.id);
       const snapshot = await ledgerSnapshot(harness.store);
-      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: poor.id, toWalletId: to.id, amount: '10' }, { headers: { 'idempotency-key': 'retry-later' } }), 422, 'insufficient_funds');
+      const body = { fromWalletId: poor.id, toWalletId: to.id, amount: '10' };
+      const first = await harness.request('POST', '/v1/transfers', body, { headers: { 'idempotency-key': 'refused-once' } });
+      expectProblem(first, 422, 'insufficient_funds');
       assert.equal(await ledgerSnapshot(harness.store), snapshot);
       await topup(harness, poor.id, '10');
-      expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: poor.id, toWalletId: to.id, amount: '10' }, { headers: { 'idempotency-key': 'retry-later' } }), 201);
+      const replay = await harness.request('POST', '/v1/transfers', body, { headers: { 'idempotency-key': 'refused-once' } });
+      assert.equal(replay.statusCode, 422);
+      assert.equal(replay.headers['idempotent-replayed'], 'true');
+      assert.match(String(replay.headers['content-type']), /application\/problem\+json/);
+      assert.equal(replay.body, first.body);
+      assert.equal((await balanceOf(harness, poor.id)).posted, '10', 'the replay moved nothing');
+    });
+
+    it('keeps no key for a conflict (409), so the client can retry with it', async () => {
+      const hold = expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: from.id, amount: '5' }), 201);
+      expectStatus(await harness.request('POST', `/v1/holds/${hold.id}/void`, {}), 200);
+      const keysBefore = await harness.store.read.countIdempotencyKeys();
+      expectProblem(await harness.request('POST', `/v1/holds/${hold.id}/void`, {}, { headers: { 'idempotency-key': 'conflict-409' } }), 409, 'hold_not_pending');
+      assert.equal(await harness.store.read.countIdempotencyKeys(), keysBefore);
+    });
+
+    it('keeps no key for a validation failure (400)', async () => {
+      const keysBefore = await harness.store.read.countIdempotencyKeys();
+      expectProblem(await transfer('bad-amount', 'abc'), 400, 'validation_failed');
+      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount: '1', extra: 1 }, { headers: { 'idempotency-key': 'bad-field' } }), 400, 'validation_failed');
+      assert.equal(await harness.store.read.countIdempotencyKeys(), keysBefore);
+      expectStatus(await transfer('bad-amount', '1'), 201);
     });
 
     it('refuses malformed keys', async () => {
@@ -89,19 +112,17 @@ for (const backend of backends) {
       expectProblem(await transfer('has space'), 400, 'idempotency_key_invalid');
     });
 
-    it('refuses a key holding a card number with idempotency_key_invalid, on both posting paths, storing and echoing nothing', async () => {
-      const keysBefore = await harness.store.read.countIdempotencyKeys();
-      const snapshot = await ledgerSnapshot(harness.store);
+    it('accepts keys that read like card numbers on both posting paths, and stores them only hashed', async () => {
       const hold = (key: string) => harness.request('POST', '/v1/holds', { walletId: from.id, amount: '5' }, { headers: { 'idempotency-key': key } });
       for (const key of ['4539578763621486', 'order-4539-5787-6362-1486', '4539578763621486-54839259-9214-4d98-8bee-1f73a4d732cf']) {
         // Transfers take the set-based posting path; holds the per-request one.
-        for (const answer of [await transfer(key), await hold(key)]) {
-          expectProblem(answer, 400, 'idempotency_key_invalid');
-          assert.ok(!answer.body.includes('4539') && !JSON.stringify(answer.headers).includes('4539'), answer.body);
-        }
+        expectStatus(await transfer(key, '2'), 201);
+        expectStatus(await hold(`h-${key}`), 201);
+        assert.equal((await transfer(key, '2')).headers['idempotent-replayed'], 'true');
       }
-      assert.equal(await harness.store.read.countIdempotencyKeys(), keysBefore);
-      assert.equal(await ledgerSnapshot(harness.store), snapshot);
+      const stored = await harness.store.database.query<{ key: string }>('select key from idempotency_keys');
+      assert.ok(stored.length > 0 && stored.every((row) => /^[0-9a-f]{64}$/.test(row.key)), 'keys are stored as SHA-256 digests');
+      assert.ok(!stored.some((row) => row.key.includes('4539578763621486')));
     });
 
     it('accepts and replays UUID keys whose digit groups read like a card number', async () => {

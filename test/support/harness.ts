@@ -79,11 +79,14 @@ export function expectProblem(response: LightMyRequestResponse, status: number, 
   return body;
 }
 
-/** Everything a refused request must leave untouched: counters, entries, transactions, idempotency keys, wallets. */
+/**
+ * Everything a refused request must leave untouched: counters, entries, transactions, idempotency
+ * keys (a business-rule refusal records its answer, a 4xx, under its key: not counted), wallets.
+ */
 export async function ledgerSnapshot(store: Store): Promise<string> {
   const rows = await store.database.query(
     `select (select count(*) from entries)::text as entries, (select count(*) from transactions)::text as transactions,
-            (select count(*) from idempotency_keys)::text as keys, (select count(*) from wallets)::text as wallets,
+            (select count(*) from idempotency_keys where state = 'in_flight' or status_code < 400)::text as keys, (select count(*) from wallets)::text as wallets,
             (select coalesce(sum(debits_posted + 2 * credits_posted + 3 * debits_pending + 5 * credits_pending), 0) from wallets)::text as counters,
             (select string_agg(id::text || ':' || debits_posted || ':' || credits_posted || ':' || debits_pending || ':' || credits_pending, ',' order by id) from wallets) as detail`,
   );

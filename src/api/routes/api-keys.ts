@@ -3,7 +3,7 @@ import { apiKeyRoles, apiKeyScopes } from '../../domain/api-key.js';
 import { createApiKey, listApiKeys, patchApiKey, revokeApiKey } from '../../services/api-keys.js';
 import { limits } from '../../domain/limits.js';
 import type { ServiceContext } from '../../services/context.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentApiKey } from '../present.js';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 

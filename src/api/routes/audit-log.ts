@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AuditRecord } from '../../domain/audit.js';
 import { listAuditLog } from '../../services/audit.js';
 import type { ServiceContext } from '../../services/context.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { errorResponses, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 
 const AuditEntry = Type.Object({

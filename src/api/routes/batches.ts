@@ -2,7 +2,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { type BatchItemResult, runBatch } from '../../services/batches.js';
 import { batchUnit } from '../../services/set-posting.js';
 import { namedWallets, type SimpleMovement, simpleKinds } from '../../services/transactions.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { replyIdempotent, replyPosting } from '../idempotent.js';
 import { presentTransaction } from '../present.js';
 import { errorResponses } from '../schemas/common.js';

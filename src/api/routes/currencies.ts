@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
 import type { ServiceContext } from '../../services/context.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentCurrency } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { Currency, CurrencyCreate, CurrencyListQuery, CurrencyPatch, IsoCurrencyCreate } from '../schemas/currency.js';

@@ -5,7 +5,7 @@ import { CofferError } from '../../domain/errors.js';
 import type { ServiceContext } from '../../services/context.js';
 import { limits } from '../../domain/limits.js';
 import { listEvents, startPosition } from '../../services/events.js';
-import type { AppState, TypedApp } from '../app.js';
+import type { AppState, TypedApp } from '../typed-app.js';
 import { readContext } from '../read-routing.js';
 import { errorResponses } from '../schemas/common.js';
 import { EventListQuery, EventPage, EventStreamQuery } from '../schemas/event.js';

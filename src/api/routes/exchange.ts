@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { createQuote, getQuote } from '../../services/quotes.js';
 import { getRate, listRates, rateHistory, setRate } from '../../services/rates.js';
 import { executeMovement } from '../../services/transactions.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { replyIdempotent } from '../idempotent.js';
 import { presentQuote, presentRate } from '../present-exchange.js';
 import { presentTransactionWithEntries } from '../present.js';

@@ -5,7 +5,7 @@ import { captureHold, createHold, getReservation, listReservations, voidHold } f
 import { createPendingCredit, failPendingCredit, settlePendingCredit } from '../../services/pending-credits.js';
 import type { Reservation } from '../../store/hold-queries.js';
 import type { StoreTx } from '../../store/store.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { replyIdempotent } from '../idempotent.js';
 import { presentHold, presentPendingCredit } from '../present-reservations.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';

@@ -4,7 +4,7 @@ import { issueCard, listCards } from '../../services/cards.js';
 import type { ServiceContext } from '../../services/context.js';
 import { findInstruments, listWalletInstruments } from '../../services/instruments.js';
 import type { Instrument as InstrumentValue } from '../../store/instrument-queries.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { Card, CardCreate, CardList, InstrumentList, InstrumentQuery } from '../schemas/instrument.js';
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { ServiceContext } from '../../services/context.js';
 import { DatabaseUnavailableError } from '../../store/database.js';
 import { pendingMigrations } from '../../store/migrate.js';
-import type { AppState, TypedApp } from '../app.js';
+import type { AppState, TypedApp } from '../typed-app.js';
 
 /** Liveness, readiness: no API key needed. */
 export function operationRoutes(app: TypedApp, context: ServiceContext, state: AppState): void {

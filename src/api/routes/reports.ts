@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { ServiceContext } from '../../services/context.js';
 import { requireAdmin } from '../../services/access.js';
 import { trialBalance } from '../../services/ledger-reads.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { readContext } from '../read-routing.js';
 import { AmountOutput, errorResponses, Uuid } from '../schemas/common.js';
 

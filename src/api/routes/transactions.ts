@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { getTransaction, listTransactions } from '../../services/ledger-reads.js';
 import { movementUnit } from '../../services/set-posting.js';
 import { executeMovement, type MovementRequest, type SimpleMovement } from '../../services/transactions.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { readContext } from '../read-routing.js';
 import { replyIdempotent, replyPosting } from '../idempotent.js';
 import { presentTransaction, presentTransactionWithEntries } from '../present.js';

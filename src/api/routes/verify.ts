@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { requireAdmin } from '../../services/access.js';
 import { formatDigest, parseDigest } from '../../services/journal-verify.js';
 import { verifyLedger } from '../../services/verify.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { errorResponses, Nullable } from '../schemas/common.js';
 
 const Digest = Type.String({ pattern: '^[0-9]{1,19}:[0-9a-f]{64}$', description: 'A journal head as SEQ:HASH (64 lower-case hex digits).' });

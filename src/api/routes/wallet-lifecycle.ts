@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../services/context.js';
 import { balanceParents } from '../../services/virtual-wallets.js';
 import { changeWalletStatus, statusHistory } from '../../services/wallet-status.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { presentWallet } from '../present.js';
 import { Type } from 'typebox';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp } from '../schemas/common.js';

@@ -5,7 +5,7 @@ import { createWallet, listWallets, patchWallet, visibleWallet } from '../../ser
 import { parseAmount } from '../../domain/money.js';
 import type { Wallet as WalletValue } from '../../domain/wallet.js';
 import { balanceParents } from '../../services/virtual-wallets.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { readContext } from '../read-routing.js';
 import { presentBalanceView } from '../present-exchange.js';
 import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';

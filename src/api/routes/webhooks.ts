@@ -13,7 +13,7 @@ import {
   rotationGraceSecondsMax,
   updateWebhook,
 } from '../../services/webhooks.js';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 import { EventType } from '../schemas/event.js';
 

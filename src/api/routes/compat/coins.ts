@@ -3,7 +3,7 @@ import { type Card, expirationStatusOf } from '../../../domain/card.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { listWallets } from '../../../services/wallets.js';
-import type { TypedApp } from '../../app.js';
+import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
 import { balanceOfWallet, currencyCache, major, sendRaw, walletByRef } from './common.js';
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Currency as CurrencyValue } from '../../../domain/currency.js';
 import { getCurrency, listCurrencies } from '../../../services/currencies.js';
 import type { ServiceContext } from '../../../services/context.js';
-import type { TypedApp } from '../../app.js';
+import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, IdParams, Nullable, Uuid } from '../../schemas/common.js';
 
 /** The currencies seed's entity: `GET /currencies`, field for field. */

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../../../services/context.js';
-import type { TypedApp } from '../../app.js';
+import type { TypedApp } from '../../typed-app.js';
 import { compatCoinRoutes } from './coins.js';
 import { compatCurrencyRoutes } from './currencies.js';
 import { compatPayneticsRoutes } from './paynetics.js';

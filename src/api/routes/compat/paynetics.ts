@@ -11,7 +11,7 @@ import { insertClientWallet } from '../../../services/wallets.js';
 import { isUniqueViolation } from '../../../store/database.js';
 import type { CompatAccount } from '../../../store/seed-queries.js';
 import type { StoreTx } from '../../../store/store.js';
-import type { TypedApp } from '../../app.js';
+import type { TypedApp } from '../../typed-app.js';
 import { replyIdempotent } from '../../idempotent.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
 import { balanceOfWallet, major, rawJson, replyIdempotentRaw } from './common.js';

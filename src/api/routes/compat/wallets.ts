@@ -5,7 +5,7 @@ import type { Currency } from '../../../domain/currency.js';
 import { formatDecimal } from '../../../domain/money.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import type { ServiceContext } from '../../../services/context.js';
-import type { TypedApp } from '../../app.js';
+import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
 import { balanceOfWallet, JsonNumber, sendRaw, walletByRef } from './common.js';
 
