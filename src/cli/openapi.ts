@@ -5,7 +5,8 @@ import type { Store } from '../store/store.js';
 /** Building the routes touches no data: a store that refuses every use stands in for a database (no database is started). */
 const noStore = new Proxy({} as Store, {
   get(_target, property) {
-    if (property === 'then') return undefined;
+    // Optional parts of a store (a read replica) are simply absent.
+    if (property === 'then' || property === 'replica') return undefined;
     throw new Error(`the OpenAPI document was generated without a database, but the app used store.${String(property)}`);
   },
 });

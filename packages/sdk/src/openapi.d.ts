@@ -99,7 +99,7 @@ export interface paths {
             parameters: {
                 query?: {
                     active?: boolean;
-                    /** @description 1 to 12 of A-Z, 0-9 and _; not unique. */
+                    /** @description 1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique. */
                     code?: string;
                     cursor?: string;
                     limit?: number;
@@ -245,7 +245,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description 1 to 12 of A-Z, 0-9 and _; not unique. */
+                        /** @description 1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique. */
                         code: string;
                         numericCode?: string | null;
                         name: string;
@@ -395,7 +395,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a real currency from the ISO 4217 table (admin) */
+        /**
+         * Add a real currency from the ISO 4217 table (admin)
+         * @description Idempotent: the first import of a code creates the currency and its system accounts (201); importing a code again, in any letter case, answers the currency imported first (200). A second currency with the same code can still be created with POST /v1/currencies.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -418,6 +421,34 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            code: string;
+                            numericCode: string | null;
+                            name: string;
+                            symbol: string | null;
+                            fraction: number;
+                            /** @enum {unknown} */
+                            assetType: "fiat" | "crypto" | "emoney" | "points";
+                            active: boolean;
+                            serialPrefix: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
                 /** @description Default Response */
                 201: {
                     headers: {
@@ -689,7 +720,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change name, symbol, active or serialPrefix (admin) */
+        /** Change name, symbol, numericCode, active or serialPrefix (admin) */
         patch: {
             parameters: {
                 query?: never;
@@ -705,6 +736,7 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         symbol?: string | null;
+                        numericCode?: string | null;
                         active?: boolean;
                         serialPrefix?: string | null;
                     };
@@ -850,11 +882,14 @@ export interface paths {
                     currencyId?: string;
                     category?: "client" | "system";
                     type?: string;
-                    status?: "active" | "blocked" | "closed";
+                    /** @description `inactive` is an alias of `blocked`. */
+                    status?: "active" | "blocked" | "closed" | "inactive";
                     program?: string;
                     externalId?: string;
                     /** @description UUID */
                     parentWalletId?: string;
+                    /** @description Comma-separated: `instruments`, `cards`: returned inside each wallet. */
+                    expand?: string;
                     /** @description The nextCursor of the previous page. */
                     cursor?: string;
                     /** @description Page size (default 50). */
@@ -926,6 +961,71 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                                currency?: {
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    id: string;
+                                    code: string;
+                                    symbol: string | null;
+                                    fraction: number;
+                                    assetType: string;
+                                };
+                                /** @description With `?expand=instruments`: the bank identifiers. */
+                                instruments?: {
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    id: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    walletId: string;
+                                    /** @enum {unknown} */
+                                    kind: "iban" | "uk_account" | "us_account";
+                                    iban: string | null;
+                                    sortCode: string | null;
+                                    routingNumber: string | null;
+                                    accountNumber: string | null;
+                                    /** @description False once the wallet is closed. */
+                                    active: boolean;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    deactivatedAt: string | null;
+                                }[];
+                                /** @description With `?expand=cards`: the cards (masked numbers only). */
+                                cards?: {
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    id: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    walletId: string;
+                                    /** @enum {unknown} */
+                                    kind: "plastic" | "virtual";
+                                    /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                    maskedNumber: string;
+                                    name: string | null;
+                                    /** Format: date */
+                                    expirationDate: string;
+                                    /** @enum {unknown} */
+                                    expirationStatus: "ACTIVE" | "EXPIRED";
+                                    /** @description False once destroyed (the wallet closed). */
+                                    active: boolean;
+                                    /** @description True while the wallet is blocked. */
+                                    frozen: boolean;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    destroyedAt: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -1121,6 +1221,71 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                            currency?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                code: string;
+                                symbol: string | null;
+                                fraction: number;
+                                assetType: string;
+                            };
+                            /** @description With `?expand=instruments`: the bank identifiers. */
+                            instruments?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "iban" | "uk_account" | "us_account";
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                                /** @description False once the wallet is closed. */
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deactivatedAt: string | null;
+                            }[];
+                            /** @description With `?expand=cards`: the cards (masked numbers only). */
+                            cards?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "plastic" | "virtual";
+                                /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                maskedNumber: string;
+                                name: string | null;
+                                /** Format: date */
+                                expirationDate: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description False once destroyed (the wallet closed). */
+                                active: boolean;
+                                /** @description True while the wallet is blocked. */
+                                frozen: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                destroyedAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -1183,6 +1348,71 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                            currency?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                code: string;
+                                symbol: string | null;
+                                fraction: number;
+                                assetType: string;
+                            };
+                            /** @description With `?expand=instruments`: the bank identifiers. */
+                            instruments?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "iban" | "uk_account" | "us_account";
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                                /** @description False once the wallet is closed. */
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deactivatedAt: string | null;
+                            }[];
+                            /** @description With `?expand=cards`: the cards (masked numbers only). */
+                            cards?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "plastic" | "virtual";
+                                /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                maskedNumber: string;
+                                name: string | null;
+                                /** Format: date */
+                                expirationDate: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description False once destroyed (the wallet closed). */
+                                active: boolean;
+                                /** @description True while the wallet is blocked. */
+                                frozen: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                destroyedAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -1294,7 +1524,10 @@ export interface paths {
         /** Get a wallet with its balance */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Comma-separated: `instruments`, `cards`: returned inside each wallet. */
+                    expand?: string;
+                };
                 header?: never;
                 path: {
                     /** @description UUID */
@@ -1363,6 +1596,71 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                            currency?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                code: string;
+                                symbol: string | null;
+                                fraction: number;
+                                assetType: string;
+                            };
+                            /** @description With `?expand=instruments`: the bank identifiers. */
+                            instruments?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "iban" | "uk_account" | "us_account";
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                                /** @description False once the wallet is closed. */
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deactivatedAt: string | null;
+                            }[];
+                            /** @description With `?expand=cards`: the cards (masked numbers only). */
+                            cards?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "plastic" | "virtual";
+                                /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                maskedNumber: string;
+                                name: string | null;
+                                /** Format: date */
+                                expirationDate: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description False once destroyed (the wallet closed). */
+                                active: boolean;
+                                /** @description True while the wallet is blocked. */
+                                frozen: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                destroyedAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -1460,7 +1758,244 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Terminate (close) a wallet
+         * @description Closes the wallet for good, as Paynetics' account_terminate: it must be empty with no open holds; its cards are destroyed and its bank identifiers deactivated. Optional `reason` and `description` query parameters are recorded with the change.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    reason?: ("customer_request" | "suspected_fraud" | "compliance_review" | "kyc_incomplete" | "lost_or_stolen" | "dormant" | "court_order" | "merchant_request" | "review_completed" | "other") | null;
+                    description?: string | null;
+                };
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            serial: string;
+                            name: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            category: "client" | "system";
+                            type: string;
+                            merchantId: string | null;
+                            customerId: string | null;
+                            externalId: string | null;
+                            alias: string | null;
+                            program: string | null;
+                            main: boolean;
+                            accounting: boolean;
+                            /** @description Minor units, as a string of digits. */
+                            creditLimit: string;
+                            lowBalanceThreshold: string | null;
+                            parentWalletId: string | null;
+                            /** @enum {unknown} */
+                            status: "active" | "blocked" | "closed";
+                            statusReason: string | null;
+                            statusDescription: string | null;
+                            statusChangedAt: string | null;
+                            statusChangedBy: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            balance: {
+                                /** @description Minor units, as a string of digits. */
+                                posted: string;
+                                /** @description Minor units, as a string of digits. */
+                                held: string;
+                                /** @description Minor units, as a string of digits. */
+                                pending: string;
+                                /** @description Minor units, as a string of digits. */
+                                available: string;
+                                /** @description Minor units, as a string of digits. */
+                                ledger: string;
+                                /** @description Minor units, as a string of digits. */
+                                creditLimit: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                            currency?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                code: string;
+                                symbol: string | null;
+                                fraction: number;
+                                assetType: string;
+                            };
+                            /** @description With `?expand=instruments`: the bank identifiers. */
+                            instruments?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "iban" | "uk_account" | "us_account";
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                                /** @description False once the wallet is closed. */
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deactivatedAt: string | null;
+                            }[];
+                            /** @description With `?expand=cards`: the cards (masked numbers only). */
+                            cards?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "plastic" | "virtual";
+                                /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                maskedNumber: string;
+                                name: string | null;
+                                /** Format: date */
+                                expirationDate: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description False once destroyed (the wallet closed). */
+                                active: boolean;
+                                /** @description True while the wallet is blocked. */
+                                frozen: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                destroyedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change name, alias, creditLimit, main or metadata */
@@ -1550,6 +2085,71 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                            currency?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                code: string;
+                                symbol: string | null;
+                                fraction: number;
+                                assetType: string;
+                            };
+                            /** @description With `?expand=instruments`: the bank identifiers. */
+                            instruments?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "iban" | "uk_account" | "us_account";
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                                /** @description False once the wallet is closed. */
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deactivatedAt: string | null;
+                            }[];
+                            /** @description With `?expand=cards`: the cards (masked numbers only). */
+                            cards?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "plastic" | "virtual";
+                                /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                maskedNumber: string;
+                                name: string | null;
+                                /** Format: date */
+                                expirationDate: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description False once destroyed (the wallet closed). */
+                                active: boolean;
+                                /** @description True while the wallet is blocked. */
+                                frozen: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                destroyedAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -4183,12 +4783,15 @@ export interface paths {
                                  */
                                 id: string;
                                 name: string | null;
+                                /** @description The first characters of the key: `coffer_sk_` and 4 more (4 of an operator-chosen COFFER_ADMIN_KEY). */
                                 prefix: string;
+                                /** @description The last 4 characters of a generated key (empty for an operator-chosen key). */
                                 last4: string;
                                 /** @enum {unknown} */
                                 role: "admin" | "merchant";
                                 merchantId: string | null;
-                                scopes: ("read" | "write")[];
+                                scopes: ("read" | "write" | "issue")[];
+                                rateLimitPerMinute: number | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 revokedAt: string | null;
@@ -4305,7 +4908,9 @@ export interface paths {
                         /** @enum {unknown} */
                         role: "admin" | "merchant";
                         merchantId?: string | null;
-                        scopes?: ("read" | "write")[];
+                        /** @description `read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write. */
+                        scopes?: ("read" | "write" | "issue")[];
+                        rateLimitPerMinute?: number | null;
                     };
                 };
             };
@@ -4323,12 +4928,15 @@ export interface paths {
                              */
                             id: string;
                             name: string | null;
+                            /** @description The first characters of the key: `coffer_sk_` and 4 more (4 of an operator-chosen COFFER_ADMIN_KEY). */
                             prefix: string;
+                            /** @description The last 4 characters of a generated key (empty for an operator-chosen key). */
                             last4: string;
                             /** @enum {unknown} */
                             role: "admin" | "merchant";
                             merchantId: string | null;
-                            scopes: ("read" | "write")[];
+                            scopes: ("read" | "write" | "issue")[];
+                            rateLimitPerMinute: number | null;
                             /** Format: date-time */
                             createdAt: string;
                             revokedAt: string | null;
@@ -4434,6 +5042,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an API key (admin): name, scopes, rate limit
+         * @description Takes effect at once in this process and within COFFER_API_KEY_CACHE_MS in others. `rateLimitPerMinute: null` removes the limit.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string | null;
+                        /** @description `read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write. */
+                        scopes?: ("read" | "write" | "issue")[];
+                        rateLimitPerMinute?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            name: string | null;
+                            /** @description The first characters of the key: `coffer_sk_` and 4 more (4 of an operator-chosen COFFER_ADMIN_KEY). */
+                            prefix: string;
+                            /** @description The last 4 characters of a generated key (empty for an operator-chosen key). */
+                            last4: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "merchant";
+                            merchantId: string | null;
+                            scopes: ("read" | "write" | "issue")[];
+                            rateLimitPerMinute: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            revokedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/api-keys/{id}/revoke": {
         parameters: {
             query?: never;
@@ -4469,12 +5237,15 @@ export interface paths {
                              */
                             id: string;
                             name: string | null;
+                            /** @description The first characters of the key: `coffer_sk_` and 4 more (4 of an operator-chosen COFFER_ADMIN_KEY). */
                             prefix: string;
+                            /** @description The last 4 characters of a generated key (empty for an operator-chosen key). */
                             last4: string;
                             /** @enum {unknown} */
                             role: "admin" | "merchant";
                             merchantId: string | null;
-                            scopes: ("read" | "write")[];
+                            scopes: ("read" | "write" | "issue")[];
+                            rateLimitPerMinute: number | null;
                             /** Format: date-time */
                             createdAt: string;
                             revokedAt: string | null;
@@ -6582,11 +7353,7 @@ export interface paths {
                          * @enum {unknown}
                          */
                         status: "active" | "blocked" | "inactive" | "closed";
-                        /**
-                         * @description Why the status changes: one of the documented reasons.
-                         * @enum {unknown}
-                         */
-                        reason: "customer_request" | "suspected_fraud" | "compliance_review" | "kyc_incomplete" | "lost_or_stolen" | "dormant" | "court_order" | "merchant_request" | "review_completed" | "other";
+                        reason?: ("customer_request" | "suspected_fraud" | "compliance_review" | "kyc_incomplete" | "lost_or_stolen" | "dormant" | "court_order" | "merchant_request" | "review_completed" | "other") | null;
                         description?: string | null;
                     };
                 };
@@ -6651,6 +7418,71 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                            currency?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                code: string;
+                                symbol: string | null;
+                                fraction: number;
+                                assetType: string;
+                            };
+                            /** @description With `?expand=instruments`: the bank identifiers. */
+                            instruments?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "iban" | "uk_account" | "us_account";
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                                /** @description False once the wallet is closed. */
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deactivatedAt: string | null;
+                            }[];
+                            /** @description With `?expand=cards`: the cards (masked numbers only). */
+                            cards?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "plastic" | "virtual";
+                                /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                maskedNumber: string;
+                                name: string | null;
+                                /** Format: date */
+                                expirationDate: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description False once destroyed (the wallet closed). */
+                                active: boolean;
+                                /** @description True while the wallet is blocked. */
+                                frozen: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                destroyedAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -6746,6 +7578,157 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallets/{id}/status-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A wallet's status changes, newest first
+         * @description Every block, reactivation and closing with its reason, description, time and the API key that made it; a reactivation keeps the earlier deactivations readable.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                    /** @description Page size (default 50). */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                walletId: string;
+                                /** @description The status after the change. */
+                                status: string;
+                                previousStatus: string;
+                                reason: string | null;
+                                description: string | null;
+                                changedBy: string | null;
+                                /** Format: date-time */
+                                changedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6912,12 +7895,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find the wallet of an IBAN */
+        /** Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description An IBAN, with or without spaces. */
-                    iban: string;
+                    iban?: string;
+                    /** @description A UK sort code (with accountNumber). */
+                    sortCode?: string;
+                    /** @description A US ABA routing number (with accountNumber). */
+                    routingNumber?: string;
+                    /** @description The account number that goes with sortCode or routingNumber. */
+                    accountNumber?: string;
                 };
                 header?: never;
                 path?: never;
@@ -7531,7 +8520,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live events as server-sent events (id: = position; resumes from Last-Event-ID or after=) */
+        /**
+         * Live events as server-sent events (id: = position; resumes from Last-Event-ID or after=)
+         * @description At most 5 open streams per API key and server process (429 past it). A stream ends within about 1 s of its key being revoked.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8465,6 +9457,166 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret of a webhook endpoint; the new whsec_ secret is shown once
+         * @description Generates a new signing secret. Until previousSecretExpiresAt (gracePeriodSeconds, default 24 hours) every delivery carries two signatures, one with the new and one with the previous secret (space-separated in webhook-signature, as Standard Webhooks allows).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How long the previous secret still signs deliveries (alongside the new one), in seconds; default 86400 (24 hours). */
+                        gracePeriodSeconds?: number;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            merchantId: string | null;
+                            url: string;
+                            description: string | null;
+                            /** @description The event types sent; empty means all. */
+                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                            /** @enum {unknown} */
+                            status: "active" | "disabled";
+                            disabledReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            secret: string;
+                            /** Format: date-time */
+                            previousSecretExpiresAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9802,6 +10954,1803 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/currencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List currencies in the currencies seed shape
+         * @description The currencies seed's `GET /currencies`: a JSON array of `{id, currencyCode, digitalCode, name, symbol, fraction, active, snPrefix}`, oldest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only active (true) or inactive (false) currencies. */
+                    active?: boolean;
+                    /** @description Only currencies with this code. */
+                    currencyCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /** @description Coffer `code`: any code set by the operator, or the ISO 4217 code. */
+                            currencyCode: string;
+                            digitalCode: string | null;
+                            name: string;
+                            symbol: string | null;
+                            /** @description Minor units per unit (100 for USD). */
+                            fraction: number;
+                            /** @description false forbids every operation on its wallets and new wallets in it. */
+                            active: boolean;
+                            snPrefix: string | null;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/currencies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a currency in the currencies seed shape
+         * @description One currency as the currencies seed shows it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /** @description Coffer `code`: any code set by the operator, or the ISO 4217 code. */
+                            currencyCode: string;
+                            digitalCode: string | null;
+                            name: string;
+                            symbol: string | null;
+                            /** @description Minor units per unit (100 for USD). */
+                            fraction: number;
+                            /** @description false forbids every operation on its wallets and new wallets in it. */
+                            active: boolean;
+                            snPrefix: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/coins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer's coins (wallets) in the coins seed shape
+         * @description The coins knowledge base's coin list: `{"coins": [...]}` with serial, name, amount, availableAmount, futureAmount, heldAmount, creditLimit (exact decimals in the major unit), currency, active, type, main, accounting, smartCards and the deactivation date, reason and description.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The customer whose coins (wallets) are listed; a merchant key sees only its merchant's. */
+                    customerId?: string;
+                    /** @description UUID */
+                    currencyId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            coins: {
+                                /** @description The wallet number, usable wherever a wallet id is. */
+                                serial: string;
+                                name: string;
+                                /** @description Total (posted) balance. In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                                amount: number;
+                                /** @description Posted minus held: what can be spent. In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                                availableAmount: number;
+                                /** @description Incoming money not yet settled (pending credits). In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                                futureAmount: number;
+                                /** @description Open holds (pending debits). In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                                heldAmount: number;
+                                /** @description How far below zero the wallet may go. In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                                creditLimit: number;
+                                currency: {
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    id: string;
+                                    /** @description The currency's numeric code (Coffer `numericCode`), empty when it has none. */
+                                    sn: string;
+                                    code: string;
+                                    /** @description Empty when the currency has none. */
+                                    symbol: string;
+                                    /** @enum {unknown} */
+                                    type: "FIAT" | "CRYPTO" | "EMONEY" | "POINTS";
+                                };
+                                active: boolean;
+                                /** @description client, merchant… for wallets; Issuing_balance, settlement, fees, fx, reserve… for system accounts. */
+                                type: string;
+                                main: boolean;
+                                /** @description true for system accounts (accounting), false for wallets in circulation. */
+                                accounting: boolean;
+                                smartCards: {
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    id: string;
+                                    /** @description The masked number (first 6 + last 4): the full number is never stored. */
+                                    cardNumber: string;
+                                    /** @description The last day the card is valid (YYYY-MM-DD). */
+                                    expirationDate: string;
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    expirationStatus: "ACTIVE" | "EXPIRED";
+                                    /** @description false for a destroyed card, or while its wallet is blocked (frozen). */
+                                    active: boolean;
+                                }[];
+                                deactivationDate: string | null;
+                                deactivationReason: string | null;
+                                deactivationDescription: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/coins/{serial}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one coin by its serial (or wallet id)
+         * @description One wallet in the coins seed shape, found by its serial (wallet number) or its id.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serial: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The wallet number, usable wherever a wallet id is. */
+                            serial: string;
+                            name: string;
+                            /** @description Total (posted) balance. In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                            amount: number;
+                            /** @description Posted minus held: what can be spent. In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                            availableAmount: number;
+                            /** @description Incoming money not yet settled (pending credits). In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                            futureAmount: number;
+                            /** @description Open holds (pending debits). In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                            heldAmount: number;
+                            /** @description How far below zero the wallet may go. In the currency's major unit, an exact decimal (e.g. 10.5 USD). */
+                            creditLimit: number;
+                            currency: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /** @description The currency's numeric code (Coffer `numericCode`), empty when it has none. */
+                                sn: string;
+                                code: string;
+                                /** @description Empty when the currency has none. */
+                                symbol: string;
+                                /** @enum {unknown} */
+                                type: "FIAT" | "CRYPTO" | "EMONEY" | "POINTS";
+                            };
+                            active: boolean;
+                            /** @description client, merchant… for wallets; Issuing_balance, settlement, fees, fx, reserve… for system accounts. */
+                            type: string;
+                            main: boolean;
+                            /** @description true for system accounts (accounting), false for wallets in circulation. */
+                            accounting: boolean;
+                            smartCards: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /** @description The masked number (first 6 + last 4): the full number is never stored. */
+                                cardNumber: string;
+                                /** @description The last day the card is valid (YYYY-MM-DD). */
+                                expirationDate: string;
+                                name: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description false for a destroyed card, or while its wallet is blocked (frozen). */
+                                active: boolean;
+                            }[];
+                            deactivationDate: string | null;
+                            deactivationReason: string | null;
+                            deactivationDescription: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/paynetics/v2/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account (Paynetics account_create)
+         * @description Creates one wallet per currency of the program for the merchant and user, with its IBAN or UK/US account unless `skip_iban_generation`; with `main`, a virtual account whose balances are virtual wallets of the primary account's. Honours Idempotency-Key. Answers `{"code": 0, "data": account}`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Program code; its currencies are the codes after the first `_` ("account_eur"). */
+                        program: string;
+                        /** @description Coffer `merchantId` (a merchant key's own merchant whatever this says). */
+                        merchant?: string;
+                        /** @description Coffer `customerId`. */
+                        user?: string;
+                        /** @description The primary account token: makes this a virtual account over its balances. */
+                        main?: string;
+                        skip_iban_generation?: boolean;
+                        alias?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: success. */
+                            code: number;
+                            data: {
+                                program: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                token: string;
+                                merchant: string | null;
+                                user: string | null;
+                                /**
+                                 * @description `virtual` for an account created with `main` (it uses its primary account's balance).
+                                 * @enum {unknown}
+                                 */
+                                type: "default" | "virtual";
+                                /** @description The wallet number of the account's first balance. */
+                                number: string;
+                                /** @description The last four characters of `number`. */
+                                link_key: string;
+                                /** @description true for a primary account, false for a virtual one. */
+                                is_main: boolean;
+                                /** @enum {unknown} */
+                                status: "active" | "blocked" | "closed";
+                                multicurrency: boolean;
+                                balances: {
+                                    /** @description Posted minus held, an exact decimal in the major unit. */
+                                    available: number;
+                                    /** @description Held (open holds), an exact decimal in the major unit. */
+                                    blocked: number;
+                                    currency: string;
+                                    /** @description The wallet id: usable as walletId in /v1. */
+                                    token: string;
+                                    iban: string | null;
+                                    sort_code: string | null;
+                                    account_number: string | null;
+                                    /** @description The wallet number (Coffer `serial`). */
+                                    number: string;
+                                    is_main: boolean;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/paynetics/v2/accounts/{account}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block or reactivate an account (Paynetics account_status)
+         * @description Sets every balance (wallet) of the account to `active` or `blocked` (`inactive` is an alias) in one database transaction; a blocked account's cards are frozen. The reason is optional, as in the seed. Answers `{"code": 0}`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    account: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description `inactive` is an alias of `blocked`.
+                         * @enum {unknown}
+                         */
+                        status: "active" | "blocked" | "inactive";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: success. */
+                            code: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/paynetics/v2/accounts/{account}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an account with its balances (Paynetics account_details)
+         * @description The account and its balances: available and blocked as exact decimals, IBAN, sort code and account number.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    account: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: success. */
+                            code: number;
+                            data: {
+                                program: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                token: string;
+                                merchant: string | null;
+                                user: string | null;
+                                /**
+                                 * @description `virtual` for an account created with `main` (it uses its primary account's balance).
+                                 * @enum {unknown}
+                                 */
+                                type: "default" | "virtual";
+                                /** @description The wallet number of the account's first balance. */
+                                number: string;
+                                /** @description The last four characters of `number`. */
+                                link_key: string;
+                                /** @description true for a primary account, false for a virtual one. */
+                                is_main: boolean;
+                                /** @enum {unknown} */
+                                status: "active" | "blocked" | "closed";
+                                multicurrency: boolean;
+                                balances: {
+                                    /** @description Posted minus held, an exact decimal in the major unit. */
+                                    available: number;
+                                    /** @description Held (open holds), an exact decimal in the major unit. */
+                                    blocked: number;
+                                    currency: string;
+                                    /** @description The wallet id: usable as walletId in /v1. */
+                                    token: string;
+                                    iban: string | null;
+                                    sort_code: string | null;
+                                    account_number: string | null;
+                                    /** @description The wallet number (Coffer `serial`). */
+                                    number: string;
+                                    is_main: boolean;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Terminate an account (Paynetics account_terminate)
+         * @description Closes every balance (wallet) of the account in one database transaction: irreversible; each must be empty with no open holds; its cards are destroyed and its IBANs deactivated. Answers `{"code": 0}`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    account: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: success. */
+                            code: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/paynetics/v2/accounts/{page}/{limit}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List accounts (Paynetics accounts_list)
+         * @description Accounts page by page (page from 1, at most 100 per page), oldest first, filtered by merchant, user and program; a merchant key lists only its own. `total_items` counts every match (a string, as in the seed).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    merchant?: string;
+                    user?: string;
+                    program?: string;
+                };
+                header?: never;
+                path: {
+                    page: number;
+                    limit: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: success. */
+                            code: number;
+                            data: {
+                                items: {
+                                    program: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    token: string;
+                                    merchant: string | null;
+                                    user: string | null;
+                                    /**
+                                     * @description `virtual` for an account created with `main` (it uses its primary account's balance).
+                                     * @enum {unknown}
+                                     */
+                                    type: "default" | "virtual";
+                                    /** @description The wallet number of the account's first balance. */
+                                    number: string;
+                                    /** @description The last four characters of `number`. */
+                                    link_key: string;
+                                    /** @description true for a primary account, false for a virtual one. */
+                                    is_main: boolean;
+                                    /** @enum {unknown} */
+                                    status: "active" | "blocked" | "closed";
+                                    multicurrency: boolean;
+                                    balances: {
+                                        /** @description Posted minus held, an exact decimal in the major unit. */
+                                        available: number;
+                                        /** @description Held (open holds), an exact decimal in the major unit. */
+                                        blocked: number;
+                                        currency: string;
+                                        /** @description The wallet id: usable as walletId in /v1. */
+                                        token: string;
+                                        iban: string | null;
+                                        sort_code: string | null;
+                                        account_number: string | null;
+                                        /** @description The wallet number (Coffer `serial`). */
+                                        number: string;
+                                        is_main: boolean;
+                                    }[];
+                                }[];
+                                total_items: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/wallets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a wallet in the crypto/fiat wallets seed shape
+         * @description The wallet found by its id or its wallet number, with `balance.available|pending|ledger` each in `usd`, `btc`, `sat` and `cent` (`ledger = available + pending`). Amounts are exact decimals; a figure in another currency is valued at the current rate (Coffer `GET /v1/wallets/{id}/balance?valueIn=`), null when there is none.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Wallet id (UUID) or wallet number (serial). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            name: string;
+                            companyId: string | null;
+                            active: boolean;
+                            /** @description The currency code in lower case ("btc", "usd"). */
+                            currency: string;
+                            /** @description "fiat" for fiat and e-money, "bitcoin" for BTC, the lower-case code for another crypto asset ("usdt"), "points". */
+                            assetType: string;
+                            /** @description Coffer `serial`: usable wherever a wallet id is. */
+                            walletNumber: string;
+                            balance: {
+                                available: {
+                                    usd: number | null;
+                                    btc: number | null;
+                                    sat: number | null;
+                                    cent: number | null;
+                                };
+                                pending: {
+                                    usd: number | null;
+                                    btc: number | null;
+                                    sat: number | null;
+                                    cent: number | null;
+                                };
+                                ledger: {
+                                    usd: number | null;
+                                    btc: number | null;
+                                    sat: number | null;
+                                    cent: number | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/paysafe/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an account in the Paysafe shape
+         * @description A wallet as a Paysafe Account: currencyCode, id (the wallet number), customerId, externalId, totalBalance and availableBalance as int64 minor units, virtualInstruments (its active IBAN, UK or US account) and creationTime. Found by wallet number or wallet id.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Account id (wallet number) or wallet id. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The currency code (ISO 4217 for real currencies). */
+                            currencyCode: string;
+                            /** @description The account id: the wallet number (Coffer `serial`), at most 20 characters. */
+                            id: string;
+                            customerId: string | null;
+                            externalId: string | null;
+                            /** @description Posted balance, int64 minor units. */
+                            totalBalance: number;
+                            /** @description Posted minus held, int64 minor units. */
+                            availableBalance: number;
+                            virtualInstruments: {
+                                id: string;
+                                /** @enum {unknown} */
+                                instrumentType: "SEPA_BANK_ACCOUNT" | "UK_BANK_ACCOUNT" | "US_BANK_ACCOUNT";
+                            }[];
+                            /** Format: date-time */
+                            creationTime: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

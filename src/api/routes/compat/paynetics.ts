@@ -165,7 +165,7 @@ async function presentAccount(reader: StoreTx, account: CompatAccount) {
 
 export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): void {
   const tags = ['compat: Paynetics'];
-  const reader = context.store.read;
+  // The store is read per request (never while routes are registered: the OpenAPI document is built without one).
 
   app.post(
     '/compat/paynetics/v2/accounts',
@@ -185,14 +185,14 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       const merchantId = owningMerchant(actor, blank(body.merchant));
       const customerId = blank(body.user);
       const mainToken = blank(body.main);
-      const currencies = await programCurrencies(reader, body.program);
+      const currencies = await programCurrencies(context.store.read, body.program);
       let parents: Map<string, Wallet> | null = null;
       if (mainToken !== null) {
-        const main = await visibleAccount(reader, actor, mainToken);
+        const main = await visibleAccount(context.store.read, actor, mainToken);
         if (main.merchantId !== merchantId || main.customerId !== customerId || main.mainToken !== null) {
           throw new CofferError('validation_failed', 'The primary (main) account must be a primary account of the same merchant and user.', [{ field: 'main', message: 'not a fitting primary account' }]);
         }
-        parents = new Map((await accountWallets(reader, main)).map((wallet) => [wallet.currencyId, wallet]));
+        parents = new Map((await accountWallets(context.store.read, main)).map((wallet) => [wallet.currencyId, wallet]));
         for (const currency of currencies) {
           const parent = parents.get(currency.id);
           if (parent === undefined || parent.status !== 'active') throw new CofferError('wallet_not_virtual_parent', `The primary account has no active ${currency.code} balance.`);
@@ -258,7 +258,7 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       },
     },
     async (request, reply) => {
-      const account = await visibleAccount(reader, request.actor, request.params.account);
+      const account = await visibleAccount(context.store.read, request.actor, request.params.account);
       return replyIdempotent(context, request, reply, 200, async (tx) => {
         const now = context.clock();
         for (const walletId of account.walletIds) await changeWalletStatusIn(tx, request.actor, walletId, { status: request.body.status }, now);
@@ -279,7 +279,7 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       },
     },
     async (request, reply) => {
-      const account = await visibleAccount(reader, request.actor, request.params.account);
+      const account = await visibleAccount(context.store.read, request.actor, request.params.account);
       return replyIdempotent(context, request, reply, 200, async (tx) => {
         const now = context.clock();
         for (const walletId of account.walletIds) await changeWalletStatusIn(tx, request.actor, walletId, { status: 'closed', reason: 'customer_request' }, now);
@@ -309,10 +309,10 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
         ...(request.query.program !== undefined ? { program: request.query.program } : {}),
       };
       const { page, limit } = request.params;
-      const accounts = await reader.listCompatAccounts({ ...filter, offset: (page - 1) * limit, limit });
-      const total = await reader.countCompatAccounts(filter);
+      const accounts = await context.store.read.listCompatAccounts({ ...filter, offset: (page - 1) * limit, limit });
+      const total = await context.store.read.countCompatAccounts(filter);
       const items = [];
-      for (const account of accounts) items.push(await presentAccount(reader, account));
+      for (const account of accounts) items.push(await presentAccount(context.store.read, account));
       return reply.code(200).type('application/json; charset=utf-8').send(rawJson({ code: 0, data: { items, total_items: String(total) } }));
     },
   );
@@ -329,8 +329,8 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       },
     },
     async (request, reply) => {
-      const account = await visibleAccount(reader, request.actor, request.params.account);
-      return reply.code(200).type('application/json; charset=utf-8').send(rawJson({ code: 0, data: await presentAccount(reader, account) }));
+      const account = await visibleAccount(context.store.read, request.actor, request.params.account);
+      return reply.code(200).type('application/json; charset=utf-8').send(rawJson({ code: 0, data: await presentAccount(context.store.read, account) }));
     },
   );
 }
