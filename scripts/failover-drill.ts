@@ -1,5 +1,5 @@
 /**
- * `npm run failover-drill -- [--tuned] [--short] [--seconds N] [--clients N] [--servers N] [--keep]`:
+ * `npm run failover-drill -- [--tuned] [--short] [--seconds N] [--clients N] [--servers N] [--keep] [--timing-advisory]`:
  * the failover drill (docs/scaling.md). It builds a pg_auto_failover formation of its own (a
  * monitor, a primary and a synchronous standby, on loopback in a temporary directory), starts
  * Coffer processes on it with a multi-host DATABASE_URL and HAProxy in front of them, and drives
@@ -35,6 +35,8 @@ interface Options {
   readonly clients: number;
   readonly servers: number;
   readonly keep: boolean;
+  /** `--timing-advisory`: the time bounds are printed but do not fail the run (CI on a shared 2-core machine); money safety always does. */
+  readonly timingAdvisory: boolean;
 }
 
 function parse(argv: readonly string[]): Options {
@@ -54,6 +56,7 @@ function parse(argv: readonly string[]): Options {
     clients: number('clients', short ? 6 : 8),
     servers: Math.max(2, number('servers', short ? 2 : 3)),
     keep: argv.includes('--keep'),
+    timingAdvisory: argv.includes('--timing-advisory'),
   };
 }
 
@@ -328,8 +331,10 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
       '',
     ].join('\n'),
   );
-  const passed = lost === 0 && doubled === 0 && mismatched === 0 && resolved === unknown.length && conserved && verified && recoveryOk && findOk && (cofferKilledAt === 0 || afterCofferKill > 0);
-  log(passed ? 'PASSED' : 'FAILED');
+  const safe = lost === 0 && doubled === 0 && mismatched === 0 && resolved === unknown.length && conserved && verified;
+  const timely = recoveryOk && findOk && (cofferKilledAt === 0 || afterCofferKill > 0);
+  const passed = safe && (timely || options.timingAdvisory);
+  log(passed ? (timely ? 'PASSED' : 'PASSED on money safety; time bounds MISSED (--timing-advisory)') : 'FAILED');
   return passed ? 0 : 1;
 }
 

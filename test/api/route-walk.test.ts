@@ -25,7 +25,14 @@ interface Fixtures {
   readonly currencyId: string;
   readonly eurId: string;
   readonly walletId: string;
+  readonly walletSerial: string;
+  /** An empty wallet of A's for DELETE /v1/wallets/:id (the first caller with write closes it). */
+  readonly closableWalletId: string;
   readonly spareKeyId: string;
+  readonly webhookId: string;
+  /** A's Paynetics account (program account_usd) and a second one for the terminate route. */
+  readonly payneticsToken: string;
+  readonly closablePayneticsToken: string;
 }
 interface Entry {
   readonly access: Access;
@@ -48,6 +55,8 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /docs/json': { access: 'public' },
   'GET /docs/yaml': { access: 'public' },
   'GET /docs/static/*': { access: 'public', params: () => ({ '*': 'index.css' }) },
+  'GET /console': { access: 'public' },
+  'GET /console/*': { access: 'public', params: () => ({ '*': 'index.html' }) },
   'GET /metrics': { access: 'public' },
   'GET /healthz': { access: 'public' },
   'GET /readyz': { access: 'public' },
@@ -68,6 +77,8 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /v1/wallets': { access: 'read' },
   'GET /v1/wallets/:id': { access: 'read', tenant: true, params: wallet$ },
   'PATCH /v1/wallets/:id': { access: 'issue', tenant: true, params: wallet$, body: () => ({ creditLimit: String(2n ** 63n - 1n) }) },
+  'DELETE /v1/wallets/:id': { access: 'write', tenant: true, params: (f) => ({ id: f.closableWalletId }) },
+  'GET /v1/wallets/:id/status-history': { access: 'read', tenant: true, params: wallet$ },
   'GET /v1/wallets/:id/balance': { access: 'read', tenant: true, params: wallet$ },
   'GET /v1/wallets/:id/entries': { access: 'read', tenant: true, params: wallet$ },
   'POST /v1/wallets/:id/status': { access: 'write', tenant: true, params: wallet$, body: () => ({ status: 'active', reason: 'other' }) },
@@ -111,7 +122,20 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /v1/webhooks/:id': { access: 'read' },
   'PATCH /v1/webhooks/:id': { access: 'write' },
   'GET /v1/webhooks/:id/deliveries': { access: 'read' },
+  'POST /v1/webhooks/:id/rotate-secret': { access: 'write', tenant: true, params: (f) => ({ id: f.webhookId }), body: () => ({ gracePeriodSeconds: 60 }) },
   'POST /v1/webhooks/:id/deliveries/:deliveryId/replay': { access: 'write' },
+
+  'GET /compat/currencies': { access: 'read' },
+  'GET /compat/currencies/:id': { access: 'read', params: (f) => ({ id: f.currencyId }) },
+  'GET /compat/coins': { access: 'read' },
+  'GET /compat/coins/:serial': { access: 'read', tenant: true, params: (f) => ({ serial: f.walletSerial }) },
+  'POST /compat/paynetics/v2/accounts': { access: 'write', body: () => ({ program: 'account_usd', user: 'walk-pn', alias: 'walked' }) },
+  'PUT /compat/paynetics/v2/accounts/:account/status': { access: 'write', tenant: true, params: (f) => ({ account: f.payneticsToken }), body: () => ({ status: 'active' }) },
+  'DELETE /compat/paynetics/v2/accounts/:account': { access: 'write', tenant: true, params: (f) => ({ account: f.closablePayneticsToken }) },
+  'GET /compat/paynetics/v2/accounts/:page/:limit': { access: 'read', params: () => ({ page: '1', limit: '20' }) },
+  'GET /compat/paynetics/v2/accounts/:account': { access: 'read', tenant: true, params: (f) => ({ account: f.payneticsToken }) },
+  'GET /compat/wallets/:id': { access: 'read', tenant: true, params: wallet$ },
+  'GET /compat/paysafe/accounts/:id': { access: 'read', tenant: true, params: (f) => ({ id: f.walletSerial }) },
 };
 
 function entryOf(method: string, url: string): Entry | undefined {
@@ -175,15 +199,29 @@ for (const backend of backends) {
     let callers: Caller[];
 
     before(async () => {
-      harness = await startHarness(backend);
+      harness = await startHarness(backend, { COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true' });
       await harness.app.listen({ port: 0, host: '127.0.0.1' });
       port = (harness.app.server.address() as AddressInfo).port;
       const a = await harness.merchantKey('m-a', ['read', 'write', 'issue']);
       const currencyId = (await isoCurrency(harness, 'USD')).id;
       const eurId = (await isoCurrency(harness, 'EUR')).id;
-      const walletId = (await wallet(harness, currencyId, { customerId: 'walk' }, a)).id;
+      const walked = await wallet(harness, currencyId, { customerId: 'walk' }, a);
+      const closableWalletId = (await wallet(harness, currencyId, { customerId: 'walk-close' }, a)).id;
       const spareKeyId = expectStatus<{ id: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-spare' }), 201).id;
-      fixtures = { currencyId, eurId, walletId, spareKeyId };
+      const webhookId = expectStatus<{ id: string }>(await harness.request('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/walk' }, { key: a }), 201).id;
+      const paynetics = async (user: string) =>
+        expectStatus<{ data: { token: string } }>(await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_usd', user }, { key: a }), 200).data.token;
+      fixtures = {
+        currencyId,
+        eurId,
+        walletId: walked.id,
+        walletSerial: walked.serial,
+        closableWalletId,
+        spareKeyId,
+        webhookId,
+        payneticsToken: await paynetics('walk-pn-1'),
+        closablePayneticsToken: await paynetics('walk-pn-2'),
+      };
       const merchant = async (merchantId: string, scopes: string[]) => harness.merchantKey(merchantId, scopes as ('read' | 'write' | 'issue')[]);
       callers = [
         { name: 'no key', key: null, role: 'merchant', scopes: [], merchant: null },
