@@ -96,8 +96,8 @@ describe('npm start', () => {
 
     const second = await npmStart(dataDir, port);
     assert.match(second.output(), /opening the embedded database/);
-    const balance = (await (await fetch(`${base}/v1/wallets/${bob.id}/balance`, { headers })).json()) as { posted: string };
-    assert.equal(balance.posted, '200', 'the drained transfers survived the restart');
+    const reading = (await (await fetch(`${base}/v1/wallets/${bob.id}/balance`, { headers })).json()) as { balance: { posted: string } };
+    assert.equal(reading.balance.posted, '200', 'the drained transfers survived the restart');
     second.child.kill('SIGINT');
     assert.equal(await second.exited, 0, second.output());
   });
