@@ -18,7 +18,20 @@ import { isoCurrency, topup, wallet } from '../support/fixtures.js';
 import { expectStatus, type Harness, startHarness } from '../support/harness.js';
 
 /** A's objects, created on first use so that the matrix only builds what the documented routes need. */
-type ObjectName = 'wallet' | 'transaction' | 'webhook' | 'delivery' | 'quote' | 'hold' | 'pendingCredit' | 'currency' | 'eurCurrency' | 'apiKey' | 'eurWallet';
+type ObjectName =
+  | 'wallet'
+  | 'walletSerial'
+  | 'transaction'
+  | 'webhook'
+  | 'delivery'
+  | 'quote'
+  | 'hold'
+  | 'pendingCredit'
+  | 'currency'
+  | 'eurCurrency'
+  | 'apiKey'
+  | 'eurWallet'
+  | 'payneticsAccount';
 type Objects = (name: ObjectName) => Promise<string>;
 type Params = (need: Objects) => Promise<Record<string, string>>;
 type Body = (need: Objects) => Promise<unknown>;
@@ -30,10 +43,19 @@ type Spec =
   | { readonly access: 'admin'; readonly params?: Params; readonly body?: Body }
   /** Shared catalogue (currencies, rates) any key may read: no tenant. */
   | { readonly access: 'shared'; readonly params: Params; readonly why: string }
-  /** Any key, on its own merchant's data; `foreign` names A's objects in the body or query for B. */
-  | { readonly access: 'merchant'; readonly foreign?: { readonly body?: Body; readonly query?: (need: Objects) => Promise<string>; readonly expect: readonly number[] } };
+  /**
+   * Any key, on its own merchant's data; `foreign` names A's objects in the body or query for B.
+   * Path parameters that name no object (a page number) need `params` and `why`.
+   */
+  | {
+      readonly access: 'merchant';
+      readonly params?: Params;
+      readonly why?: string;
+      readonly foreign?: { readonly body?: Body; readonly query?: (need: Objects) => Promise<string>; readonly expect: readonly number[] };
+    };
 
 const id = (name: ObjectName): Params => async (need) => ({ id: await need(name) });
+const account: Params = async (need) => ({ account: await need('payneticsAccount') });
 const pair: Params = async (need) => ({ baseCurrencyId: await need('currency'), quoteCurrencyId: await need('eurCurrency') });
 
 /** Every documented route, and how to exercise it. A route missing here fails the test. */
@@ -62,6 +84,8 @@ const matrix: Readonly<Record<string, Spec>> = {
   'POST /v1/wallets/{id}/cards': { access: 'tenant', params: id('wallet'), body: async () => ({ kind: 'virtual' }) },
   'GET /v1/wallets/{id}/cards': { access: 'tenant', params: id('wallet') },
   'GET /v1/wallets/{id}/instruments': { access: 'tenant', params: id('wallet') },
+  'DELETE /v1/wallets/{id}': { access: 'tenant', params: id('wallet') },
+  'GET /v1/wallets/{id}/status-history': { access: 'tenant', params: id('wallet') },
   'GET /v1/instruments': { access: 'merchant' },
   'POST /v1/topups': { access: 'merchant', foreign: { body: async (need) => ({ walletId: await need('wallet'), amount: '1' }), expect: [404] } },
   'POST /v1/withdrawals': { access: 'merchant', foreign: { body: async (need) => ({ walletId: await need('wallet'), amount: '1' }), expect: [404] } },
@@ -101,6 +125,24 @@ const matrix: Readonly<Record<string, Spec>> = {
   'GET /v1/webhooks/{id}/deliveries': { access: 'tenant', params: id('webhook') },
   'POST /v1/webhooks/{id}/rotate-secret': { access: 'tenant', params: id('webhook'), body: async () => ({ gracePeriodSeconds: 60 }) },
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay': { access: 'tenant', params: async (need) => ({ id: await need('webhook'), deliveryId: await need('delivery') }) },
+  'GET /compat/currencies': { access: 'merchant' },
+  'GET /compat/currencies/{id}': { access: 'shared', params: id('currency'), why: 'currencies are a shared catalogue' },
+  'GET /compat/coins': { access: 'merchant' },
+  'GET /compat/coins/{serial}': { access: 'tenant', params: async (need) => ({ serial: await need('walletSerial') }) },
+  'POST /compat/paynetics/v2/accounts': {
+    access: 'merchant',
+    foreign: { body: async (need) => ({ program: 'account_usd', user: 'a-pn', main: await need('payneticsAccount') }), expect: [404] },
+  },
+  'PUT /compat/paynetics/v2/accounts/{account}/status': { access: 'tenant', params: account, body: async () => ({ status: 'blocked' }) },
+  'DELETE /compat/paynetics/v2/accounts/{account}': { access: 'tenant', params: account },
+  'GET /compat/paynetics/v2/accounts/{account}': { access: 'tenant', params: account },
+  'GET /compat/paynetics/v2/accounts/{page}/{limit}': {
+    access: 'merchant',
+    params: async () => ({ page: '1', limit: '20' }),
+    why: 'page and limit name no object: a merchant key lists only its own accounts',
+  },
+  'GET /compat/wallets/{id}': { access: 'tenant', params: id('wallet') },
+  'GET /compat/paysafe/accounts/{id}': { access: 'tenant', params: async (need) => ({ id: await need('walletSerial') }) },
 };
 
 interface Route {
@@ -172,6 +214,13 @@ for (const backend of backends) {
           await topup(harness, created.id, '100000', keys.a);
           return created.id;
         }
+        case 'walletSerial':
+          return expectStatus<{ serial: string }>(await harness.request('GET', `/v1/wallets/${await need('wallet')}`, undefined, as(keys.a)), 200).serial;
+        case 'payneticsAccount': {
+          await need('currency');
+          const created = await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_usd', user: 'a-pn' }, as(keys.a));
+          return expectStatus<{ data: { token: string } }>(created, 200).data.token;
+        }
         case 'eurWallet':
           return (await wallet(harness, await need('eurCurrency'), { customerId: 'a-2' }, keys.a)).id;
         case 'transaction':
@@ -221,7 +270,9 @@ for (const backend of backends) {
       assert.deepEqual(unknown, [], 'routes missing from the access matrix: add each to `matrix` with how to exercise it');
       for (const route of routes.filter((candidate) => !candidate.public)) {
         const spec = matrix[`${route.method} ${route.path}`] as Spec;
-        if (route.parameters.length > 0) assert.notEqual(spec.access, 'merchant', `${route.method} ${route.path} takes an object id: classify it as tenant, admin or shared`);
+        if (route.parameters.length > 0 && spec.access === 'merchant') {
+          assert.ok(spec.params !== undefined && spec.why !== undefined, `${route.method} ${route.path} takes an object id: classify it as tenant, admin or shared`);
+        }
         else assert.notEqual(spec.access, 'tenant', `${route.method} ${route.path} has no path parameter to test`);
       }
       assert.ok(routes.filter((route) => route.public).every((route) => !route.path.startsWith('/v1/')), 'no /v1 route is public');
@@ -250,7 +301,7 @@ for (const backend of backends) {
         const spec = matrix[`${route.method} ${route.path}`];
         if (spec?.access !== 'merchant' || spec.foreign === undefined) continue;
         const query = spec.foreign.query !== undefined ? await spec.foreign.query(need) : undefined;
-        const url = urlOf(route, {}, query);
+        const url = urlOf(route, spec.params !== undefined ? await spec.params(need) : {}, query);
         const body = spec.foreign.body !== undefined ? await spec.foreign.body(need) : undefined;
         const state = await databaseState(harness);
         const answer = await harness.request(route.method, url, body, as(keys.b));

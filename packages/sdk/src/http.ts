@@ -176,7 +176,9 @@ export class Transport {
   get fetch(): typeof fetch {
     const impl = this.fetchImpl ?? globalThis.fetch;
     if (typeof impl !== 'function') throw new TypeError('No fetch available: pass one as the fetch option');
-    return impl;
+    // Called as a plain function, never as a method of this object: a browser's fetch throws
+    // "Illegal invocation" when its `this` is anything but the window.
+    return ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => impl(input, init)) as typeof fetch;
   }
 
   /** The headers of every request: defaults, authentication, then the call's own. */
