@@ -83,8 +83,9 @@ for (const backend of backends) {
       expectStatus(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'debit', reason: 'correction', systemAccount: 'fees' }), 201);
       assert.equal(BigInt((await balanceOf(harness, bob.id)).posted), before + 5n);
       expectProblem(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'debit' }), 400, 'validation_failed');
+      // Adjustments are for admin keys only: a merchant key is refused before any wallet is looked up.
       const merchant = await harness.merchantKey('m1');
-      expectProblem(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'credit', reason: 'x' }, { key: merchant }), 404, 'not_found');
+      expectProblem(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'credit', reason: 'x' }, { key: merchant }), 403, 'forbidden');
       await harness.assertLedgerConsistent();
     });
 
