@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   try {
     const { walletIds } = await seedLedger({ databaseUrl }, 1000, 1_000_000_000n);
     const server = await startCoffer({ DATABASE_URL: databaseUrl }, adminKey, ['--cpu-prof', '--cpu-prof-dir', dir]);
-    let result;
+    let result: Awaited<ReturnType<typeof wrk>>;
     try {
       result = await wrk({ name: 'profile', server, adminKey, wallets: walletIds, seconds, connections: 64 });
     } finally {

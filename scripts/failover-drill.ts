@@ -86,7 +86,7 @@ async function transfer(port: number, sent: Pick<Sent, 'key' | 'body'>): Promise
 
 async function main(): Promise<number> {
   const options = parse(process.argv.slice(2));
-  let binaries;
+  let binaries: ReturnType<typeof drillBinaries>;
   try {
     binaries = drillBinaries();
   } catch (error) {

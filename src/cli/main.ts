@@ -110,6 +110,7 @@ Exit codes: 0 ok, 1 refused (the problem's code and detail are printed), 2 usage
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: assigned once just below; its type is what parseArgs infers from `options`.
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });

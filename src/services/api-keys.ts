@@ -169,7 +169,10 @@ export async function authenticate(store: Store, presented: string, cacheMs = 0)
   if (presented.length === 0 || presented.length > 200) throw unauthorized();
   const hash = hashApiKey(presented);
   let cache = actorCaches.get(store);
-  if (cache === undefined) actorCaches.set(store, (cache = { entries: new Map(), generation: 0 }));
+  if (cache === undefined) {
+    cache = { entries: new Map(), generation: 0 };
+    actorCaches.set(store, cache);
+  }
   const cached = cache.entries.get(hash);
   if (cached !== undefined && cached.until > Date.now()) return cached.actor;
   const generation = cache.generation;

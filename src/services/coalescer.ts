@@ -34,8 +34,12 @@ export class Coalescer<I, O> {
       this.running++;
       void this.runBatch(batch.map((waiting) => waiting.item))
         .then(
-          (answers) => batch.forEach((waiting, index) => waiting.resolve(answers[index] as O)),
-          (error: unknown) => batch.forEach((waiting) => waiting.reject(error)),
+          (answers) => {
+            for (const [index, waiting] of batch.entries()) waiting.resolve(answers[index] as O);
+          },
+          (error: unknown) => {
+            for (const waiting of batch) waiting.reject(error);
+          },
         )
         .finally(() => {
           this.running--;

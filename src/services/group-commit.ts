@@ -122,7 +122,7 @@ export class GroupCommitter {
   private async commit(group: readonly Pending[]): Promise<void> {
     let outcomes: readonly ItemOutcome[];
     // The last error thrown inside the database transaction (so it was rolled back, not committed).
-    let failedInside: unknown = undefined;
+    let failedInside: unknown ;
     try {
       outcomes = await this.store.transaction(async (tx) => {
         try {
@@ -204,7 +204,7 @@ async function runGroup(tx: StoreTx, group: readonly Pending[]): Promise<ItemOut
   const posted = new Map<PostingUnit, ItemOutcome>();
   if (units.length > 0) {
     const outcomes = await postUnits(tx, units, hinted);
-    units.forEach((unit, index) => posted.set(unit, outcomes[index] as ItemOutcome));
+    for (const [index, unit] of units.entries()) posted.set(unit, outcomes[index] as ItemOutcome);
   } else if (hinted.length > 0) {
     await tx.lockWallets(hinted);
   }

@@ -3,7 +3,7 @@ import { claimLost, type Outcome } from '../domain/outcome.js';
 import { assert } from '../domain/assert.js';
 import { crossedBelow, type Counters } from '../domain/balance.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
-import { imbalance, type PlannedEntry, post } from '../domain/posting.js';
+import { imbalance, type PlannedEntry, type Posting, post } from '../domain/posting.js';
 import type { Entry, Transaction, TransactionWithEntries } from '../domain/transaction.js';
 import type { WalletState } from '../domain/wallet.js';
 import type { EventRow } from '../store/event-queries.js';
@@ -219,7 +219,7 @@ class Scratch {
       if (!wallet.currencyActive) return new CofferError('currency_inactive', `The currency of wallet ${id} is inactive: its wallets cannot move money.`);
       states.set(id, { ...toWalletState(wallet), counters: this.countersOf(id) });
     }
-    let posting;
+    let posting: Posting;
     try {
       posting = post(states, plan.draft.legs);
     } catch (error) {
@@ -258,7 +258,7 @@ export function movementUnit(actor: Actor, request: SimpleMovement, now: Date, a
     plan: async (tx) => [await planMovement(tx, actor, request, now)],
     fail: (_index, error) => error,
     respond: ([result]) => {
-      assert(result !== undefined && result.ok, 'an atomic unit is answered only when its movement was written');
+      assert(result?.ok === true, 'an atomic unit is answered only when its movement was written');
       return answer(result.transaction);
     },
   };

@@ -166,7 +166,10 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
   const nameOf = (sql: string): string | undefined => {
     if (!prepared) return undefined;
     let name = names.get(sql);
-    if (name === undefined && names.size < preparedStatementsMax) names.set(sql, (name = `coffer_${names.size + 1}`));
+    if (name === undefined && names.size < preparedStatementsMax) {
+      name = `coffer_${names.size + 1}`;
+      names.set(sql, name);
+    }
     return name;
   };
   const run = async <R extends Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<R[]> => {

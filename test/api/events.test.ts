@@ -37,7 +37,7 @@ for (const backend of backends) {
       expectStatus(await harness.request('POST', `/v1/transactions/${reversed.id}/reverse`, { amount: '200' }), 201);
 
       const feed = await readFeed(harness, { limit: 7 });
-      feed.forEach((event, index) => assert.equal(event.position, String(index + 1), 'positions are 1, 2, 3… with no gap'));
+      for (const [index, event] of feed.entries()) assert.equal(event.position, String(index + 1), 'positions are 1, 2, 3… with no gap');
       const transactionEvents = feed.filter((event) => event.type === 'transaction.posted' || event.type === 'transaction.pending');
       const rows = await harness.store.database.query<{ id: string; status: string }>('select id::text, status from transactions order by seq');
       assert.deepEqual(

@@ -49,7 +49,7 @@ async function tablesWithPan(store: Store): Promise<string[]> {
 }
 
 function containsPan(text: string): boolean {
-  return text.includes(plantedPan) || text.includes(plantedPanGrouped) || text.includes(plantedPan.slice(0, 4) + '-' + plantedPan.slice(4, 8));
+  return text.includes(plantedPan) || text.includes(plantedPanGrouped) || text.includes(`${plantedPan.slice(0, 4)}-${plantedPan.slice(4, 8)}`);
 }
 
 for (const backend of backends) {

@@ -43,7 +43,7 @@ describe('planExchange (property)', () => {
         (amount, rate, sourceFraction, targetFraction, fees) => {
           const denominator = 10n ** BigInt(rate.scale) * sourceFraction;
           const scaled = amount * rate.numerator * targetFraction;
-          let plan;
+          let plan: ReturnType<typeof planExchange>;
           try {
             plan = planExchange(wallets, { amount, rate, sourceFraction, targetFraction, fees });
           } catch (error) {

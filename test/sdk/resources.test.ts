@@ -201,7 +201,7 @@ for (const backend of backends) {
     it('events list and audit log', async () => {
       const events = await coffer.events.list({ after: '0', limit: 5 }).toArray();
       assert.ok(events.length > 10, 'walks all pages of the feed');
-      events.forEach((event, index) => assert.equal(event.position, String(index + 1)));
+      for (const [index, event] of events.entries()) assert.equal(event.position, String(index + 1));
       const audit = await coffer.auditLog.list({ limit: 2 }).toArray();
       assert.ok(audit.length >= 1);
     });

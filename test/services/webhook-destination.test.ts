@@ -105,7 +105,7 @@ for (const backend of backends) {
         const resolver = rebinding();
         await checkWebhookDestination(endpoint.url, false, resolver);
         await harness.store.transaction(async (tx) => {
-          await tx.insertWebhookEndpoint(endpoint, 'whsec_' + Buffer.alloc(24, 1).toString('base64'), null);
+          await tx.insertWebhookEndpoint(endpoint, `whsec_${Buffer.alloc(24, 1).toString('base64')}`, null);
           await recordEvent(tx, { type: 'wallet.created', merchantId: null, subjectId: endpoint.id, data: { id: endpoint.id } }, now);
         });
         assert.equal(await deliverDue(harness.context, { resolver, timeoutMs: 2000 }), 1);

@@ -95,7 +95,7 @@ function bodyRequests(route: RouteDoc, context: SweepContext): HostileRequest[] 
       requests.push(make(`${name}: ${candidate.label}`, JSON.stringify(withValue(base, field, candidate.value, context.resolver))));
     }
     const withPlaceholder = withValue(base, field, placeholder, context.resolver);
-    invalidUtf8.forEach((raw, index) => requests.push(make(`${name}: invalid UTF-8 ${index}`, rawJson(withPlaceholder, raw))));
+    for (const [index, raw] of invalidUtf8.entries()) requests.push(make(`${name}: invalid UTF-8 ${index}`, rawJson(withPlaceholder, raw)));
     requests.push(make(`${name}: deep array`, rawJson(withPlaceholder, Buffer.from(deepArray))), make(`${name}: deep object`, rawJson(withPlaceholder, Buffer.from(deepObject))));
     const fieldSchema = main(field.schema);
     if (fieldSchema.type === 'object' && fieldSchema.properties !== undefined) {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { describe, ErrorBox, go, isStatus, type Session, SessionContext, useRoute } from './lib.js';
 import { type Api, connect, type Currency } from './sdk.js';
 
@@ -135,7 +135,7 @@ export function App() {
 
   const [screen = 'wallets', id] = route;
   const visible = screens.filter((s) => !s.admin || session.role === 'admin');
-  let body;
+  let body: ReactNode;
   if (screen === 'wallets' && id) body = <WalletPage id={id} />;
   else if (screen === 'wallets') body = <Wallets />;
   else if (screen === 'money') body = <MoneyForms kind={id} />;

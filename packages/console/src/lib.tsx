@@ -22,6 +22,7 @@ export function useSession(): Session {
 export function useRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, '').split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
   const [route, setRoute] = useState(read);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` only reads window.location; the listener is added once.
   useEffect(() => {
     const onChange = () => setRoute(read());
     window.addEventListener('hashchange', onChange);
@@ -130,6 +131,7 @@ export function Field(props: { id: string; label: string; value: string; onChang
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload(): void } {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on (`deps`), as with useMemo.
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
@@ -140,7 +142,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return { ...state, reload: useCallback(() => setTick((t) => t + 1), []) };
 }
@@ -167,9 +168,10 @@ export function usePaged<T>(list: (cursor: string | undefined) => Pager<T>, deps
         setLoading(false);
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the list depends on (`deps`), as with useMemo.
     deps,
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is how reload() asks for the first page again.
   useEffect(() => {
     void fetchPage(undefined, false);
   }, [fetchPage, tick]);

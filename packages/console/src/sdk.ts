@@ -17,6 +17,7 @@ export interface Pager<T> extends AsyncIterable<T> {
 }
 type Query = Record<string, string | number | boolean | undefined>;
 type Body = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: the loosely typed SDK methods the screens call with plain JSON shapes.
 type Fn<R = any> = (...args: any[]) => Promise<R>;
 
 export interface Api {

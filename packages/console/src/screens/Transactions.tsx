@@ -179,6 +179,7 @@ export function TransactionDetail(props: { id: string }) {
       {t.fees.length === 0 ? <p>None.</p> : (
         <ul>
           {t.fees.map((f, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a transaction's fees are immutable and never reordered.
             <li key={i}>{major(f.amount, c)} {c?.code} {f.description ?? ''}</li>
           ))}
         </ul>

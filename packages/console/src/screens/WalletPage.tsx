@@ -65,6 +65,7 @@ function Balances(props: { wallet: Wallet; currency: Currency | undefined }) {
             </thead>
             <tbody>
               {views.map((v, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the unit views are rebuilt whole with each balance, never reordered.
                 <tr key={i}>
                   <td>{v.unit}</td>
                   <td>{v.code}</td>

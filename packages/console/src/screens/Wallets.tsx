@@ -80,6 +80,7 @@ function Search() {
     }
   };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: the <search> element is too new for the browsers operators use; the role says the same.
     <form
       className="inline"
       role="search"
