@@ -23,6 +23,7 @@ import { executeMovement } from '../../src/services/transactions.js';
 import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
 import { expectStatus, type Harness, startHarness } from '../support/harness.js';
+import { storedKey } from '../../src/store/idempotency-queries.js';
 
 const walletCount = 6;
 const initialBalance = 100n;
@@ -294,7 +295,7 @@ for (const backend of backends) {
       await harness.store.read.releaseIdempotencyKey(scope, key, other);
       assert.equal(await harness.store.read.countIdempotencyKeys(), 1, 'another claim cannot release it');
       assert.equal(await harness.store.transaction((tx) => tx.completeIdempotencyKey(scope, key, claimedAt, 201, { ok: true })), true);
-      await harness.store.database.query(`delete from idempotency_keys where key = $1`, [key]);
+      await harness.store.database.query(`delete from idempotency_keys where key = $1`, [storedKey(scope, key)]);
     });
 
     // PostgreSQL only: PGlite has one connection, so no retry can claim the key while this request's transaction is open.
@@ -319,7 +320,7 @@ for (const backend of backends) {
         (error: unknown) => isCofferError(error) && error.code === 'request_in_progress',
       );
       assert.equal((await balanceOf(harness, b.id)).posted, '0', 'nothing of the overtaken request committed');
-      const rows = await harness.store.database.query<{ request_hash: string; state: string }>('select request_hash, state from idempotency_keys where scope = $1 and key = $2', [scope, key]);
+      const rows = await harness.store.database.query<{ request_hash: string; state: string }>('select request_hash, state from idempotency_keys where scope = $1 and key = $2', [scope, storedKey(scope, key)]);
       assert.deepEqual(rows.map((row) => [row.request_hash, row.state]), [['retry-hash', 'in_flight']], "the retry's claim is left alone");
       await harness.assertLedgerConsistent();
     });
