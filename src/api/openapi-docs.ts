@@ -1,0 +1,1953 @@
+import type { FastifySchema } from 'fastify';
+
+/**
+ * The prose and examples of every operation in the OpenAPI document, by `METHOD /path` (Fastify's
+ * path syntax, `:id`). They are documentation only: `documentOperation` is @fastify/swagger's
+ * `transform`, so they reach the document and never a route's validation or serialization.
+ *
+ * A new route adds its entry here (test/api/openapi-examples.test.ts names an operation that lacks
+ * a summary, a description or an example, and validates every example against its schema). A route
+ * may instead carry its own: `summary`/`description` in its schema and `example(Schema, value)`
+ * (src/api/schemas/common.ts) on its body or success response; those win over this table.
+ */
+export interface OperationDoc {
+  /** Only for routes whose schema has none. */
+  readonly summary?: string;
+  /** What it does, the scope/role it needs and whether a retry is safe (only if the schema has none). */
+  readonly description?: string;
+  /** An example request body (operations with a body). */
+  readonly request?: unknown;
+  /** An example of the success answer (every 2xx response of the operation). */
+  readonly response?: unknown;
+}
+
+export const operationDocs: Readonly<Record<string, OperationDoc>> = {
+  'GET /healthz': {
+    summary: "Liveness probe",
+    description: "Answers 200 while the process is up; it touches no database. Public: no API key is needed.",
+    response: {
+      status: "active"
+    },
+  },
+  'GET /readyz': {
+    summary: "Readiness probe",
+    description: "Answers 200 when the server can take traffic and 503 while it drains or its database is unreachable. Public: no API key is needed.",
+    response: {
+      status: "active"
+    },
+  },
+  'POST /v1/currencies': {
+    description: "Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope; not idempotent (a second call creates a second currency).",
+    request: {
+      code: "EUR",
+      name: "Main EUR wallet",
+      symbol: "€",
+      fraction: 1,
+      assetType: "fiat"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      code: "EUR",
+      numericCode: null,
+      name: "Main EUR wallet",
+      symbol: "€",
+      fraction: 2,
+      assetType: "fiat",
+      active: false,
+      serialPrefix: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'GET /v1/currencies': {
+    description: "Lists every currency, active or not. Needs the read scope; any key (admin or merchant) may list them.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          code: "EUR",
+          numericCode: null,
+          name: "Main EUR wallet",
+          symbol: "€",
+          fraction: 2,
+          assetType: "fiat",
+          active: false,
+          serialPrefix: null,
+          createdAt: "2026-03-14T09:26:53.000Z",
+          updatedAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'POST /v1/currencies/iso/:code': {
+    request: {
+      name: "Main EUR wallet",
+      symbol: "€"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      code: "EUR",
+      numericCode: null,
+      name: "Main EUR wallet",
+      symbol: "€",
+      fraction: 2,
+      assetType: "fiat",
+      active: false,
+      serialPrefix: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'GET /v1/currencies/:id': {
+    description: "Returns one currency by its id. Needs the read scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      code: "EUR",
+      numericCode: null,
+      name: "Main EUR wallet",
+      symbol: "€",
+      fraction: 2,
+      assetType: "fiat",
+      active: false,
+      serialPrefix: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'PATCH /v1/currencies/:id': {
+    description: "Changes the presentation fields of a currency; its code and fraction never change. Needs an admin key with the write scope; applying the same patch twice gives the same result.",
+    request: {
+      name: "Main EUR wallet",
+      symbol: "€"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      code: "EUR",
+      numericCode: null,
+      name: "Main EUR wallet",
+      symbol: "€",
+      fraction: 2,
+      assetType: "fiat",
+      active: false,
+      serialPrefix: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'POST /v1/wallets': {
+    description: "Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).",
+    request: {
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      name: "Main EUR wallet",
+      type: "customer",
+      merchantId: "shop-eu-01",
+      customerId: "customer-1042",
+      externalId: "customer-1042",
+      program: "consumer-eur",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      serial: "EUR000001042",
+      name: "Main EUR wallet",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      category: "client",
+      type: "customer",
+      merchantId: "shop-eu-01",
+      customerId: "customer-1042",
+      externalId: "customer-1042",
+      alias: null,
+      program: "consumer-eur",
+      main: false,
+      accounting: false,
+      creditLimit: "1050",
+      lowBalanceThreshold: null,
+      parentWalletId: null,
+      status: "active",
+      statusReason: null,
+      statusDescription: null,
+      statusChangedAt: null,
+      statusChangedBy: null,
+      metadata: {
+        orderId: "1042"
+      },
+      balance: {
+        posted: "1050",
+        held: "1050",
+        pending: "1050",
+        available: "1050",
+        ledger: "1050",
+        creditLimit: "1050"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      currency: {
+        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        code: "EUR",
+        symbol: "€",
+        fraction: 2,
+        assetType: "fiat"
+      }
+    },
+  },
+  'GET /v1/wallets': {
+    description: "Lists wallets page by page, filtered by customer, currency, status and more. Needs the read scope; a merchant key sees only its own wallets.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          serial: "EUR000001042",
+          name: "Main EUR wallet",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          category: "client",
+          type: "customer",
+          merchantId: "shop-eu-01",
+          customerId: "customer-1042",
+          externalId: "customer-1042",
+          alias: null,
+          program: "consumer-eur",
+          main: false,
+          accounting: false,
+          creditLimit: "1050",
+          lowBalanceThreshold: null,
+          parentWalletId: null,
+          status: "active",
+          statusReason: null,
+          statusDescription: null,
+          statusChangedAt: null,
+          statusChangedBy: null,
+          metadata: {
+            orderId: "1042"
+          },
+          balance: {
+            posted: "1050",
+            held: "1050",
+            pending: "1050",
+            available: "1050",
+            ledger: "1050",
+            creditLimit: "1050"
+          },
+          createdAt: "2026-03-14T09:26:53.000Z",
+          updatedAt: "2026-03-14T09:26:53.000Z",
+          currency: {
+            id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+            code: "EUR",
+            symbol: "€",
+            fraction: 2,
+            assetType: "fiat"
+          }
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'GET /v1/wallets/:id': {
+    description: "Returns one wallet with its current balance. Needs the read scope; another merchant's wallet answers 404.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      serial: "EUR000001042",
+      name: "Main EUR wallet",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      category: "client",
+      type: "customer",
+      merchantId: "shop-eu-01",
+      customerId: "customer-1042",
+      externalId: "customer-1042",
+      alias: null,
+      program: "consumer-eur",
+      main: false,
+      accounting: false,
+      creditLimit: "1050",
+      lowBalanceThreshold: null,
+      parentWalletId: null,
+      status: "active",
+      statusReason: null,
+      statusDescription: null,
+      statusChangedAt: null,
+      statusChangedBy: null,
+      metadata: {
+        orderId: "1042"
+      },
+      balance: {
+        posted: "1050",
+        held: "1050",
+        pending: "1050",
+        available: "1050",
+        ledger: "1050",
+        creditLimit: "1050"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      currency: {
+        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        code: "EUR",
+        symbol: "€",
+        fraction: 2,
+        assetType: "fiat"
+      }
+    },
+  },
+  'PATCH /v1/wallets/:id': {
+    description: "Changes the editable fields of a wallet. Needs the write scope (and issue to change creditLimit); applying the same patch twice gives the same result.",
+    request: {
+      name: "Main EUR wallet",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      serial: "EUR000001042",
+      name: "Main EUR wallet",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      category: "client",
+      type: "customer",
+      merchantId: "shop-eu-01",
+      customerId: "customer-1042",
+      externalId: "customer-1042",
+      alias: null,
+      program: "consumer-eur",
+      main: false,
+      accounting: false,
+      creditLimit: "1050",
+      lowBalanceThreshold: null,
+      parentWalletId: null,
+      status: "active",
+      statusReason: null,
+      statusDescription: null,
+      statusChangedAt: null,
+      statusChangedBy: null,
+      metadata: {
+        orderId: "1042"
+      },
+      balance: {
+        posted: "1050",
+        held: "1050",
+        pending: "1050",
+        available: "1050",
+        ledger: "1050",
+        creditLimit: "1050"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      currency: {
+        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        code: "EUR",
+        symbol: "€",
+        fraction: 2,
+        assetType: "fiat"
+      }
+    },
+  },
+  'DELETE /v1/wallets/:id': {
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      serial: "EUR000001042",
+      name: "Main EUR wallet",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      category: "client",
+      type: "customer",
+      merchantId: "shop-eu-01",
+      customerId: "customer-1042",
+      externalId: "customer-1042",
+      alias: null,
+      program: "consumer-eur",
+      main: false,
+      accounting: false,
+      creditLimit: "1050",
+      lowBalanceThreshold: null,
+      parentWalletId: null,
+      status: "active",
+      statusReason: null,
+      statusDescription: null,
+      statusChangedAt: null,
+      statusChangedBy: null,
+      metadata: {
+        orderId: "1042"
+      },
+      balance: {
+        posted: "1050",
+        held: "1050",
+        pending: "1050",
+        available: "1050",
+        ledger: "1050",
+        creditLimit: "1050"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      currency: {
+        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        code: "EUR",
+        symbol: "€",
+        fraction: 2,
+        assetType: "fiat"
+      }
+    },
+  },
+  'GET /v1/wallets/:id/balance': {
+    description: "Returns the posted, held, pending and available balance now or at a past instant, optionally valued in another currency. Needs the read scope.",
+    response: {
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      at: "2026-03-14T09:26:53.000Z",
+      balance: {
+        posted: "1050",
+        held: "1050",
+        pending: "1050",
+        available: "1050",
+        ledger: "1050",
+        creditLimit: "1050"
+      }
+    },
+  },
+  'GET /v1/wallets/:id/entries': {
+    description: "Lists the posted ledger entries of a wallet, newest first, each with the balance after it. Needs the read scope.",
+    response: {
+      data: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'POST /v1/topups': {
+    description: "Credits a wallet from its currency's issuing account: this creates money. Needs the write and issue scopes; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.",
+    request: {
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      kind: "topup",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      fromWalletId: null,
+      toWalletId: null,
+      description: "Order #1042",
+      reference: "order-1042",
+      reason: null,
+      metadata: {
+        orderId: "1042"
+      },
+      fees: [
+        {
+          amount: "1050",
+          description: "Order #1042"
+        }
+      ],
+      reversesId: null,
+      reversedAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      postedAt: "2026-03-14T09:26:53.000Z",
+      exchange: null,
+      entries: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ]
+    },
+  },
+  'POST /v1/withdrawals': {
+    description: "Debits a wallet to its currency's settlement account (a payout). Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.",
+    request: {
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      kind: "topup",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      fromWalletId: null,
+      toWalletId: null,
+      description: "Order #1042",
+      reference: "order-1042",
+      reason: null,
+      metadata: {
+        orderId: "1042"
+      },
+      fees: [
+        {
+          amount: "1050",
+          description: "Order #1042"
+        }
+      ],
+      reversesId: null,
+      reversedAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      postedAt: "2026-03-14T09:26:53.000Z",
+      exchange: null,
+      entries: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ]
+    },
+  },
+  'POST /v1/transfers': {
+    description: "Moves money between two wallets of the same currency, with optional fees. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of moving money twice.",
+    request: {
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      kind: "topup",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      fromWalletId: null,
+      toWalletId: null,
+      description: "Order #1042",
+      reference: "order-1042",
+      reason: null,
+      metadata: {
+        orderId: "1042"
+      },
+      fees: [
+        {
+          amount: "1050",
+          description: "Order #1042"
+        }
+      ],
+      reversesId: null,
+      reversedAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      postedAt: "2026-03-14T09:26:53.000Z",
+      exchange: null,
+      entries: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ]
+    },
+  },
+  'POST /v1/adjustments': {
+    description: "Posts an operator correction between a wallet and a system account, with a mandatory reason. Needs an admin key with the write and issue scopes; send an Idempotency-Key so that a retry replays the first answer.",
+    request: {
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      amount: "1050",
+      direction: "debit",
+      reason: "Customer request",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      kind: "topup",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      fromWalletId: null,
+      toWalletId: null,
+      description: "Order #1042",
+      reference: "order-1042",
+      reason: null,
+      metadata: {
+        orderId: "1042"
+      },
+      fees: [
+        {
+          amount: "1050",
+          description: "Order #1042"
+        }
+      ],
+      reversesId: null,
+      reversedAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      postedAt: "2026-03-14T09:26:53.000Z",
+      exchange: null,
+      entries: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ]
+    },
+  },
+  'POST /v1/transactions/:id/reverse': {
+    description: "Posts the opposite movement of a posted transaction, for all or part of its amount. Needs the write scope (an admin key for a movement between two merchants); send an Idempotency-Key so that a retry replays the first answer.",
+    request: {
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      kind: "topup",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      fromWalletId: null,
+      toWalletId: null,
+      description: "Order #1042",
+      reference: "order-1042",
+      reason: null,
+      metadata: {
+        orderId: "1042"
+      },
+      fees: [
+        {
+          amount: "1050",
+          description: "Order #1042"
+        }
+      ],
+      reversesId: null,
+      reversedAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      postedAt: "2026-03-14T09:26:53.000Z",
+      exchange: null,
+      entries: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ]
+    },
+  },
+  'GET /v1/transactions': {
+    description: "Lists transactions page by page, filtered by wallet, kind, status, reference and time. Needs the read scope; a merchant key sees only its own movements.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "topup",
+          status: "pending",
+          merchantId: "shop-eu-01",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          amount: "1050",
+          fromWalletId: null,
+          toWalletId: null,
+          description: "Order #1042",
+          reference: "order-1042",
+          reason: null,
+          metadata: {
+            orderId: "1042"
+          },
+          fees: [
+            {
+              amount: "1050",
+              description: "Order #1042"
+            }
+          ],
+          reversesId: null,
+          reversedAmount: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z",
+          postedAt: "2026-03-14T09:26:53.000Z",
+          exchange: null
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'GET /v1/transactions/:id': {
+    description: "Returns one transaction with its ledger entries. Needs the read scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      kind: "topup",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      fromWalletId: null,
+      toWalletId: null,
+      description: "Order #1042",
+      reference: "order-1042",
+      reason: null,
+      metadata: {
+        orderId: "1042"
+      },
+      fees: [
+        {
+          amount: "1050",
+          description: "Order #1042"
+        }
+      ],
+      reversesId: null,
+      reversedAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      postedAt: "2026-03-14T09:26:53.000Z",
+      exchange: null,
+      entries: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ]
+    },
+  },
+  'POST /v1/batches': {
+    description: "Posts up to many top-ups, withdrawals, transfers and adjustments in one request, either all or nothing (atomic) or each on its own. Needs the write scope (issue for the kinds that create money); send an Idempotency-Key so that a retry replays the first answer.",
+    request: {
+      atomic: false,
+      items: [
+        {
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          amount: "1050",
+          description: "Order #1042",
+          reference: "order-1042",
+          metadata: {
+            orderId: "1042"
+          }
+        }
+      ]
+    },
+    response: {
+      atomic: false,
+      succeeded: 2,
+      failed: 2,
+      results: [
+        {
+          index: 2,
+          status: "posted",
+          transaction: {
+            id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+            kind: "topup",
+            status: "pending",
+            merchantId: "shop-eu-01",
+            currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+            amount: "1050",
+            fromWalletId: null,
+            toWalletId: null,
+            description: "Order #1042",
+            reference: "order-1042",
+            reason: null,
+            metadata: {
+              orderId: "1042"
+            },
+            fees: [
+              {
+                amount: "1050",
+                description: "Order #1042"
+              }
+            ],
+            reversesId: null,
+            reversedAmount: "1050",
+            createdAt: "2026-03-14T09:26:53.000Z",
+            postedAt: "2026-03-14T09:26:53.000Z",
+            exchange: null
+          },
+          error: {
+            code: "EUR",
+            detail: "No wallet with this id."
+          }
+        }
+      ]
+    },
+  },
+  'GET /v1/reports/trial-balance': {
+    description: "Sums every account by currency and account type; each currency's totals sum to zero. Needs an admin key with the read scope.",
+    response: {
+      data: [
+        {
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          posted: "1050",
+          pending: "1050",
+          balanced: false,
+          lines: [
+            {
+              category: "payments",
+              type: "customer",
+              wallets: 2,
+              posted: "1050",
+              pending: "1050"
+            }
+          ]
+        }
+      ]
+    },
+  },
+  'GET /v1/reports/verify': {
+    description: "Recomputes every balance from the journal and checks the hash chain, naming the first discrepancy found. Needs an admin key with the read scope; it changes nothing.",
+    response: {
+      ok: false,
+      walletsChecked: 2,
+      firstDiscrepancy: null,
+      journal: {
+        links: 2,
+        head: "1042:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        firstBrokenLink: null
+      }
+    },
+  },
+  'POST /v1/api-keys': {
+    description: "Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope; not idempotent (each call creates a new key).",
+    request: {
+      name: "Main EUR wallet",
+      role: "admin",
+      merchantId: "shop-eu-01"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      name: "Main EUR wallet",
+      prefix: "coffer_sk_2b7e",
+      last4: "4242",
+      role: "admin",
+      merchantId: "shop-eu-01",
+      scopes: [
+        "read"
+      ],
+      rateLimitPerMinute: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      revokedAt: null,
+      key: "coffer_sk_2b7e1516"
+    },
+  },
+  'GET /v1/api-keys': {
+    description: "Lists API keys with a hint of each key, never the key itself. Needs an admin key with the read scope.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          name: "Main EUR wallet",
+          prefix: "coffer_sk_2b7e",
+          last4: "4242",
+          role: "admin",
+          merchantId: "shop-eu-01",
+          scopes: [
+            "read"
+          ],
+          rateLimitPerMinute: null,
+          createdAt: "2026-03-14T09:26:53.000Z",
+          revokedAt: null
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'PATCH /v1/api-keys/:id': {
+    request: {
+      name: "Main EUR wallet"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      name: "Main EUR wallet",
+      prefix: "coffer_sk_2b7e",
+      last4: "4242",
+      role: "admin",
+      merchantId: "shop-eu-01",
+      scopes: [
+        "read"
+      ],
+      rateLimitPerMinute: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      revokedAt: null
+    },
+  },
+  'POST /v1/api-keys/:id/revoke': {
+    description: "Revokes an API key at once; a revoked key answers 401 from then on. Needs an admin key with the write scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      name: "Main EUR wallet",
+      prefix: "coffer_sk_2b7e",
+      last4: "4242",
+      role: "admin",
+      merchantId: "shop-eu-01",
+      scopes: [
+        "read"
+      ],
+      rateLimitPerMinute: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      revokedAt: null
+    },
+  },
+  'POST /v1/holds': {
+    description: "Reserves an amount of a wallet's available balance until it is captured, voided or expires. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of holding twice.",
+    request: {
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      amount: "1050",
+      expiresAt: "2026-03-14T09:26:53.000Z",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      capturedAmount: null,
+      expiresAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'GET /v1/holds': {
+    description: "Lists holds page by page, newest first, filtered by wallet and status. Needs the read scope.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          status: "pending",
+          merchantId: "shop-eu-01",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          amount: "1050",
+          description: "Order #1042",
+          reference: "order-1042",
+          metadata: {
+            orderId: "1042"
+          },
+          createdAt: "2026-03-14T09:26:53.000Z",
+          resolvedAt: null,
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+          capturedAmount: null,
+          expiresAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'POST /v1/holds/:id/capture': {
+    description: "Posts all or part of a held amount as a payment; the rest is released. Needs the write scope (an admin key for a hold between two merchants); send an Idempotency-Key so that a retry replays the first answer.",
+    request: {
+      amount: "1050"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      capturedAmount: null,
+      expiresAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'POST /v1/holds/:id/void': {
+    description: "Releases a hold without moving money. Needs the write scope (an admin key for a hold between two merchants); send an Idempotency-Key so that a retry replays the first answer.",
+    request: {},
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      capturedAmount: null,
+      expiresAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'GET /v1/holds/:id': {
+    description: "Returns one hold with its status and captured amount. Needs the read scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      capturedAmount: null,
+      expiresAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'POST /v1/pending-credits': {
+    description: "Announces money on its way to a wallet: it shows in the pending balance until settled or failed. Needs the write scope (and issue when there is no fromWalletId); send an Idempotency-Key so that a retry replays the first answer.",
+    request: {
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      settledAmount: null
+    },
+  },
+  'GET /v1/pending-credits': {
+    description: "Lists pending credits page by page, newest first, filtered by wallet and status. Needs the read scope.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          status: "pending",
+          merchantId: "shop-eu-01",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          amount: "1050",
+          description: "Order #1042",
+          reference: "order-1042",
+          metadata: {
+            orderId: "1042"
+          },
+          createdAt: "2026-03-14T09:26:53.000Z",
+          resolvedAt: null,
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+          settledAmount: null
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'POST /v1/pending-credits/:id/settle': {
+    description: "Posts a pending credit: the money becomes available on the wallet. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.",
+    request: {},
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      settledAmount: null
+    },
+  },
+  'POST /v1/pending-credits/:id/fail': {
+    description: "Drops a pending credit without posting it. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.",
+    request: {},
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      settledAmount: null
+    },
+  },
+  'GET /v1/pending-credits/:id': {
+    description: "Returns one pending credit with its status. Needs the read scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      resolvedAt: null,
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      settledAmount: null
+    },
+  },
+  'POST /v1/wallets/:id/status': {
+    description: "Blocks, reactivates or closes a wallet, recording the reason; closing is final. Needs the write scope.",
+    request: {
+      status: "active",
+      description: "Order #1042"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      serial: "EUR000001042",
+      name: "Main EUR wallet",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      category: "client",
+      type: "customer",
+      merchantId: "shop-eu-01",
+      customerId: "customer-1042",
+      externalId: "customer-1042",
+      alias: null,
+      program: "consumer-eur",
+      main: false,
+      accounting: false,
+      creditLimit: "1050",
+      lowBalanceThreshold: null,
+      parentWalletId: null,
+      status: "active",
+      statusReason: null,
+      statusDescription: null,
+      statusChangedAt: null,
+      statusChangedBy: null,
+      metadata: {
+        orderId: "1042"
+      },
+      balance: {
+        posted: "1050",
+        held: "1050",
+        pending: "1050",
+        available: "1050",
+        ledger: "1050",
+        creditLimit: "1050"
+      },
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      currency: {
+        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        code: "EUR",
+        symbol: "€",
+        fraction: 2,
+        assetType: "fiat"
+      }
+    },
+  },
+  'GET /v1/wallets/:id/status-history': {
+    response: {
+      data: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          walletId: "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
+          status: "active",
+          previousStatus: "active",
+          reason: null,
+          description: "Order #1042",
+          changedBy: null,
+          changedAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'GET /v1/wallets/:id/instruments': {
+    description: "Lists the bank identifiers (IBAN, UK sort code and account number, US routing and account number) of a wallet. Needs the read scope.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          kind: "iban",
+          iban: "DE89370400440532013000",
+          sortCode: null,
+          routingNumber: null,
+          accountNumber: null,
+          active: false,
+          createdAt: "2026-03-14T09:26:53.000Z",
+          deactivatedAt: null
+        }
+      ]
+    },
+  },
+  'GET /v1/instruments': {
+    description: "Finds the wallet that an IBAN or a UK or US account number belongs to. Needs the read scope; a merchant key finds only its own wallets.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          kind: "iban",
+          iban: "DE89370400440532013000",
+          sortCode: null,
+          routingNumber: null,
+          accountNumber: null,
+          active: false,
+          createdAt: "2026-03-14T09:26:53.000Z",
+          deactivatedAt: null
+        }
+      ]
+    },
+  },
+  'POST /v1/wallets/:id/cards': {
+    description: "Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope; not idempotent (each call issues a new card).",
+    request: {
+      kind: "plastic",
+      name: "Main EUR wallet"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      kind: "plastic",
+      maskedNumber: "**** **** **** 4242",
+      name: "Main EUR wallet",
+      expirationDate: "2026-03-14",
+      expirationStatus: "ACTIVE",
+      active: false,
+      frozen: false,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      destroyedAt: null
+    },
+  },
+  'GET /v1/wallets/:id/cards': {
+    description: "Lists the cards of a wallet with masked numbers only. Needs the read scope.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          kind: "plastic",
+          maskedNumber: "**** **** **** 4242",
+          name: "Main EUR wallet",
+          expirationDate: "2026-03-14",
+          expirationStatus: "ACTIVE",
+          active: false,
+          frozen: false,
+          createdAt: "2026-03-14T09:26:53.000Z",
+          destroyedAt: null
+        }
+      ]
+    },
+  },
+  'GET /v1/events': {
+    description: "Lists events in commit order from a cursor or a feed position, with no gaps. Needs the read scope; a merchant key sees only its own events.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          position: "1042",
+          type: "wallet.created",
+          merchantId: "shop-eu-01",
+          subjectId: "50dfa241-afe1-414d-b40b-5145c90fa9d3",
+          data: {
+            orderId: "1042"
+          },
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'GET /v1/events/stream': {
+    response: "id: 1042\nevent: transaction.posted\ndata: {\"id\":\"52da5bc4-4d85-473e-889e-8db63ef2370b\",\"position\":\"1042\",\"type\":\"transaction.posted\",\"merchantId\":\"shop-eu-01\",\"subjectId\":\"e2a6d4f1-8c37-4b59-9a0e-6f1d3b7c2e48\",\"data\":{},\"createdAt\":\"2026-03-14T09:26:53.000Z\"}\n\n",
+  },
+  'GET /v1/audit-log': {
+    description: "Lists audit records page by page, newest first, each with the key, request, time and the change made. Needs the read scope; a merchant key sees only its own records.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          action: "wallet.update",
+          subjectType: "wallet",
+          subjectId: "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
+          merchantId: "shop-eu-01",
+          apiKeyId: "f38d73a3-fe00-48e9-931f-18594509c7b6",
+          requestId: "0f3c5e7a-9b1d-4f26-8a4c-6e8b0d2f4a61",
+          changes: {
+            name: {
+              before: "Main wallet",
+              after: "Main EUR wallet"
+            }
+          },
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'POST /v1/webhooks': {
+    description: "Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope; not idempotent (each call registers a new endpoint).",
+    request: {
+      url: "https://shop.example.com/webhooks/coffer",
+      description: "Order #1042",
+      eventTypes: [
+        "wallet.created"
+      ],
+      merchantId: "shop-eu-01"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      merchantId: "shop-eu-01",
+      url: "https://shop.example.com/webhooks/coffer",
+      description: "Order #1042",
+      eventTypes: [
+        "wallet.created"
+      ],
+      status: "active",
+      disabledReason: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      secret: "whsec_4f1c9a3e7d2b8c6a"
+    },
+  },
+  'GET /v1/webhooks': {
+    description: "Lists webhook endpoints without their secrets. Needs the read scope; a merchant key sees only its own.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          merchantId: "shop-eu-01",
+          url: "https://shop.example.com/webhooks/coffer",
+          description: "Order #1042",
+          eventTypes: [
+            "wallet.created"
+          ],
+          status: "active",
+          disabledReason: null,
+          createdAt: "2026-03-14T09:26:53.000Z",
+          updatedAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'GET /v1/webhooks/:id': {
+    description: "Returns one webhook endpoint without its secret. Needs the read scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      merchantId: "shop-eu-01",
+      url: "https://shop.example.com/webhooks/coffer",
+      description: "Order #1042",
+      eventTypes: [
+        "wallet.created"
+      ],
+      status: "active",
+      disabledReason: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'PATCH /v1/webhooks/:id': {
+    description: "Changes a webhook endpoint's URL, event types or description, or disables or re-enables it. Needs the write scope; applying the same patch twice gives the same result.",
+    request: {
+      url: "https://shop.example.com/webhooks/coffer",
+      description: "Order #1042",
+      eventTypes: [
+        "wallet.created"
+      ]
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      merchantId: "shop-eu-01",
+      url: "https://shop.example.com/webhooks/coffer",
+      description: "Order #1042",
+      eventTypes: [
+        "wallet.created"
+      ],
+      status: "active",
+      disabledReason: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'GET /v1/webhooks/:id/deliveries': {
+    description: "Lists the deliveries of an endpoint, newest first, each with its attempts and their answers. Needs the read scope.",
+    response: {
+      data: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          webhookId: "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
+          endpointId: "a39d5622-e17c-483d-a798-a37c53648b08",
+          eventId: "291820c8-323b-4121-9898-ab2c7a8ba31e",
+          status: "pending",
+          attempts: 2,
+          nextAttemptAt: null,
+          lastStatusCode: null,
+          lastError: null,
+          createdAt: "2026-03-14T09:26:53.000Z",
+          updatedAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'POST /v1/webhooks/:id/rotate-secret': {
+    request: {},
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      merchantId: "shop-eu-01",
+      url: "https://shop.example.com/webhooks/coffer",
+      description: "Order #1042",
+      eventTypes: [
+        "wallet.created"
+      ],
+      status: "active",
+      disabledReason: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      secret: "whsec_4f1c9a3e7d2b8c6a",
+      previousSecretExpiresAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'POST /v1/webhooks/:id/deliveries/:deliveryId/replay': {
+    description: "Queues a delivery to be sent again with the same webhook-id, so that the receiver can deduplicate it. Needs the write scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      webhookId: "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
+      endpointId: "a39d5622-e17c-483d-a798-a37c53648b08",
+      eventId: "291820c8-323b-4121-9898-ab2c7a8ba31e",
+      status: "pending",
+      attempts: 2,
+      nextAttemptAt: null,
+      lastStatusCode: null,
+      lastError: null,
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'PUT /v1/rates/:baseCurrencyId/:quoteCurrencyId': {
+    description: "Sets the exchange rate of an ordered currency pair; the previous rate stays in the history. Needs an admin key with the write scope; putting the same rate again is harmless.",
+    request: {
+      rate: "1.0842"
+    },
+    response: {
+      baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
+      quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+      rate: "1.0842",
+      setBy: null,
+      setAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'GET /v1/rates/:baseCurrencyId/:quoteCurrencyId': {
+    description: "Returns the current rate of an ordered currency pair. Needs the read scope.",
+    response: {
+      baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
+      quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+      rate: "1.0842",
+      setBy: null,
+      setAt: "2026-03-14T09:26:53.000Z"
+    },
+  },
+  'GET /v1/rates': {
+    description: "Lists the current rate of every pair that has one. Needs the read scope.",
+    response: {
+      data: [
+        {
+          baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
+          quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+          rate: "1.0842",
+          setBy: null,
+          setAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'GET /v1/rates/:baseCurrencyId/:quoteCurrencyId/history': {
+    description: "Lists every rate a pair has had, newest first. Needs the read scope.",
+    response: {
+      data: [
+        {
+          baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
+          quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+          rate: "1.0842",
+          setBy: null,
+          setAt: "2026-03-14T09:26:53.000Z"
+        }
+      ],
+      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+    },
+  },
+  'POST /v1/quotes': {
+    description: "Locks the current rate for one exchange of this amount until the quote expires. Needs the write scope; send an Idempotency-Key so that a retry replays the first quote.",
+    request: {
+      fromCurrencyId: "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+      toCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
+      amount: "1050"
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      fromCurrencyId: "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+      toCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
+      rate: "1.0842",
+      rateSetAt: "2026-03-14T09:26:53.000Z",
+      amount: "1050",
+      targetAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      expiresAt: "2026-03-14T09:26:53.000Z",
+      usedAt: null,
+      transactionId: null
+    },
+  },
+  'GET /v1/quotes/:id': {
+    description: "Returns a quote, its locked rate and amounts, and whether an exchange used it. Needs the read scope.",
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      fromCurrencyId: "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+      toCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
+      rate: "1.0842",
+      rateSetAt: "2026-03-14T09:26:53.000Z",
+      amount: "1050",
+      targetAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      expiresAt: "2026-03-14T09:26:53.000Z",
+      usedAt: null,
+      transactionId: null
+    },
+  },
+  'POST /v1/exchanges': {
+    description: "Debits one wallet and credits a wallet of another currency at a quoted or current rate, in one transaction. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of exchanging twice.",
+    request: {
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      amount: "1050",
+      description: "Order #1042",
+      reference: "order-1042",
+      metadata: {
+        orderId: "1042"
+      }
+    },
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      kind: "topup",
+      status: "pending",
+      merchantId: "shop-eu-01",
+      currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      amount: "1050",
+      fromWalletId: null,
+      toWalletId: null,
+      description: "Order #1042",
+      reference: "order-1042",
+      reason: null,
+      metadata: {
+        orderId: "1042"
+      },
+      fees: [
+        {
+          amount: "1050",
+          description: "Order #1042"
+        }
+      ],
+      reversesId: null,
+      reversedAmount: "1050",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      postedAt: "2026-03-14T09:26:53.000Z",
+      exchange: null,
+      entries: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          kind: "topup",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "debit",
+          amount: "1050",
+          pending: false,
+          balanceAfter: "1050",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        }
+      ]
+    },
+  },
+  'GET /compat/currencies': {
+    response: [
+      {
+        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        currencyCode: "EUR",
+        digitalCode: null,
+        name: "Main EUR wallet",
+        symbol: "€",
+        fraction: 2,
+        active: false,
+        snPrefix: null
+      }
+    ],
+  },
+  'GET /compat/currencies/:id': {
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      currencyCode: "EUR",
+      digitalCode: null,
+      name: "Main EUR wallet",
+      symbol: "€",
+      fraction: 2,
+      active: false,
+      snPrefix: null
+    },
+  },
+  'GET /compat/coins': {
+    response: {
+      coins: [
+        {
+          serial: "EUR000001042",
+          name: "Main EUR wallet",
+          amount: 2,
+          availableAmount: 2,
+          futureAmount: 2,
+          heldAmount: 2,
+          creditLimit: 2,
+          currency: {
+            id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+            sn: "EUR000001042",
+            code: "EUR",
+            symbol: "€",
+            type: "FIAT"
+          },
+          active: false,
+          type: "customer",
+          main: false,
+          accounting: false,
+          smartCards: [
+            {
+              id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+              cardNumber: "4242424242424242",
+              expirationDate: "2029-08",
+              name: "Main EUR wallet",
+              expirationStatus: "ACTIVE",
+              active: false
+            }
+          ],
+          deactivationDate: null,
+          deactivationReason: null,
+          deactivationDescription: null
+        }
+      ]
+    },
+  },
+  'GET /compat/coins/:serial': {
+    response: {
+      serial: "EUR000001042",
+      name: "Main EUR wallet",
+      amount: 2,
+      availableAmount: 2,
+      futureAmount: 2,
+      heldAmount: 2,
+      creditLimit: 2,
+      currency: {
+        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        sn: "EUR000001042",
+        code: "EUR",
+        symbol: "€",
+        type: "FIAT"
+      },
+      active: false,
+      type: "customer",
+      main: false,
+      accounting: false,
+      smartCards: [
+        {
+          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          cardNumber: "4242424242424242",
+          expirationDate: "2029-08",
+          name: "Main EUR wallet",
+          expirationStatus: "ACTIVE",
+          active: false
+        }
+      ],
+      deactivationDate: null,
+      deactivationReason: null,
+      deactivationDescription: null
+    },
+  },
+  'POST /compat/paynetics/v2/accounts': {
+    request: {
+      program: "consumer-eur",
+      user: "user-1042"
+    },
+    response: {
+      code: 2,
+      data: {
+        program: "consumer-eur",
+        token: "84b5d709-1406-48b5-9365-9aca9ee1446b",
+        merchant: null,
+        user: "user-1042",
+        type: "default",
+        number: "DE89370400440532013000",
+        link_key: "lk_5d2f9a71",
+        is_main: false,
+        status: "active",
+        multicurrency: false,
+        balances: [
+          {
+            available: 2,
+            blocked: 2,
+            currency: "EUR",
+            token: "tok_9f8e7d6c5b4a",
+            iban: "DE89370400440532013000",
+            sort_code: null,
+            account_number: null,
+            number: "DE89370400440532013000",
+            is_main: false
+          }
+        ]
+      }
+    },
+  },
+  'PUT /compat/paynetics/v2/accounts/:account/status': {
+    request: {
+      status: "active"
+    },
+    response: {
+      code: 2
+    },
+  },
+  'DELETE /compat/paynetics/v2/accounts/:account': {
+    response: {
+      code: 2
+    },
+  },
+  'GET /compat/paynetics/v2/accounts/:account': {
+    response: {
+      code: 2,
+      data: {
+        program: "consumer-eur",
+        token: "84b5d709-1406-48b5-9365-9aca9ee1446b",
+        merchant: null,
+        user: "user-1042",
+        type: "default",
+        number: "DE89370400440532013000",
+        link_key: "lk_5d2f9a71",
+        is_main: false,
+        status: "active",
+        multicurrency: false,
+        balances: [
+          {
+            available: 2,
+            blocked: 2,
+            currency: "EUR",
+            token: "tok_9f8e7d6c5b4a",
+            iban: "DE89370400440532013000",
+            sort_code: null,
+            account_number: null,
+            number: "DE89370400440532013000",
+            is_main: false
+          }
+        ]
+      }
+    },
+  },
+  'GET /compat/paynetics/v2/accounts/:page/:limit': {
+    response: {
+      code: 2,
+      data: {
+        items: [
+          {
+            program: "consumer-eur",
+            token: "84b5d709-1406-48b5-9365-9aca9ee1446b",
+            merchant: null,
+            user: "user-1042",
+            type: "default",
+            number: "DE89370400440532013000",
+            link_key: "lk_5d2f9a71",
+            is_main: false,
+            status: "active",
+            multicurrency: false,
+            balances: [
+              {
+                available: 2,
+                blocked: 2,
+                currency: "EUR",
+                token: "tok_9f8e7d6c5b4a",
+                iban: "DE89370400440532013000",
+                sort_code: null,
+                account_number: null,
+                number: "DE89370400440532013000",
+                is_main: false
+              }
+            ]
+          }
+        ],
+        total_items: "1"
+      }
+    },
+  },
+  'GET /compat/wallets/:id': {
+    response: {
+      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      createdAt: "2026-03-14T09:26:53.000Z",
+      updatedAt: "2026-03-14T09:26:53.000Z",
+      name: "Main EUR wallet",
+      companyId: null,
+      active: false,
+      currency: "EUR",
+      assetType: "fiat",
+      walletNumber: "EUR000001042",
+      balance: {
+        available: {
+          usd: null,
+          btc: null,
+          sat: null,
+          cent: null
+        },
+        pending: {
+          usd: null,
+          btc: null,
+          sat: null,
+          cent: null
+        },
+        ledger: {
+          usd: null,
+          btc: null,
+          sat: null,
+          cent: null
+        }
+      }
+    },
+  },
+  'GET /compat/paysafe/accounts/:id': {
+    response: {
+      currencyCode: "EUR",
+      id: "EUR000001042",
+      customerId: "customer-1042",
+      externalId: "customer-1042",
+      totalBalance: 125000,
+      availableBalance: 123950,
+      virtualInstruments: [
+        {
+          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          instrumentType: "SEPA_BANK_ACCOUNT"
+        }
+      ],
+      creationTime: "2026-03-14T09:26:53.000Z"
+    },
+  },
+};
+
+type Schema = Record<string, unknown>;
+
+const hasExamples = (schema: unknown): boolean => typeof schema === 'object' && schema !== null && Array.isArray((schema as Schema).examples);
+
+/** @fastify/swagger's `transform`: a copy of the route's schema with its entry of `operationDocs` added. */
+export function documentOperation({ schema, url, route }: { schema: FastifySchema; url: string; route: { method: string | readonly string[] } }): { schema: FastifySchema; url: string } {
+  const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
+  const doc = operationDocs[`${method} ${url}`];
+  if (doc === undefined || typeof schema !== 'object' || schema === null) return { schema, url };
+  const out: Schema = { ...(schema as Schema) };
+  if (out.summary === undefined && doc.summary !== undefined) out.summary = doc.summary;
+  if (out.description === undefined && doc.description !== undefined) out.description = doc.description;
+  if (doc.request !== undefined && out.body !== undefined && !hasExamples(out.body)) out.body = { ...(out.body as Schema), examples: [doc.request] };
+  if (doc.response !== undefined) {
+    if (out.response === undefined && typeof doc.response === 'string') {
+      // A stream (server-sent events) declares no response schema: its example is text.
+      out.response = { 200: { description: 'A text/event-stream that stays open.', content: { 'text/event-stream': { schema: { type: 'string' }, example: doc.response } } } };
+    } else if (out.response !== undefined) {
+      const response: Schema = { ...(out.response as Schema) };
+      for (const [code, answer] of Object.entries(response)) {
+        if (code.startsWith('2') && !hasExamples(answer)) response[code] = { ...(answer as Schema), examples: [doc.response] };
+      }
+      out.response = response;
+    }
+  }
+  return { schema: out as FastifySchema, url };
+}
