@@ -8,6 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Liveness probe
+         * @description Answers 200 while the process is up; it touches no database. Public: no API key is needed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -23,6 +27,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "active"
+                         *     }
+                         */
                         "application/json": {
                             status: string;
                         };
@@ -45,6 +54,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Readiness probe
+         * @description Answers 200 when the server can take traffic and 503 while it drains or its database is unreachable. Public: no API key is needed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -60,6 +73,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "active"
+                         *     }
+                         */
                         "application/json": {
                             status: string;
                         };
@@ -94,7 +112,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List currencies */
+        /**
+         * List currencies
+         * @description Lists every currency, active or not. Needs the read scope; any key (admin or merchant) may list them.
+         */
         get: {
             parameters: {
                 query?: {
@@ -116,6 +137,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "code": "EUR",
+                         *           "numericCode": null,
+                         *           "name": "Main EUR wallet",
+                         *           "symbol": "€",
+                         *           "fraction": 2,
+                         *           "assetType": "fiat",
+                         *           "active": false,
+                         *           "serialPrefix": null,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -234,7 +275,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a currency (admin) */
+        /**
+         * Create a currency (admin)
+         * @description Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope; not idempotent (a second call creates a second currency).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -244,6 +288,15 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "EUR",
+                     *       "name": "Main EUR wallet",
+                     *       "symbol": "€",
+                     *       "fraction": 1,
+                     *       "assetType": "fiat"
+                     *     }
+                     */
                     "application/json": {
                         /** @description 1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique. */
                         code: string;
@@ -266,6 +319,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "code": "EUR",
+                         *       "numericCode": null,
+                         *       "name": "Main EUR wallet",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": false,
+                         *       "serialPrefix": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -410,6 +478,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Main EUR wallet",
+                     *       "symbol": "€"
+                     *     }
+                     */
                     "application/json": {
                         name?: string;
                         symbol?: string | null;
@@ -427,6 +501,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "code": "EUR",
+                         *       "numericCode": null,
+                         *       "name": "Main EUR wallet",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": false,
+                         *       "serialPrefix": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -455,6 +544,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "code": "EUR",
+                         *       "numericCode": null,
+                         *       "name": "Main EUR wallet",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": false,
+                         *       "serialPrefix": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -582,7 +686,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a currency */
+        /**
+         * Get a currency
+         * @description Returns one currency by its id. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -601,6 +708,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "code": "EUR",
+                         *       "numericCode": null,
+                         *       "name": "Main EUR wallet",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": false,
+                         *       "serialPrefix": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -720,7 +842,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change name, symbol, numericCode, active or serialPrefix (admin) */
+        /**
+         * Change name, symbol, numericCode, active or serialPrefix (admin)
+         * @description Changes the presentation fields of a currency; its code and fraction never change. Needs an admin key with the write scope; applying the same patch twice gives the same result.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -733,6 +858,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Main EUR wallet",
+                     *       "symbol": "€"
+                     *     }
+                     */
                     "application/json": {
                         name?: string;
                         symbol?: string | null;
@@ -749,6 +880,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "code": "EUR",
+                         *       "numericCode": null,
+                         *       "name": "Main EUR wallet",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": false,
+                         *       "serialPrefix": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -872,7 +1018,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List wallets */
+        /**
+         * List wallets
+         * @description Lists wallets page by page, filtered by customer, currency, status and more. Needs the read scope; a merchant key sees only its own wallets.
+         */
         get: {
             parameters: {
                 query?: {
@@ -907,6 +1056,56 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "serial": "EUR000001042",
+                         *           "name": "Main EUR wallet",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "category": "client",
+                         *           "type": "customer",
+                         *           "merchantId": "shop-eu-01",
+                         *           "customerId": "customer-1042",
+                         *           "externalId": "customer-1042",
+                         *           "alias": null,
+                         *           "program": "consumer-eur",
+                         *           "main": false,
+                         *           "accounting": false,
+                         *           "creditLimit": "1050",
+                         *           "lowBalanceThreshold": null,
+                         *           "parentWalletId": null,
+                         *           "status": "active",
+                         *           "statusReason": null,
+                         *           "statusDescription": null,
+                         *           "statusChangedAt": null,
+                         *           "statusChangedBy": null,
+                         *           "metadata": {
+                         *             "orderId": "1042"
+                         *           },
+                         *           "balance": {
+                         *             "posted": "1050",
+                         *             "held": "1050",
+                         *             "pending": "1050",
+                         *             "available": "1050",
+                         *             "ledger": "1050",
+                         *             "creditLimit": "1050"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *           "currency": {
+                         *             "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *             "code": "EUR",
+                         *             "symbol": "€",
+                         *             "fraction": 2,
+                         *             "assetType": "fiat"
+                         *           }
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -1124,7 +1323,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a wallet (a retry with the same externalId returns the first one) */
+        /**
+         * Create a wallet (a retry with the same externalId returns the first one)
+         * @description Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1134,6 +1336,20 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                     *       "name": "Main EUR wallet",
+                     *       "type": "customer",
+                     *       "merchantId": "shop-eu-01",
+                     *       "customerId": "customer-1042",
+                     *       "externalId": "customer-1042",
+                     *       "program": "consumer-eur",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -1168,6 +1384,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "1050",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "1050",
+                         *         "held": "1050",
+                         *         "pending": "1050",
+                         *         "available": "1050",
+                         *         "ledger": "1050",
+                         *         "creditLimit": "1050"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1295,6 +1556,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "1050",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "1050",
+                         *         "held": "1050",
+                         *         "pending": "1050",
+                         *         "available": "1050",
+                         *         "ledger": "1050",
+                         *         "creditLimit": "1050"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1521,7 +1827,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a wallet with its balance */
+        /**
+         * Get a wallet with its balance
+         * @description Returns one wallet with its current balance. Needs the read scope; another merchant's wallet answers 404.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1543,6 +1852,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "1050",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "1050",
+                         *         "held": "1050",
+                         *         "pending": "1050",
+                         *         "available": "1050",
+                         *         "ledger": "1050",
+                         *         "creditLimit": "1050"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1783,6 +2137,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "1050",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "1050",
+                         *         "held": "1050",
+                         *         "pending": "1050",
+                         *         "available": "1050",
+                         *         "ledger": "1050",
+                         *         "creditLimit": "1050"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1998,7 +2397,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change name, alias, creditLimit, main or metadata */
+        /**
+         * Change name, alias, creditLimit, main or metadata
+         * @description Changes the editable fields of a wallet. Needs the write scope (and issue to change creditLimit); applying the same patch twice gives the same result.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2011,6 +2413,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Main EUR wallet",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         name?: string | null;
                         alias?: string | null;
@@ -2032,6 +2442,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "1050",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "1050",
+                         *         "held": "1050",
+                         *         "pending": "1050",
+                         *         "available": "1050",
+                         *         "ledger": "1050",
+                         *         "creditLimit": "1050"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -2254,7 +2709,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Balance now, or at a past instant (at=) */
+        /**
+         * Balance now, or at a past instant (at=)
+         * @description Returns the posted, held, pending and available balance now or at a past instant, optionally valued in another currency. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2280,6 +2738,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "at": "2026-03-14T09:26:53.000Z",
+                         *       "balance": {
+                         *         "posted": "1050",
+                         *         "held": "1050",
+                         *         "pending": "1050",
+                         *         "available": "1050",
+                         *         "ledger": "1050",
+                         *         "creditLimit": "1050"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -2442,7 +2915,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Statement: posted entries, newest first, with the balance after each */
+        /**
+         * Statement: posted entries, newest first, with the balance after each
+         * @description Lists the posted ledger entries of a wallet, newest first, each with the balance after it. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2466,6 +2942,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 id: string;
@@ -2608,7 +3103,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Top up a wallet from the currency issuing account */
+        /**
+         * Top up a wallet from the currency issuing account
+         * @description Credits a wallet from its currency's issuing account: this creates money. Needs the write and issue scopes; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2621,6 +3119,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -2651,6 +3160,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": null,
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "1050",
+                         *           "description": "Order #1042"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -2838,7 +3390,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw from a wallet to the currency settlement account */
+        /**
+         * Withdraw from a wallet to the currency settlement account
+         * @description Debits a wallet to its currency's settlement account (a payout). Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2851,6 +3406,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -2881,6 +3447,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": null,
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "1050",
+                         *           "description": "Order #1042"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3068,7 +3677,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Transfer between two wallets of one currency */
+        /**
+         * Transfer between two wallets of one currency
+         * @description Moves money between two wallets of the same currency, with optional fees. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of moving money twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3081,6 +3693,18 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                     *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                     *       "amount": "1050",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -3116,6 +3740,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": null,
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "1050",
+                         *           "description": "Order #1042"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3303,7 +3970,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Operator correction between a wallet and a system account (admin) */
+        /**
+         * Operator correction between a wallet and a system account (admin)
+         * @description Posts an operator correction between a wallet and a system account, with a mandatory reason. Needs an admin key with the write and issue scopes; send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3316,6 +3986,19 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "direction": "debit",
+                     *       "reason": "Customer request",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -3343,6 +4026,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": null,
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "1050",
+                         *           "description": "Order #1042"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3530,7 +4256,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reverse a posted transaction, fully or partly */
+        /**
+         * Reverse a posted transaction, fully or partly
+         * @description Posts the opposite movement of a posted transaction, for all or part of its amount. Needs the write scope (an admin key for a movement between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3546,6 +4275,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "amount": "1050",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
                         amount?: string | number;
@@ -3566,6 +4305,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": null,
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "1050",
+                         *           "description": "Order #1042"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3751,7 +4533,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List transactions, newest first */
+        /**
+         * List transactions, newest first
+         * @description Lists transactions page by page, filtered by wallet, kind, status, reference and time. Needs the read scope; a merchant key sees only its own movements.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3776,6 +4561,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "topup",
+                         *           "status": "pending",
+                         *           "merchantId": "shop-eu-01",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "amount": "1050",
+                         *           "fromWalletId": null,
+                         *           "toWalletId": null,
+                         *           "description": "Order #1042",
+                         *           "reference": "order-1042",
+                         *           "reason": null,
+                         *           "metadata": {
+                         *             "orderId": "1042"
+                         *           },
+                         *           "fees": [
+                         *             {
+                         *               "amount": "1050",
+                         *               "description": "Order #1042"
+                         *             }
+                         *           ],
+                         *           "reversesId": null,
+                         *           "reversedAmount": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "postedAt": "2026-03-14T09:26:53.000Z",
+                         *           "exchange": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -3938,7 +4757,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A transaction with its entries */
+        /**
+         * A transaction with its entries
+         * @description Returns one transaction with its ledger entries. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3957,6 +4779,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": null,
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "1050",
+                         *           "description": "Order #1042"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -4146,7 +5011,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Many movements in one request: atomic (all or nothing) or independent */
+        /**
+         * Many movements in one request: atomic (all or nothing) or independent
+         * @description Posts up to many top-ups, withdrawals, transfers and adjustments in one request, either all or nothing (atomic) or each on its own. Needs the write scope (issue for the kinds that create money); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4156,6 +5024,23 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "atomic": false,
+                     *       "items": [
+                     *         {
+                     *           "kind": "topup",
+                     *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *           "amount": "1050",
+                     *           "description": "Order #1042",
+                     *           "reference": "order-1042",
+                     *           "metadata": {
+                     *             "orderId": "1042"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description true: all items or none. false: each item on its own, with a result per item. */
                         atomic: boolean;
@@ -4293,6 +5178,50 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "atomic": false,
+                         *       "succeeded": 2,
+                         *       "failed": 2,
+                         *       "results": [
+                         *         {
+                         *           "index": 2,
+                         *           "status": "posted",
+                         *           "transaction": {
+                         *             "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *             "kind": "topup",
+                         *             "status": "pending",
+                         *             "merchantId": "shop-eu-01",
+                         *             "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *             "amount": "1050",
+                         *             "fromWalletId": null,
+                         *             "toWalletId": null,
+                         *             "description": "Order #1042",
+                         *             "reference": "order-1042",
+                         *             "reason": null,
+                         *             "metadata": {
+                         *               "orderId": "1042"
+                         *             },
+                         *             "fees": [
+                         *               {
+                         *                 "amount": "1050",
+                         *                 "description": "Order #1042"
+                         *               }
+                         *             ],
+                         *             "reversesId": null,
+                         *             "reversedAmount": "1050",
+                         *             "createdAt": "2026-03-14T09:26:53.000Z",
+                         *             "postedAt": "2026-03-14T09:26:53.000Z",
+                         *             "exchange": null
+                         *           },
+                         *           "error": {
+                         *             "code": "EUR",
+                         *             "detail": "No wallet with this id."
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             atomic: boolean;
                             succeeded: number;
@@ -4463,7 +5392,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per currency: totals by account type, which sum to zero (admin) */
+        /**
+         * Per currency: totals by account type, which sum to zero (admin)
+         * @description Sums every account by currency and account type; each currency's totals sum to zero. Needs an admin key with the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4479,6 +5411,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "posted": "1050",
+                         *           "pending": "1050",
+                         *           "balanced": false,
+                         *           "lines": [
+                         *             {
+                         *               "category": "payments",
+                         *               "type": "customer",
+                         *               "wallets": 2,
+                         *               "posted": "1050",
+                         *               "pending": "1050"
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -4611,7 +5564,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute every balance and the journal hash chain; name the first discrepancy (admin) */
+        /**
+         * Recompute every balance and the journal hash chain; name the first discrepancy (admin)
+         * @description Recomputes every balance from the journal and checks the hash chain, naming the first discrepancy found. Needs an admin key with the read scope; it changes nothing.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4630,6 +5586,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "ok": false,
+                         *       "walletsChecked": 2,
+                         *       "firstDiscrepancy": null,
+                         *       "journal": {
+                         *         "links": 2,
+                         *         "head": "1042:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                         *         "firstBrokenLink": null
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             ok: boolean;
                             walletsChecked: number;
@@ -4754,7 +5722,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (admin) */
+        /**
+         * List API keys (admin)
+         * @description Lists API keys with a hint of each key, never the key itself. Needs an admin key with the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4775,6 +5746,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "name": "Main EUR wallet",
+                         *           "prefix": "coffer_sk_2b7e",
+                         *           "last4": "4242",
+                         *           "role": "admin",
+                         *           "merchantId": "shop-eu-01",
+                         *           "scopes": [
+                         *             "read"
+                         *           ],
+                         *           "rateLimitPerMinute": null,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "revokedAt": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -4893,7 +5885,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key (admin); the key is shown once */
+        /**
+         * Create an API key (admin); the key is shown once
+         * @description Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope; not idempotent (each call creates a new key).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4903,6 +5898,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Main EUR wallet",
+                     *       "role": "admin",
+                     *       "merchantId": "shop-eu-01"
+                     *     }
+                     */
                     "application/json": {
                         name?: string | null;
                         /** @enum {unknown} */
@@ -4921,6 +5923,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "name": "Main EUR wallet",
+                         *       "prefix": "coffer_sk_2b7e",
+                         *       "last4": "4242",
+                         *       "role": "admin",
+                         *       "merchantId": "shop-eu-01",
+                         *       "scopes": [
+                         *         "read"
+                         *       ],
+                         *       "rateLimitPerMinute": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "revokedAt": null,
+                         *       "key": "coffer_sk_2b7e1516"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5071,6 +6090,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Main EUR wallet"
+                     *     }
+                     */
                     "application/json": {
                         name?: string | null;
                         /** @description `read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write. */
@@ -5086,6 +6110,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "name": "Main EUR wallet",
+                         *       "prefix": "coffer_sk_2b7e",
+                         *       "last4": "4242",
+                         *       "role": "admin",
+                         *       "merchantId": "shop-eu-01",
+                         *       "scopes": [
+                         *         "read"
+                         *       ],
+                         *       "rateLimitPerMinute": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "revokedAt": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5211,7 +6251,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke an API key (admin) */
+        /**
+         * Revoke an API key (admin)
+         * @description Revokes an API key at once; a revoked key answers 401 from then on. Needs an admin key with the write scope.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5230,6 +6273,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "name": "Main EUR wallet",
+                         *       "prefix": "coffer_sk_2b7e",
+                         *       "last4": "4242",
+                         *       "role": "admin",
+                         *       "merchantId": "shop-eu-01",
+                         *       "scopes": [
+                         *         "read"
+                         *       ],
+                         *       "rateLimitPerMinute": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "revokedAt": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5357,7 +6416,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List holds, newest first (per wallet, by status) */
+        /**
+         * List holds, newest first (per wallet, by status)
+         * @description Lists holds page by page, newest first, filtered by wallet and status. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -5381,6 +6443,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "status": "pending",
+                         *           "merchantId": "shop-eu-01",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "amount": "1050",
+                         *           "description": "Order #1042",
+                         *           "reference": "order-1042",
+                         *           "metadata": {
+                         *             "orderId": "1042"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "resolvedAt": null,
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "capturedAmount": null,
+                         *           "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -5516,7 +6603,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Reserve money on a wallet */
+        /**
+         * Reserve money on a wallet
+         * @description Reserves an amount of a wallet's available balance until it is captured, voided or expires. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of holding twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5529,6 +6619,18 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "expiresAt": "2026-03-14T09:26:53.000Z",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -5559,6 +6661,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5604,6 +6726,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5750,7 +6892,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Capture all or part of a hold (the rest is released) */
+        /**
+         * Capture all or part of a hold (the rest is released)
+         * @description Posts all or part of a held amount as a payment; the rest is released. Needs the write scope (an admin key for a hold between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5767,6 +6912,11 @@ export interface paths {
             /** @description Capture all of the hold, or `amount` of it (the rest is released). */
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "amount": "1050"
+                     *     }
+                     */
                     "application/json": {
                         /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
                         amount?: string | number;
@@ -5780,6 +6930,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5825,6 +6995,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5971,7 +7161,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Release a hold */
+        /**
+         * Release a hold
+         * @description Releases a hold without moving money. Needs the write scope (an admin key for a hold between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5987,6 +7180,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -5997,6 +7191,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6042,6 +7256,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6186,7 +7420,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A hold */
+        /**
+         * A hold
+         * @description Returns one hold with its status and captured amount. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6205,6 +7442,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6351,7 +7608,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List pending credits, newest first */
+        /**
+         * List pending credits, newest first
+         * @description Lists pending credits page by page, newest first, filtered by wallet and status. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6375,6 +7635,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "status": "pending",
+                         *           "merchantId": "shop-eu-01",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "amount": "1050",
+                         *           "description": "Order #1042",
+                         *           "reference": "order-1042",
+                         *           "metadata": {
+                         *             "orderId": "1042"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "resolvedAt": null,
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "settledAmount": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -6509,7 +7793,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Announce incoming money (pending, not yet available) */
+        /**
+         * Announce incoming money (pending, not yet available)
+         * @description Announces money on its way to a wallet: it shows in the pending balance until settled or failed. Needs the write scope (and issue when there is no fromWalletId); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6522,6 +7809,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -6551,6 +7849,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6595,6 +7912,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6740,7 +8076,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The money arrived: post it */
+        /**
+         * The money arrived: post it
+         * @description Posts a pending credit: the money becomes available on the wallet. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6756,6 +8095,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -6766,6 +8106,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6810,6 +8169,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6955,7 +8333,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The money will not arrive: release it */
+        /**
+         * The money will not arrive: release it
+         * @description Drops a pending credit without posting it. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6971,6 +8352,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -6981,6 +8363,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7025,6 +8426,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7168,7 +8588,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A pending credit */
+        /**
+         * A pending credit
+         * @description Returns one pending credit with its status. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7187,6 +8610,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7334,7 +8776,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Block, unblock or close a wallet (closing is final) */
+        /**
+         * Block, unblock or close a wallet (closing is final)
+         * @description Blocks, reactivates or closes a wallet, recording the reason; closing is final. Needs the write scope.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7347,6 +8792,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "active",
+                     *       "description": "Order #1042"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description `inactive` is an alias of `blocked`; `closed` is final.
@@ -7365,6 +8816,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "1050",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "1050",
+                         *         "held": "1050",
+                         *         "pending": "1050",
+                         *         "available": "1050",
+                         *         "ledger": "1050",
+                         *         "creditLimit": "1050"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7618,6 +9114,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "walletId": "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
+                         *           "status": "active",
+                         *           "previousStatus": "active",
+                         *           "reason": null,
+                         *           "description": "Order #1042",
+                         *           "changedBy": null,
+                         *           "changedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 id: string;
@@ -7742,7 +9255,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A wallet's bank identifiers (IBAN, UK or US account) */
+        /**
+         * A wallet's bank identifiers (IBAN, UK or US account)
+         * @description Lists the bank identifiers (IBAN, UK sort code and account number, US routing and account number) of a wallet. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7761,6 +9277,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "kind": "iban",
+                         *           "iban": "DE89370400440532013000",
+                         *           "sortCode": null,
+                         *           "routingNumber": null,
+                         *           "accountNumber": null,
+                         *           "active": false,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "deactivatedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -7895,7 +9429,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number */
+        /**
+         * Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number
+         * @description Finds the wallet that an IBAN or a UK or US account number belongs to. Needs the read scope; a merchant key finds only its own wallets.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7920,6 +9457,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "kind": "iban",
+                         *           "iban": "DE89370400440532013000",
+                         *           "sortCode": null,
+                         *           "routingNumber": null,
+                         *           "accountNumber": null,
+                         *           "active": false,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "deactivatedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8054,7 +9609,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A wallet's cards (masked numbers only) */
+        /**
+         * A wallet's cards (masked numbers only)
+         * @description Lists the cards of a wallet with masked numbers only. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8073,6 +9631,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "kind": "plastic",
+                         *           "maskedNumber": "**** **** **** 4242",
+                         *           "name": "Main EUR wallet",
+                         *           "expirationDate": "2026-03-14",
+                         *           "expirationStatus": "ACTIVE",
+                         *           "active": false,
+                         *           "frozen": false,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "destroyedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8198,7 +9775,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Issue a plastic or virtual card on a wallet */
+        /**
+         * Issue a plastic or virtual card on a wallet
+         * @description Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope; not idempotent (each call issues a new card).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8211,6 +9791,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "kind": "plastic",
+                     *       "name": "Main EUR wallet"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {unknown} */
                         kind: "plastic" | "virtual";
@@ -8225,6 +9811,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "**** **** **** 4242",
+                         *       "name": "Main EUR wallet",
+                         *       "expirationDate": "2026-03-14",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": false,
+                         *       "frozen": false,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -8360,7 +9961,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The event feed, oldest first, gap-free; replay from any cursor or position */
+        /**
+         * The event feed, oldest first, gap-free; replay from any cursor or position
+         * @description Lists events in commit order from a cursor or a feed position, with no gaps. Needs the read scope; a merchant key sees only its own events.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8385,6 +9989,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "position": "1042",
+                         *           "type": "wallet.created",
+                         *           "merchantId": "shop-eu-01",
+                         *           "subjectId": "50dfa241-afe1-414d-b40b-5145c90fa9d3",
+                         *           "data": {
+                         *             "orderId": "1042"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8538,12 +10160,19 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A text/event-stream that stays open. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        /**
+                         * @example id: 1042
+                         *     event: transaction.posted
+                         *     data: {"id":"52da5bc4-4d85-473e-889e-8db63ef2370b","position":"1042","type":"transaction.posted","merchantId":"shop-eu-01","subjectId":"e2a6d4f1-8c37-4b59-9a0e-6f1d3b7c2e48","data":{},"createdAt":"2026-03-14T09:26:53.000Z"}
+                         */
+                        "text/event-stream": string;
+                    };
                 };
             };
         };
@@ -8562,7 +10191,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every change, newest first: who (key), from which request, when, before and after */
+        /**
+         * Every change, newest first: who (key), from which request, when, before and after
+         * @description Lists audit records page by page, newest first, each with the key, request, time and the change made. Needs the read scope; a merchant key sees only its own records.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8584,6 +10216,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "action": "wallet.update",
+                         *           "subjectType": "wallet",
+                         *           "subjectId": "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
+                         *           "merchantId": "shop-eu-01",
+                         *           "apiKeyId": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *           "requestId": "0f3c5e7a-9b1d-4f26-8a4c-6e8b0d2f4a61",
+                         *           "changes": {
+                         *             "name": {
+                         *               "before": "Main wallet",
+                         *               "after": "Main EUR wallet"
+                         *             }
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8718,7 +10373,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description Lists webhook endpoints without their secrets. Needs the read scope; a merchant key sees only its own.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8739,6 +10397,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "merchantId": "shop-eu-01",
+                         *           "url": "https://shop.example.com/webhooks/coffer",
+                         *           "description": "Order #1042",
+                         *           "eventTypes": [
+                         *             "wallet.created"
+                         *           ],
+                         *           "status": "active",
+                         *           "disabledReason": null,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8856,7 +10534,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register a webhook endpoint; its whsec_ signing secret is shown once */
+        /**
+         * Register a webhook endpoint; its whsec_ signing secret is shown once
+         * @description Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope; not idempotent (each call registers a new endpoint).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8866,6 +10547,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "url": "https://shop.example.com/webhooks/coffer",
+                     *       "description": "Order #1042",
+                     *       "eventTypes": [
+                     *         "wallet.created"
+                     *       ],
+                     *       "merchantId": "shop-eu-01"
+                     *     }
+                     */
                     "application/json": {
                         url: string;
                         description?: string | null;
@@ -8881,6 +10572,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order #1042",
+                         *       "eventTypes": [
+                         *         "wallet.created"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "secret": "whsec_4f1c9a3e7d2b8c6a"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9008,7 +10715,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook endpoint */
+        /**
+         * Get a webhook endpoint
+         * @description Returns one webhook endpoint without its secret. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9027,6 +10737,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order #1042",
+                         *       "eventTypes": [
+                         *         "wallet.created"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9145,7 +10870,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change URL, event types, description; disable or re-enable */
+        /**
+         * Change URL, event types, description; disable or re-enable
+         * @description Changes a webhook endpoint's URL, event types or description, or disables or re-enables it. Needs the write scope; applying the same patch twice gives the same result.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -9158,6 +10886,15 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "url": "https://shop.example.com/webhooks/coffer",
+                     *       "description": "Order #1042",
+                     *       "eventTypes": [
+                     *         "wallet.created"
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         url?: string;
                         description?: string | null;
@@ -9174,6 +10911,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order #1042",
+                         *       "eventTypes": [
+                         *         "wallet.created"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9296,7 +11048,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of an endpoint, newest first, with every attempt */
+        /**
+         * Delivery log of an endpoint, newest first, with every attempt
+         * @description Lists the deliveries of an endpoint, newest first, each with its attempts and their answers. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -9320,6 +11075,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "webhookId": "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
+                         *           "endpointId": "a39d5622-e17c-483d-a798-a37c53648b08",
+                         *           "eventId": "291820c8-323b-4121-9898-ab2c7a8ba31e",
+                         *           "status": "pending",
+                         *           "attempts": 2,
+                         *           "nextAttemptAt": null,
+                         *           "lastStatusCode": null,
+                         *           "lastError": null,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -9488,6 +11263,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": {
                         /** @description How long the previous secret still signs deliveries (alongside the new one), in seconds; default 86400 (24 hours). */
                         gracePeriodSeconds?: number;
@@ -9501,6 +11277,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order #1042",
+                         *       "eventTypes": [
+                         *         "wallet.created"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "secret": "whsec_4f1c9a3e7d2b8c6a",
+                         *       "previousSecretExpiresAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9632,7 +11425,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again, with the same webhook-id */
+        /**
+         * Send a delivery again, with the same webhook-id
+         * @description Queues a delivery to be sent again with the same webhook-id, so that the receiver can deduplicate it. Needs the write scope.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9653,6 +11449,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "webhookId": "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
+                         *       "endpointId": "a39d5622-e17c-483d-a798-a37c53648b08",
+                         *       "eventId": "291820c8-323b-4121-9898-ab2c7a8ba31e",
+                         *       "status": "pending",
+                         *       "attempts": 2,
+                         *       "nextAttemptAt": null,
+                         *       "lastStatusCode": null,
+                         *       "lastError": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9798,7 +11609,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The current rate of a pair */
+        /**
+         * The current rate of a pair
+         * @description Returns the current rate of an ordered currency pair. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9819,6 +11633,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
+                         *       "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *       "rate": "1.0842",
+                         *       "setBy": null,
+                         *       "setAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9930,7 +11753,10 @@ export interface paths {
                 };
             };
         };
-        /** Set the rate of an ordered pair: 1 unit of base = rate units of quote (admin) */
+        /**
+         * Set the rate of an ordered pair: 1 unit of base = rate units of quote (admin)
+         * @description Sets the exchange rate of an ordered currency pair; the previous rate stays in the history. Needs an admin key with the write scope; putting the same rate again is harmless.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -9945,6 +11771,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "rate": "1.0842"
+                     *     }
+                     */
                     "application/json": {
                         /** @description A positive decimal string such as "0.92": up to 18 significant digits, no sign, no exponent. */
                         rate: string;
@@ -9958,6 +11789,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
+                         *       "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *       "rate": "1.0842",
+                         *       "setBy": null,
+                         *       "setAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10083,7 +11923,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current rates, by pair */
+        /**
+         * Current rates, by pair
+         * @description Lists the current rate of every pair that has one. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10108,6 +11951,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
+                         *           "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *           "rate": "1.0842",
+                         *           "setBy": null,
+                         *           "setAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -10237,7 +12094,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every rate a pair has had, newest first */
+        /**
+         * Every rate a pair has had, newest first
+         * @description Lists every rate a pair has had, newest first. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10263,6 +12123,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
+                         *           "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *           "rate": "1.0842",
+                         *           "setBy": null,
+                         *           "setAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -10394,7 +12268,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lock the current rate for one exchange of this amount, for a short time */
+        /**
+         * Lock the current rate for one exchange of this amount, for a short time
+         * @description Locks the current rate for one exchange of this amount until the quote expires. Needs the write scope; send an Idempotency-Key so that a retry replays the first quote.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10407,6 +12284,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "fromCurrencyId": "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+                     *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                     *       "amount": "1050"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -10430,6 +12314,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "fromCurrencyId": "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+                         *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "rate": "1.0842",
+                         *       "rateSetAt": "2026-03-14T09:26:53.000Z",
+                         *       "amount": "1050",
+                         *       "targetAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z",
+                         *       "usedAt": null,
+                         *       "transactionId": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10568,7 +12467,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A quote, and whether it was used */
+        /**
+         * A quote, and whether it was used
+         * @description Returns a quote, its locked rate and amounts, and whether an exchange used it. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10587,6 +12489,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "fromCurrencyId": "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+                         *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "rate": "1.0842",
+                         *       "rateSetAt": "2026-03-14T09:26:53.000Z",
+                         *       "amount": "1050",
+                         *       "targetAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "expiresAt": "2026-03-14T09:26:53.000Z",
+                         *       "usedAt": null,
+                         *       "transactionId": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10729,7 +12646,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange between wallets of two currencies (one customer, or a cross-currency transfer), atomically */
+        /**
+         * Exchange between wallets of two currencies (one customer, or a cross-currency transfer), atomically
+         * @description Debits one wallet and credits a wallet of another currency at a quoted or current rate, in one transaction. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of exchanging twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10742,6 +12662,18 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                     *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                     *       "amount": "1050",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -10782,6 +12714,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": null,
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "1050",
+                         *           "description": "Order #1042"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "1050",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "1050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10991,6 +12966,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example [
+                         *       {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "currencyCode": "EUR",
+                         *         "digitalCode": null,
+                         *         "name": "Main EUR wallet",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "active": false,
+                         *         "snPrefix": null
+                         *       }
+                         *     ]
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -11139,6 +13128,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "currencyCode": "EUR",
+                         *       "digitalCode": null,
+                         *       "name": "Main EUR wallet",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "active": false,
+                         *       "snPrefix": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -11289,6 +13290,45 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "coins": [
+                         *         {
+                         *           "serial": "EUR000001042",
+                         *           "name": "Main EUR wallet",
+                         *           "amount": 2,
+                         *           "availableAmount": 2,
+                         *           "futureAmount": 2,
+                         *           "heldAmount": 2,
+                         *           "creditLimit": 2,
+                         *           "currency": {
+                         *             "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *             "sn": "EUR000001042",
+                         *             "code": "EUR",
+                         *             "symbol": "€",
+                         *             "type": "FIAT"
+                         *           },
+                         *           "active": false,
+                         *           "type": "customer",
+                         *           "main": false,
+                         *           "accounting": false,
+                         *           "smartCards": [
+                         *             {
+                         *               "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *               "cardNumber": "4242424242424242",
+                         *               "expirationDate": "2029-08",
+                         *               "name": "Main EUR wallet",
+                         *               "expirationStatus": "ACTIVE",
+                         *               "active": false
+                         *             }
+                         *           ],
+                         *           "deactivationDate": null,
+                         *           "deactivationReason": null,
+                         *           "deactivationDescription": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             coins: {
                                 /** @description The wallet number, usable wherever a wallet id is. */
@@ -11475,6 +13515,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "amount": 2,
+                         *       "availableAmount": 2,
+                         *       "futureAmount": 2,
+                         *       "heldAmount": 2,
+                         *       "creditLimit": 2,
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "sn": "EUR000001042",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "type": "FIAT"
+                         *       },
+                         *       "active": false,
+                         *       "type": "customer",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "smartCards": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "cardNumber": "4242424242424242",
+                         *           "expirationDate": "2029-08",
+                         *           "name": "Main EUR wallet",
+                         *           "expirationStatus": "ACTIVE",
+                         *           "active": false
+                         *         }
+                         *       ],
+                         *       "deactivationDate": null,
+                         *       "deactivationReason": null,
+                         *       "deactivationDescription": null
+                         *     }
+                         */
                         "application/json": {
                             /** @description The wallet number, usable wherever a wallet id is. */
                             serial: string;
@@ -11653,6 +13728,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "program": "consumer-eur",
+                     *       "user": "user-1042"
+                     *     }
+                     */
                     "application/json": {
                         /** @description Program code; its currencies are the codes after the first `_` ("account_eur"). */
                         program: string;
@@ -11674,6 +13755,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 2,
+                         *       "data": {
+                         *         "program": "consumer-eur",
+                         *         "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
+                         *         "merchant": null,
+                         *         "user": "user-1042",
+                         *         "type": "default",
+                         *         "number": "DE89370400440532013000",
+                         *         "link_key": "lk_5d2f9a71",
+                         *         "is_main": false,
+                         *         "status": "active",
+                         *         "multicurrency": false,
+                         *         "balances": [
+                         *           {
+                         *             "available": 2,
+                         *             "blocked": 2,
+                         *             "currency": "EUR",
+                         *             "token": "tok_9f8e7d6c5b4a",
+                         *             "iban": "DE89370400440532013000",
+                         *             "sort_code": null,
+                         *             "account_number": null,
+                         *             "number": "DE89370400440532013000",
+                         *             "is_main": false
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -11841,6 +13952,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "active"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description `inactive` is an alias of `blocked`.
@@ -11857,6 +13973,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 2
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -11991,6 +14112,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 2,
+                         *       "data": {
+                         *         "program": "consumer-eur",
+                         *         "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
+                         *         "merchant": null,
+                         *         "user": "user-1042",
+                         *         "type": "default",
+                         *         "number": "DE89370400440532013000",
+                         *         "link_key": "lk_5d2f9a71",
+                         *         "is_main": false,
+                         *         "status": "active",
+                         *         "multicurrency": false,
+                         *         "balances": [
+                         *           {
+                         *             "available": 2,
+                         *             "blocked": 2,
+                         *             "currency": "EUR",
+                         *             "token": "tok_9f8e7d6c5b4a",
+                         *             "iban": "DE89370400440532013000",
+                         *             "sort_code": null,
+                         *             "account_number": null,
+                         *             "number": "DE89370400440532013000",
+                         *             "is_main": false
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -12152,6 +14303,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 2
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -12288,6 +14444,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 2,
+                         *       "data": {
+                         *         "items": [
+                         *           {
+                         *             "program": "consumer-eur",
+                         *             "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
+                         *             "merchant": null,
+                         *             "user": "user-1042",
+                         *             "type": "default",
+                         *             "number": "DE89370400440532013000",
+                         *             "link_key": "lk_5d2f9a71",
+                         *             "is_main": false,
+                         *             "status": "active",
+                         *             "multicurrency": false,
+                         *             "balances": [
+                         *               {
+                         *                 "available": 2,
+                         *                 "blocked": 2,
+                         *                 "currency": "EUR",
+                         *                 "token": "tok_9f8e7d6c5b4a",
+                         *                 "iban": "DE89370400440532013000",
+                         *                 "sort_code": null,
+                         *                 "account_number": null,
+                         *                 "number": "DE89370400440532013000",
+                         *                 "is_main": false
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "total_items": "1"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -12465,6 +14656,39 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "name": "Main EUR wallet",
+                         *       "companyId": null,
+                         *       "active": false,
+                         *       "currency": "EUR",
+                         *       "assetType": "fiat",
+                         *       "walletNumber": "EUR000001042",
+                         *       "balance": {
+                         *         "available": {
+                         *           "usd": null,
+                         *           "btc": null,
+                         *           "sat": null,
+                         *           "cent": null
+                         *         },
+                         *         "pending": {
+                         *           "usd": null,
+                         *           "btc": null,
+                         *           "sat": null,
+                         *           "cent": null
+                         *         },
+                         *         "ledger": {
+                         *           "usd": null,
+                         *           "btc": null,
+                         *           "sat": null,
+                         *           "cent": null
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -12636,6 +14860,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "currencyCode": "EUR",
+                         *       "id": "EUR000001042",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "totalBalance": 125000,
+                         *       "availableBalance": 123950,
+                         *       "virtualInstruments": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "instrumentType": "SEPA_BANK_ACCOUNT"
+                         *         }
+                         *       ],
+                         *       "creationTime": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /** @description The currency code (ISO 4217 for real currencies). */
                             currencyCode: string;
