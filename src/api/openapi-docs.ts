@@ -26,35 +26,35 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     summary: "Liveness probe",
     description: "Answers 200 while the process is up; it touches no database. Public: no API key is needed.",
     response: {
-      status: "active"
+      status: "ok"
     },
   },
   'GET /readyz': {
     summary: "Readiness probe",
     description: "Answers 200 when the server can take traffic and 503 while it drains or its database is unreachable. Public: no API key is needed.",
     response: {
-      status: "active"
+      status: "ok"
     },
   },
   'POST /v1/currencies': {
     description: "Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope; not idempotent (a second call creates a second currency).",
     request: {
       code: "EUR",
-      name: "Main EUR wallet",
+      name: "Euro",
       symbol: "€",
-      fraction: 1,
+      fraction: 2,
       assetType: "fiat"
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "93731611-d498-4123-993b-9e7dc23edc23",
       code: "EUR",
-      numericCode: null,
-      name: "Main EUR wallet",
+      numericCode: "978",
+      name: "Euro",
       symbol: "€",
       fraction: 2,
       assetType: "fiat",
-      active: false,
-      serialPrefix: null,
+      active: true,
+      serialPrefix: "EUR",
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z"
     },
@@ -64,37 +64,37 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       data: [
         {
-          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          id: "93731611-d498-4123-993b-9e7dc23edc23",
           code: "EUR",
-          numericCode: null,
-          name: "Main EUR wallet",
+          numericCode: "978",
+          name: "Euro",
           symbol: "€",
           fraction: 2,
           assetType: "fiat",
-          active: false,
-          serialPrefix: null,
+          active: true,
+          serialPrefix: "EUR",
           createdAt: "2026-03-14T09:26:53.000Z",
           updatedAt: "2026-03-14T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'POST /v1/currencies/iso/:code': {
     request: {
-      name: "Main EUR wallet",
+      name: "Euro",
       symbol: "€"
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "93731611-d498-4123-993b-9e7dc23edc23",
       code: "EUR",
-      numericCode: null,
-      name: "Main EUR wallet",
+      numericCode: "978",
+      name: "Euro",
       symbol: "€",
       fraction: 2,
       assetType: "fiat",
-      active: false,
-      serialPrefix: null,
+      active: true,
+      serialPrefix: "EUR",
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z"
     },
@@ -102,15 +102,15 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'GET /v1/currencies/:id': {
     description: "Returns one currency by its id. Needs the read scope.",
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "93731611-d498-4123-993b-9e7dc23edc23",
       code: "EUR",
-      numericCode: null,
-      name: "Main EUR wallet",
+      numericCode: "978",
+      name: "Euro",
       symbol: "€",
       fraction: 2,
       assetType: "fiat",
-      active: false,
-      serialPrefix: null,
+      active: true,
+      serialPrefix: "EUR",
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z"
     },
@@ -118,19 +118,19 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'PATCH /v1/currencies/:id': {
     description: "Changes the presentation fields of a currency; its code and fraction never change. Needs an admin key with the write scope; applying the same patch twice gives the same result.",
     request: {
-      name: "Main EUR wallet",
+      name: "Euro",
       symbol: "€"
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "93731611-d498-4123-993b-9e7dc23edc23",
       code: "EUR",
-      numericCode: null,
-      name: "Main EUR wallet",
+      numericCode: "978",
+      name: "Euro",
       symbol: "€",
       fraction: 2,
       assetType: "fiat",
-      active: false,
-      serialPrefix: null,
+      active: true,
+      serialPrefix: "EUR",
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z"
     },
@@ -146,11 +146,11 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       externalId: "customer-1042",
       program: "consumer-eur",
       metadata: {
-        orderId: "1042"
+        crmId: "C-88213"
       }
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       serial: "EUR000001042",
       name: "Main EUR wallet",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
@@ -163,7 +163,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       program: "consumer-eur",
       main: false,
       accounting: false,
-      creditLimit: "1050",
+      creditLimit: "0",
       lowBalanceThreshold: null,
       parentWalletId: null,
       status: "active",
@@ -172,15 +172,15 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       statusChangedAt: null,
       statusChangedBy: null,
       metadata: {
-        orderId: "1042"
+        crmId: "C-88213"
       },
       balance: {
-        posted: "1050",
+        posted: "125000",
         held: "1050",
-        pending: "1050",
-        available: "1050",
-        ledger: "1050",
-        creditLimit: "1050"
+        pending: "0",
+        available: "123950",
+        ledger: "125000",
+        creditLimit: "0"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
@@ -198,7 +198,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       data: [
         {
-          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          id: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           serial: "EUR000001042",
           name: "Main EUR wallet",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
@@ -211,7 +211,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           program: "consumer-eur",
           main: false,
           accounting: false,
-          creditLimit: "1050",
+          creditLimit: "0",
           lowBalanceThreshold: null,
           parentWalletId: null,
           status: "active",
@@ -220,15 +220,15 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           statusChangedAt: null,
           statusChangedBy: null,
           metadata: {
-            orderId: "1042"
+            crmId: "C-88213"
           },
           balance: {
-            posted: "1050",
+            posted: "125000",
             held: "1050",
-            pending: "1050",
-            available: "1050",
-            ledger: "1050",
-            creditLimit: "1050"
+            pending: "0",
+            available: "123950",
+            ledger: "125000",
+            creditLimit: "0"
           },
           createdAt: "2026-03-14T09:26:53.000Z",
           updatedAt: "2026-03-14T09:26:53.000Z",
@@ -247,7 +247,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'GET /v1/wallets/:id': {
     description: "Returns one wallet with its current balance. Needs the read scope; another merchant's wallet answers 404.",
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       serial: "EUR000001042",
       name: "Main EUR wallet",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
@@ -260,7 +260,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       program: "consumer-eur",
       main: false,
       accounting: false,
-      creditLimit: "1050",
+      creditLimit: "0",
       lowBalanceThreshold: null,
       parentWalletId: null,
       status: "active",
@@ -269,15 +269,15 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       statusChangedAt: null,
       statusChangedBy: null,
       metadata: {
-        orderId: "1042"
+        crmId: "C-88213"
       },
       balance: {
-        posted: "1050",
+        posted: "125000",
         held: "1050",
-        pending: "1050",
-        available: "1050",
-        ledger: "1050",
-        creditLimit: "1050"
+        pending: "0",
+        available: "123950",
+        ledger: "125000",
+        creditLimit: "0"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
@@ -293,15 +293,15 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'PATCH /v1/wallets/:id': {
     description: "Changes the editable fields of a wallet. Needs the write scope (and issue to change creditLimit); applying the same patch twice gives the same result.",
     request: {
-      name: "Main EUR wallet",
+      name: "Holiday savings",
       metadata: {
-        orderId: "1042"
+        crmId: "C-88213"
       }
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       serial: "EUR000001042",
-      name: "Main EUR wallet",
+      name: "Holiday savings",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       category: "client",
       type: "customer",
@@ -312,7 +312,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       program: "consumer-eur",
       main: false,
       accounting: false,
-      creditLimit: "1050",
+      creditLimit: "0",
       lowBalanceThreshold: null,
       parentWalletId: null,
       status: "active",
@@ -321,15 +321,15 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       statusChangedAt: null,
       statusChangedBy: null,
       metadata: {
-        orderId: "1042"
+        crmId: "C-88213"
       },
       balance: {
-        posted: "1050",
+        posted: "125000",
         held: "1050",
-        pending: "1050",
-        available: "1050",
-        ledger: "1050",
-        creditLimit: "1050"
+        pending: "0",
+        available: "123950",
+        ledger: "125000",
+        creditLimit: "0"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
@@ -344,7 +344,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'DELETE /v1/wallets/:id': {
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       serial: "EUR000001042",
       name: "Main EUR wallet",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
@@ -357,24 +357,24 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       program: "consumer-eur",
       main: false,
       accounting: false,
-      creditLimit: "1050",
+      creditLimit: "0",
       lowBalanceThreshold: null,
       parentWalletId: null,
-      status: "active",
-      statusReason: null,
-      statusDescription: null,
-      statusChangedAt: null,
-      statusChangedBy: null,
+      status: "closed",
+      statusReason: "customer_request",
+      statusDescription: "Account closed at the customer request",
+      statusChangedAt: "2026-03-14T09:26:53.000Z",
+      statusChangedBy: "f38d73a3-fe00-48e9-931f-18594509c7b6",
       metadata: {
-        orderId: "1042"
+        crmId: "C-88213"
       },
       balance: {
-        posted: "1050",
-        held: "1050",
-        pending: "1050",
-        available: "1050",
-        ledger: "1050",
-        creditLimit: "1050"
+        posted: "0",
+        held: "0",
+        pending: "0",
+        available: "0",
+        ledger: "0",
+        creditLimit: "0"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
@@ -394,12 +394,12 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       at: "2026-03-14T09:26:53.000Z",
       balance: {
-        posted: "1050",
+        posted: "125000",
         held: "1050",
-        pending: "1050",
-        available: "1050",
-        ledger: "1050",
-        creditLimit: "1050"
+        pending: "0",
+        available: "123950",
+        ledger: "125000",
+        creditLimit: "0"
       }
     },
   },
@@ -409,14 +409,14 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-          kind: "topup",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "transfer",
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
-          direction: "debit",
+          direction: "credit",
           amount: "1050",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "125000",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ],
@@ -428,8 +428,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Card payment received",
+      reference: "psp-ch-3Nf8kL2",
       metadata: {
         orderId: "1042"
       }
@@ -437,40 +437,35 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
       kind: "topup",
-      status: "pending",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
       fromWalletId: null,
-      toWalletId: null,
-      description: "Order #1042",
-      reference: "order-1042",
+      toWalletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      description: "Card payment received",
+      reference: "psp-ch-3Nf8kL2",
       reason: null,
       metadata: {
         orderId: "1042"
       },
-      fees: [
-        {
-          amount: "1050",
-          description: "Order #1042"
-        }
-      ],
+      fees: [],
       reversesId: null,
-      reversedAmount: "1050",
+      reversedAmount: "0",
       createdAt: "2026-03-14T09:26:53.000Z",
       postedAt: "2026-03-14T09:26:53.000Z",
       exchange: null,
       entries: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
           kind: "topup",
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
-          direction: "debit",
+          direction: "credit",
           amount: "1050",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "125000",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ]
@@ -481,49 +476,44 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Payout to bank account",
+      reference: "payout-2026-03-14-17",
       metadata: {
         orderId: "1042"
       }
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      kind: "topup",
-      status: "pending",
+      kind: "withdrawal",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      fromWalletId: null,
+      fromWalletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       toWalletId: null,
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Payout to bank account",
+      reference: "payout-2026-03-14-17",
       reason: null,
       metadata: {
         orderId: "1042"
       },
-      fees: [
-        {
-          amount: "1050",
-          description: "Order #1042"
-        }
-      ],
+      fees: [],
       reversesId: null,
-      reversedAmount: "1050",
+      reversedAmount: "0",
       createdAt: "2026-03-14T09:26:53.000Z",
       postedAt: "2026-03-14T09:26:53.000Z",
       exchange: null,
       entries: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-          kind: "topup",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "withdrawal",
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           direction: "debit",
           amount: "1050",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "123950",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ]
@@ -539,17 +529,23 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       reference: "order-1042",
       metadata: {
         orderId: "1042"
-      }
+      },
+      fees: [
+        {
+          amount: "25",
+          description: "Transfer fee"
+        }
+      ]
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      kind: "topup",
-      status: "pending",
+      kind: "transfer",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      fromWalletId: null,
-      toWalletId: null,
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
       description: "Order #1042",
       reference: "order-1042",
       reason: null,
@@ -558,26 +554,38 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       },
       fees: [
         {
-          amount: "1050",
-          description: "Order #1042"
+          amount: "25",
+          description: "Transfer fee"
         }
       ],
       reversesId: null,
-      reversedAmount: "1050",
+      reversedAmount: "0",
       createdAt: "2026-03-14T09:26:53.000Z",
       postedAt: "2026-03-14T09:26:53.000Z",
       exchange: null,
       entries: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-          kind: "topup",
-          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "transfer",
+          walletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           direction: "debit",
+          amount: "1075",
+          pending: false,
+          balanceAfter: "48925",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        },
+        {
+          id: "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "transfer",
+          walletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "credit",
           amount: "1050",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "12050",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ]
@@ -588,51 +596,46 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       amount: "1050",
-      direction: "debit",
-      reason: "Customer request",
-      description: "Order #1042",
-      reference: "order-1042",
+      direction: "credit",
+      reason: "Refund of a duplicate card charge",
+      description: "Manual correction",
+      reference: "ticket-5521",
       metadata: {
         orderId: "1042"
       }
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      kind: "topup",
-      status: "pending",
+      kind: "adjustment",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
       fromWalletId: null,
-      toWalletId: null,
-      description: "Order #1042",
-      reference: "order-1042",
-      reason: null,
+      toWalletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+      description: "Manual correction",
+      reference: "ticket-5521",
+      reason: "Refund of a duplicate card charge",
       metadata: {
         orderId: "1042"
       },
-      fees: [
-        {
-          amount: "1050",
-          description: "Order #1042"
-        }
-      ],
+      fees: [],
       reversesId: null,
-      reversedAmount: "1050",
+      reversedAmount: "0",
       createdAt: "2026-03-14T09:26:53.000Z",
       postedAt: "2026-03-14T09:26:53.000Z",
       exchange: null,
       entries: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-          kind: "topup",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "adjustment",
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
-          direction: "debit",
+          direction: "credit",
           amount: "1050",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "125000",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ]
@@ -641,50 +644,57 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/transactions/:id/reverse': {
     description: "Posts the opposite movement of a posted transaction, for all or part of its amount. Needs the write scope (an admin key for a movement between two merchants); send an Idempotency-Key so that a retry replays the first answer.",
     request: {
-      amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      amount: "500",
+      description: "Partial refund",
+      reference: "refund-1042",
       metadata: {
         orderId: "1042"
       }
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      kind: "topup",
-      status: "pending",
+      kind: "reversal",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
-      amount: "1050",
-      fromWalletId: null,
-      toWalletId: null,
-      description: "Order #1042",
-      reference: "order-1042",
+      amount: "500",
+      fromWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      toWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      description: "Partial refund",
+      reference: "refund-1042",
       reason: null,
       metadata: {
         orderId: "1042"
       },
-      fees: [
-        {
-          amount: "1050",
-          description: "Order #1042"
-        }
-      ],
-      reversesId: null,
-      reversedAmount: "1050",
+      fees: [],
+      reversesId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+      reversedAmount: "0",
       createdAt: "2026-03-14T09:26:53.000Z",
       postedAt: "2026-03-14T09:26:53.000Z",
       exchange: null,
       entries: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-          kind: "topup",
-          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "reversal",
+          walletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           direction: "debit",
-          amount: "1050",
+          amount: "500",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "11550",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        },
+        {
+          id: "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "reversal",
+          walletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "credit",
+          amount: "500",
+          pending: false,
+          balanceAfter: "49425",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ]
@@ -696,13 +706,13 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-          kind: "topup",
-          status: "pending",
+          kind: "transfer",
+          status: "posted",
           merchantId: "shop-eu-01",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           amount: "1050",
-          fromWalletId: null,
-          toWalletId: null,
+          fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+          toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
           description: "Order #1042",
           reference: "order-1042",
           reason: null,
@@ -711,12 +721,12 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           },
           fees: [
             {
-              amount: "1050",
-              description: "Order #1042"
+              amount: "25",
+              description: "Transfer fee"
             }
           ],
           reversesId: null,
-          reversedAmount: "1050",
+          reversedAmount: "0",
           createdAt: "2026-03-14T09:26:53.000Z",
           postedAt: "2026-03-14T09:26:53.000Z",
           exchange: null
@@ -729,13 +739,13 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     description: "Returns one transaction with its ledger entries. Needs the read scope.",
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      kind: "topup",
-      status: "pending",
+      kind: "transfer",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      fromWalletId: null,
-      toWalletId: null,
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
       description: "Order #1042",
       reference: "order-1042",
       reason: null,
@@ -744,26 +754,38 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       },
       fees: [
         {
-          amount: "1050",
-          description: "Order #1042"
+          amount: "25",
+          description: "Transfer fee"
         }
       ],
       reversesId: null,
-      reversedAmount: "1050",
+      reversedAmount: "0",
       createdAt: "2026-03-14T09:26:53.000Z",
       postedAt: "2026-03-14T09:26:53.000Z",
       exchange: null,
       entries: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-          kind: "topup",
-          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "transfer",
+          walletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           direction: "debit",
+          amount: "1075",
+          pending: false,
+          balanceAfter: "48925",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        },
+        {
+          id: "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "transfer",
+          walletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+          currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          direction: "credit",
           amount: "1050",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "12050",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ]
@@ -772,14 +794,14 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/batches': {
     description: "Posts up to many top-ups, withdrawals, transfers and adjustments in one request, either all or nothing (atomic) or each on its own. Needs the write scope (issue for the kinds that create money); send an Idempotency-Key so that a retry replays the first answer.",
     request: {
-      atomic: false,
+      atomic: true,
       items: [
         {
           kind: "topup",
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           amount: "1050",
-          description: "Order #1042",
-          reference: "order-1042",
+          description: "Card payment received",
+          reference: "psp-ch-3Nf8kL2",
           metadata: {
             orderId: "1042"
           }
@@ -787,43 +809,34 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       ]
     },
     response: {
-      atomic: false,
-      succeeded: 2,
-      failed: 2,
+      atomic: true,
+      succeeded: 1,
+      failed: 0,
       results: [
         {
-          index: 2,
+          index: 0,
           status: "posted",
           transaction: {
             id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
             kind: "topup",
-            status: "pending",
+            status: "posted",
             merchantId: "shop-eu-01",
             currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
             amount: "1050",
             fromWalletId: null,
-            toWalletId: null,
-            description: "Order #1042",
-            reference: "order-1042",
+            toWalletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+            description: "Card payment received",
+            reference: "psp-ch-3Nf8kL2",
             reason: null,
             metadata: {
               orderId: "1042"
             },
-            fees: [
-              {
-                amount: "1050",
-                description: "Order #1042"
-              }
-            ],
+            fees: [],
             reversesId: null,
-            reversedAmount: "1050",
+            reversedAmount: "0",
             createdAt: "2026-03-14T09:26:53.000Z",
             postedAt: "2026-03-14T09:26:53.000Z",
             exchange: null
-          },
-          error: {
-            code: "EUR",
-            detail: "No wallet with this id."
           }
         }
       ]
@@ -835,16 +848,16 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
-          posted: "1050",
-          pending: "1050",
+          posted: "125000",
+          pending: "0",
           balanced: false,
           lines: [
             {
               category: "payments",
               type: "customer",
               wallets: 2,
-              posted: "1050",
-              pending: "1050"
+              posted: "125000",
+              pending: "0"
             }
           ]
         }
@@ -1188,11 +1201,12 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/wallets/:id/status': {
     description: "Blocks, reactivates or closes a wallet, recording the reason; closing is final. Needs the write scope.",
     request: {
-      status: "active",
-      description: "Order #1042"
+      status: "blocked",
+      reason: "suspected_fraud",
+      description: "Chargeback pattern flagged by risk"
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       serial: "EUR000001042",
       name: "Main EUR wallet",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
@@ -1205,24 +1219,24 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       program: "consumer-eur",
       main: false,
       accounting: false,
-      creditLimit: "1050",
+      creditLimit: "0",
       lowBalanceThreshold: null,
       parentWalletId: null,
-      status: "active",
-      statusReason: null,
-      statusDescription: null,
-      statusChangedAt: null,
-      statusChangedBy: null,
+      status: "blocked",
+      statusReason: "suspected_fraud",
+      statusDescription: "Chargeback pattern flagged by risk",
+      statusChangedAt: "2026-03-14T09:26:53.000Z",
+      statusChangedBy: "f38d73a3-fe00-48e9-931f-18594509c7b6",
       metadata: {
-        orderId: "1042"
+        crmId: "C-88213"
       },
       balance: {
-        posted: "1050",
+        posted: "125000",
         held: "1050",
-        pending: "1050",
-        available: "1050",
-        ledger: "1050",
-        creditLimit: "1050"
+        pending: "0",
+        available: "123950",
+        ledger: "125000",
+        creditLimit: "0"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
@@ -1240,16 +1254,16 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          walletId: "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
-          status: "active",
+          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          status: "blocked",
           previousStatus: "active",
-          reason: null,
-          description: "Order #1042",
-          changedBy: null,
+          reason: "suspected_fraud",
+          description: "Chargeback pattern flagged by risk",
+          changedBy: "f38d73a3-fe00-48e9-931f-18594509c7b6",
           changedAt: "2026-03-14T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'GET /v1/wallets/:id/instruments': {
@@ -1264,7 +1278,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           sortCode: null,
           routingNumber: null,
           accountNumber: null,
-          active: false,
+          active: true,
           createdAt: "2026-03-14T09:26:53.000Z",
           deactivatedAt: null
         }
@@ -1283,7 +1297,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           sortCode: null,
           routingNumber: null,
           accountNumber: null,
-          active: false,
+          active: true,
           createdAt: "2026-03-14T09:26:53.000Z",
           deactivatedAt: null
         }
@@ -1294,17 +1308,17 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     description: "Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope; not idempotent (each call issues a new card).",
     request: {
       kind: "plastic",
-      name: "Main EUR wallet"
+      name: "JANE DOE"
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       kind: "plastic",
       maskedNumber: "**** **** **** 4242",
-      name: "Main EUR wallet",
+      name: "JANE DOE",
       expirationDate: "2026-03-14",
       expirationStatus: "ACTIVE",
-      active: false,
+      active: true,
       frozen: false,
       createdAt: "2026-03-14T09:26:53.000Z",
       destroyedAt: null
@@ -1319,10 +1333,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           kind: "plastic",
           maskedNumber: "**** **** **** 4242",
-          name: "Main EUR wallet",
+          name: "JANE DOE",
           expirationDate: "2026-03-14",
           expirationStatus: "ACTIVE",
-          active: false,
+          active: true,
           frozen: false,
           createdAt: "2026-03-14T09:26:53.000Z",
           destroyedAt: null
@@ -1337,11 +1351,14 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
         {
           id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
           position: "1042",
-          type: "wallet.created",
+          type: "transaction.posted",
           merchantId: "shop-eu-01",
-          subjectId: "50dfa241-afe1-414d-b40b-5145c90fa9d3",
+          subjectId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
           data: {
-            orderId: "1042"
+            kind: "topup",
+            walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+            amount: "1050",
+            currencyId: "93731611-d498-4123-993b-9e7dc23edc23"
           },
           createdAt: "2026-03-14T09:26:53.000Z"
         }
@@ -1350,7 +1367,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     },
   },
   'GET /v1/events/stream': {
-    response: "id: 1042\nevent: transaction.posted\ndata: {\"id\":\"52da5bc4-4d85-473e-889e-8db63ef2370b\",\"position\":\"1042\",\"type\":\"transaction.posted\",\"merchantId\":\"shop-eu-01\",\"subjectId\":\"e2a6d4f1-8c37-4b59-9a0e-6f1d3b7c2e48\",\"data\":{},\"createdAt\":\"2026-03-14T09:26:53.000Z\"}\n\n",
+    response: "id: 1042\nevent: transaction.posted\ndata: {\"id\":\"52da5bc4-4d85-473e-889e-8db63ef2370b\",\"position\":\"1042\",\"type\":\"transaction.posted\",\"merchantId\":\"shop-eu-01\",\"subjectId\":\"52da5bc4-4d85-473e-889e-8db63ef2370b\",\"data\":{\"kind\":\"topup\",\"amount\":\"1050\"},\"createdAt\":\"2026-03-14T09:26:53.000Z\"}\n\n",
   },
   'GET /v1/audit-log': {
     description: "Lists audit records page by page, newest first, each with the key, request, time and the change made. Needs the read scope; a merchant key sees only its own records.",
@@ -1360,29 +1377,30 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
           action: "wallet.update",
           subjectType: "wallet",
-          subjectId: "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
+          subjectId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           merchantId: "shop-eu-01",
           apiKeyId: "f38d73a3-fe00-48e9-931f-18594509c7b6",
           requestId: "0f3c5e7a-9b1d-4f26-8a4c-6e8b0d2f4a61",
           changes: {
             name: {
-              before: "Main wallet",
-              after: "Main EUR wallet"
+              before: "Main EUR wallet",
+              after: "Holiday savings"
             }
           },
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'POST /v1/webhooks': {
     description: "Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope; not idempotent (each call registers a new endpoint).",
     request: {
       url: "https://shop.example.com/webhooks/coffer",
-      description: "Order #1042",
+      description: "Order service notifications",
       eventTypes: [
-        "wallet.created"
+        "transaction.posted",
+        "transaction.reversed"
       ],
       merchantId: "shop-eu-01"
     },
@@ -1390,15 +1408,16 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
       merchantId: "shop-eu-01",
       url: "https://shop.example.com/webhooks/coffer",
-      description: "Order #1042",
+      description: "Order service notifications",
       eventTypes: [
-        "wallet.created"
+        "transaction.posted",
+        "transaction.reversed"
       ],
       status: "active",
       disabledReason: null,
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
-      secret: "whsec_4f1c9a3e7d2b8c6a"
+      secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     },
   },
   'GET /v1/webhooks': {
@@ -1409,9 +1428,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
           merchantId: "shop-eu-01",
           url: "https://shop.example.com/webhooks/coffer",
-          description: "Order #1042",
+          description: "Order service notifications",
           eventTypes: [
-            "wallet.created"
+            "transaction.posted",
+            "transaction.reversed"
           ],
           status: "active",
           disabledReason: null,
@@ -1419,7 +1439,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           updatedAt: "2026-03-14T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'GET /v1/webhooks/:id': {
@@ -1428,9 +1448,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
       merchantId: "shop-eu-01",
       url: "https://shop.example.com/webhooks/coffer",
-      description: "Order #1042",
+      description: "Order service notifications",
       eventTypes: [
-        "wallet.created"
+        "transaction.posted",
+        "transaction.reversed"
       ],
       status: "active",
       disabledReason: null,
@@ -1441,19 +1462,19 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'PATCH /v1/webhooks/:id': {
     description: "Changes a webhook endpoint's URL, event types or description, or disables or re-enables it. Needs the write scope; applying the same patch twice gives the same result.",
     request: {
-      url: "https://shop.example.com/webhooks/coffer",
-      description: "Order #1042",
       eventTypes: [
-        "wallet.created"
+        "transaction.posted",
+        "transaction.reversed"
       ]
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
       merchantId: "shop-eu-01",
       url: "https://shop.example.com/webhooks/coffer",
-      description: "Order #1042",
+      description: "Order service notifications",
       eventTypes: [
-        "wallet.created"
+        "transaction.posted",
+        "transaction.reversed"
       ],
       status: "active",
       disabledReason: null,
@@ -1470,8 +1491,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           webhookId: "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
           endpointId: "a39d5622-e17c-483d-a798-a37c53648b08",
           eventId: "291820c8-323b-4121-9898-ab2c7a8ba31e",
-          status: "pending",
-          attempts: 2,
+          status: "succeeded",
+          attempts: 1,
           nextAttemptAt: null,
           lastStatusCode: null,
           lastError: null,
@@ -1479,7 +1500,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           updatedAt: "2026-03-14T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'POST /v1/webhooks/:id/rotate-secret': {
@@ -1488,16 +1509,17 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
       merchantId: "shop-eu-01",
       url: "https://shop.example.com/webhooks/coffer",
-      description: "Order #1042",
+      description: "Order service notifications",
       eventTypes: [
-        "wallet.created"
+        "transaction.posted",
+        "transaction.reversed"
       ],
       status: "active",
       disabledReason: null,
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
-      secret: "whsec_4f1c9a3e7d2b8c6a",
-      previousSecretExpiresAt: "2026-03-14T09:26:53.000Z"
+      secret: "whsec_Zx3vN7qLk2PfR9tYb6WcD1mHs8JgA4Ue",
+      previousSecretExpiresAt: "2026-03-15T09:26:53.000Z"
     },
   },
   'POST /v1/webhooks/:id/deliveries/:deliveryId/replay': {
@@ -1508,8 +1530,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       endpointId: "a39d5622-e17c-483d-a798-a37c53648b08",
       eventId: "291820c8-323b-4121-9898-ab2c7a8ba31e",
       status: "pending",
-      attempts: 2,
-      nextAttemptAt: null,
+      attempts: 0,
+      nextAttemptAt: "2026-03-14T09:26:53.000Z",
       lastStatusCode: null,
       lastError: null,
       createdAt: "2026-03-14T09:26:53.000Z",
@@ -1522,20 +1544,20 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       rate: "1.0842"
     },
     response: {
-      baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
-      quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+      baseCurrencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      quoteCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
       rate: "1.0842",
-      setBy: null,
+      setBy: "f38d73a3-fe00-48e9-931f-18594509c7b6",
       setAt: "2026-03-14T09:26:53.000Z"
     },
   },
   'GET /v1/rates/:baseCurrencyId/:quoteCurrencyId': {
     description: "Returns the current rate of an ordered currency pair. Needs the read scope.",
     response: {
-      baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
-      quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+      baseCurrencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+      quoteCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
       rate: "1.0842",
-      setBy: null,
+      setBy: "f38d73a3-fe00-48e9-931f-18594509c7b6",
       setAt: "2026-03-14T09:26:53.000Z"
     },
   },
@@ -1544,14 +1566,14 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       data: [
         {
-          baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
-          quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+          baseCurrencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          quoteCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
           rate: "1.0842",
-          setBy: null,
+          setBy: "f38d73a3-fe00-48e9-931f-18594509c7b6",
           setAt: "2026-03-14T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'GET /v1/rates/:baseCurrencyId/:quoteCurrencyId/history': {
@@ -1559,33 +1581,33 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       data: [
         {
-          baseCurrencyId: "9bd1a597-5629-4f39-ac48-95a214f193b6",
-          quoteCurrencyId: "c63e6f04-86a6-46ab-ae76-a80862471a88",
+          baseCurrencyId: "93731611-d498-4123-993b-9e7dc23edc23",
+          quoteCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
           rate: "1.0842",
-          setBy: null,
+          setBy: "f38d73a3-fe00-48e9-931f-18594509c7b6",
           setAt: "2026-03-14T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'POST /v1/quotes': {
     description: "Locks the current rate for one exchange of this amount until the quote expires. Needs the write scope; send an Idempotency-Key so that a retry replays the first quote.",
     request: {
-      fromCurrencyId: "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+      fromCurrencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       toCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
       amount: "1050"
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      fromCurrencyId: "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+      id: "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+      fromCurrencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       toCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
       rate: "1.0842",
-      rateSetAt: "2026-03-14T09:26:53.000Z",
+      rateSetAt: "2026-03-14T09:00:00.000Z",
       amount: "1050",
-      targetAmount: "1050",
+      targetAmount: "1138",
       createdAt: "2026-03-14T09:26:53.000Z",
-      expiresAt: "2026-03-14T09:26:53.000Z",
+      expiresAt: "2026-03-14T09:27:23.000Z",
       usedAt: null,
       transactionId: null
     },
@@ -1593,17 +1615,17 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'GET /v1/quotes/:id': {
     description: "Returns a quote, its locked rate and amounts, and whether an exchange used it. Needs the read scope.",
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      fromCurrencyId: "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+      id: "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+      fromCurrencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       toCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
       rate: "1.0842",
-      rateSetAt: "2026-03-14T09:26:53.000Z",
+      rateSetAt: "2026-03-14T09:00:00.000Z",
       amount: "1050",
-      targetAmount: "1050",
+      targetAmount: "1138",
       createdAt: "2026-03-14T09:26:53.000Z",
-      expiresAt: "2026-03-14T09:26:53.000Z",
-      usedAt: null,
-      transactionId: null
+      expiresAt: "2026-03-14T09:27:23.000Z",
+      usedAt: "2026-03-14T09:27:05.000Z",
+      transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b"
     },
   },
   'POST /v1/exchanges': {
@@ -1612,49 +1634,62 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
       toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "EUR to USD",
+      reference: "fx-1042",
       metadata: {
         orderId: "1042"
-      }
+      },
+      quoteId: "e0a41d17-afc8-4231-bba9-bae54fde5af4"
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      kind: "topup",
-      status: "pending",
+      kind: "exchange",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      fromWalletId: null,
-      toWalletId: null,
-      description: "Order #1042",
-      reference: "order-1042",
+      fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+      toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+      description: "EUR to USD",
+      reference: "fx-1042",
       reason: null,
       metadata: {
         orderId: "1042"
       },
-      fees: [
-        {
-          amount: "1050",
-          description: "Order #1042"
-        }
-      ],
+      fees: [],
       reversesId: null,
-      reversedAmount: "1050",
+      reversedAmount: "0",
       createdAt: "2026-03-14T09:26:53.000Z",
       postedAt: "2026-03-14T09:26:53.000Z",
-      exchange: null,
+      exchange: {
+        rate: "1.0842",
+        quoteId: "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+        targetCurrencyId: "3e241325-419d-479e-8503-9f6838e97063",
+        targetAmount: "1138"
+      },
       entries: [
         {
           id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-          transactionId: "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-          kind: "topup",
-          walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "exchange",
+          walletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           direction: "debit",
           amount: "1050",
           pending: false,
-          balanceAfter: "1050",
+          balanceAfter: "48950",
+          createdAt: "2026-03-14T09:26:53.000Z"
+        },
+        {
+          id: "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+          transactionId: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+          kind: "exchange",
+          walletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+          currencyId: "3e241325-419d-479e-8503-9f6838e97063",
+          direction: "credit",
+          amount: "1138",
+          pending: false,
+          balanceAfter: "21138",
           createdAt: "2026-03-14T09:26:53.000Z"
         }
       ]
@@ -1663,27 +1698,27 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'GET /compat/currencies': {
     response: [
       {
-        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        id: "93731611-d498-4123-993b-9e7dc23edc23",
         currencyCode: "EUR",
-        digitalCode: null,
-        name: "Main EUR wallet",
+        digitalCode: "978",
+        name: "Euro",
         symbol: "€",
         fraction: 2,
-        active: false,
-        snPrefix: null
+        active: true,
+        snPrefix: "EUR"
       }
     ],
   },
   'GET /compat/currencies/:id': {
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "93731611-d498-4123-993b-9e7dc23edc23",
       currencyCode: "EUR",
-      digitalCode: null,
-      name: "Main EUR wallet",
+      digitalCode: "978",
+      name: "Euro",
       symbol: "€",
       fraction: 2,
-      active: false,
-      snPrefix: null
+      active: true,
+      snPrefix: "EUR"
     },
   },
   'GET /compat/coins': {
@@ -1692,10 +1727,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
         {
           serial: "EUR000001042",
           name: "Main EUR wallet",
-          amount: 2,
-          availableAmount: 2,
-          futureAmount: 2,
-          heldAmount: 2,
+          amount: 1250,
+          availableAmount: 1239.5,
+          futureAmount: 0,
+          heldAmount: 10.5,
           creditLimit: 2,
           currency: {
             id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
@@ -1704,7 +1739,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
             symbol: "€",
             type: "FIAT"
           },
-          active: false,
+          active: true,
           type: "customer",
           main: false,
           accounting: false,
@@ -1715,7 +1750,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
               expirationDate: "2029-08",
               name: "Main EUR wallet",
               expirationStatus: "ACTIVE",
-              active: false
+              active: true
             }
           ],
           deactivationDate: null,
@@ -1729,10 +1764,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       serial: "EUR000001042",
       name: "Main EUR wallet",
-      amount: 2,
-      availableAmount: 2,
-      futureAmount: 2,
-      heldAmount: 2,
+      amount: 1250,
+      availableAmount: 1239.5,
+      futureAmount: 0,
+      heldAmount: 10.5,
       creditLimit: 2,
       currency: {
         id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
@@ -1741,7 +1776,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
         symbol: "€",
         type: "FIAT"
       },
-      active: false,
+      active: true,
       type: "customer",
       main: false,
       accounting: false,
@@ -1752,7 +1787,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           expirationDate: "2029-08",
           name: "Main EUR wallet",
           expirationStatus: "ACTIVE",
-          active: false
+          active: true
         }
       ],
       deactivationDate: null,
@@ -1766,7 +1801,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       user: "user-1042"
     },
     response: {
-      code: 2,
+      code: 0,
       data: {
         program: "consumer-eur",
         token: "84b5d709-1406-48b5-9365-9aca9ee1446b",
@@ -1780,8 +1815,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
         multicurrency: false,
         balances: [
           {
-            available: 2,
-            blocked: 2,
+            available: 1239.5,
+            blocked: 10.5,
             currency: "EUR",
             token: "tok_9f8e7d6c5b4a",
             iban: "DE89370400440532013000",
@@ -1799,17 +1834,17 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       status: "active"
     },
     response: {
-      code: 2
+      code: 0
     },
   },
   'DELETE /compat/paynetics/v2/accounts/:account': {
     response: {
-      code: 2
+      code: 0
     },
   },
   'GET /compat/paynetics/v2/accounts/:account': {
     response: {
-      code: 2,
+      code: 0,
       data: {
         program: "consumer-eur",
         token: "84b5d709-1406-48b5-9365-9aca9ee1446b",
@@ -1823,8 +1858,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
         multicurrency: false,
         balances: [
           {
-            available: 2,
-            blocked: 2,
+            available: 1239.5,
+            blocked: 10.5,
             currency: "EUR",
             token: "tok_9f8e7d6c5b4a",
             iban: "DE89370400440532013000",
@@ -1839,7 +1874,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /compat/paynetics/v2/accounts/:page/:limit': {
     response: {
-      code: 2,
+      code: 0,
       data: {
         items: [
           {
@@ -1855,8 +1890,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
             multicurrency: false,
             balances: [
               {
-                available: 2,
-                blocked: 2,
+                available: 1239.5,
+                blocked: 10.5,
                 currency: "EUR",
                 token: "tok_9f8e7d6c5b4a",
                 iban: "DE89370400440532013000",
@@ -1874,33 +1909,33 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /compat/wallets/:id': {
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+      id: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       createdAt: "2026-03-14T09:26:53.000Z",
       updatedAt: "2026-03-14T09:26:53.000Z",
       name: "Main EUR wallet",
       companyId: null,
-      active: false,
+      active: true,
       currency: "EUR",
       assetType: "fiat",
       walletNumber: "EUR000001042",
       balance: {
         available: {
-          usd: null,
-          btc: null,
-          sat: null,
-          cent: null
+          usd: 1343.87,
+          btc: 0.01400456,
+          sat: 1400456,
+          cent: 134387
         },
         pending: {
-          usd: null,
-          btc: null,
-          sat: null,
-          cent: null
+          usd: 0,
+          btc: 0,
+          sat: 0,
+          cent: 0
         },
         ledger: {
-          usd: null,
-          btc: null,
-          sat: null,
-          cent: null
+          usd: 1343.87,
+          btc: 0.01400456,
+          sat: 1400456,
+          cent: 134387
         }
       }
     },
@@ -1915,7 +1950,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       availableBalance: 123950,
       virtualInstruments: [
         {
-          id: "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+          id: "DE89370400440532013000",
           instrumentType: "SEPA_BANK_ACCOUNT"
         }
       ],
