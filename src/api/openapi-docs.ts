@@ -848,15 +848,22 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
-          posted: "125000",
+          posted: "0",
           pending: "0",
-          balanced: false,
+          balanced: true,
           lines: [
             {
-              category: "payments",
+              category: "client",
               type: "customer",
-              wallets: 2,
+              wallets: 1042,
               posted: "125000",
+              pending: "0"
+            },
+            {
+              category: "system",
+              type: "issuing",
+              wallets: 1,
+              posted: "-125000",
               pending: "0"
             }
           ]
@@ -867,11 +874,11 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'GET /v1/reports/verify': {
     description: "Recomputes every balance from the journal and checks the hash chain, naming the first discrepancy found. Needs an admin key with the read scope; it changes nothing.",
     response: {
-      ok: false,
-      walletsChecked: 2,
+      ok: true,
+      walletsChecked: 1042,
       firstDiscrepancy: null,
       journal: {
-        links: 2,
+        links: 1042,
         head: "1042:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         firstBrokenLink: null
       }
@@ -880,24 +887,29 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/api-keys': {
     description: "Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope; not idempotent (each call creates a new key).",
     request: {
-      name: "Main EUR wallet",
-      role: "admin",
-      merchantId: "shop-eu-01"
-    },
-    response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      name: "Main EUR wallet",
-      prefix: "coffer_sk_2b7e",
-      last4: "4242",
-      role: "admin",
+      name: "Checkout service",
+      role: "merchant",
       merchantId: "shop-eu-01",
       scopes: [
-        "read"
+        "read",
+        "write"
+      ]
+    },
+    response: {
+      id: "f38d73a3-fe00-48e9-931f-18594509c7b6",
+      name: "Checkout service",
+      prefix: "coffer_sk_2b7e",
+      last4: "oYt2",
+      role: "merchant",
+      merchantId: "shop-eu-01",
+      scopes: [
+        "read",
+        "write"
       ],
       rateLimitPerMinute: null,
       createdAt: "2026-03-14T09:26:53.000Z",
       revokedAt: null,
-      key: "coffer_sk_2b7e1516"
+      key: "coffer_sk_2b7eQm9TfX4rLc8pVw1ZkN6yHd3sJg5uBa0eRi7oYt2"
     },
   },
   'GET /v1/api-keys': {
@@ -905,38 +917,44 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       data: [
         {
-          id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-          name: "Main EUR wallet",
+          id: "f38d73a3-fe00-48e9-931f-18594509c7b6",
+          name: "Checkout service",
           prefix: "coffer_sk_2b7e",
-          last4: "4242",
-          role: "admin",
+          last4: "oYt2",
+          role: "merchant",
           merchantId: "shop-eu-01",
           scopes: [
-            "read"
+            "read",
+            "write"
           ],
           rateLimitPerMinute: null,
           createdAt: "2026-03-14T09:26:53.000Z",
           revokedAt: null
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'PATCH /v1/api-keys/:id': {
     request: {
-      name: "Main EUR wallet"
+      scopes: [
+        "read",
+        "write"
+      ],
+      rateLimitPerMinute: 600
     },
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      name: "Main EUR wallet",
+      id: "f38d73a3-fe00-48e9-931f-18594509c7b6",
+      name: "Checkout service",
       prefix: "coffer_sk_2b7e",
-      last4: "4242",
-      role: "admin",
+      last4: "oYt2",
+      role: "merchant",
       merchantId: "shop-eu-01",
       scopes: [
-        "read"
+        "read",
+        "write"
       ],
-      rateLimitPerMinute: null,
+      rateLimitPerMinute: 600,
       createdAt: "2026-03-14T09:26:53.000Z",
       revokedAt: null
     },
@@ -944,18 +962,19 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/api-keys/:id/revoke': {
     description: "Revokes an API key at once; a revoked key answers 401 from then on. Needs an admin key with the write scope.",
     response: {
-      id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      name: "Main EUR wallet",
+      id: "f38d73a3-fe00-48e9-931f-18594509c7b6",
+      name: "Checkout service",
       prefix: "coffer_sk_2b7e",
-      last4: "4242",
-      role: "admin",
+      last4: "oYt2",
+      role: "merchant",
       merchantId: "shop-eu-01",
       scopes: [
-        "read"
+        "read",
+        "write"
       ],
       rateLimitPerMinute: null,
       createdAt: "2026-03-14T09:26:53.000Z",
-      revokedAt: null
+      revokedAt: "2026-03-14T09:26:53.000Z"
     },
   },
   'POST /v1/holds': {
@@ -963,11 +982,11 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       amount: "1050",
-      expiresAt: "2026-03-14T09:26:53.000Z",
-      description: "Order #1042",
-      reference: "order-1042",
+      expiresAt: "2026-03-21T09:26:53.000Z",
+      description: "Hotel booking deposit",
+      reference: "booking-7731",
       metadata: {
-        orderId: "1042"
+        bookingId: "7731"
       }
     },
     response: {
@@ -976,17 +995,17 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Hotel booking deposit",
+      reference: "booking-7731",
       metadata: {
-        orderId: "1042"
+        bookingId: "7731"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       resolvedAt: null,
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
       capturedAmount: null,
-      expiresAt: "2026-03-14T09:26:53.000Z"
+      expiresAt: "2026-03-21T09:26:53.000Z"
     },
   },
   'GET /v1/holds': {
@@ -999,44 +1018,44 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           merchantId: "shop-eu-01",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           amount: "1050",
-          description: "Order #1042",
-          reference: "order-1042",
+          description: "Hotel booking deposit",
+          reference: "booking-7731",
           metadata: {
-            orderId: "1042"
+            bookingId: "7731"
           },
           createdAt: "2026-03-14T09:26:53.000Z",
           resolvedAt: null,
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
           capturedAmount: null,
-          expiresAt: "2026-03-14T09:26:53.000Z"
+          expiresAt: "2026-03-21T09:26:53.000Z"
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'POST /v1/holds/:id/capture': {
     description: "Posts all or part of a held amount as a payment; the rest is released. Needs the write scope (an admin key for a hold between two merchants); send an Idempotency-Key so that a retry replays the first answer.",
     request: {
-      amount: "1050"
+      amount: "800"
     },
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      status: "pending",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Hotel booking deposit",
+      reference: "booking-7731",
       metadata: {
-        orderId: "1042"
+        bookingId: "7731"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
-      resolvedAt: null,
+      resolvedAt: "2026-03-14T09:26:53.000Z",
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
-      capturedAmount: null,
-      expiresAt: "2026-03-14T09:26:53.000Z"
+      capturedAmount: "800",
+      expiresAt: "2026-03-21T09:26:53.000Z"
     },
   },
   'POST /v1/holds/:id/void': {
@@ -1044,21 +1063,21 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {},
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      status: "pending",
+      status: "voided",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Hotel booking deposit",
+      reference: "booking-7731",
       metadata: {
-        orderId: "1042"
+        bookingId: "7731"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
-      resolvedAt: null,
+      resolvedAt: "2026-03-14T09:26:53.000Z",
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
       capturedAmount: null,
-      expiresAt: "2026-03-14T09:26:53.000Z"
+      expiresAt: "2026-03-21T09:26:53.000Z"
     },
   },
   'GET /v1/holds/:id': {
@@ -1069,17 +1088,17 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Hotel booking deposit",
+      reference: "booking-7731",
       metadata: {
-        orderId: "1042"
+        bookingId: "7731"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       resolvedAt: null,
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       toWalletId: "15cb2450-052d-4eda-8b7d-d3d8459135ab",
       capturedAmount: null,
-      expiresAt: "2026-03-14T09:26:53.000Z"
+      expiresAt: "2026-03-21T09:26:53.000Z"
     },
   },
   'POST /v1/pending-credits': {
@@ -1087,10 +1106,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Incoming SEPA transfer",
+      reference: "sepa-e2e-88213",
       metadata: {
-        orderId: "1042"
+        endToEndId: "88213"
       }
     },
     response: {
@@ -1099,10 +1118,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Incoming SEPA transfer",
+      reference: "sepa-e2e-88213",
       metadata: {
-        orderId: "1042"
+        endToEndId: "88213"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       resolvedAt: null,
@@ -1121,10 +1140,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           merchantId: "shop-eu-01",
           currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
           amount: "1050",
-          description: "Order #1042",
-          reference: "order-1042",
+          description: "Incoming SEPA transfer",
+          reference: "sepa-e2e-88213",
           metadata: {
-            orderId: "1042"
+            endToEndId: "88213"
           },
           createdAt: "2026-03-14T09:26:53.000Z",
           resolvedAt: null,
@@ -1133,7 +1152,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           settledAmount: null
         }
       ],
-      nextCursor: "MTcxMDQwODAxMzAwMHw0MQ"
+      nextCursor: null
     },
   },
   'POST /v1/pending-credits/:id/settle': {
@@ -1141,20 +1160,20 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {},
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      status: "pending",
+      status: "posted",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Incoming SEPA transfer",
+      reference: "sepa-e2e-88213",
       metadata: {
-        orderId: "1042"
+        endToEndId: "88213"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
-      resolvedAt: null,
+      resolvedAt: "2026-03-14T09:26:53.000Z",
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
-      settledAmount: null
+      settledAmount: "1050"
     },
   },
   'POST /v1/pending-credits/:id/fail': {
@@ -1162,17 +1181,17 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     request: {},
     response: {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-      status: "pending",
+      status: "failed",
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Incoming SEPA transfer",
+      reference: "sepa-e2e-88213",
       metadata: {
-        orderId: "1042"
+        endToEndId: "88213"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
-      resolvedAt: null,
+      resolvedAt: "2026-03-14T09:26:53.000Z",
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       fromWalletId: "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
       settledAmount: null
@@ -1186,10 +1205,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       merchantId: "shop-eu-01",
       currencyId: "93731611-d498-4123-993b-9e7dc23edc23",
       amount: "1050",
-      description: "Order #1042",
-      reference: "order-1042",
+      description: "Incoming SEPA transfer",
+      reference: "sepa-e2e-88213",
       metadata: {
-        orderId: "1042"
+        endToEndId: "88213"
       },
       createdAt: "2026-03-14T09:26:53.000Z",
       resolvedAt: null,
@@ -1314,7 +1333,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
       walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
       kind: "plastic",
-      maskedNumber: "**** **** **** 4242",
+      maskedNumber: "424242******4242",
       name: "JANE DOE",
       expirationDate: "2026-03-14",
       expirationStatus: "ACTIVE",
@@ -1332,7 +1351,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
           walletId: "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
           kind: "plastic",
-          maskedNumber: "**** **** **** 4242",
+          maskedNumber: "424242******4242",
           name: "JANE DOE",
           expirationDate: "2026-03-14",
           expirationStatus: "ACTIVE",
@@ -1494,7 +1513,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           status: "succeeded",
           attempts: 1,
           nextAttemptAt: null,
-          lastStatusCode: null,
+          lastStatusCode: 200,
           lastError: null,
           createdAt: "2026-03-14T09:26:53.000Z",
           updatedAt: "2026-03-14T09:26:53.000Z"
@@ -1731,9 +1750,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           availableAmount: 1239.5,
           futureAmount: 0,
           heldAmount: 10.5,
-          creditLimit: 2,
+          creditLimit: 0,
           currency: {
-            id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+            id: "93731611-d498-4123-993b-9e7dc23edc23",
             sn: "EUR000001042",
             code: "EUR",
             symbol: "€",
@@ -1746,9 +1765,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           smartCards: [
             {
               id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-              cardNumber: "4242424242424242",
+              cardNumber: "424242******4242",
               expirationDate: "2029-08",
-              name: "Main EUR wallet",
+              name: "JANE DOE",
               expirationStatus: "ACTIVE",
               active: true
             }
@@ -1768,9 +1787,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       availableAmount: 1239.5,
       futureAmount: 0,
       heldAmount: 10.5,
-      creditLimit: 2,
+      creditLimit: 0,
       currency: {
-        id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
+        id: "93731611-d498-4123-993b-9e7dc23edc23",
         sn: "EUR000001042",
         code: "EUR",
         symbol: "€",
@@ -1783,9 +1802,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       smartCards: [
         {
           id: "52da5bc4-4d85-473e-889e-8db63ef2370b",
-          cardNumber: "4242424242424242",
+          cardNumber: "424242******4242",
           expirationDate: "2029-08",
-          name: "Main EUR wallet",
+          name: "JANE DOE",
           expirationStatus: "ACTIVE",
           active: true
         }
@@ -1831,7 +1850,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'PUT /compat/paynetics/v2/accounts/:account/status': {
     request: {
-      status: "active"
+      status: "blocked"
     },
     response: {
       code: 0
