@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { operationDocs } from '../../src/api/openapi-docs.js';
 import { generateOpenApi } from '../../src/cli/openapi.js';
 import { bodyAjv, type Schema } from '../support/openapi-schema.js';
 
@@ -58,6 +59,11 @@ before(async () => {
 describe('OpenAPI operations are documented with examples', () => {
   it('finds the operations', () => {
     assert.ok(operations.length >= 70, `only ${operations.length} operations in the document`);
+  });
+
+  it('src/api/openapi-docs.ts names only operations that exist', () => {
+    const known = new Set(operations.map(({ name }) => name.replace(/\{(\w+)\}/g, ':$1')));
+    assert.deepEqual(Object.keys(operationDocs).filter((key) => !known.has(key)), []);
   });
 
   it('every operation has a summary and a description', () => {

@@ -29,7 +29,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "status": "active"
+                         *       "status": "ok"
                          *     }
                          */
                         "application/json": {
@@ -75,7 +75,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "status": "active"
+                         *       "status": "ok"
                          *     }
                          */
                         "application/json": {
@@ -141,20 +141,20 @@ export interface paths {
                          * @example {
                          *       "data": [
                          *         {
-                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "code": "EUR",
-                         *           "numericCode": null,
-                         *           "name": "Main EUR wallet",
+                         *           "numericCode": "978",
+                         *           "name": "Euro",
                          *           "symbol": "€",
                          *           "fraction": 2,
                          *           "assetType": "fiat",
-                         *           "active": false,
-                         *           "serialPrefix": null,
+                         *           "active": true,
+                         *           "serialPrefix": "EUR",
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "updatedAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -291,9 +291,9 @@ export interface paths {
                     /**
                      * @example {
                      *       "code": "EUR",
-                     *       "name": "Main EUR wallet",
+                     *       "name": "Euro",
                      *       "symbol": "€",
-                     *       "fraction": 1,
+                     *       "fraction": 2,
                      *       "assetType": "fiat"
                      *     }
                      */
@@ -321,15 +321,15 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "code": "EUR",
-                         *       "numericCode": null,
-                         *       "name": "Main EUR wallet",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
                          *       "symbol": "€",
                          *       "fraction": 2,
                          *       "assetType": "fiat",
-                         *       "active": false,
-                         *       "serialPrefix": null,
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z"
                          *     }
@@ -480,7 +480,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "name": "Main EUR wallet",
+                     *       "name": "Euro",
                      *       "symbol": "€"
                      *     }
                      */
@@ -503,15 +503,15 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "code": "EUR",
-                         *       "numericCode": null,
-                         *       "name": "Main EUR wallet",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
                          *       "symbol": "€",
                          *       "fraction": 2,
                          *       "assetType": "fiat",
-                         *       "active": false,
-                         *       "serialPrefix": null,
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z"
                          *     }
@@ -546,15 +546,15 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "code": "EUR",
-                         *       "numericCode": null,
-                         *       "name": "Main EUR wallet",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
                          *       "symbol": "€",
                          *       "fraction": 2,
                          *       "assetType": "fiat",
-                         *       "active": false,
-                         *       "serialPrefix": null,
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z"
                          *     }
@@ -710,15 +710,15 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "code": "EUR",
-                         *       "numericCode": null,
-                         *       "name": "Main EUR wallet",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
                          *       "symbol": "€",
                          *       "fraction": 2,
                          *       "assetType": "fiat",
-                         *       "active": false,
-                         *       "serialPrefix": null,
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z"
                          *     }
@@ -860,7 +860,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "name": "Main EUR wallet",
+                     *       "name": "Euro",
                      *       "symbol": "€"
                      *     }
                      */
@@ -882,15 +882,15 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "code": "EUR",
-                         *       "numericCode": null,
-                         *       "name": "Main EUR wallet",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
                          *       "symbol": "€",
                          *       "fraction": 2,
                          *       "assetType": "fiat",
-                         *       "active": false,
-                         *       "serialPrefix": null,
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z"
                          *     }
@@ -1060,7 +1060,7 @@ export interface paths {
                          * @example {
                          *       "data": [
                          *         {
-                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "serial": "EUR000001042",
                          *           "name": "Main EUR wallet",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
@@ -1073,7 +1073,7 @@ export interface paths {
                          *           "program": "consumer-eur",
                          *           "main": false,
                          *           "accounting": false,
-                         *           "creditLimit": "1050",
+                         *           "creditLimit": "0",
                          *           "lowBalanceThreshold": null,
                          *           "parentWalletId": null,
                          *           "status": "active",
@@ -1082,15 +1082,15 @@ export interface paths {
                          *           "statusChangedAt": null,
                          *           "statusChangedBy": null,
                          *           "metadata": {
-                         *             "orderId": "1042"
+                         *             "crmId": "C-88213"
                          *           },
                          *           "balance": {
-                         *             "posted": "1050",
+                         *             "posted": "125000",
                          *             "held": "1050",
-                         *             "pending": "1050",
-                         *             "available": "1050",
-                         *             "ledger": "1050",
-                         *             "creditLimit": "1050"
+                         *             "pending": "0",
+                         *             "available": "123950",
+                         *             "ledger": "125000",
+                         *             "creditLimit": "0"
                          *           },
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "updatedAt": "2026-03-14T09:26:53.000Z",
@@ -1346,7 +1346,7 @@ export interface paths {
                      *       "externalId": "customer-1042",
                      *       "program": "consumer-eur",
                      *       "metadata": {
-                     *         "orderId": "1042"
+                     *         "crmId": "C-88213"
                      *       }
                      *     }
                      */
@@ -1386,7 +1386,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "serial": "EUR000001042",
                          *       "name": "Main EUR wallet",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
@@ -1399,7 +1399,7 @@ export interface paths {
                          *       "program": "consumer-eur",
                          *       "main": false,
                          *       "accounting": false,
-                         *       "creditLimit": "1050",
+                         *       "creditLimit": "0",
                          *       "lowBalanceThreshold": null,
                          *       "parentWalletId": null,
                          *       "status": "active",
@@ -1408,15 +1408,15 @@ export interface paths {
                          *       "statusChangedAt": null,
                          *       "statusChangedBy": null,
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "crmId": "C-88213"
                          *       },
                          *       "balance": {
-                         *         "posted": "1050",
+                         *         "posted": "125000",
                          *         "held": "1050",
-                         *         "pending": "1050",
-                         *         "available": "1050",
-                         *         "ledger": "1050",
-                         *         "creditLimit": "1050"
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
@@ -1558,7 +1558,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "serial": "EUR000001042",
                          *       "name": "Main EUR wallet",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
@@ -1571,7 +1571,7 @@ export interface paths {
                          *       "program": "consumer-eur",
                          *       "main": false,
                          *       "accounting": false,
-                         *       "creditLimit": "1050",
+                         *       "creditLimit": "0",
                          *       "lowBalanceThreshold": null,
                          *       "parentWalletId": null,
                          *       "status": "active",
@@ -1580,15 +1580,15 @@ export interface paths {
                          *       "statusChangedAt": null,
                          *       "statusChangedBy": null,
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "crmId": "C-88213"
                          *       },
                          *       "balance": {
-                         *         "posted": "1050",
+                         *         "posted": "125000",
                          *         "held": "1050",
-                         *         "pending": "1050",
-                         *         "available": "1050",
-                         *         "ledger": "1050",
-                         *         "creditLimit": "1050"
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
@@ -1854,7 +1854,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "serial": "EUR000001042",
                          *       "name": "Main EUR wallet",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
@@ -1867,7 +1867,7 @@ export interface paths {
                          *       "program": "consumer-eur",
                          *       "main": false,
                          *       "accounting": false,
-                         *       "creditLimit": "1050",
+                         *       "creditLimit": "0",
                          *       "lowBalanceThreshold": null,
                          *       "parentWalletId": null,
                          *       "status": "active",
@@ -1876,15 +1876,15 @@ export interface paths {
                          *       "statusChangedAt": null,
                          *       "statusChangedBy": null,
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "crmId": "C-88213"
                          *       },
                          *       "balance": {
-                         *         "posted": "1050",
+                         *         "posted": "125000",
                          *         "held": "1050",
-                         *         "pending": "1050",
-                         *         "available": "1050",
-                         *         "ledger": "1050",
-                         *         "creditLimit": "1050"
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
@@ -2139,7 +2139,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "serial": "EUR000001042",
                          *       "name": "Main EUR wallet",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
@@ -2152,24 +2152,24 @@ export interface paths {
                          *       "program": "consumer-eur",
                          *       "main": false,
                          *       "accounting": false,
-                         *       "creditLimit": "1050",
+                         *       "creditLimit": "0",
                          *       "lowBalanceThreshold": null,
                          *       "parentWalletId": null,
-                         *       "status": "active",
-                         *       "statusReason": null,
-                         *       "statusDescription": null,
-                         *       "statusChangedAt": null,
-                         *       "statusChangedBy": null,
+                         *       "status": "closed",
+                         *       "statusReason": "customer_request",
+                         *       "statusDescription": "Account closed at the customer request",
+                         *       "statusChangedAt": "2026-03-14T09:26:53.000Z",
+                         *       "statusChangedBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "crmId": "C-88213"
                          *       },
                          *       "balance": {
-                         *         "posted": "1050",
-                         *         "held": "1050",
-                         *         "pending": "1050",
-                         *         "available": "1050",
-                         *         "ledger": "1050",
-                         *         "creditLimit": "1050"
+                         *         "posted": "0",
+                         *         "held": "0",
+                         *         "pending": "0",
+                         *         "available": "0",
+                         *         "ledger": "0",
+                         *         "creditLimit": "0"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
@@ -2415,9 +2415,9 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "name": "Main EUR wallet",
+                     *       "name": "Holiday savings",
                      *       "metadata": {
-                     *         "orderId": "1042"
+                     *         "crmId": "C-88213"
                      *       }
                      *     }
                      */
@@ -2444,9 +2444,9 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "serial": "EUR000001042",
-                         *       "name": "Main EUR wallet",
+                         *       "name": "Holiday savings",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "category": "client",
                          *       "type": "customer",
@@ -2457,7 +2457,7 @@ export interface paths {
                          *       "program": "consumer-eur",
                          *       "main": false,
                          *       "accounting": false,
-                         *       "creditLimit": "1050",
+                         *       "creditLimit": "0",
                          *       "lowBalanceThreshold": null,
                          *       "parentWalletId": null,
                          *       "status": "active",
@@ -2466,15 +2466,15 @@ export interface paths {
                          *       "statusChangedAt": null,
                          *       "statusChangedBy": null,
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "crmId": "C-88213"
                          *       },
                          *       "balance": {
-                         *         "posted": "1050",
+                         *         "posted": "125000",
                          *         "held": "1050",
-                         *         "pending": "1050",
-                         *         "available": "1050",
-                         *         "ledger": "1050",
-                         *         "creditLimit": "1050"
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
@@ -2744,12 +2744,12 @@ export interface paths {
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "at": "2026-03-14T09:26:53.000Z",
                          *       "balance": {
-                         *         "posted": "1050",
+                         *         "posted": "125000",
                          *         "held": "1050",
-                         *         "pending": "1050",
-                         *         "available": "1050",
-                         *         "ledger": "1050",
-                         *         "creditLimit": "1050"
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
                          *       }
                          *     }
                          */
@@ -2947,14 +2947,14 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-                         *           "kind": "topup",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
                          *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
-                         *           "direction": "debit",
+                         *           "direction": "credit",
                          *           "amount": "1050",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "125000",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
@@ -3123,8 +3123,8 @@ export interface paths {
                      * @example {
                      *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                      *       "amount": "1050",
-                     *       "description": "Order #1042",
-                     *       "reference": "order-1042",
+                     *       "description": "Card payment received",
+                     *       "reference": "psp-ch-3Nf8kL2",
                      *       "metadata": {
                      *         "orderId": "1042"
                      *       }
@@ -3164,40 +3164,35 @@ export interface paths {
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *       "kind": "topup",
-                         *       "status": "pending",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
                          *       "fromWalletId": null,
-                         *       "toWalletId": null,
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "toWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "description": "Card payment received",
+                         *       "reference": "psp-ch-3Nf8kL2",
                          *       "reason": null,
                          *       "metadata": {
                          *         "orderId": "1042"
                          *       },
-                         *       "fees": [
-                         *         {
-                         *           "amount": "1050",
-                         *           "description": "Order #1042"
-                         *         }
-                         *       ],
+                         *       "fees": [],
                          *       "reversesId": null,
-                         *       "reversedAmount": "1050",
+                         *       "reversedAmount": "0",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "postedAt": "2026-03-14T09:26:53.000Z",
                          *       "exchange": null,
                          *       "entries": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *           "kind": "topup",
                          *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
-                         *           "direction": "debit",
+                         *           "direction": "credit",
                          *           "amount": "1050",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "125000",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ]
@@ -3410,8 +3405,8 @@ export interface paths {
                      * @example {
                      *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                      *       "amount": "1050",
-                     *       "description": "Order #1042",
-                     *       "reference": "order-1042",
+                     *       "description": "Payout to bank account",
+                     *       "reference": "payout-2026-03-14-17",
                      *       "metadata": {
                      *         "orderId": "1042"
                      *       }
@@ -3450,41 +3445,36 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "kind": "topup",
-                         *       "status": "pending",
+                         *       "kind": "withdrawal",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "fromWalletId": null,
+                         *       "fromWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": null,
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Payout to bank account",
+                         *       "reference": "payout-2026-03-14-17",
                          *       "reason": null,
                          *       "metadata": {
                          *         "orderId": "1042"
                          *       },
-                         *       "fees": [
-                         *         {
-                         *           "amount": "1050",
-                         *           "description": "Order #1042"
-                         *         }
-                         *       ],
+                         *       "fees": [],
                          *       "reversesId": null,
-                         *       "reversedAmount": "1050",
+                         *       "reversedAmount": "0",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "postedAt": "2026-03-14T09:26:53.000Z",
                          *       "exchange": null,
                          *       "entries": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-                         *           "kind": "topup",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "withdrawal",
                          *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "direction": "debit",
                          *           "amount": "1050",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "123950",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ]
@@ -3702,7 +3692,13 @@ export interface paths {
                      *       "reference": "order-1042",
                      *       "metadata": {
                      *         "orderId": "1042"
-                     *       }
+                     *       },
+                     *       "fees": [
+                     *         {
+                     *           "amount": "25",
+                     *           "description": "Transfer fee"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -3743,13 +3739,13 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "kind": "topup",
-                         *       "status": "pending",
+                         *       "kind": "transfer",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "fromWalletId": null,
-                         *       "toWalletId": null,
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *       "description": "Order #1042",
                          *       "reference": "order-1042",
                          *       "reason": null,
@@ -3758,26 +3754,38 @@ export interface paths {
                          *       },
                          *       "fees": [
                          *         {
-                         *           "amount": "1050",
-                         *           "description": "Order #1042"
+                         *           "amount": "25",
+                         *           "description": "Transfer fee"
                          *         }
                          *       ],
                          *       "reversesId": null,
-                         *       "reversedAmount": "1050",
+                         *       "reversedAmount": "0",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "postedAt": "2026-03-14T09:26:53.000Z",
                          *       "exchange": null,
                          *       "entries": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-                         *           "kind": "topup",
-                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "direction": "debit",
+                         *           "amount": "1075",
+                         *           "pending": false,
+                         *           "balanceAfter": "48925",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
                          *           "amount": "1050",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "12050",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ]
@@ -3990,10 +3998,10 @@ export interface paths {
                      * @example {
                      *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                      *       "amount": "1050",
-                     *       "direction": "debit",
-                     *       "reason": "Customer request",
-                     *       "description": "Order #1042",
-                     *       "reference": "order-1042",
+                     *       "direction": "credit",
+                     *       "reason": "Refund of a duplicate card charge",
+                     *       "description": "Manual correction",
+                     *       "reference": "ticket-5521",
                      *       "metadata": {
                      *         "orderId": "1042"
                      *       }
@@ -4029,41 +4037,36 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "kind": "topup",
-                         *       "status": "pending",
+                         *       "kind": "adjustment",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
                          *       "fromWalletId": null,
-                         *       "toWalletId": null,
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
-                         *       "reason": null,
+                         *       "toWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "description": "Manual correction",
+                         *       "reference": "ticket-5521",
+                         *       "reason": "Refund of a duplicate card charge",
                          *       "metadata": {
                          *         "orderId": "1042"
                          *       },
-                         *       "fees": [
-                         *         {
-                         *           "amount": "1050",
-                         *           "description": "Order #1042"
-                         *         }
-                         *       ],
+                         *       "fees": [],
                          *       "reversesId": null,
-                         *       "reversedAmount": "1050",
+                         *       "reversedAmount": "0",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "postedAt": "2026-03-14T09:26:53.000Z",
                          *       "exchange": null,
                          *       "entries": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-                         *           "kind": "topup",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "adjustment",
                          *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
-                         *           "direction": "debit",
+                         *           "direction": "credit",
                          *           "amount": "1050",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "125000",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ]
@@ -4277,9 +4280,9 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "amount": "1050",
-                     *       "description": "Order #1042",
-                     *       "reference": "order-1042",
+                     *       "amount": "500",
+                     *       "description": "Partial refund",
+                     *       "reference": "refund-1042",
                      *       "metadata": {
                      *         "orderId": "1042"
                      *       }
@@ -4308,41 +4311,48 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "kind": "topup",
-                         *       "status": "pending",
+                         *       "kind": "reversal",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
-                         *       "amount": "1050",
-                         *       "fromWalletId": null,
-                         *       "toWalletId": null,
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "amount": "500",
+                         *       "fromWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "toWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "description": "Partial refund",
+                         *       "reference": "refund-1042",
                          *       "reason": null,
                          *       "metadata": {
                          *         "orderId": "1042"
                          *       },
-                         *       "fees": [
-                         *         {
-                         *           "amount": "1050",
-                         *           "description": "Order #1042"
-                         *         }
-                         *       ],
-                         *       "reversesId": null,
-                         *       "reversedAmount": "1050",
+                         *       "fees": [],
+                         *       "reversesId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *       "reversedAmount": "0",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "postedAt": "2026-03-14T09:26:53.000Z",
                          *       "exchange": null,
                          *       "entries": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-                         *           "kind": "topup",
-                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "reversal",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "direction": "debit",
-                         *           "amount": "1050",
+                         *           "amount": "500",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "11550",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "reversal",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
+                         *           "amount": "500",
+                         *           "pending": false,
+                         *           "balanceAfter": "49425",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ]
@@ -4566,13 +4576,13 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *           "kind": "topup",
-                         *           "status": "pending",
+                         *           "kind": "transfer",
+                         *           "status": "posted",
                          *           "merchantId": "shop-eu-01",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "amount": "1050",
-                         *           "fromWalletId": null,
-                         *           "toWalletId": null,
+                         *           "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *           "description": "Order #1042",
                          *           "reference": "order-1042",
                          *           "reason": null,
@@ -4581,12 +4591,12 @@ export interface paths {
                          *           },
                          *           "fees": [
                          *             {
-                         *               "amount": "1050",
-                         *               "description": "Order #1042"
+                         *               "amount": "25",
+                         *               "description": "Transfer fee"
                          *             }
                          *           ],
                          *           "reversesId": null,
-                         *           "reversedAmount": "1050",
+                         *           "reversedAmount": "0",
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "postedAt": "2026-03-14T09:26:53.000Z",
                          *           "exchange": null
@@ -4782,13 +4792,13 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "kind": "topup",
-                         *       "status": "pending",
+                         *       "kind": "transfer",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "fromWalletId": null,
-                         *       "toWalletId": null,
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *       "description": "Order #1042",
                          *       "reference": "order-1042",
                          *       "reason": null,
@@ -4797,26 +4807,38 @@ export interface paths {
                          *       },
                          *       "fees": [
                          *         {
-                         *           "amount": "1050",
-                         *           "description": "Order #1042"
+                         *           "amount": "25",
+                         *           "description": "Transfer fee"
                          *         }
                          *       ],
                          *       "reversesId": null,
-                         *       "reversedAmount": "1050",
+                         *       "reversedAmount": "0",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "postedAt": "2026-03-14T09:26:53.000Z",
                          *       "exchange": null,
                          *       "entries": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-                         *           "kind": "topup",
-                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "direction": "debit",
+                         *           "amount": "1075",
+                         *           "pending": false,
+                         *           "balanceAfter": "48925",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
                          *           "amount": "1050",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "12050",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ]
@@ -5026,14 +5048,14 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "atomic": false,
+                     *       "atomic": true,
                      *       "items": [
                      *         {
                      *           "kind": "topup",
                      *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                      *           "amount": "1050",
-                     *           "description": "Order #1042",
-                     *           "reference": "order-1042",
+                     *           "description": "Card payment received",
+                     *           "reference": "psp-ch-3Nf8kL2",
                      *           "metadata": {
                      *             "orderId": "1042"
                      *           }
@@ -5180,43 +5202,34 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "atomic": false,
-                         *       "succeeded": 2,
-                         *       "failed": 2,
+                         *       "atomic": true,
+                         *       "succeeded": 1,
+                         *       "failed": 0,
                          *       "results": [
                          *         {
-                         *           "index": 2,
+                         *           "index": 0,
                          *           "status": "posted",
                          *           "transaction": {
                          *             "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *             "kind": "topup",
-                         *             "status": "pending",
+                         *             "status": "posted",
                          *             "merchantId": "shop-eu-01",
                          *             "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *             "amount": "1050",
                          *             "fromWalletId": null,
-                         *             "toWalletId": null,
-                         *             "description": "Order #1042",
-                         *             "reference": "order-1042",
+                         *             "toWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *             "description": "Card payment received",
+                         *             "reference": "psp-ch-3Nf8kL2",
                          *             "reason": null,
                          *             "metadata": {
                          *               "orderId": "1042"
                          *             },
-                         *             "fees": [
-                         *               {
-                         *                 "amount": "1050",
-                         *                 "description": "Order #1042"
-                         *               }
-                         *             ],
+                         *             "fees": [],
                          *             "reversesId": null,
-                         *             "reversedAmount": "1050",
+                         *             "reversedAmount": "0",
                          *             "createdAt": "2026-03-14T09:26:53.000Z",
                          *             "postedAt": "2026-03-14T09:26:53.000Z",
                          *             "exchange": null
-                         *           },
-                         *           "error": {
-                         *             "code": "EUR",
-                         *             "detail": "No wallet with this id."
                          *           }
                          *         }
                          *       ]
@@ -5416,16 +5429,23 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
-                         *           "posted": "1050",
-                         *           "pending": "1050",
-                         *           "balanced": false,
+                         *           "posted": "0",
+                         *           "pending": "0",
+                         *           "balanced": true,
                          *           "lines": [
                          *             {
-                         *               "category": "payments",
+                         *               "category": "client",
                          *               "type": "customer",
-                         *               "wallets": 2,
-                         *               "posted": "1050",
-                         *               "pending": "1050"
+                         *               "wallets": 1042,
+                         *               "posted": "125000",
+                         *               "pending": "0"
+                         *             },
+                         *             {
+                         *               "category": "system",
+                         *               "type": "issuing",
+                         *               "wallets": 1,
+                         *               "posted": "-125000",
+                         *               "pending": "0"
                          *             }
                          *           ]
                          *         }
@@ -5588,11 +5608,11 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "ok": false,
-                         *       "walletsChecked": 2,
+                         *       "ok": true,
+                         *       "walletsChecked": 1042,
                          *       "firstDiscrepancy": null,
                          *       "journal": {
-                         *         "links": 2,
+                         *         "links": 1042,
                          *         "head": "1042:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                          *         "firstBrokenLink": null
                          *       }
@@ -5750,21 +5770,22 @@ export interface paths {
                          * @example {
                          *       "data": [
                          *         {
-                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *           "name": "Main EUR wallet",
+                         *           "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *           "name": "Checkout service",
                          *           "prefix": "coffer_sk_2b7e",
-                         *           "last4": "4242",
-                         *           "role": "admin",
+                         *           "last4": "oYt2",
+                         *           "role": "merchant",
                          *           "merchantId": "shop-eu-01",
                          *           "scopes": [
-                         *             "read"
+                         *             "read",
+                         *             "write"
                          *           ],
                          *           "rateLimitPerMinute": null,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "revokedAt": null
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -5900,9 +5921,13 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "name": "Main EUR wallet",
-                     *       "role": "admin",
-                     *       "merchantId": "shop-eu-01"
+                     *       "name": "Checkout service",
+                     *       "role": "merchant",
+                     *       "merchantId": "shop-eu-01",
+                     *       "scopes": [
+                     *         "read",
+                     *         "write"
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -5925,19 +5950,20 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "name": "Main EUR wallet",
+                         *       "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "name": "Checkout service",
                          *       "prefix": "coffer_sk_2b7e",
-                         *       "last4": "4242",
-                         *       "role": "admin",
+                         *       "last4": "oYt2",
+                         *       "role": "merchant",
                          *       "merchantId": "shop-eu-01",
                          *       "scopes": [
-                         *         "read"
+                         *         "read",
+                         *         "write"
                          *       ],
                          *       "rateLimitPerMinute": null,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "revokedAt": null,
-                         *       "key": "coffer_sk_2b7e1516"
+                         *       "key": "coffer_sk_2b7eQm9TfX4rLc8pVw1ZkN6yHd3sJg5uBa0eRi7oYt2"
                          *     }
                          */
                         "application/json": {
@@ -6092,7 +6118,11 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "name": "Main EUR wallet"
+                     *       "scopes": [
+                     *         "read",
+                     *         "write"
+                     *       ],
+                     *       "rateLimitPerMinute": 600
                      *     }
                      */
                     "application/json": {
@@ -6112,16 +6142,17 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "name": "Main EUR wallet",
+                         *       "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "name": "Checkout service",
                          *       "prefix": "coffer_sk_2b7e",
-                         *       "last4": "4242",
-                         *       "role": "admin",
+                         *       "last4": "oYt2",
+                         *       "role": "merchant",
                          *       "merchantId": "shop-eu-01",
                          *       "scopes": [
-                         *         "read"
+                         *         "read",
+                         *         "write"
                          *       ],
-                         *       "rateLimitPerMinute": null,
+                         *       "rateLimitPerMinute": 600,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "revokedAt": null
                          *     }
@@ -6275,18 +6306,19 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "name": "Main EUR wallet",
+                         *       "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "name": "Checkout service",
                          *       "prefix": "coffer_sk_2b7e",
-                         *       "last4": "4242",
-                         *       "role": "admin",
+                         *       "last4": "oYt2",
+                         *       "role": "merchant",
                          *       "merchantId": "shop-eu-01",
                          *       "scopes": [
-                         *         "read"
+                         *         "read",
+                         *         "write"
                          *       ],
                          *       "rateLimitPerMinute": null,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "revokedAt": null
+                         *       "revokedAt": "2026-03-14T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -6452,20 +6484,20 @@ export interface paths {
                          *           "merchantId": "shop-eu-01",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "amount": "1050",
-                         *           "description": "Order #1042",
-                         *           "reference": "order-1042",
+                         *           "description": "Hotel booking deposit",
+                         *           "reference": "booking-7731",
                          *           "metadata": {
-                         *             "orderId": "1042"
+                         *             "bookingId": "7731"
                          *           },
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "resolvedAt": null,
                          *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *           "capturedAmount": null,
-                         *           "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *           "expiresAt": "2026-03-21T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -6623,11 +6655,11 @@ export interface paths {
                      * @example {
                      *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                      *       "amount": "1050",
-                     *       "expiresAt": "2026-03-14T09:26:53.000Z",
-                     *       "description": "Order #1042",
-                     *       "reference": "order-1042",
+                     *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                     *       "description": "Hotel booking deposit",
+                     *       "reference": "booking-7731",
                      *       "metadata": {
-                     *         "orderId": "1042"
+                     *         "bookingId": "7731"
                      *       }
                      *     }
                      */
@@ -6668,17 +6700,17 @@ export interface paths {
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "bookingId": "7731"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "resolvedAt": null,
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *       "capturedAmount": null,
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -6733,17 +6765,17 @@ export interface paths {
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "bookingId": "7731"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "resolvedAt": null,
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *       "capturedAmount": null,
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -6914,7 +6946,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "amount": "1050"
+                     *       "amount": "800"
                      *     }
                      */
                     "application/json": {
@@ -6933,21 +6965,21 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "bookingId": "7731"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
-                         *       "capturedAmount": null,
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "capturedAmount": "800",
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -6998,21 +7030,21 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "bookingId": "7731"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
-                         *       "capturedAmount": null,
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "capturedAmount": "800",
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -7194,21 +7226,21 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "voided",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "bookingId": "7731"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *       "capturedAmount": null,
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -7259,21 +7291,21 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "voided",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "bookingId": "7731"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *       "capturedAmount": null,
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -7449,17 +7481,17 @@ export interface paths {
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "bookingId": "7731"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "resolvedAt": null,
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                          *       "capturedAmount": null,
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -7644,10 +7676,10 @@ export interface paths {
                          *           "merchantId": "shop-eu-01",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "amount": "1050",
-                         *           "description": "Order #1042",
-                         *           "reference": "order-1042",
+                         *           "description": "Incoming SEPA transfer",
+                         *           "reference": "sepa-e2e-88213",
                          *           "metadata": {
-                         *             "orderId": "1042"
+                         *             "endToEndId": "88213"
                          *           },
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "resolvedAt": null,
@@ -7656,7 +7688,7 @@ export interface paths {
                          *           "settledAmount": null
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -7813,10 +7845,10 @@ export interface paths {
                      * @example {
                      *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                      *       "amount": "1050",
-                     *       "description": "Order #1042",
-                     *       "reference": "order-1042",
+                     *       "description": "Incoming SEPA transfer",
+                     *       "reference": "sepa-e2e-88213",
                      *       "metadata": {
-                     *         "orderId": "1042"
+                     *         "endToEndId": "88213"
                      *       }
                      *     }
                      */
@@ -7856,10 +7888,10 @@ export interface paths {
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "endToEndId": "88213"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "resolvedAt": null,
@@ -7919,10 +7951,10 @@ export interface paths {
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "endToEndId": "88213"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "resolvedAt": null,
@@ -8109,20 +8141,20 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "endToEndId": "88213"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
-                         *       "settledAmount": null
+                         *       "settledAmount": "1050"
                          *     }
                          */
                         "application/json": {
@@ -8172,20 +8204,20 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "endToEndId": "88213"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
-                         *       "settledAmount": null
+                         *       "settledAmount": "1050"
                          *     }
                          */
                         "application/json": {
@@ -8366,17 +8398,17 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "failed",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "endToEndId": "88213"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
                          *       "settledAmount": null
@@ -8429,17 +8461,17 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "status": "pending",
+                         *       "status": "failed",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "endToEndId": "88213"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "resolvedAt": null,
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
                          *       "settledAmount": null
@@ -8617,10 +8649,10 @@ export interface paths {
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "endToEndId": "88213"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "resolvedAt": null,
@@ -8794,8 +8826,9 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "status": "active",
-                     *       "description": "Order #1042"
+                     *       "status": "blocked",
+                     *       "reason": "suspected_fraud",
+                     *       "description": "Chargeback pattern flagged by risk"
                      *     }
                      */
                     "application/json": {
@@ -8818,7 +8851,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "serial": "EUR000001042",
                          *       "name": "Main EUR wallet",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
@@ -8831,24 +8864,24 @@ export interface paths {
                          *       "program": "consumer-eur",
                          *       "main": false,
                          *       "accounting": false,
-                         *       "creditLimit": "1050",
+                         *       "creditLimit": "0",
                          *       "lowBalanceThreshold": null,
                          *       "parentWalletId": null,
-                         *       "status": "active",
-                         *       "statusReason": null,
-                         *       "statusDescription": null,
-                         *       "statusChangedAt": null,
-                         *       "statusChangedBy": null,
+                         *       "status": "blocked",
+                         *       "statusReason": "suspected_fraud",
+                         *       "statusDescription": "Chargeback pattern flagged by risk",
+                         *       "statusChangedAt": "2026-03-14T09:26:53.000Z",
+                         *       "statusChangedBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "metadata": {
-                         *         "orderId": "1042"
+                         *         "crmId": "C-88213"
                          *       },
                          *       "balance": {
-                         *         "posted": "1050",
+                         *         "posted": "125000",
                          *         "held": "1050",
-                         *         "pending": "1050",
-                         *         "available": "1050",
-                         *         "ledger": "1050",
-                         *         "creditLimit": "1050"
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
                          *       },
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
@@ -9119,16 +9152,16 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "walletId": "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
-                         *           "status": "active",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "status": "blocked",
                          *           "previousStatus": "active",
-                         *           "reason": null,
-                         *           "description": "Order #1042",
-                         *           "changedBy": null,
+                         *           "reason": "suspected_fraud",
+                         *           "description": "Chargeback pattern flagged by risk",
+                         *           "changedBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "changedAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -9288,7 +9321,7 @@ export interface paths {
                          *           "sortCode": null,
                          *           "routingNumber": null,
                          *           "accountNumber": null,
-                         *           "active": false,
+                         *           "active": true,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "deactivatedAt": null
                          *         }
@@ -9468,7 +9501,7 @@ export interface paths {
                          *           "sortCode": null,
                          *           "routingNumber": null,
                          *           "accountNumber": null,
-                         *           "active": false,
+                         *           "active": true,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "deactivatedAt": null
                          *         }
@@ -9638,11 +9671,11 @@ export interface paths {
                          *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "kind": "plastic",
-                         *           "maskedNumber": "**** **** **** 4242",
-                         *           "name": "Main EUR wallet",
+                         *           "maskedNumber": "424242******4242",
+                         *           "name": "JANE DOE",
                          *           "expirationDate": "2026-03-14",
                          *           "expirationStatus": "ACTIVE",
-                         *           "active": false,
+                         *           "active": true,
                          *           "frozen": false,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "destroyedAt": null
@@ -9794,7 +9827,7 @@ export interface paths {
                     /**
                      * @example {
                      *       "kind": "plastic",
-                     *       "name": "Main EUR wallet"
+                     *       "name": "JANE DOE"
                      *     }
                      */
                     "application/json": {
@@ -9816,11 +9849,11 @@ export interface paths {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "kind": "plastic",
-                         *       "maskedNumber": "**** **** **** 4242",
-                         *       "name": "Main EUR wallet",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
                          *       "expirationDate": "2026-03-14",
                          *       "expirationStatus": "ACTIVE",
-                         *       "active": false,
+                         *       "active": true,
                          *       "frozen": false,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "destroyedAt": null
@@ -9995,11 +10028,14 @@ export interface paths {
                          *         {
                          *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *           "position": "1042",
-                         *           "type": "wallet.created",
+                         *           "type": "transaction.posted",
                          *           "merchantId": "shop-eu-01",
-                         *           "subjectId": "50dfa241-afe1-414d-b40b-5145c90fa9d3",
+                         *           "subjectId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *           "data": {
-                         *             "orderId": "1042"
+                         *             "kind": "topup",
+                         *             "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *             "amount": "1050",
+                         *             "currencyId": "93731611-d498-4123-993b-9e7dc23edc23"
                          *           },
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
@@ -10169,7 +10205,7 @@ export interface paths {
                         /**
                          * @example id: 1042
                          *     event: transaction.posted
-                         *     data: {"id":"52da5bc4-4d85-473e-889e-8db63ef2370b","position":"1042","type":"transaction.posted","merchantId":"shop-eu-01","subjectId":"e2a6d4f1-8c37-4b59-9a0e-6f1d3b7c2e48","data":{},"createdAt":"2026-03-14T09:26:53.000Z"}
+                         *     data: {"id":"52da5bc4-4d85-473e-889e-8db63ef2370b","position":"1042","type":"transaction.posted","merchantId":"shop-eu-01","subjectId":"52da5bc4-4d85-473e-889e-8db63ef2370b","data":{"kind":"topup","amount":"1050"},"createdAt":"2026-03-14T09:26:53.000Z"}
                          */
                         "text/event-stream": string;
                     };
@@ -10223,20 +10259,20 @@ export interface paths {
                          *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *           "action": "wallet.update",
                          *           "subjectType": "wallet",
-                         *           "subjectId": "5b0e8c2d-7f41-4a93-b6d8-2c9e1f47a805",
+                         *           "subjectId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *           "merchantId": "shop-eu-01",
                          *           "apiKeyId": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "requestId": "0f3c5e7a-9b1d-4f26-8a4c-6e8b0d2f4a61",
                          *           "changes": {
                          *             "name": {
-                         *               "before": "Main wallet",
-                         *               "after": "Main EUR wallet"
+                         *               "before": "Main EUR wallet",
+                         *               "after": "Holiday savings"
                          *             }
                          *           },
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -10404,9 +10440,10 @@ export interface paths {
                          *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *           "merchantId": "shop-eu-01",
                          *           "url": "https://shop.example.com/webhooks/coffer",
-                         *           "description": "Order #1042",
+                         *           "description": "Order service notifications",
                          *           "eventTypes": [
-                         *             "wallet.created"
+                         *             "transaction.posted",
+                         *             "transaction.reversed"
                          *           ],
                          *           "status": "active",
                          *           "disabledReason": null,
@@ -10414,7 +10451,7 @@ export interface paths {
                          *           "updatedAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -10550,9 +10587,10 @@ export interface paths {
                     /**
                      * @example {
                      *       "url": "https://shop.example.com/webhooks/coffer",
-                     *       "description": "Order #1042",
+                     *       "description": "Order service notifications",
                      *       "eventTypes": [
-                     *         "wallet.created"
+                     *         "transaction.posted",
+                     *         "transaction.reversed"
                      *       ],
                      *       "merchantId": "shop-eu-01"
                      *     }
@@ -10577,15 +10615,16 @@ export interface paths {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *       "merchantId": "shop-eu-01",
                          *       "url": "https://shop.example.com/webhooks/coffer",
-                         *       "description": "Order #1042",
+                         *       "description": "Order service notifications",
                          *       "eventTypes": [
-                         *         "wallet.created"
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
                          *       ],
                          *       "status": "active",
                          *       "disabledReason": null,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
-                         *       "secret": "whsec_4f1c9a3e7d2b8c6a"
+                         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
                          *     }
                          */
                         "application/json": {
@@ -10742,9 +10781,10 @@ export interface paths {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *       "merchantId": "shop-eu-01",
                          *       "url": "https://shop.example.com/webhooks/coffer",
-                         *       "description": "Order #1042",
+                         *       "description": "Order service notifications",
                          *       "eventTypes": [
-                         *         "wallet.created"
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
                          *       ],
                          *       "status": "active",
                          *       "disabledReason": null,
@@ -10888,10 +10928,9 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "url": "https://shop.example.com/webhooks/coffer",
-                     *       "description": "Order #1042",
                      *       "eventTypes": [
-                     *         "wallet.created"
+                     *         "transaction.posted",
+                     *         "transaction.reversed"
                      *       ]
                      *     }
                      */
@@ -10916,9 +10955,10 @@ export interface paths {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *       "merchantId": "shop-eu-01",
                          *       "url": "https://shop.example.com/webhooks/coffer",
-                         *       "description": "Order #1042",
+                         *       "description": "Order service notifications",
                          *       "eventTypes": [
-                         *         "wallet.created"
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
                          *       ],
                          *       "status": "active",
                          *       "disabledReason": null,
@@ -11083,16 +11123,16 @@ export interface paths {
                          *           "webhookId": "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
                          *           "endpointId": "a39d5622-e17c-483d-a798-a37c53648b08",
                          *           "eventId": "291820c8-323b-4121-9898-ab2c7a8ba31e",
-                         *           "status": "pending",
-                         *           "attempts": 2,
+                         *           "status": "succeeded",
+                         *           "attempts": 1,
                          *           "nextAttemptAt": null,
-                         *           "lastStatusCode": null,
+                         *           "lastStatusCode": 200,
                          *           "lastError": null,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "updatedAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -11282,16 +11322,17 @@ export interface paths {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
                          *       "merchantId": "shop-eu-01",
                          *       "url": "https://shop.example.com/webhooks/coffer",
-                         *       "description": "Order #1042",
+                         *       "description": "Order service notifications",
                          *       "eventTypes": [
-                         *         "wallet.created"
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
                          *       ],
                          *       "status": "active",
                          *       "disabledReason": null,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
-                         *       "secret": "whsec_4f1c9a3e7d2b8c6a",
-                         *       "previousSecretExpiresAt": "2026-03-14T09:26:53.000Z"
+                         *       "secret": "whsec_Zx3vN7qLk2PfR9tYb6WcD1mHs8JgA4Ue",
+                         *       "previousSecretExpiresAt": "2026-03-15T09:26:53.000Z"
                          *     }
                          */
                         "application/json": {
@@ -11456,8 +11497,8 @@ export interface paths {
                          *       "endpointId": "a39d5622-e17c-483d-a798-a37c53648b08",
                          *       "eventId": "291820c8-323b-4121-9898-ab2c7a8ba31e",
                          *       "status": "pending",
-                         *       "attempts": 2,
-                         *       "nextAttemptAt": null,
+                         *       "attempts": 0,
+                         *       "nextAttemptAt": "2026-03-14T09:26:53.000Z",
                          *       "lastStatusCode": null,
                          *       "lastError": null,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
@@ -11635,10 +11676,10 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
-                         *       "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
                          *       "rate": "1.0842",
-                         *       "setBy": null,
+                         *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "setAt": "2026-03-14T09:26:53.000Z"
                          *     }
                          */
@@ -11791,10 +11832,10 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
-                         *       "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
                          *       "rate": "1.0842",
-                         *       "setBy": null,
+                         *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "setAt": "2026-03-14T09:26:53.000Z"
                          *     }
                          */
@@ -11955,14 +11996,14 @@ export interface paths {
                          * @example {
                          *       "data": [
                          *         {
-                         *           "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
-                         *           "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
                          *           "rate": "1.0842",
-                         *           "setBy": null,
+                         *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "setAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -12127,14 +12168,14 @@ export interface paths {
                          * @example {
                          *       "data": [
                          *         {
-                         *           "baseCurrencyId": "9bd1a597-5629-4f39-ac48-95a214f193b6",
-                         *           "quoteCurrencyId": "c63e6f04-86a6-46ab-ae76-a80862471a88",
+                         *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
                          *           "rate": "1.0842",
-                         *           "setBy": null,
+                         *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "setAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ],
-                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *       "nextCursor": null
                          *     }
                          */
                         "application/json": {
@@ -12286,7 +12327,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "fromCurrencyId": "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+                     *       "fromCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                      *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
                      *       "amount": "1050"
                      *     }
@@ -12316,15 +12357,15 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "fromCurrencyId": "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+                         *       "id": "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+                         *       "fromCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
                          *       "rate": "1.0842",
-                         *       "rateSetAt": "2026-03-14T09:26:53.000Z",
+                         *       "rateSetAt": "2026-03-14T09:00:00.000Z",
                          *       "amount": "1050",
-                         *       "targetAmount": "1050",
+                         *       "targetAmount": "1138",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z",
+                         *       "expiresAt": "2026-03-14T09:27:23.000Z",
                          *       "usedAt": null,
                          *       "transactionId": null
                          *     }
@@ -12491,17 +12532,17 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "fromCurrencyId": "362d5ff2-7f71-4c74-8b53-014b67367c7a",
+                         *       "id": "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+                         *       "fromCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
                          *       "rate": "1.0842",
-                         *       "rateSetAt": "2026-03-14T09:26:53.000Z",
+                         *       "rateSetAt": "2026-03-14T09:00:00.000Z",
                          *       "amount": "1050",
-                         *       "targetAmount": "1050",
+                         *       "targetAmount": "1138",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "expiresAt": "2026-03-14T09:26:53.000Z",
-                         *       "usedAt": null,
-                         *       "transactionId": null
+                         *       "expiresAt": "2026-03-14T09:27:23.000Z",
+                         *       "usedAt": "2026-03-14T09:27:05.000Z",
+                         *       "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b"
                          *     }
                          */
                         "application/json": {
@@ -12667,11 +12708,12 @@ export interface paths {
                      *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
                      *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
                      *       "amount": "1050",
-                     *       "description": "Order #1042",
-                     *       "reference": "order-1042",
+                     *       "description": "EUR to USD",
+                     *       "reference": "fx-1042",
                      *       "metadata": {
                      *         "orderId": "1042"
-                     *       }
+                     *       },
+                     *       "quoteId": "e0a41d17-afc8-4231-bba9-bae54fde5af4"
                      *     }
                      */
                     "application/json": {
@@ -12717,41 +12759,53 @@ export interface paths {
                         /**
                          * @example {
                          *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "kind": "topup",
-                         *       "status": "pending",
+                         *       "kind": "exchange",
+                         *       "status": "posted",
                          *       "merchantId": "shop-eu-01",
                          *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "amount": "1050",
-                         *       "fromWalletId": null,
-                         *       "toWalletId": null,
-                         *       "description": "Order #1042",
-                         *       "reference": "order-1042",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "description": "EUR to USD",
+                         *       "reference": "fx-1042",
                          *       "reason": null,
                          *       "metadata": {
                          *         "orderId": "1042"
                          *       },
-                         *       "fees": [
-                         *         {
-                         *           "amount": "1050",
-                         *           "description": "Order #1042"
-                         *         }
-                         *       ],
+                         *       "fees": [],
                          *       "reversesId": null,
-                         *       "reversedAmount": "1050",
+                         *       "reversedAmount": "0",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "postedAt": "2026-03-14T09:26:53.000Z",
-                         *       "exchange": null,
+                         *       "exchange": {
+                         *         "rate": "1.0842",
+                         *         "quoteId": "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+                         *         "targetCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *         "targetAmount": "1138"
+                         *       },
                          *       "entries": [
                          *         {
                          *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
-                         *           "kind": "topup",
-                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "exchange",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
                          *           "direction": "debit",
                          *           "amount": "1050",
                          *           "pending": false,
-                         *           "balanceAfter": "1050",
+                         *           "balanceAfter": "48950",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "exchange",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "currencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "direction": "credit",
+                         *           "amount": "1138",
+                         *           "pending": false,
+                         *           "balanceAfter": "21138",
                          *           "createdAt": "2026-03-14T09:26:53.000Z"
                          *         }
                          *       ]
@@ -12969,14 +13023,14 @@ export interface paths {
                         /**
                          * @example [
                          *       {
-                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *         "currencyCode": "EUR",
-                         *         "digitalCode": null,
-                         *         "name": "Main EUR wallet",
+                         *         "digitalCode": "978",
+                         *         "name": "Euro",
                          *         "symbol": "€",
                          *         "fraction": 2,
-                         *         "active": false,
-                         *         "snPrefix": null
+                         *         "active": true,
+                         *         "snPrefix": "EUR"
                          *       }
                          *     ]
                          */
@@ -13130,14 +13184,14 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *       "currencyCode": "EUR",
-                         *       "digitalCode": null,
-                         *       "name": "Main EUR wallet",
+                         *       "digitalCode": "978",
+                         *       "name": "Euro",
                          *       "symbol": "€",
                          *       "fraction": 2,
-                         *       "active": false,
-                         *       "snPrefix": null
+                         *       "active": true,
+                         *       "snPrefix": "EUR"
                          *     }
                          */
                         "application/json": {
@@ -13296,30 +13350,30 @@ export interface paths {
                          *         {
                          *           "serial": "EUR000001042",
                          *           "name": "Main EUR wallet",
-                         *           "amount": 2,
-                         *           "availableAmount": 2,
-                         *           "futureAmount": 2,
-                         *           "heldAmount": 2,
-                         *           "creditLimit": 2,
+                         *           "amount": 1250,
+                         *           "availableAmount": 1239.5,
+                         *           "futureAmount": 0,
+                         *           "heldAmount": 10.5,
+                         *           "creditLimit": 0,
                          *           "currency": {
-                         *             "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *             "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *             "sn": "EUR000001042",
                          *             "code": "EUR",
                          *             "symbol": "€",
                          *             "type": "FIAT"
                          *           },
-                         *           "active": false,
+                         *           "active": true,
                          *           "type": "customer",
                          *           "main": false,
                          *           "accounting": false,
                          *           "smartCards": [
                          *             {
                          *               "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *               "cardNumber": "4242424242424242",
+                         *               "cardNumber": "424242******4242",
                          *               "expirationDate": "2029-08",
-                         *               "name": "Main EUR wallet",
+                         *               "name": "JANE DOE",
                          *               "expirationStatus": "ACTIVE",
-                         *               "active": false
+                         *               "active": true
                          *             }
                          *           ],
                          *           "deactivationDate": null,
@@ -13519,30 +13573,30 @@ export interface paths {
                          * @example {
                          *       "serial": "EUR000001042",
                          *       "name": "Main EUR wallet",
-                         *       "amount": 2,
-                         *       "availableAmount": 2,
-                         *       "futureAmount": 2,
-                         *       "heldAmount": 2,
-                         *       "creditLimit": 2,
+                         *       "amount": 1250,
+                         *       "availableAmount": 1239.5,
+                         *       "futureAmount": 0,
+                         *       "heldAmount": 10.5,
+                         *       "creditLimit": 0,
                          *       "currency": {
-                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "id": "93731611-d498-4123-993b-9e7dc23edc23",
                          *         "sn": "EUR000001042",
                          *         "code": "EUR",
                          *         "symbol": "€",
                          *         "type": "FIAT"
                          *       },
-                         *       "active": false,
+                         *       "active": true,
                          *       "type": "customer",
                          *       "main": false,
                          *       "accounting": false,
                          *       "smartCards": [
                          *         {
                          *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *           "cardNumber": "4242424242424242",
+                         *           "cardNumber": "424242******4242",
                          *           "expirationDate": "2029-08",
-                         *           "name": "Main EUR wallet",
+                         *           "name": "JANE DOE",
                          *           "expirationStatus": "ACTIVE",
-                         *           "active": false
+                         *           "active": true
                          *         }
                          *       ],
                          *       "deactivationDate": null,
@@ -13757,7 +13811,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "code": 2,
+                         *       "code": 0,
                          *       "data": {
                          *         "program": "consumer-eur",
                          *         "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
@@ -13771,8 +13825,8 @@ export interface paths {
                          *         "multicurrency": false,
                          *         "balances": [
                          *           {
-                         *             "available": 2,
-                         *             "blocked": 2,
+                         *             "available": 1239.5,
+                         *             "blocked": 10.5,
                          *             "currency": "EUR",
                          *             "token": "tok_9f8e7d6c5b4a",
                          *             "iban": "DE89370400440532013000",
@@ -13954,7 +14008,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "status": "active"
+                     *       "status": "blocked"
                      *     }
                      */
                     "application/json": {
@@ -13975,7 +14029,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "code": 2
+                         *       "code": 0
                          *     }
                          */
                         "application/json": {
@@ -14114,7 +14168,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "code": 2,
+                         *       "code": 0,
                          *       "data": {
                          *         "program": "consumer-eur",
                          *         "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
@@ -14128,8 +14182,8 @@ export interface paths {
                          *         "multicurrency": false,
                          *         "balances": [
                          *           {
-                         *             "available": 2,
-                         *             "blocked": 2,
+                         *             "available": 1239.5,
+                         *             "blocked": 10.5,
                          *             "currency": "EUR",
                          *             "token": "tok_9f8e7d6c5b4a",
                          *             "iban": "DE89370400440532013000",
@@ -14305,7 +14359,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "code": 2
+                         *       "code": 0
                          *     }
                          */
                         "application/json": {
@@ -14446,7 +14500,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "code": 2,
+                         *       "code": 0,
                          *       "data": {
                          *         "items": [
                          *           {
@@ -14462,8 +14516,8 @@ export interface paths {
                          *             "multicurrency": false,
                          *             "balances": [
                          *               {
-                         *                 "available": 2,
-                         *                 "blocked": 2,
+                         *                 "available": 1239.5,
+                         *                 "blocked": 10.5,
                          *                 "currency": "EUR",
                          *                 "token": "tok_9f8e7d6c5b4a",
                          *                 "iban": "DE89370400440532013000",
@@ -14658,33 +14712,33 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "updatedAt": "2026-03-14T09:26:53.000Z",
                          *       "name": "Main EUR wallet",
                          *       "companyId": null,
-                         *       "active": false,
+                         *       "active": true,
                          *       "currency": "EUR",
                          *       "assetType": "fiat",
                          *       "walletNumber": "EUR000001042",
                          *       "balance": {
                          *         "available": {
-                         *           "usd": null,
-                         *           "btc": null,
-                         *           "sat": null,
-                         *           "cent": null
+                         *           "usd": 1343.87,
+                         *           "btc": 0.01400456,
+                         *           "sat": 1400456,
+                         *           "cent": 134387
                          *         },
                          *         "pending": {
-                         *           "usd": null,
-                         *           "btc": null,
-                         *           "sat": null,
-                         *           "cent": null
+                         *           "usd": 0,
+                         *           "btc": 0,
+                         *           "sat": 0,
+                         *           "cent": 0
                          *         },
                          *         "ledger": {
-                         *           "usd": null,
-                         *           "btc": null,
-                         *           "sat": null,
-                         *           "cent": null
+                         *           "usd": 1343.87,
+                         *           "btc": 0.01400456,
+                         *           "sat": 1400456,
+                         *           "cent": 134387
                          *         }
                          *       }
                          *     }
@@ -14870,7 +14924,7 @@ export interface paths {
                          *       "availableBalance": 123950,
                          *       "virtualInstruments": [
                          *         {
-                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "id": "DE89370400440532013000",
                          *           "instrumentType": "SEPA_BANK_ACCOUNT"
                          *         }
                          *       ],
