@@ -31,9 +31,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /readyz': {
     summary: "Readiness probe",
-    description: "Answers 200 when the server can take traffic and 503 while it drains or its database is unreachable. Public: no API key is needed.",
+    description: "Answers 200 when the server can take traffic, and 503 while it drains, its database is unreachable or migrations are pending. Public: no API key is needed.",
     response: {
-      status: "ok"
+      status: "ready"
     },
   },
   'POST /v1/currencies': {

@@ -56,7 +56,7 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Answers 200 when the server can take traffic and 503 while it drains or its database is unreachable. Public: no API key is needed.
+         * @description Answers 200 when the server can take traffic, and 503 while it drains, its database is unreachable or migrations are pending. Public: no API key is needed.
          */
         get: {
             parameters: {
@@ -75,7 +75,7 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "status": "ok"
+                         *       "status": "ready"
                          *     }
                          */
                         "application/json": {
