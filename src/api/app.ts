@@ -24,6 +24,7 @@ import { holdRoutes } from './routes/holds.js';
 import { instrumentRoutes } from './routes/instruments.js';
 import { eventRoutes } from './routes/events.js';
 import { exchangeRoutes } from './routes/exchange.js';
+import { documentOperation } from './openapi-docs.js';
 import { operationRoutes } from './routes/operations.js';
 import { reportRoutes } from './routes/reports.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -95,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: coffer_sk_…' } } },
       security: [{ bearer: [] }],
     },
+    // Descriptions and examples (src/api/openapi-docs.ts): in the document only, never in validation.
+    transform: documentOperation,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
   });
   // The interactive reference and its assets need no key.

@@ -8,6 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Liveness probe
+         * @description Answers 200 while the process is up; it touches no database. Public: no API key is needed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -23,6 +27,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "ok"
+                         *     }
+                         */
                         "application/json": {
                             status: string;
                         };
@@ -45,6 +54,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Readiness probe
+         * @description Answers 200 when the server can take traffic, and 503 while it drains, its database is unreachable or migrations are pending. Public: no API key is needed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -60,6 +73,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "ready"
+                         *     }
+                         */
                         "application/json": {
                             status: string;
                         };
@@ -94,7 +112,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List currencies */
+        /**
+         * List currencies
+         * @description Lists every currency, active or not. Needs the read scope; any key (admin or merchant) may list them.
+         */
         get: {
             parameters: {
                 query?: {
@@ -116,6 +137,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "code": "EUR",
+                         *           "numericCode": "978",
+                         *           "name": "Euro",
+                         *           "symbol": "€",
+                         *           "fraction": 2,
+                         *           "assetType": "fiat",
+                         *           "active": true,
+                         *           "serialPrefix": "EUR",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -234,7 +275,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a currency (admin) */
+        /**
+         * Create a currency (admin)
+         * @description Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope; not idempotent (a second call creates a second currency).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -244,6 +288,15 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "EUR",
+                     *       "name": "Euro",
+                     *       "symbol": "€",
+                     *       "fraction": 2,
+                     *       "assetType": "fiat"
+                     *     }
+                     */
                     "application/json": {
                         /** @description 1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique. */
                         code: string;
@@ -266,6 +319,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "code": "EUR",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -410,6 +478,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Euro",
+                     *       "symbol": "€"
+                     *     }
+                     */
                     "application/json": {
                         name?: string;
                         symbol?: string | null;
@@ -427,6 +501,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "code": "EUR",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -455,6 +544,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "code": "EUR",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -582,7 +686,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a currency */
+        /**
+         * Get a currency
+         * @description Returns one currency by its id. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -601,6 +708,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "code": "EUR",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -720,7 +842,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change name, symbol, numericCode, active or serialPrefix (admin) */
+        /**
+         * Change name, symbol, numericCode, active or serialPrefix (admin)
+         * @description Changes the presentation fields of a currency; its code and fraction never change. Needs an admin key with the write scope; applying the same patch twice gives the same result.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -733,6 +858,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Euro",
+                     *       "symbol": "€"
+                     *     }
+                     */
                     "application/json": {
                         name?: string;
                         symbol?: string | null;
@@ -749,6 +880,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "code": "EUR",
+                         *       "numericCode": "978",
+                         *       "name": "Euro",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "assetType": "fiat",
+                         *       "active": true,
+                         *       "serialPrefix": "EUR",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -872,7 +1018,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List wallets */
+        /**
+         * List wallets
+         * @description Lists wallets page by page, filtered by customer, currency, status and more. Needs the read scope; a merchant key sees only its own wallets.
+         */
         get: {
             parameters: {
                 query?: {
@@ -907,6 +1056,56 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "serial": "EUR000001042",
+                         *           "name": "Main EUR wallet",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "category": "client",
+                         *           "type": "customer",
+                         *           "merchantId": "shop-eu-01",
+                         *           "customerId": "customer-1042",
+                         *           "externalId": "customer-1042",
+                         *           "alias": null,
+                         *           "program": "consumer-eur",
+                         *           "main": false,
+                         *           "accounting": false,
+                         *           "creditLimit": "0",
+                         *           "lowBalanceThreshold": null,
+                         *           "parentWalletId": null,
+                         *           "status": "active",
+                         *           "statusReason": null,
+                         *           "statusDescription": null,
+                         *           "statusChangedAt": null,
+                         *           "statusChangedBy": null,
+                         *           "metadata": {
+                         *             "crmId": "C-88213"
+                         *           },
+                         *           "balance": {
+                         *             "posted": "125000",
+                         *             "held": "1050",
+                         *             "pending": "0",
+                         *             "available": "123950",
+                         *             "ledger": "125000",
+                         *             "creditLimit": "0"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *           "currency": {
+                         *             "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *             "code": "EUR",
+                         *             "symbol": "€",
+                         *             "fraction": 2,
+                         *             "assetType": "fiat"
+                         *           }
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -1124,7 +1323,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a wallet (a retry with the same externalId returns the first one) */
+        /**
+         * Create a wallet (a retry with the same externalId returns the first one)
+         * @description Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1134,6 +1336,20 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                     *       "name": "Main EUR wallet",
+                     *       "type": "customer",
+                     *       "merchantId": "shop-eu-01",
+                     *       "customerId": "customer-1042",
+                     *       "externalId": "customer-1042",
+                     *       "program": "consumer-eur",
+                     *       "metadata": {
+                     *         "crmId": "C-88213"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -1168,6 +1384,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "0",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "crmId": "C-88213"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "125000",
+                         *         "held": "1050",
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1295,6 +1556,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "0",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "crmId": "C-88213"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "125000",
+                         *         "held": "1050",
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1521,7 +1827,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a wallet with its balance */
+        /**
+         * Get a wallet with its balance
+         * @description Returns one wallet with its current balance. Needs the read scope; another merchant's wallet answers 404.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1543,6 +1852,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "0",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "crmId": "C-88213"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "125000",
+                         *         "held": "1050",
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1783,6 +2137,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "0",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "closed",
+                         *       "statusReason": "customer_request",
+                         *       "statusDescription": "Account closed at the customer request",
+                         *       "statusChangedAt": "2026-03-14T09:26:53.000Z",
+                         *       "statusChangedBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "metadata": {
+                         *         "crmId": "C-88213"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "0",
+                         *         "held": "0",
+                         *         "pending": "0",
+                         *         "available": "0",
+                         *         "ledger": "0",
+                         *         "creditLimit": "0"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -1998,7 +2397,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change name, alias, creditLimit, main or metadata */
+        /**
+         * Change name, alias, creditLimit, main or metadata
+         * @description Changes the editable fields of a wallet. Needs the write scope (and issue to change creditLimit); applying the same patch twice gives the same result.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2011,6 +2413,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Holiday savings",
+                     *       "metadata": {
+                     *         "crmId": "C-88213"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         name?: string | null;
                         alias?: string | null;
@@ -2032,6 +2442,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Holiday savings",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "0",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {
+                         *         "crmId": "C-88213"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "125000",
+                         *         "held": "1050",
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -2254,7 +2709,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Balance now, or at a past instant (at=) */
+        /**
+         * Balance now, or at a past instant (at=)
+         * @description Returns the posted, held, pending and available balance now or at a past instant, optionally valued in another currency. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2280,6 +2738,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "at": "2026-03-14T09:26:53.000Z",
+                         *       "balance": {
+                         *         "posted": "125000",
+                         *         "held": "1050",
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -2442,7 +2915,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Statement: posted entries, newest first, with the balance after each */
+        /**
+         * Statement: posted entries, newest first, with the balance after each
+         * @description Lists the posted ledger entries of a wallet, newest first, each with the balance after it. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2466,6 +2942,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "125000",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 id: string;
@@ -2608,7 +3103,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Top up a wallet from the currency issuing account */
+        /**
+         * Top up a wallet from the currency issuing account
+         * @description Credits a wallet from its currency's issuing account: this creates money. Needs the write and issue scopes; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2621,6 +3119,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "description": "Card payment received",
+                     *       "reference": "psp-ch-3Nf8kL2",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -2651,6 +3160,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "topup",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "description": "Card payment received",
+                         *       "reference": "psp-ch-3Nf8kL2",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "topup",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "125000",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -2838,7 +3385,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw from a wallet to the currency settlement account */
+        /**
+         * Withdraw from a wallet to the currency settlement account
+         * @description Debits a wallet to its currency's settlement account (a payout). Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2851,6 +3401,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "description": "Payout to bank account",
+                     *       "reference": "payout-2026-03-14-17",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -2881,6 +3442,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "withdrawal",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": null,
+                         *       "description": "Payout to bank account",
+                         *       "reference": "payout-2026-03-14-17",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "withdrawal",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "123950",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3068,7 +3667,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Transfer between two wallets of one currency */
+        /**
+         * Transfer between two wallets of one currency
+         * @description Moves money between two wallets of the same currency, with optional fees. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of moving money twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3081,6 +3683,24 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                     *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                     *       "amount": "1050",
+                     *       "description": "Order #1042",
+                     *       "reference": "order-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       },
+                     *       "fees": [
+                     *         {
+                     *           "amount": "25",
+                     *           "description": "Transfer fee"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -3116,6 +3736,61 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "transfer",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "25",
+                         *           "description": "Transfer fee"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1075",
+                         *           "pending": false,
+                         *           "balanceAfter": "48925",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "12050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3303,7 +3978,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Operator correction between a wallet and a system account (admin) */
+        /**
+         * Operator correction between a wallet and a system account (admin)
+         * @description Posts an operator correction between a wallet and a system account, with a mandatory reason. Needs an admin key with the write and issue scopes; send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3316,6 +3994,19 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "direction": "credit",
+                     *       "reason": "Refund of a duplicate card charge",
+                     *       "description": "Manual correction",
+                     *       "reference": "ticket-5521",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -3343,6 +4034,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "adjustment",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": null,
+                         *       "toWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "description": "Manual correction",
+                         *       "reference": "ticket-5521",
+                         *       "reason": "Refund of a duplicate card charge",
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "adjustment",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "125000",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3530,7 +4259,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reverse a posted transaction, fully or partly */
+        /**
+         * Reverse a posted transaction, fully or partly
+         * @description Posts the opposite movement of a posted transaction, for all or part of its amount. Needs the write scope (an admin key for a movement between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3546,6 +4278,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "amount": "500",
+                     *       "description": "Partial refund",
+                     *       "reference": "refund-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
                         amount?: string | number;
@@ -3566,6 +4308,56 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "reversal",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "500",
+                         *       "fromWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "toWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "description": "Partial refund",
+                         *       "reference": "refund-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [],
+                         *       "reversesId": "cc702a2a-49ab-458c-92da-6d0f7e67e633",
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "reversal",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "500",
+                         *           "pending": false,
+                         *           "balanceAfter": "11550",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "reversal",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
+                         *           "amount": "500",
+                         *           "pending": false,
+                         *           "balanceAfter": "49425",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -3751,7 +4543,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List transactions, newest first */
+        /**
+         * List transactions, newest first
+         * @description Lists transactions page by page, filtered by wallet, kind, status, reference and time. Needs the read scope; a merchant key sees only its own movements.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3776,6 +4571,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "status": "posted",
+                         *           "merchantId": "shop-eu-01",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "amount": "1050",
+                         *           "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "description": "Order #1042",
+                         *           "reference": "order-1042",
+                         *           "reason": null,
+                         *           "metadata": {
+                         *             "orderId": "1042"
+                         *           },
+                         *           "fees": [
+                         *             {
+                         *               "amount": "25",
+                         *               "description": "Transfer fee"
+                         *             }
+                         *           ],
+                         *           "reversesId": null,
+                         *           "reversedAmount": "0",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "postedAt": "2026-03-14T09:26:53.000Z",
+                         *           "exchange": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -3938,7 +4767,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A transaction with its entries */
+        /**
+         * A transaction with its entries
+         * @description Returns one transaction with its ledger entries. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3957,6 +4789,61 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "transfer",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "description": "Order #1042",
+                         *       "reference": "order-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [
+                         *         {
+                         *           "amount": "25",
+                         *           "description": "Transfer fee"
+                         *         }
+                         *       ],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1075",
+                         *           "pending": false,
+                         *           "balanceAfter": "48925",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "transfer",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "credit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "12050",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -4146,7 +5033,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Many movements in one request: atomic (all or nothing) or independent */
+        /**
+         * Many movements in one request: atomic (all or nothing) or independent
+         * @description Posts up to many top-ups, withdrawals, transfers and adjustments in one request, either all or nothing (atomic) or each on its own. Needs the write scope (issue for the kinds that create money); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4156,6 +5046,23 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "atomic": true,
+                     *       "items": [
+                     *         {
+                     *           "kind": "topup",
+                     *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *           "amount": "1050",
+                     *           "description": "Card payment received",
+                     *           "reference": "psp-ch-3Nf8kL2",
+                     *           "metadata": {
+                     *             "orderId": "1042"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description true: all items or none. false: each item on its own, with a result per item. */
                         atomic: boolean;
@@ -4293,6 +5200,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "atomic": true,
+                         *       "succeeded": 1,
+                         *       "failed": 0,
+                         *       "results": [
+                         *         {
+                         *           "index": 0,
+                         *           "status": "posted",
+                         *           "transaction": {
+                         *             "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *             "kind": "topup",
+                         *             "status": "posted",
+                         *             "merchantId": "shop-eu-01",
+                         *             "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *             "amount": "1050",
+                         *             "fromWalletId": null,
+                         *             "toWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *             "description": "Card payment received",
+                         *             "reference": "psp-ch-3Nf8kL2",
+                         *             "reason": null,
+                         *             "metadata": {
+                         *               "orderId": "1042"
+                         *             },
+                         *             "fees": [],
+                         *             "reversesId": null,
+                         *             "reversedAmount": "0",
+                         *             "createdAt": "2026-03-14T09:26:53.000Z",
+                         *             "postedAt": "2026-03-14T09:26:53.000Z",
+                         *             "exchange": null
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             atomic: boolean;
                             succeeded: number;
@@ -4463,7 +5405,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per currency: totals by account type, which sum to zero (admin) */
+        /**
+         * Per currency: totals by account type, which sum to zero (admin)
+         * @description Sums every account by currency and account type; each currency's totals sum to zero. Needs an admin key with the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4479,6 +5424,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "posted": "0",
+                         *           "pending": "0",
+                         *           "balanced": true,
+                         *           "lines": [
+                         *             {
+                         *               "category": "client",
+                         *               "type": "customer",
+                         *               "wallets": 1042,
+                         *               "posted": "125000",
+                         *               "pending": "0"
+                         *             },
+                         *             {
+                         *               "category": "system",
+                         *               "type": "issuing",
+                         *               "wallets": 1,
+                         *               "posted": "-125000",
+                         *               "pending": "0"
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -4611,7 +5584,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute every balance and the journal hash chain; name the first discrepancy (admin) */
+        /**
+         * Recompute every balance and the journal hash chain; name the first discrepancy (admin)
+         * @description Recomputes every balance from the journal and checks the hash chain, naming the first discrepancy found. Needs an admin key with the read scope; it changes nothing.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4630,6 +5606,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "ok": true,
+                         *       "walletsChecked": 1042,
+                         *       "firstDiscrepancy": null,
+                         *       "journal": {
+                         *         "links": 1042,
+                         *         "head": "1042:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                         *         "firstBrokenLink": null
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             ok: boolean;
                             walletsChecked: number;
@@ -4754,7 +5742,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (admin) */
+        /**
+         * List API keys (admin)
+         * @description Lists API keys with a hint of each key, never the key itself. Needs an admin key with the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4775,6 +5766,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *           "name": "Checkout service",
+                         *           "prefix": "coffer_sk_2b7e",
+                         *           "last4": "oYt2",
+                         *           "role": "merchant",
+                         *           "merchantId": "shop-eu-01",
+                         *           "scopes": [
+                         *             "read",
+                         *             "write"
+                         *           ],
+                         *           "rateLimitPerMinute": null,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "revokedAt": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -4893,7 +5906,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key (admin); the key is shown once */
+        /**
+         * Create an API key (admin); the key is shown once
+         * @description Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope; not idempotent (each call creates a new key).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4903,6 +5919,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Checkout service",
+                     *       "role": "merchant",
+                     *       "merchantId": "shop-eu-01",
+                     *       "scopes": [
+                     *         "read",
+                     *         "write"
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         name?: string | null;
                         /** @enum {unknown} */
@@ -4921,6 +5948,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "name": "Checkout service",
+                         *       "prefix": "coffer_sk_2b7e",
+                         *       "last4": "oYt2",
+                         *       "role": "merchant",
+                         *       "merchantId": "shop-eu-01",
+                         *       "scopes": [
+                         *         "read",
+                         *         "write"
+                         *       ],
+                         *       "rateLimitPerMinute": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "revokedAt": null,
+                         *       "key": "coffer_sk_2b7eQm9TfX4rLc8pVw1ZkN6yHd3sJg5uBa0eRi7oYt2"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5071,6 +6116,15 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "scopes": [
+                     *         "read",
+                     *         "write"
+                     *       ],
+                     *       "rateLimitPerMinute": 600
+                     *     }
+                     */
                     "application/json": {
                         name?: string | null;
                         /** @description `read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write. */
@@ -5086,6 +6140,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "name": "Checkout service",
+                         *       "prefix": "coffer_sk_2b7e",
+                         *       "last4": "oYt2",
+                         *       "role": "merchant",
+                         *       "merchantId": "shop-eu-01",
+                         *       "scopes": [
+                         *         "read",
+                         *         "write"
+                         *       ],
+                         *       "rateLimitPerMinute": 600,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "revokedAt": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5211,7 +6282,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke an API key (admin) */
+        /**
+         * Revoke an API key (admin)
+         * @description Revokes an API key at once; a revoked key answers 401 from then on. Needs an admin key with the write scope.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5230,6 +6304,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "name": "Checkout service",
+                         *       "prefix": "coffer_sk_2b7e",
+                         *       "last4": "oYt2",
+                         *       "role": "merchant",
+                         *       "merchantId": "shop-eu-01",
+                         *       "scopes": [
+                         *         "read",
+                         *         "write"
+                         *       ],
+                         *       "rateLimitPerMinute": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "revokedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5357,7 +6448,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List holds, newest first (per wallet, by status) */
+        /**
+         * List holds, newest first (per wallet, by status)
+         * @description Lists holds page by page, newest first, filtered by wallet and status. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -5381,6 +6475,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "status": "pending",
+                         *           "merchantId": "shop-eu-01",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "amount": "1050",
+                         *           "description": "Hotel booking deposit",
+                         *           "reference": "booking-7731",
+                         *           "metadata": {
+                         *             "bookingId": "7731"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "resolvedAt": null,
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "capturedAmount": null,
+                         *           "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -5516,7 +6635,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Reserve money on a wallet */
+        /**
+         * Reserve money on a wallet
+         * @description Reserves an amount of a wallet's available balance until it is captured, voided or expires. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of holding twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5529,6 +6651,18 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                     *       "description": "Hotel booking deposit",
+                     *       "reference": "booking-7731",
+                     *       "metadata": {
+                     *         "bookingId": "7731"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -5559,6 +6693,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
+                         *       "metadata": {
+                         *         "bookingId": "7731"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5604,6 +6758,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
+                         *       "metadata": {
+                         *         "bookingId": "7731"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5750,7 +6924,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Capture all or part of a hold (the rest is released) */
+        /**
+         * Capture all or part of a hold (the rest is released)
+         * @description Posts all or part of a held amount as a payment; the rest is released. Needs the write scope (an admin key for a hold between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5767,6 +6944,11 @@ export interface paths {
             /** @description Capture all of the hold, or `amount` of it (the rest is released). */
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "amount": "800"
+                     *     }
+                     */
                     "application/json": {
                         /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
                         amount?: string | number;
@@ -5780,6 +6962,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
+                         *       "metadata": {
+                         *         "bookingId": "7731"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": "800",
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5825,6 +7027,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
+                         *       "metadata": {
+                         *         "bookingId": "7731"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": "800",
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -5971,7 +7193,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Release a hold */
+        /**
+         * Release a hold
+         * @description Releases a hold without moving money. Needs the write scope (an admin key for a hold between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5987,6 +7212,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -5997,6 +7223,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "voided",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
+                         *       "metadata": {
+                         *         "bookingId": "7731"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6042,6 +7288,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "voided",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
+                         *       "metadata": {
+                         *         "bookingId": "7731"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6186,7 +7452,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A hold */
+        /**
+         * A hold
+         * @description Returns one hold with its status and captured amount. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6205,6 +7474,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Hotel booking deposit",
+                         *       "reference": "booking-7731",
+                         *       "metadata": {
+                         *         "bookingId": "7731"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6351,7 +7640,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List pending credits, newest first */
+        /**
+         * List pending credits, newest first
+         * @description Lists pending credits page by page, newest first, filtered by wallet and status. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6375,6 +7667,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "status": "pending",
+                         *           "merchantId": "shop-eu-01",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "amount": "1050",
+                         *           "description": "Incoming SEPA transfer",
+                         *           "reference": "sepa-e2e-88213",
+                         *           "metadata": {
+                         *             "endToEndId": "88213"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "resolvedAt": null,
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "settledAmount": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -6509,7 +7825,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Announce incoming money (pending, not yet available) */
+        /**
+         * Announce incoming money (pending, not yet available)
+         * @description Announces money on its way to a wallet: it shows in the pending balance until settled or failed. Needs the write scope (and issue when there is no fromWalletId); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6522,6 +7841,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "description": "Incoming SEPA transfer",
+                     *       "reference": "sepa-e2e-88213",
+                     *       "metadata": {
+                     *         "endToEndId": "88213"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -6551,6 +7881,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
+                         *       "metadata": {
+                         *         "endToEndId": "88213"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6595,6 +7944,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
+                         *       "metadata": {
+                         *         "endToEndId": "88213"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6740,7 +8108,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The money arrived: post it */
+        /**
+         * The money arrived: post it
+         * @description Posts a pending credit: the money becomes available on the wallet. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6756,6 +8127,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -6766,6 +8138,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
+                         *       "metadata": {
+                         *         "endToEndId": "88213"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": "1050"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6810,6 +8201,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
+                         *       "metadata": {
+                         *         "endToEndId": "88213"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": "1050"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -6955,7 +8365,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The money will not arrive: release it */
+        /**
+         * The money will not arrive: release it
+         * @description Drops a pending credit without posting it. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6971,6 +8384,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -6981,6 +8395,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "failed",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
+                         *       "metadata": {
+                         *         "endToEndId": "88213"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7025,6 +8458,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "failed",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
+                         *       "metadata": {
+                         *         "endToEndId": "88213"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-14T09:26:53.000Z",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7168,7 +8620,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A pending credit */
+        /**
+         * A pending credit
+         * @description Returns one pending credit with its status. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7187,6 +8642,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "description": "Incoming SEPA transfer",
+                         *       "reference": "sepa-e2e-88213",
+                         *       "metadata": {
+                         *         "endToEndId": "88213"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null,
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "settledAmount": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7334,7 +8808,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Block, unblock or close a wallet (closing is final) */
+        /**
+         * Block, unblock or close a wallet (closing is final)
+         * @description Blocks, reactivates or closes a wallet, recording the reason; closing is final. Needs the write scope.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7347,6 +8824,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "blocked",
+                     *       "reason": "suspected_fraud",
+                     *       "description": "Chargeback pattern flagged by risk"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description `inactive` is an alias of `blocked`; `closed` is final.
@@ -7365,6 +8849,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "client",
+                         *       "type": "customer",
+                         *       "merchantId": "shop-eu-01",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "alias": null,
+                         *       "program": "consumer-eur",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "creditLimit": "0",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "blocked",
+                         *       "statusReason": "suspected_fraud",
+                         *       "statusDescription": "Chargeback pattern flagged by risk",
+                         *       "statusChangedAt": "2026-03-14T09:26:53.000Z",
+                         *       "statusChangedBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "metadata": {
+                         *         "crmId": "C-88213"
+                         *       },
+                         *       "balance": {
+                         *         "posted": "125000",
+                         *         "held": "1050",
+                         *         "pending": "0",
+                         *         "available": "123950",
+                         *         "ledger": "125000",
+                         *         "creditLimit": "0"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "currency": {
+                         *         "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "assetType": "fiat"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -7618,6 +9147,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "status": "blocked",
+                         *           "previousStatus": "active",
+                         *           "reason": "suspected_fraud",
+                         *           "description": "Chargeback pattern flagged by risk",
+                         *           "changedBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *           "changedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 id: string;
@@ -7742,7 +9288,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A wallet's bank identifiers (IBAN, UK or US account) */
+        /**
+         * A wallet's bank identifiers (IBAN, UK or US account)
+         * @description Lists the bank identifiers (IBAN, UK sort code and account number, US routing and account number) of a wallet. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7761,6 +9310,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "kind": "iban",
+                         *           "iban": "DE89370400440532013000",
+                         *           "sortCode": null,
+                         *           "routingNumber": null,
+                         *           "accountNumber": null,
+                         *           "active": true,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "deactivatedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -7895,7 +9462,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number */
+        /**
+         * Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number
+         * @description Finds the wallet that an IBAN or a UK or US account number belongs to. Needs the read scope; a merchant key finds only its own wallets.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7920,6 +9490,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "kind": "iban",
+                         *           "iban": "DE89370400440532013000",
+                         *           "sortCode": null,
+                         *           "routingNumber": null,
+                         *           "accountNumber": null,
+                         *           "active": true,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "deactivatedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8054,7 +9642,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A wallet's cards (masked numbers only) */
+        /**
+         * A wallet's cards (masked numbers only)
+         * @description Lists the cards of a wallet with masked numbers only. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8073,6 +9664,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "kind": "plastic",
+                         *           "maskedNumber": "424242******4242",
+                         *           "name": "JANE DOE",
+                         *           "expirationDate": "2026-03-14",
+                         *           "expirationStatus": "ACTIVE",
+                         *           "active": true,
+                         *           "frozen": false,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "destroyedAt": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8198,7 +9808,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Issue a plastic or virtual card on a wallet */
+        /**
+         * Issue a plastic or virtual card on a wallet
+         * @description Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope; not idempotent (each call issues a new card).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8211,6 +9824,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "kind": "plastic",
+                     *       "name": "JANE DOE"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {unknown} */
                         kind: "plastic" | "virtual";
@@ -8225,6 +9844,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2026-03-14",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": false,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -8360,7 +9994,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The event feed, oldest first, gap-free; replay from any cursor or position */
+        /**
+         * The event feed, oldest first, gap-free; replay from any cursor or position
+         * @description Lists events in commit order from a cursor or a feed position, with no gaps. Needs the read scope; a merchant key sees only its own events.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8385,6 +10022,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "position": "1042",
+                         *           "type": "transaction.posted",
+                         *           "merchantId": "shop-eu-01",
+                         *           "subjectId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "data": {
+                         *             "kind": "topup",
+                         *             "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *             "amount": "1050",
+                         *             "currencyId": "93731611-d498-4123-993b-9e7dc23edc23"
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8538,12 +10196,19 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A text/event-stream that stays open. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        /**
+                         * @example id: 1042
+                         *     event: transaction.posted
+                         *     data: {"id":"52da5bc4-4d85-473e-889e-8db63ef2370b","position":"1042","type":"transaction.posted","merchantId":"shop-eu-01","subjectId":"52da5bc4-4d85-473e-889e-8db63ef2370b","data":{"kind":"topup","amount":"1050"},"createdAt":"2026-03-14T09:26:53.000Z"}
+                         */
+                        "text/event-stream": string;
+                    };
                 };
             };
         };
@@ -8562,7 +10227,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every change, newest first: who (key), from which request, when, before and after */
+        /**
+         * Every change, newest first: who (key), from which request, when, before and after
+         * @description Lists audit records page by page, newest first, each with the key, request, time and the change made. Needs the read scope; a merchant key sees only its own records.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8584,6 +10252,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "action": "wallet.update",
+                         *           "subjectType": "wallet",
+                         *           "subjectId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "merchantId": "shop-eu-01",
+                         *           "apiKeyId": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *           "requestId": "0f3c5e7a-9b1d-4f26-8a4c-6e8b0d2f4a61",
+                         *           "changes": {
+                         *             "name": {
+                         *               "before": "Main EUR wallet",
+                         *               "after": "Holiday savings"
+                         *             }
+                         *           },
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8718,7 +10409,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description Lists webhook endpoints without their secrets. Needs the read scope; a merchant key sees only its own.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8739,6 +10433,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "merchantId": "shop-eu-01",
+                         *           "url": "https://shop.example.com/webhooks/coffer",
+                         *           "description": "Order service notifications",
+                         *           "eventTypes": [
+                         *             "transaction.posted",
+                         *             "transaction.reversed"
+                         *           ],
+                         *           "status": "active",
+                         *           "disabledReason": null,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -8856,7 +10571,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register a webhook endpoint; its whsec_ signing secret is shown once */
+        /**
+         * Register a webhook endpoint; its whsec_ signing secret is shown once
+         * @description Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope; not idempotent (each call registers a new endpoint).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8866,6 +10584,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "url": "https://shop.example.com/webhooks/coffer",
+                     *       "description": "Order service notifications",
+                     *       "eventTypes": [
+                     *         "transaction.posted",
+                     *         "transaction.reversed"
+                     *       ],
+                     *       "merchantId": "shop-eu-01"
+                     *     }
+                     */
                     "application/json": {
                         url: string;
                         description?: string | null;
@@ -8881,6 +10610,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order service notifications",
+                         *       "eventTypes": [
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9008,7 +10754,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook endpoint */
+        /**
+         * Get a webhook endpoint
+         * @description Returns one webhook endpoint without its secret. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9027,6 +10776,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order service notifications",
+                         *       "eventTypes": [
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9145,7 +10910,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change URL, event types, description; disable or re-enable */
+        /**
+         * Change URL, event types, description; disable or re-enable
+         * @description Changes a webhook endpoint's URL, event types or description, or disables or re-enables it. Needs the write scope; applying the same patch twice gives the same result.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -9158,6 +10926,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "eventTypes": [
+                     *         "transaction.posted",
+                     *         "transaction.reversed"
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         url?: string;
                         description?: string | null;
@@ -9174,6 +10950,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order service notifications",
+                         *       "eventTypes": [
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9296,7 +11088,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of an endpoint, newest first, with every attempt */
+        /**
+         * Delivery log of an endpoint, newest first, with every attempt
+         * @description Lists the deliveries of an endpoint, newest first, each with its attempts and their answers. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -9320,6 +11115,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "webhookId": "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
+                         *           "endpointId": "a39d5622-e17c-483d-a798-a37c53648b08",
+                         *           "eventId": "291820c8-323b-4121-9898-ab2c7a8ba31e",
+                         *           "status": "succeeded",
+                         *           "attempts": 1,
+                         *           "nextAttemptAt": null,
+                         *           "lastStatusCode": 200,
+                         *           "lastError": null,
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -9488,6 +11303,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": {
                         /** @description How long the previous secret still signs deliveries (alongside the new one), in seconds; default 86400 (24 hours). */
                         gracePeriodSeconds?: number;
@@ -9501,6 +11317,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantId": "shop-eu-01",
+                         *       "url": "https://shop.example.com/webhooks/coffer",
+                         *       "description": "Order service notifications",
+                         *       "eventTypes": [
+                         *         "transaction.posted",
+                         *         "transaction.reversed"
+                         *       ],
+                         *       "status": "active",
+                         *       "disabledReason": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "secret": "whsec_Zx3vN7qLk2PfR9tYb6WcD1mHs8JgA4Ue",
+                         *       "previousSecretExpiresAt": "2026-03-15T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9632,7 +11466,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again, with the same webhook-id */
+        /**
+         * Send a delivery again, with the same webhook-id
+         * @description Queues a delivery to be sent again with the same webhook-id, so that the receiver can deduplicate it. Needs the write scope.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9653,6 +11490,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "webhookId": "3d9b7c51-6e2a-4f08-8b4c-1a7e5f2d9c60",
+                         *       "endpointId": "a39d5622-e17c-483d-a798-a37c53648b08",
+                         *       "eventId": "291820c8-323b-4121-9898-ab2c7a8ba31e",
+                         *       "status": "pending",
+                         *       "attempts": 0,
+                         *       "nextAttemptAt": "2026-03-14T09:26:53.000Z",
+                         *       "lastStatusCode": null,
+                         *       "lastError": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9798,7 +11650,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The current rate of a pair */
+        /**
+         * The current rate of a pair
+         * @description Returns the current rate of an ordered currency pair. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9819,6 +11674,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "rate": "1.0842",
+                         *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "setAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -9930,7 +11794,10 @@ export interface paths {
                 };
             };
         };
-        /** Set the rate of an ordered pair: 1 unit of base = rate units of quote (admin) */
+        /**
+         * Set the rate of an ordered pair: 1 unit of base = rate units of quote (admin)
+         * @description Sets the exchange rate of an ordered currency pair; the previous rate stays in the history. Needs an admin key with the write scope; putting the same rate again is harmless.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -9945,6 +11812,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "rate": "1.0842"
+                     *     }
+                     */
                     "application/json": {
                         /** @description A positive decimal string such as "0.92": up to 18 significant digits, no sign, no exponent. */
                         rate: string;
@@ -9958,6 +11830,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "rate": "1.0842",
+                         *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *       "setAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10083,7 +11964,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current rates, by pair */
+        /**
+         * Current rates, by pair
+         * @description Lists the current rate of every pair that has one. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10108,6 +11992,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "rate": "1.0842",
+                         *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *           "setAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -10237,7 +12135,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every rate a pair has had, newest first */
+        /**
+         * Every rate a pair has had, newest first
+         * @description Lists every rate a pair has had, newest first. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10263,6 +12164,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "rate": "1.0842",
+                         *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
+                         *           "setAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /**
@@ -10394,7 +12309,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lock the current rate for one exchange of this amount, for a short time */
+        /**
+         * Lock the current rate for one exchange of this amount, for a short time
+         * @description Locks the current rate for one exchange of this amount until the quote expires. Needs the write scope; send an Idempotency-Key so that a retry replays the first quote.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10407,6 +12325,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "fromCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                     *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                     *       "amount": "1050"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -10430,6 +12355,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+                         *       "fromCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "rate": "1.0842",
+                         *       "rateSetAt": "2026-03-14T09:00:00.000Z",
+                         *       "amount": "1050",
+                         *       "targetAmount": "1138",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "expiresAt": "2026-03-14T09:27:23.000Z",
+                         *       "usedAt": null,
+                         *       "transactionId": null
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10568,7 +12508,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A quote, and whether it was used */
+        /**
+         * A quote, and whether it was used
+         * @description Returns a quote, its locked rate and amounts, and whether an exchange used it. Needs the read scope.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10587,6 +12530,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+                         *       "fromCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "toCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "rate": "1.0842",
+                         *       "rateSetAt": "2026-03-14T09:00:00.000Z",
+                         *       "amount": "1050",
+                         *       "targetAmount": "1138",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "expiresAt": "2026-03-14T09:27:23.000Z",
+                         *       "usedAt": "2026-03-14T09:27:05.000Z",
+                         *       "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10729,7 +12687,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange between wallets of two currencies (one customer, or a cross-currency transfer), atomically */
+        /**
+         * Exchange between wallets of two currencies (one customer, or a cross-currency transfer), atomically
+         * @description Debits one wallet and credits a wallet of another currency at a quoted or current rate, in one transaction. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of exchanging twice.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10742,6 +12703,19 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                     *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                     *       "amount": "1050",
+                     *       "description": "EUR to USD",
+                     *       "reference": "fx-1042",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       },
+                     *       "quoteId": "e0a41d17-afc8-4231-bba9-bae54fde5af4"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -10782,6 +12756,61 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "exchange",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "description": "EUR to USD",
+                         *       "reference": "fx-1042",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": {
+                         *         "rate": "1.0842",
+                         *         "quoteId": "e0a41d17-afc8-4231-bba9-bae54fde5af4",
+                         *         "targetCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *         "targetAmount": "1138"
+                         *       },
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "exchange",
+                         *           "walletId": "197c4a73-a0e7-4bb6-84fa-0ed4f103a5b2",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "48950",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         },
+                         *         {
+                         *           "id": "a4c2e6f8-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "exchange",
+                         *           "walletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "currencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "direction": "credit",
+                         *           "amount": "1138",
+                         *           "pending": false,
+                         *           "balanceAfter": "21138",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -10991,6 +13020,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example [
+                         *       {
+                         *         "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *         "currencyCode": "EUR",
+                         *         "digitalCode": "978",
+                         *         "name": "Euro",
+                         *         "symbol": "€",
+                         *         "fraction": 2,
+                         *         "active": true,
+                         *         "snPrefix": "EUR"
+                         *       }
+                         *     ]
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -11139,6 +13182,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "currencyCode": "EUR",
+                         *       "digitalCode": "978",
+                         *       "name": "Euro",
+                         *       "symbol": "€",
+                         *       "fraction": 2,
+                         *       "active": true,
+                         *       "snPrefix": "EUR"
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -11289,6 +13344,45 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "coins": [
+                         *         {
+                         *           "serial": "EUR000001042",
+                         *           "name": "Main EUR wallet",
+                         *           "amount": 1250,
+                         *           "availableAmount": 1239.5,
+                         *           "futureAmount": 0,
+                         *           "heldAmount": 10.5,
+                         *           "creditLimit": 0,
+                         *           "currency": {
+                         *             "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *             "sn": "EUR000001042",
+                         *             "code": "EUR",
+                         *             "symbol": "€",
+                         *             "type": "FIAT"
+                         *           },
+                         *           "active": true,
+                         *           "type": "customer",
+                         *           "main": false,
+                         *           "accounting": false,
+                         *           "smartCards": [
+                         *             {
+                         *               "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *               "cardNumber": "424242******4242",
+                         *               "expirationDate": "2029-08",
+                         *               "name": "JANE DOE",
+                         *               "expirationStatus": "ACTIVE",
+                         *               "active": true
+                         *             }
+                         *           ],
+                         *           "deactivationDate": null,
+                         *           "deactivationReason": null,
+                         *           "deactivationDescription": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             coins: {
                                 /** @description The wallet number, usable wherever a wallet id is. */
@@ -11475,6 +13569,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "serial": "EUR000001042",
+                         *       "name": "Main EUR wallet",
+                         *       "amount": 1250,
+                         *       "availableAmount": 1239.5,
+                         *       "futureAmount": 0,
+                         *       "heldAmount": 10.5,
+                         *       "creditLimit": 0,
+                         *       "currency": {
+                         *         "id": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *         "sn": "EUR000001042",
+                         *         "code": "EUR",
+                         *         "symbol": "€",
+                         *         "type": "FIAT"
+                         *       },
+                         *       "active": true,
+                         *       "type": "customer",
+                         *       "main": false,
+                         *       "accounting": false,
+                         *       "smartCards": [
+                         *         {
+                         *           "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "cardNumber": "424242******4242",
+                         *           "expirationDate": "2029-08",
+                         *           "name": "JANE DOE",
+                         *           "expirationStatus": "ACTIVE",
+                         *           "active": true
+                         *         }
+                         *       ],
+                         *       "deactivationDate": null,
+                         *       "deactivationReason": null,
+                         *       "deactivationDescription": null
+                         *     }
+                         */
                         "application/json": {
                             /** @description The wallet number, usable wherever a wallet id is. */
                             serial: string;
@@ -11653,6 +13782,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "program": "consumer-eur",
+                     *       "user": "user-1042"
+                     *     }
+                     */
                     "application/json": {
                         /** @description Program code; its currencies are the codes after the first `_` ("account_eur"). */
                         program: string;
@@ -11674,6 +13809,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 0,
+                         *       "data": {
+                         *         "program": "consumer-eur",
+                         *         "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
+                         *         "merchant": null,
+                         *         "user": "user-1042",
+                         *         "type": "default",
+                         *         "number": "DE89370400440532013000",
+                         *         "link_key": "lk_5d2f9a71",
+                         *         "is_main": false,
+                         *         "status": "active",
+                         *         "multicurrency": false,
+                         *         "balances": [
+                         *           {
+                         *             "available": 1239.5,
+                         *             "blocked": 10.5,
+                         *             "currency": "EUR",
+                         *             "token": "tok_9f8e7d6c5b4a",
+                         *             "iban": "DE89370400440532013000",
+                         *             "sort_code": null,
+                         *             "account_number": null,
+                         *             "number": "DE89370400440532013000",
+                         *             "is_main": false
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -11841,6 +14006,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "blocked"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description `inactive` is an alias of `blocked`.
@@ -11857,6 +14027,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 0
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -11991,6 +14166,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 0,
+                         *       "data": {
+                         *         "program": "consumer-eur",
+                         *         "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
+                         *         "merchant": null,
+                         *         "user": "user-1042",
+                         *         "type": "default",
+                         *         "number": "DE89370400440532013000",
+                         *         "link_key": "lk_5d2f9a71",
+                         *         "is_main": false,
+                         *         "status": "active",
+                         *         "multicurrency": false,
+                         *         "balances": [
+                         *           {
+                         *             "available": 1239.5,
+                         *             "blocked": 10.5,
+                         *             "currency": "EUR",
+                         *             "token": "tok_9f8e7d6c5b4a",
+                         *             "iban": "DE89370400440532013000",
+                         *             "sort_code": null,
+                         *             "account_number": null,
+                         *             "number": "DE89370400440532013000",
+                         *             "is_main": false
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -12152,6 +14357,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 0
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -12288,6 +14498,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "code": 0,
+                         *       "data": {
+                         *         "items": [
+                         *           {
+                         *             "program": "consumer-eur",
+                         *             "token": "84b5d709-1406-48b5-9365-9aca9ee1446b",
+                         *             "merchant": null,
+                         *             "user": "user-1042",
+                         *             "type": "default",
+                         *             "number": "DE89370400440532013000",
+                         *             "link_key": "lk_5d2f9a71",
+                         *             "is_main": false,
+                         *             "status": "active",
+                         *             "multicurrency": false,
+                         *             "balances": [
+                         *               {
+                         *                 "available": 1239.5,
+                         *                 "blocked": 10.5,
+                         *                 "currency": "EUR",
+                         *                 "token": "tok_9f8e7d6c5b4a",
+                         *                 "iban": "DE89370400440532013000",
+                         *                 "sort_code": null,
+                         *                 "account_number": null,
+                         *                 "number": "DE89370400440532013000",
+                         *                 "is_main": false
+                         *               }
+                         *             ]
+                         *           }
+                         *         ],
+                         *         "total_items": "1"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /** @description 0: success. */
                             code: number;
@@ -12465,6 +14710,39 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "name": "Main EUR wallet",
+                         *       "companyId": null,
+                         *       "active": true,
+                         *       "currency": "EUR",
+                         *       "assetType": "fiat",
+                         *       "walletNumber": "EUR000001042",
+                         *       "balance": {
+                         *         "available": {
+                         *           "usd": 1343.87,
+                         *           "btc": 0.01400456,
+                         *           "sat": 1400456,
+                         *           "cent": 134387
+                         *         },
+                         *         "pending": {
+                         *           "usd": 0,
+                         *           "btc": 0,
+                         *           "sat": 0,
+                         *           "cent": 0
+                         *         },
+                         *         "ledger": {
+                         *           "usd": 1343.87,
+                         *           "btc": 0.01400456,
+                         *           "sat": 1400456,
+                         *           "cent": 134387
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             /**
                              * Format: uuid
@@ -12636,6 +14914,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "currencyCode": "EUR",
+                         *       "id": "EUR000001042",
+                         *       "customerId": "customer-1042",
+                         *       "externalId": "customer-1042",
+                         *       "totalBalance": 125000,
+                         *       "availableBalance": 123950,
+                         *       "virtualInstruments": [
+                         *         {
+                         *           "id": "DE89370400440532013000",
+                         *           "instrumentType": "SEPA_BANK_ACCOUNT"
+                         *         }
+                         *       ],
+                         *       "creationTime": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
                         "application/json": {
                             /** @description The currency code (ISO 4217 for real currencies). */
                             currencyCode: string;

@@ -19,6 +19,14 @@ export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String(
 
 export const Timestamp = Type.String({ format: 'date-time' });
 
+/**
+ * `schema` with an example for the OpenAPI document (JSON Schema `examples`: an annotation, which
+ * changes no validation). test/api/openapi-examples.test.ts validates every example against its schema.
+ */
+export function example<T extends TSchema>(schema: T, value: unknown): T {
+  return { ...schema, examples: [value] };
+}
+
 export const Problem = Type.Object(
   {
     type: Type.String(),
