@@ -35,7 +35,10 @@ export function selfTimes(profile: Profile, top = 30): { readonly name: string; 
     totals.set(name, (totals.get(name) ?? 0) + delta);
     all += delta;
   });
-  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, time]) => ({ name, percent: (100 * time) / all }));
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, time]) => ({ name, percent: (100 * time) / all }));
 }
 
 async function main(): Promise<void> {
@@ -57,7 +60,9 @@ async function main(): Promise<void> {
     const file = readdirSync(dir).find((entry) => entry.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error('no .cpuprofile written');
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
-    process.stdout.write(`${result.transfersPerSecond.toFixed(0)} transfers/s, p99 ${result.p99Ms.toFixed(1)} ms, CPU ${JSON.stringify(result.cpu)}, load ${result.load}\n`);
+    process.stdout.write(
+      `${result.transfersPerSecond.toFixed(0)} transfers/s, p99 ${result.p99Ms.toFixed(1)} ms, CPU ${JSON.stringify(result.cpu)}, load ${result.load}\n`,
+    );
     process.stdout.write(`profile: ${join(dir, file)}\n| self % | function |\n|---:|---|\n`);
     for (const row of selfTimes(profile)) process.stdout.write(`| ${row.percent.toFixed(1)} | ${row.name} |\n`);
   } finally {

@@ -37,12 +37,40 @@ function posted(currencyId: string, movement: Movement, balances: Map<string, bi
     const after = (balances.get(walletId) ?? 0n) + (direction === 'credit' ? movement.amount : -movement.amount);
     balances.set(walletId, after);
     const kind = movement.kind;
-    return { id: '', transactionId: id, kind, walletId, balanceWalletId: walletId, currencyId, direction, amount: movement.amount, pending: false, balanceAfter: after, createdAt: now };
+    return {
+      id: '',
+      transactionId: id,
+      kind,
+      walletId,
+      balanceWalletId: walletId,
+      currencyId,
+      direction,
+      amount: movement.amount,
+      pending: false,
+      balanceAfter: after,
+      createdAt: now,
+    };
   };
   const entries = [entry(movement.from, 'debit'), entry(movement.to, 'credit')];
   return {
-    id, kind: movement.kind, status: 'posted', merchantId: null, currencyId, amount: movement.amount, fromWalletId: movement.from, toWalletId: movement.to,
-    description: null, reference: null, reason: null, metadata: {}, fees: [], reversesId: null, reversedAmount: 0n, createdAt: now, postedAt: now, entries,
+    id,
+    kind: movement.kind,
+    status: 'posted',
+    merchantId: null,
+    currencyId,
+    amount: movement.amount,
+    fromWalletId: movement.from,
+    toWalletId: movement.to,
+    description: null,
+    reference: null,
+    reason: null,
+    metadata: {},
+    fees: [],
+    reversesId: null,
+    reversedAmount: 0n,
+    createdAt: now,
+    postedAt: now,
+    entries,
   };
 }
 
@@ -110,8 +138,13 @@ async function writeChunk(tx: Queryable, chunk: Prepared): Promise<void> {
      from unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[], $5::uuid[], $6::uuid[], $7::timestamptz[]) with ordinality as v(id, kind, c, a, f, t, at, n)
      order by n`,
     [
-      transactions.map((t) => t.id), transactions.map((t) => t.kind), transactions.map((t) => t.currencyId), transactions.map((t) => t.amount.toString()),
-      transactions.map((t) => t.fromWalletId), transactions.map((t) => t.toWalletId), transactions.map((t) => t.createdAt.toISOString()),
+      transactions.map((t) => t.id),
+      transactions.map((t) => t.kind),
+      transactions.map((t) => t.currencyId),
+      transactions.map((t) => t.amount.toString()),
+      transactions.map((t) => t.fromWalletId),
+      transactions.map((t) => t.toWalletId),
+      transactions.map((t) => t.createdAt.toISOString()),
     ],
   );
   const entries = transactions.flatMap((t) => t.entries);
@@ -121,8 +154,13 @@ async function writeChunk(tx: Queryable, chunk: Prepared): Promise<void> {
      from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::numeric[], $7::timestamptz[]) with ordinality as v(t, w, c, d, a, ba, at, n)
      order by n`,
     [
-      entries.map((e) => e.transactionId), entries.map((e) => e.walletId), entries.map((e) => e.currencyId), entries.map((e) => e.direction),
-      entries.map((e) => e.amount.toString()), entries.map((e) => e.balanceAfter.toString()), entries.map((e) => e.createdAt.toISOString()),
+      entries.map((e) => e.transactionId),
+      entries.map((e) => e.walletId),
+      entries.map((e) => e.currencyId),
+      entries.map((e) => e.direction),
+      entries.map((e) => e.amount.toString()),
+      entries.map((e) => e.balanceAfter.toString()),
+      entries.map((e) => e.createdAt.toISOString()),
     ],
   );
   const moved = new Map<string, { debits: bigint; credits: bigint }>();
@@ -153,7 +191,13 @@ async function writeChunk(tx: Queryable, chunk: Prepared): Promise<void> {
  * Seeds `total` transactions made by `make(index)` in chunks, each in its own database
  * transaction (`inTransaction`), in chain order; chunk n + 1 is built and sealed while chunk n is written.
  */
-async function seedChain(db: Queryable, inTransaction: (work: (tx: Queryable) => Promise<void>) => Promise<void>, total: number, chunk: number, make: (index: number) => TransactionWithEntries): Promise<void> {
+async function seedChain(
+  db: Queryable,
+  inTransaction: (work: (tx: Queryable) => Promise<void>) => Promise<void>,
+  total: number,
+  chunk: number,
+  make: (index: number) => TransactionWithEntries,
+): Promise<void> {
   const head = (await db.query<{ seq: string; hash: string }>('select seq::text as seq, hash from journal_head where id = 1'))[0];
   if (head === undefined) throw new Error('journal_head row is missing: run the migrations');
   let end: ChainEnd = { seq: BigInt(head.seq), hash: head.hash };
@@ -201,7 +245,10 @@ export async function seedLedger(target: { databaseUrl: string } | { dataDir: st
 }
 
 async function postedBalances(db: Queryable, ids: readonly string[]): Promise<Map<string, bigint>> {
-  const rows = await db.query<{ id: string; balance: string }>('select id, (credits_posted - debits_posted)::text as balance from wallets where id = any($1::uuid[])', [ids]);
+  const rows = await db.query<{ id: string; balance: string }>(
+    'select id, (credits_posted - debits_posted)::text as balance from wallets where id = any($1::uuid[])',
+    [ids],
+  );
   return new Map(rows.map((row) => [row.id, BigInt(row.balance)]));
 }
 

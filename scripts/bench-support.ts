@@ -34,8 +34,15 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   const port = await freePort();
   run(`${bin}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   run(`${bin}/pg_ctl`, [
-    '-D', data, '-l', join(root, 'log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB`,
+    '-D',
+    data,
+    '-l',
+    join(root, 'log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB`,
     'start',
   ]);
   return {
@@ -199,13 +206,24 @@ export async function rawBaseline(databaseUrl: string, clients: number, duration
         const started = performance.now();
         try {
           await client.query('begin');
-          const rows = (await client.query('select id, credits - debits as balance from bench_raw.accounts where id = any($1::bigint[]) order by id for update', [[from, to]])).rows;
+          const rows = (
+            await client.query('select id, credits - debits as balance from bench_raw.accounts where id = any($1::bigint[]) order by id for update', [
+              [from, to],
+            ])
+          ).rows;
           const balance = BigInt(rows.find((row) => Number(row.id) === from).balance);
           if (balance < 1n) throw new InsufficientFunds();
           await client.query('update bench_raw.accounts set debits = debits + 1 where id = $1', [from]);
           await client.query('update bench_raw.accounts set credits = credits + 1 where id = $1', [to]);
-          const transfer = (await client.query('insert into bench_raw.transfers (debit_id, credit_id, amount, created_at) values ($1, $2, 1, now()) returning id', [from, to])).rows[0].id;
-          await client.query('insert into bench_raw.entries (transfer_id, account_id, amount, balance_after) values ($1, $2, -1, $3), ($1, $4, 1, 0)', [transfer, from, (balance - 1n).toString(), to]);
+          const transfer = (
+            await client.query('insert into bench_raw.transfers (debit_id, credit_id, amount, created_at) values ($1, $2, 1, now()) returning id', [from, to])
+          ).rows[0].id;
+          await client.query('insert into bench_raw.entries (transfer_id, account_id, amount, balance_after) values ($1, $2, -1, $3), ($1, $4, 1, 0)', [
+            transfer,
+            from,
+            (balance - 1n).toString(),
+            to,
+          ]);
           await client.query('commit');
           latencies.push(performance.now() - started);
         } catch (error) {

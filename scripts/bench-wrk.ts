@@ -66,7 +66,12 @@ export async function pgbench(databaseUrl: string, seconds: number): Promise<Mea
   const out = await run(
     'pgbench',
     ['-n', '-M', 'prepared', '-c', '16', '-j', '2', '-T', String(seconds), '-f', here('./bench/pgbench-transfer.sql'), '-r', url.pathname.slice(1)],
-    { PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username) || 'postgres', ...(url.password ? { PGPASSWORD: decodeURIComponent(url.password) } : {}) },
+    {
+      PGHOST: url.hostname,
+      PGPORT: url.port || '5432',
+      PGUSER: decodeURIComponent(url.username) || 'postgres',
+      ...(url.password ? { PGPASSWORD: decodeURIComponent(url.password) } : {}),
+    },
     (pid) => (watch = new CpuWatch(pid)),
   );
   const generator = (watch as CpuWatch | null)?.stop() ?? 0;
@@ -75,7 +80,17 @@ export async function pgbench(databaseUrl: string, seconds: number): Promise<Mea
   const latency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? 'NaN');
   const transfers = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? 'NaN');
   const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? '0');
-  return { name: '(a) pgbench, 16 clients, 1 transfer/commit', transfersPerSecond: tps, p50Ms: latency, p99Ms: Number.NaN, transfers, failed, cpu: { postgres: database, pgbench: generator }, rssMaxMb: null, load };
+  return {
+    name: '(a) pgbench, 16 clients, 1 transfer/commit',
+    transfersPerSecond: tps,
+    p50Ms: latency,
+    p99Ms: Number.NaN,
+    transfers,
+    failed,
+    cpu: { postgres: database, pgbench: generator },
+    rssMaxMb: null,
+    load,
+  };
 }
 
 export interface WrkOptions {
@@ -103,7 +118,19 @@ export async function wrk(options: WrkOptions): Promise<Measured> {
   const threads = Math.min(2, options.connections);
   const out = await run(
     'wrk',
-    ['-t', String(threads), '-c', String(options.connections), '-d', `${options.seconds}s`, '--timeout', '30s', '-s', here('./bench/transfers.lua'), options.server.url],
+    [
+      '-t',
+      String(threads),
+      '-c',
+      String(options.connections),
+      '-d',
+      `${options.seconds}s`,
+      '--timeout',
+      '30s',
+      '-s',
+      here('./bench/transfers.lua'),
+      options.server.url,
+    ],
     { BENCH_WALLETS: walletsFile, BENCH_KEY: options.adminKey, BENCH_BATCH: String(options.batch ?? 0), BENCH_HOT: options.hot ?? '' },
     (pid) => (generator = new CpuWatch(pid)),
   );

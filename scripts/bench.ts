@@ -50,8 +50,12 @@ async function measureLow(name: string, run: () => Promise<Measured>): Promise<M
   log(`${name}… (load ${loadAverage()})`);
   const result = await run();
   measured.push(result);
-  const cpu = Object.entries(result.cpu).map(([process, seconds]) => `${process} ${seconds.toFixed(2)} s`).join(', ');
-  log(`${name}: ${result.transfersPerSecond.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.failed} failed; CPU ${cpu}; load ${result.load}`);
+  const cpu = Object.entries(result.cpu)
+    .map(([process, seconds]) => `${process} ${seconds.toFixed(2)} s`)
+    .join(', ');
+  log(
+    `${name}: ${result.transfersPerSecond.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.failed} failed; CPU ${cpu}; load ${result.load}`,
+  );
   return result;
 }
 
@@ -78,7 +82,10 @@ function verify(env: Record<string, string>): Verified {
     return { ok: true, output: output.toString().trim(), seconds: seconds() };
   } catch (error) {
     const failed = error as { status?: number | null; stdout?: Buffer; stderr?: Buffer };
-    const output = [failed.stdout?.toString(), failed.stderr?.toString()].filter((text) => text !== undefined && text.trim() !== '').join('\n').trim();
+    const output = [failed.stdout?.toString(), failed.stderr?.toString()]
+      .filter((text) => text !== undefined && text.trim() !== '')
+      .join('\n')
+      .trim();
     return { ok: false, output: `FAILED (exit ${failed.status ?? '?'}): ${output || String(error)}`, seconds: seconds() };
   }
 }
@@ -96,11 +103,15 @@ async function measure(name: string, run: () => Promise<LoadResult>): Promise<vo
   log(`${name}…`);
   const result = await run();
   rows.push({ name, ...result });
-  log(`${name}: ${result.transfersPerSecond.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.refused} refused, ${result.errors} errors; ${outcomeText(result)}`);
+  log(
+    `${name}: ${result.transfersPerSecond.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.refused} refused, ${result.errors} errors; ${outcomeText(result)}`,
+  );
 }
 
 function outcomeText(result: LoadResult): string {
-  return Object.entries(result.breakdown).map(([kind, count]) => `${kind} ×${count}`).join(', ');
+  return Object.entries(result.breakdown)
+    .map(([kind, count]) => `${kind} ×${count}`)
+    .join(', ');
 }
 
 async function benchPostgres(serverUrl: string): Promise<void> {
@@ -121,7 +132,9 @@ async function benchPostgres(serverUrl: string): Promise<void> {
     if (!quick) {
       const groupOff = await startCoffer({ ...env, COFFER_GROUP_COMMIT: 'off' }, adminKey);
       try {
-        await measureLow('(b-off) POST /v1/transfers, group commit off', () => wrk({ name: '(b-off)', server: groupOff, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64 }));
+        await measureLow('(b-off) POST /v1/transfers, group commit off', () =>
+          wrk({ name: '(b-off)', server: groupOff, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64 }),
+        );
       } finally {
         await groupOff.stop();
       }
@@ -130,15 +143,38 @@ async function benchPostgres(serverUrl: string): Promise<void> {
     const server = await startCoffer(env, adminKey);
     try {
       await measureLow('(b) POST /v1/transfers, 64 connections', () =>
-        wrk({ name: '(b) POST /v1/transfers, 64 connections, 1,000 wallets', server, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64 }),
+        wrk({
+          name: '(b) POST /v1/transfers, 64 connections, 1,000 wallets',
+          server,
+          adminKey,
+          wallets: random1000,
+          seconds: durationSeconds,
+          connections: 64,
+        }),
       );
       runVerify('PostgreSQL after (b)', env);
       await measureLow('(c) POST /v1/batches of 100 transfers', () =>
-        wrk({ name: '(c) POST /v1/batches of 100 transfers, 8 connections', server, adminKey, wallets: walletIds, seconds: durationSeconds, connections: 8, batch: 100 }),
+        wrk({
+          name: '(c) POST /v1/batches of 100 transfers, 8 connections',
+          server,
+          adminKey,
+          wallets: walletIds,
+          seconds: durationSeconds,
+          connections: 8,
+          batch: 100,
+        }),
       );
       runVerify('PostgreSQL after (c)', env);
       await measureLow('(d) hot wallet', () =>
-        wrk({ name: '(d) hot wallet: every transfer credits one, 64 connections', server, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64, hot }),
+        wrk({
+          name: '(d) hot wallet: every transfer credits one, 64 connections',
+          server,
+          adminKey,
+          wallets: random1000,
+          seconds: durationSeconds,
+          connections: 64,
+          hot,
+        }),
       );
       runVerify('PostgreSQL after (d)', env);
       if (!quick) await measure('(s) statement page (50 entries), small ledger', () => statements(server, walletIds));
@@ -153,7 +189,14 @@ async function benchPostgres(serverUrl: string): Promise<void> {
     const large = await startCoffer(env, adminKey);
     try {
       await measureLow(`(e) (b) after ${(seedTransactions * 2).toLocaleString('en')} entries`, () =>
-        wrk({ name: `(e) (b) after ${(seedTransactions * 2).toLocaleString('en')} entries`, server: large, adminKey, wallets: random1000, seconds: durationSeconds, connections: 64 }),
+        wrk({
+          name: `(e) (b) after ${(seedTransactions * 2).toLocaleString('en')} entries`,
+          server: large,
+          adminKey,
+          wallets: random1000,
+          seconds: durationSeconds,
+          connections: 64,
+        }),
       );
       await measure('(e-s) statement page, after seeding', () => statements(large, walletIds));
     } finally {
@@ -184,7 +227,14 @@ async function benchPglite(): Promise<void> {
     const server = await startCoffer({ COFFER_DATA_DIR: dataDir, DATABASE_URL: '' }, adminKey);
     try {
       await measureLow('(b-pglite) POST /v1/transfers on PGlite', () =>
-        wrk({ name: `(b-pglite) POST /v1/transfers on PGlite (${pgliteWalletCount} wallets), 64 connections`, server, adminKey, wallets: walletIds, seconds: durationSeconds, connections: 64 }),
+        wrk({
+          name: `(b-pglite) POST /v1/transfers on PGlite (${pgliteWalletCount} wallets), 64 connections`,
+          server,
+          adminKey,
+          wallets: walletIds,
+          seconds: durationSeconds,
+          connections: 64,
+        }),
       );
     } finally {
       await server.stop();
@@ -197,9 +247,13 @@ async function benchPglite(): Promise<void> {
 
 /** The wrk and pgbench cases, with CPU µs per transfer by process and the load average. */
 function printMeasured(): void {
-  process.stdout.write('\n| case | transfers/s | p50 ms | p99 ms | failed | CPU µs/transfer (by process) | RSS MB | load |\n|---|---:|---:|---:|---:|---|---:|---|\n');
+  process.stdout.write(
+    '\n| case | transfers/s | p50 ms | p99 ms | failed | CPU µs/transfer (by process) | RSS MB | load |\n|---|---:|---:|---:|---:|---|---:|---|\n',
+  );
   for (const row of measured) {
-    const cpu = Object.entries(row.cpu).map(([process, seconds]) => `${process} ${((seconds * 1e6) / Math.max(1, row.transfers)).toFixed(0)}`).join(', ');
+    const cpu = Object.entries(row.cpu)
+      .map(([process, seconds]) => `${process} ${((seconds * 1e6) / Math.max(1, row.transfers)).toFixed(0)}`)
+      .join(', ');
     process.stdout.write(
       `| ${row.name} | ${row.transfersPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${Number.isNaN(row.p99Ms) ? '-' : row.p99Ms.toFixed(1)} | ${row.failed} | ${cpu} | ${row.rssMaxMb === null ? '-' : row.rssMaxMb.toFixed(0)} | ${row.load} |\n`,
     );
@@ -219,8 +273,11 @@ function printTable(): void {
     row.rssMaxBytes === null ? '-' : (row.rssMaxBytes / 1_048_576).toFixed(0),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] as string).length)));
-  const format = (cells: readonly string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join(' | ')} |`;
-  process.stdout.write(`${format(header)}\n|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|\n`);
+  const format = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join(' | ')} |`;
+  process.stdout.write(
+    `${format(header)}\n|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|\n`,
+  );
   for (const line of lines) process.stdout.write(`${format(line)}\n`);
 }
 
@@ -292,7 +349,10 @@ async function main(): Promise<void> {
     },
     p99MsAt64: b64?.p99Ms,
     cpuMicrosecondsPerTransfer: Object.fromEntries(
-      measured.map((row) => [row.name.slice(1, row.name.indexOf(')')), Object.fromEntries(Object.entries(row.cpu).map(([k, v]) => [k, Math.round((v * 1e6) / Math.max(1, row.transfers))]))]),
+      measured.map((row) => [
+        row.name.slice(1, row.name.indexOf(')')),
+        Object.fromEntries(Object.entries(row.cpu).map(([k, v]) => [k, Math.round((v * 1e6) / Math.max(1, row.transfers))])),
+      ]),
     ),
     serverRssMaxMb: Math.max(...rows.map((row) => (row.rssMaxBytes ?? 0) / 1_048_576), ...measured.map((row) => row.rssMaxMb ?? 0)),
     outcomes: Object.fromEntries(rows.map((row) => [key(row), row.breakdown])),

@@ -93,7 +93,9 @@ async function main(): Promise<number> {
     process.stderr.write(`failover drill: ${(error as Error).message}\n`);
     return 2;
   }
-  log(`pg_auto_failover timeouts: ${options.timeouts}; ${options.servers} Coffer processes behind HAProxy; ${options.clients} clients for ${options.seconds} s`);
+  log(
+    `pg_auto_failover timeouts: ${options.timeouts}; ${options.servers} Coffer processes behind HAProxy; ${options.clients} clients for ${options.seconds} s`,
+  );
   const started = Date.now();
   let formation: Formation | null = null;
   let fleet: Fleet | null = null;
@@ -111,7 +113,12 @@ async function main(): Promise<number> {
     await prepareDatabase(formation.databaseUrl);
     fleet = await Fleet.create(formation.databaseUrl, options.servers);
     await fleet.heal(180_000);
-    balancer = await Balancer.start(binaries.haproxy, formation.dir, await freePort(), fleet.servers.map((server) => server.port));
+    balancer = await Balancer.start(
+      binaries.haproxy,
+      formation.dir,
+      await freePort(),
+      fleet.servers.map((server) => server.port),
+    );
     log(`Coffer processes ready on ${fleet.servers.map((server) => server.port).join(', ')}; HAProxy on ${balancer.port}`);
     return await drill(options, formation, fleet, balancer);
   } catch (error) {
@@ -150,7 +157,12 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
       const key = `drill-${index}-${n}`;
       const request: Sent = {
         key,
-        body: { fromWalletId: walletIds[from] as string, toWalletId: walletIds[to] as string, amount: String(1 + Math.floor(Math.random() * 100)), reference: key },
+        body: {
+          fromWalletId: walletIds[from] as string,
+          toWalletId: walletIds[to] as string,
+          amount: String(1 + Math.floor(Math.random() * 100)),
+          reference: key,
+        },
         started: Date.now(),
         finished: 0,
         outcome: 'unknown',
@@ -262,7 +274,12 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
   // Checks against the database (the new primary) and through the API.
   const primary = await formation.writable();
   if (primary === null) throw new Error('no writable primary after the drill');
-  const rows = (await formation.query(primary.port, 'coffer', `select reference, count(*)::int as n, min(id::text) as id from transactions where reference like 'drill-%' group by reference`)) ?? [];
+  const rows =
+    (await formation.query(
+      primary.port,
+      'coffer',
+      `select reference, count(*)::int as n, min(id::text) as id from transactions where reference like 'drill-%' group by reference`,
+    )) ?? [];
   const found = new Map(rows.map((row) => [String(row.reference), { n: Number(row.n), id: String(row.id) }]));
   let lost = 0;
   let doubled = 0;

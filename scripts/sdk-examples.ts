@@ -26,7 +26,13 @@ function declaredNames(code: string): Set<string> {
   const names = new Set<string>();
   for (const match of code.matchAll(/\b(?:const|let|var|function|class)\s+([A-Za-z_$][\w$]*)/g)) names.add(match[1] as string);
   for (const match of code.matchAll(/^import\s+(?:type\s+)?\{([^}]*)\}/gm)) {
-    for (const name of (match[1] as string).split(',')) names.add(name.trim().split(/\s+as\s+/).at(-1) as string);
+    for (const name of (match[1] as string).split(','))
+      names.add(
+        name
+          .trim()
+          .split(/\s+as\s+/)
+          .at(-1) as string,
+      );
   }
   return names;
 }

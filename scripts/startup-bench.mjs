@@ -40,7 +40,10 @@ async function start(env) {
   child.stderr.on('data', (chunk) => (output += chunk));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.status === 200, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -59,7 +62,15 @@ async function start(env) {
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rows = [];
 const report = (backend, phase, run) => {
-  rows.push({ backend, phase, ready: `${run.readySeconds.toFixed(2)} s`, rss: mb(run.rss), database: run.heap > 0 ? mb(run.heap) : '-', node: mb(run.rss - run.heap), stop: `${run.stopSeconds.toFixed(2)} s, exit ${run.code}` });
+  rows.push({
+    backend,
+    phase,
+    ready: `${run.readySeconds.toFixed(2)} s`,
+    rss: mb(run.rss),
+    database: run.heap > 0 ? mb(run.heap) : '-',
+    node: mb(run.rss - run.heap),
+    stop: `${run.stopSeconds.toFixed(2)} s, exit ${run.code}`,
+  });
 };
 
 const dir = await mkdtemp(join(tmpdir(), 'coffer-startup-'));
@@ -93,8 +104,24 @@ if (url) {
 }
 
 const columns = ['backend', 'phase', 'ready', 'rss', 'database', 'node', 'stop'];
-const headers = { backend: 'backend', phase: 'phase', ready: 'to /readyz 200', rss: 'RSS at rest', database: 'PGlite heap', node: 'Node side', stop: 'SIGTERM to exit' };
+const headers = {
+  backend: 'backend',
+  phase: 'phase',
+  ready: 'to /readyz 200',
+  rss: 'RSS at rest',
+  database: 'PGlite heap',
+  node: 'Node side',
+  stop: 'SIGTERM to exit',
+};
 const widths = columns.map((column) => Math.max(headers[column].length, ...rows.map((row) => String(row[column] ?? '').length)));
-const line = (row) => columns.map((column, index) => String(row[column] ?? '').padEnd(widths[index])).join('  ').trimEnd();
+const line = (row) =>
+  columns
+    .map((column, index) => String(row[column] ?? '').padEnd(widths[index]))
+    .join('  ')
+    .trimEnd();
 process.stdout.write(`${line(headers)}\n${rows.map(line).join('\n')}\n`);
-process.stdout.write(`(Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}, RSS read ${restSeconds} s after ready)\n`);
+process.stdout.write(
+  `(Node ${process.version}, load average ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}, RSS read ${restSeconds} s after ready)\n`,
+);

@@ -73,7 +73,8 @@ function integer(value: string | undefined, fallback: number, name: string): num
 
 function quoteTtl(value: string | undefined): number {
   const seconds = integer(value, limits.quoteTtlSecondsDefault, 'COFFER_QUOTE_TTL_SECONDS');
-  if (seconds < 1 || seconds > limits.quoteTtlSecondsMax) throw new Error(`COFFER_QUOTE_TTL_SECONDS must be from 1 to ${limits.quoteTtlSecondsMax}, got "${value}"`);
+  if (seconds < 1 || seconds > limits.quoteTtlSecondsMax)
+    throw new Error(`COFFER_QUOTE_TTL_SECONDS must be from 1 to ${limits.quoteTtlSecondsMax}, got "${value}"`);
   return seconds;
 }
 
@@ -118,7 +119,7 @@ function adminKey(value: string | undefined): string | undefined {
   if (value.length < limits.adminKeyLengthMin || value.length > 200 || !/^[\x21-\x7e]+$/.test(value)) {
     throw new Error(
       `COFFER_ADMIN_KEY must be ${limits.adminKeyLengthMin} to 200 printable characters without spaces (got ${value.length} characters). ` +
-        'Generate one with: node -e "console.log(\'coffer_sk_\' + crypto.randomBytes(32).toString(\'base64url\'))"',
+        "Generate one with: node -e \"console.log('coffer_sk_' + crypto.randomBytes(32).toString('base64url'))\"",
     );
   }
   return value;

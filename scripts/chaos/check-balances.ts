@@ -28,7 +28,9 @@ export function modelBalances(walletIds: readonly string[], operations: readonly
   };
   const resolutions = acknowledgedResolutions(operations);
   const expired = new Set(ledger.transactions.filter((transaction) => transaction.kind === 'hold' && transaction.status === 'expired').map((hold) => hold.id));
-  const holds = new Map(operations.filter((operation) => operation.kind === 'hold' && operation.outcome === 'ok').map((operation) => [operation.acknowledgement?.id, operation]));
+  const holds = new Map(
+    operations.filter((operation) => operation.kind === 'hold' && operation.outcome === 'ok').map((operation) => [operation.acknowledgement?.id, operation]),
+  );
   for (const operation of operations) {
     if (operation.outcome !== 'ok') continue;
     const body = operation.body;
@@ -72,8 +74,10 @@ export function checkBalances(shown: ReadonlyMap<string, ShownBalance>, model: R
       continue;
     }
     for (const field of ['posted', 'held', 'pending'] as const) {
-      if (BigInt(balance[field]) !== expected[field]) violations.add('model', `wallet ${id}: ${field} ${balance[field]}, the clients' record gives ${expected[field]}`);
+      if (BigInt(balance[field]) !== expected[field])
+        violations.add('model', `wallet ${id}: ${field} ${balance[field]}, the clients' record gives ${expected[field]}`);
     }
-    if (BigInt(balance.available) < -BigInt(balance.creditLimit)) violations.add('overdrawn', `wallet ${id}: available ${balance.available} is below −creditLimit ${balance.creditLimit}`);
+    if (BigInt(balance.available) < -BigInt(balance.creditLimit))
+      violations.add('overdrawn', `wallet ${id}: available ${balance.available} is below −creditLimit ${balance.creditLimit}`);
   }
 }

@@ -21,9 +21,12 @@ export function acknowledgedResolutions(operations: readonly Operation[]): Map<s
 
 function checkHold(hold: TransactionRow, request: Operation | undefined, resolutions: readonly Operation[], violations: Violations): void {
   const where = `hold ${hold.id}`;
-  if (hold.capturedAmount !== null && (hold.capturedAmount <= 0n || hold.capturedAmount > hold.amount)) violations.add('hold', `${where}: captured ${hold.capturedAmount} of ${hold.amount}`);
-  if ((hold.status === 'posted') !== (hold.capturedAmount !== null)) violations.add('hold', `${where}: status ${hold.status} with captured amount ${hold.capturedAmount}`);
-  if (resolutions.length > 1) violations.add('hold', `${where}: ${resolutions.length} resolutions acknowledged (${resolutions.map((operation) => operation.kind).join(', ')})`);
+  if (hold.capturedAmount !== null && (hold.capturedAmount <= 0n || hold.capturedAmount > hold.amount))
+    violations.add('hold', `${where}: captured ${hold.capturedAmount} of ${hold.amount}`);
+  if ((hold.status === 'posted') !== (hold.capturedAmount !== null))
+    violations.add('hold', `${where}: status ${hold.status} with captured amount ${hold.capturedAmount}`);
+  if (resolutions.length > 1)
+    violations.add('hold', `${where}: ${resolutions.length} resolutions acknowledged (${resolutions.map((operation) => operation.kind).join(', ')})`);
   const resolution = resolutions[0];
   if (resolution === undefined) {
     const mayExpire = request?.body.expiresAt !== undefined;
@@ -32,7 +35,8 @@ function checkHold(hold: TransactionRow, request: Operation | undefined, resolut
     }
     return;
   }
-  if (resolution.kind === 'void' && hold.status !== 'voided') violations.add('hold', `${where}: a void was acknowledged (${resolution.key}) but it is ${hold.status}`);
+  if (resolution.kind === 'void' && hold.status !== 'voided')
+    violations.add('hold', `${where}: a void was acknowledged (${resolution.key}) but it is ${hold.status}`);
   if (resolution.kind === 'capture') {
     const asked = resolution.body.amount === undefined ? hold.amount.toString() : String(resolution.body.amount);
     const told = resolution.acknowledgement?.capturedAmount;

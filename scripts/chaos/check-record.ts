@@ -50,14 +50,18 @@ export function checkTransactions(operations: readonly Operation[], ledger: Ledg
     keys.add(operation.key);
     const found = byReference.get(operation.key) ?? [];
     if (operation.outcome === 'refused' && found.length > 0) {
-      violations.add('refused_present', `${operation.kind} ${operation.key} was refused (${operation.refusal}) but transaction ${found[0]?.id} carries its key`);
+      violations.add(
+        'refused_present',
+        `${operation.kind} ${operation.key} was refused (${operation.refusal}) but transaction ${found[0]?.id} carries its key`,
+      );
     }
     if (operation.outcome !== 'ok') continue;
     const id = operation.acknowledgement?.id ?? '';
     if (acknowledgedIds.has(id)) violations.add('duplicate', `transaction ${id} was acknowledged to two requests`);
     acknowledgedIds.add(id);
     if (found.length === 0) violations.add('missing', `acknowledged ${operation.kind} ${operation.key} (transaction ${id}) is not in the ledger`);
-    if (found.length > 1) violations.add('duplicate', `${operation.kind} ${operation.key} made ${found.length} transactions: ${found.map((row) => row.id).join(', ')}`);
+    if (found.length > 1)
+      violations.add('duplicate', `${operation.kind} ${operation.key} made ${found.length} transactions: ${found.map((row) => row.id).join(', ')}`);
     const transaction = found[0];
     if (transaction === undefined) continue;
     if (transaction.id !== id) violations.add('differs', `${operation.key} was acknowledged as ${id} but made ${transaction.id}`);
@@ -65,7 +69,8 @@ export function checkTransactions(operations: readonly Operation[], ledger: Ledg
     if (wrong !== null) violations.add('differs', `transaction ${transaction.id} differs from request ${operation.key}: ${wrong}`);
   }
   for (const transaction of ledger.transactions) {
-    if (!keys.has(transaction.reference ?? '')) violations.add('phantom', `transaction ${transaction.id} (${transaction.kind}) was made by no request (reference ${transaction.reference})`);
+    if (!keys.has(transaction.reference ?? ''))
+      violations.add('phantom', `transaction ${transaction.id} (${transaction.kind}) was made by no request (reference ${transaction.reference})`);
   }
 }
 
@@ -78,7 +83,8 @@ export function checkQuotes(operations: readonly Operation[], ledger: Ledger, vi
     acknowledged.add(id);
     const quote = quotes.get(id);
     if (quote === undefined) violations.add('missing', `acknowledged quote ${id} (${operation.key}) is not stored`);
-    else if (quote.amount.toString() !== String(operation.body.amount)) violations.add('differs', `quote ${id} is for ${quote.amount}, asked ${String(operation.body.amount)}`);
+    else if (quote.amount.toString() !== String(operation.body.amount))
+      violations.add('differs', `quote ${id} is for ${quote.amount}, asked ${String(operation.body.amount)}`);
   }
   for (const quote of ledger.quotes) if (!acknowledged.has(quote.id)) violations.add('phantom', `quote ${quote.id} was made by no acknowledged request`);
   const usedBy = new Map<string, string>();
@@ -91,9 +97,15 @@ export function checkQuotes(operations: readonly Operation[], ledger: Ledger, vi
       continue;
     }
     const quote = quotes.get(transaction.quoteId);
-    if (usedBy.has(transaction.quoteId)) violations.add('exchange', `quote ${transaction.quoteId} was used by ${usedBy.get(transaction.quoteId)} and ${transaction.id}`);
+    if (usedBy.has(transaction.quoteId))
+      violations.add('exchange', `quote ${transaction.quoteId} was used by ${usedBy.get(transaction.quoteId)} and ${transaction.id}`);
     usedBy.set(transaction.quoteId, transaction.id);
-    if (quote === undefined || quote.rate !== transaction.exchangeRate || quote.targetAmount !== transaction.targetAmount || quote.transactionId !== transaction.id) {
+    if (
+      quote === undefined ||
+      quote.rate !== transaction.exchangeRate ||
+      quote.targetAmount !== transaction.targetAmount ||
+      quote.transactionId !== transaction.id
+    ) {
       violations.add('exchange', `exchange ${transaction.id} does not match its quote ${transaction.quoteId} (rate, target amount or link)`);
     }
   }

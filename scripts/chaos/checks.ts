@@ -45,7 +45,13 @@ async function readBalances(servers: readonly Server[], world: World): Promise<M
   return shown;
 }
 
-export async function runChecks(cluster: Cluster, servers: readonly Server[], world: World, record: ClientRecord, violations: Violations): Promise<CheckCounts> {
+export async function runChecks(
+  cluster: Cluster,
+  servers: readonly Server[],
+  world: World,
+  record: ClientRecord,
+  violations: Violations,
+): Promise<CheckCounts> {
   const client = await cluster.connect();
   let ledger: Ledger;
   try {
@@ -62,13 +68,15 @@ export async function runChecks(cluster: Cluster, servers: readonly Server[], wo
   checkBalances(await readBalances(servers, world), model, violations);
 
   const verify = await steady(servers, 'GET', '/v1/reports/verify');
-  if (verify.status !== 200 || verify.json.ok !== true) violations.add('verify', `GET /v1/reports/verify: ${verify.status} ${String(verify.json.firstDiscrepancy)}`);
+  if (verify.status !== 200 || verify.json.ok !== true)
+    violations.add('verify', `GET /v1/reports/verify: ${verify.status} ${String(verify.json.firstDiscrepancy)}`);
   const trialBalance = await steady(servers, 'GET', '/v1/reports/trial-balance');
   if (trialBalance.status !== 200) violations.add('trial_balance', `GET /v1/reports/trial-balance answered ${trialBalance.status}`);
   else checkTrialBalance(trialBalance.json, violations, 'final trial balance');
 
   const holdsByStatus: Record<string, number> = {};
-  for (const transaction of ledger.transactions) if (transaction.kind === 'hold') holdsByStatus[transaction.status] = (holdsByStatus[transaction.status] ?? 0) + 1;
+  for (const transaction of ledger.transactions)
+    if (transaction.kind === 'hold') holdsByStatus[transaction.status] = (holdsByStatus[transaction.status] ?? 0) + 1;
   const journal = verify.json.journal as { head?: string } | undefined;
   return { ...counts, transactions: ledger.transactions.length, entries: ledger.entries.length, holdsByStatus, journalHead: journal?.head ?? '-' };
 }

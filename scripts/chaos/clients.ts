@@ -35,7 +35,8 @@ type Draft = Pick<Operation, 'kind' | 'path' | 'body' | 'holdId' | 'quoteId'>;
 const amount = (random: Random, max: number): string => String(random.integer(1, max));
 const peerOf = (random: Random, world: World, wallet: WalletRef): WalletRef =>
   random.pick(world.wallets.filter((other) => other.currencyId === wallet.currencyId && other.id !== wallet.id));
-const fees = (random: Random, probability: number): Json => (random.chance(probability) ? { fees: [{ amount: amount(random, 500), description: 'chaos fee' }] } : {});
+const fees = (random: Random, probability: number): Json =>
+  random.chance(probability) ? { fees: [{ amount: amount(random, 500), description: 'chaos fee' }] } : {};
 
 function transfer(random: Random, world: World): Draft {
   const from = random.pick(world.wallets);
@@ -76,7 +77,13 @@ function exchange(random: Random, world: World, quote: { id: string; fromCurrenc
 function quoteRequest(random: Random, world: World): Draft {
   const from = random.pick(world.currencies);
   const to = random.pick(world.currencies.filter((currency) => currency.id !== from.id));
-  return { kind: 'quote', path: '/v1/quotes', body: { fromCurrencyId: from.id, toCurrencyId: to.id, amount: amount(random, 20_000) }, holdId: null, quoteId: null };
+  return {
+    kind: 'quote',
+    path: '/v1/quotes',
+    body: { fromCurrencyId: from.id, toCurrencyId: to.id, amount: amount(random, 20_000) },
+    holdId: null,
+    quoteId: null,
+  };
 }
 
 export interface ClientSettings {
@@ -125,7 +132,12 @@ export async function runClient(settings: ClientSettings): Promise<void> {
         const asked = await send(quoteRequest(random, world));
         const ack = asked?.acknowledgement;
         if (asked === null || ack === null || ack === undefined) continue;
-        quote = { id: ack.id, fromCurrencyId: String(asked.body.fromCurrencyId), toCurrencyId: String(asked.body.toCurrencyId), amount: String(asked.body.amount) };
+        quote = {
+          id: ack.id,
+          fromCurrencyId: String(asked.body.fromCurrencyId),
+          toCurrencyId: String(asked.body.toCurrencyId),
+          amount: String(asked.body.amount),
+        };
       }
       await send(exchange(random, world, quote));
     }

@@ -70,20 +70,31 @@ async function replayAcknowledged(fleet: Fleet, record: ClientRecord, random: Ra
     const first = { status: operation.status, id: operation.acknowledgement?.id };
     const answer = await call(random.pick(fleet.running()), 'POST', operation.path, operation.body, operation.key, 30_000).catch(() => null);
     if (answer === null || answer.status !== first.status || String(answer.json.id) !== first.id || !answer.replayed) {
-      violations.add('idempotent_replay', `replaying acknowledged ${operation.kind} ${operation.key} answered ${answer?.status} ${String(answer?.json.id)} (replayed: ${answer?.replayed}), first ${first.status} ${first.id}`);
+      violations.add(
+        'idempotent_replay',
+        `replaying acknowledged ${operation.kind} ${operation.key} answered ${answer?.status} ${String(answer?.json.id)} (replayed: ${answer?.replayed}), first ${first.status} ${first.id}`,
+      );
     }
   };
   await Promise.all(Array.from({ length: 8 }, () => worker()));
   return sample.length;
 }
 
-export async function finalRead(options: ChaosOptions, cluster: Cluster, fleet: Fleet, record: ClientRecord, random: Random, violations: Violations): Promise<FinalReadCounts> {
+export async function finalRead(
+  options: ChaosOptions,
+  cluster: Cluster,
+  fleet: Fleet,
+  record: ClientRecord,
+  random: Random,
+  violations: Violations,
+): Promise<FinalReadCounts> {
   await prepareServers(options, cluster, fleet);
   const unknown = record.operations.filter((operation) => operation.outcome === 'unknown');
   const budgetMs = options.fastFinalRead ? 60_000 : 180_000;
   await resolveUnknown(fleet, record, random, unknown, Date.now() + budgetMs);
   for (const operation of unknown) {
-    if (operation.outcome === 'unknown') violations.add('unresolved', `${operation.kind} ${operation.key} stayed unknown after replaying its key for ${budgetMs / 1000} s`);
+    if (operation.outcome === 'unknown')
+      violations.add('unresolved', `${operation.kind} ${operation.key} stayed unknown after replaying its key for ${budgetMs / 1000} s`);
   }
   const replayedAcknowledged = await replayAcknowledged(fleet, record, random, violations);
   return {
@@ -93,4 +104,3 @@ export async function finalRead(options: ChaosOptions, cluster: Cluster, fleet: 
     replayedAcknowledged,
   };
 }
-

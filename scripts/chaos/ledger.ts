@@ -93,7 +93,12 @@ export async function readLedger(query: Query): Promise<Ledger> {
       status: String(row.status) as WalletStatus,
       creditLimit: big(row.credit_limit),
       parentWalletId: text(row.parent_wallet_id),
-      counters: { debitsPosted: big(row.debits_posted), creditsPosted: big(row.credits_posted), debitsPending: big(row.debits_pending), creditsPending: big(row.credits_pending) },
+      counters: {
+        debitsPosted: big(row.debits_posted),
+        creditsPosted: big(row.credits_posted),
+        debitsPending: big(row.debits_pending),
+        creditsPending: big(row.credits_pending),
+      },
     })),
     transactions: transactions.map((row) => ({
       id: String(row.id),
@@ -122,7 +127,13 @@ export async function readLedger(query: Query): Promise<Ledger> {
       pending: row.pending === true,
       balanceAfter: big(row.balance_after),
     })),
-    quotes: quotes.map((row) => ({ id: String(row.id), rate: String(row.rate), amount: big(row.amount), targetAmount: big(row.target_amount), transactionId: text(row.transaction_id) })),
+    quotes: quotes.map((row) => ({
+      id: String(row.id),
+      rate: String(row.rate),
+      amount: big(row.amount),
+      targetAmount: big(row.target_amount),
+      transactionId: text(row.transaction_id),
+    })),
     ratesSet: new Set(rates.map((row) => `${String(row.base_currency_id)}>${String(row.quote_currency_id)}=${String(row.rate)}`)),
     journalLinks: Number(links[0]?.n ?? 0),
   };

@@ -54,7 +54,12 @@ const text = (value: unknown): string | null => (value === undefined || value ==
 
 function acknowledgementOf(json: Json): Acknowledgement {
   const exchange = json.exchange as Json | null | undefined;
-  return { id: String(json.id), status: text(json.status), capturedAmount: text(json.capturedAmount), targetAmount: text(exchange?.targetAmount ?? json.targetAmount) };
+  return {
+    id: String(json.id),
+    status: text(json.status),
+    capturedAmount: text(json.capturedAmount),
+    targetAmount: text(exchange?.targetAmount ?? json.targetAmount),
+  };
 }
 
 export class ClientRecord {
@@ -102,8 +107,17 @@ export class ClientRecord {
     } else if ((operation.kind === 'capture' || operation.kind === 'void') && (ack !== null || operation.refusal === 'hold_not_pending')) {
       this.forgetHold(operation.holdId);
     } else if (operation.kind === 'quote' && ack !== null) {
-      this.quotes.push({ id: ack.id, fromCurrencyId: String(operation.body.fromCurrencyId), toCurrencyId: String(operation.body.toCurrencyId), amount: String(operation.body.amount) });
-    } else if (operation.kind === 'exchange' && operation.quoteId !== null && (ack !== null || operation.refusal === 'quote_used' || operation.refusal === 'quote_expired')) {
+      this.quotes.push({
+        id: ack.id,
+        fromCurrencyId: String(operation.body.fromCurrencyId),
+        toCurrencyId: String(operation.body.toCurrencyId),
+        amount: String(operation.body.amount),
+      });
+    } else if (
+      operation.kind === 'exchange' &&
+      operation.quoteId !== null &&
+      (ack !== null || operation.refusal === 'quote_used' || operation.refusal === 'quote_expired')
+    ) {
       const index = this.quotes.findIndex((quote) => quote.id === operation.quoteId);
       if (index >= 0) this.quotes.splice(index, 1);
     }

@@ -52,7 +52,8 @@ function eventsOf(ledger: Ledger, violations: Violations): PostingEvent[] {
     const resolution = entries.filter((entry) => !(entry.pending && entry.amount > 0n));
     if (creation.length > 0) events.push({ transaction, phase: 'create', entries: creation });
     if (resolution.length > 0) events.push({ transaction, phase: 'resolve', entries: resolution });
-    if (resolution.length === 0 && transaction.status !== 'pending') violations.add('replay', `hold ${transaction.id} is ${transaction.status} but has no resolution entries`);
+    if (resolution.length === 0 && transaction.status !== 'pending')
+      violations.add('replay', `hold ${transaction.id} is ${transaction.status} but has no resolution entries`);
   }
   const first = (event: PostingEvent) => (event.entries[0] as EntryRow).id;
   return events.sort((a, b) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0));
@@ -71,9 +72,15 @@ export function legsOf(event: PostingEvent, system: SystemAccount, fractions: Re
   switch (t.kind) {
     case 'topup':
       if (t.fromWalletId !== system(t.currencyId, 'issuing')) throw new Error(`top-up ${t.id} is not paid by the issuing account`);
-      return [{ debitWalletId: t.fromWalletId, creditWalletId: t.toWalletId, amount: t.amount, phase: 'posted' }, ...feeLegs(t.toWalletId, system(t.currencyId, 'fees'), t.fees)];
+      return [
+        { debitWalletId: t.fromWalletId, creditWalletId: t.toWalletId, amount: t.amount, phase: 'posted' },
+        ...feeLegs(t.toWalletId, system(t.currencyId, 'fees'), t.fees),
+      ];
     case 'transfer':
-      return [{ debitWalletId: t.fromWalletId, creditWalletId: t.toWalletId, amount: t.amount, phase: 'posted' }, ...feeLegs(t.fromWalletId, system(t.currencyId, 'fees'), t.fees)];
+      return [
+        { debitWalletId: t.fromWalletId, creditWalletId: t.toWalletId, amount: t.amount, phase: 'posted' },
+        ...feeLegs(t.fromWalletId, system(t.currencyId, 'fees'), t.fees),
+      ];
     case 'hold': {
       const reservation = { debitWalletId: t.fromWalletId, creditWalletId: t.toWalletId, amount: t.amount };
       if (phase === 'create') return [{ ...reservation, phase: 'pending' }];
@@ -85,10 +92,23 @@ export function legsOf(event: PostingEvent, system: SystemAccount, fractions: Re
     case 'exchange': {
       if (t.exchangeRate === null || t.targetCurrencyId === null || t.targetAmount === null) throw new Error(`exchange ${t.id} lacks its rate or target`);
       const plan = planExchange(
-        { sourceWalletId: t.fromWalletId, sourceFxWalletId: system(t.currencyId, 'fx'), sourceFeesWalletId: system(t.currencyId, 'fees'), targetFxWalletId: system(t.targetCurrencyId, 'fx'), targetWalletId: t.toWalletId },
-        { amount: t.amount, rate: parseRate(t.exchangeRate), sourceFraction: fractions.get(t.currencyId) ?? 0n, targetFraction: fractions.get(t.targetCurrencyId) ?? 0n, fees: t.fees },
+        {
+          sourceWalletId: t.fromWalletId,
+          sourceFxWalletId: system(t.currencyId, 'fx'),
+          sourceFeesWalletId: system(t.currencyId, 'fees'),
+          targetFxWalletId: system(t.targetCurrencyId, 'fx'),
+          targetWalletId: t.toWalletId,
+        },
+        {
+          amount: t.amount,
+          rate: parseRate(t.exchangeRate),
+          sourceFraction: fractions.get(t.currencyId) ?? 0n,
+          targetFraction: fractions.get(t.targetCurrencyId) ?? 0n,
+          fees: t.fees,
+        },
       );
-      if (plan.targetAmount !== t.targetAmount) throw new Error(`exchange ${t.id} paid ${t.targetAmount}, the rate ${t.exchangeRate} gives ${plan.targetAmount}`);
+      if (plan.targetAmount !== t.targetAmount)
+        throw new Error(`exchange ${t.id} paid ${t.targetAmount}, the rate ${t.exchangeRate} gives ${plan.targetAmount}`);
       return [...plan.legs];
     }
     default:
@@ -111,7 +131,9 @@ export interface ReplayCounts {
 }
 
 export function replayLedger(ledger: Ledger, violations: Violations): ReplayCounts {
-  const systemIds = new Map(ledger.wallets.filter((wallet) => wallet.category === 'system').map((wallet) => [`${wallet.currencyId}:${wallet.type}`, wallet.id]));
+  const systemIds = new Map(
+    ledger.wallets.filter((wallet) => wallet.category === 'system').map((wallet) => [`${wallet.currencyId}:${wallet.type}`, wallet.id]),
+  );
   const system: SystemAccount = (currencyId, type) => {
     const id = systemIds.get(`${currencyId}:${type}`);
     if (id === undefined) throw new Error(`no ${type} account in currency ${currencyId}`);
@@ -136,7 +158,10 @@ export function replayLedger(ledger: Ledger, violations: Violations): ReplayCoun
     }
     if (planned !== null) {
       const only = (list: readonly string[], other: readonly string[]) => list.filter((key) => !other.includes(key)).join('; ');
-      violations.add('replay', `${label}: stored entries differ from the domain's: stored only [${only(stored, expected)}], replayed only [${only(expected, stored)}]`);
+      violations.add(
+        'replay',
+        `${label}: stored entries differ from the domain's: stored only [${only(stored, expected)}], replayed only [${only(expected, stored)}]`,
+      );
     }
     // Carry on from what was stored, so that one bad posting is reported once, not at every later one.
     for (const entry of event.entries) {
@@ -149,7 +174,10 @@ export function replayLedger(ledger: Ledger, violations: Violations): ReplayCoun
     const fields = ['debitsPosted', 'creditsPosted', 'debitsPending', 'creditsPending'] as const;
     const differing = fields.filter((field) => replayed[field] !== wallet.counters[field]);
     if (differing.length > 0) {
-      violations.add('replay', `wallet ${wallet.id}: stored ${differing.map((field) => `${field} ${wallet.counters[field]}`).join(', ')}; the replay gives ${differing.map((field) => `${replayed[field]}`).join(', ')}`);
+      violations.add(
+        'replay',
+        `wallet ${wallet.id}: stored ${differing.map((field) => `${field} ${wallet.counters[field]}`).join(', ')}; the replay gives ${differing.map((field) => `${replayed[field]}`).join(', ')}`,
+      );
     }
   }
   return { postings: events.length, walletsCompared: ledger.wallets.length };

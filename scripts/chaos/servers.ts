@@ -91,7 +91,8 @@ export class Fleet {
     child.on('exit', (code, signal) => {
       if (server.process !== child) return;
       server.process = null;
-      if (!server.killed) this.unexpectedExits.push(`server on port ${server.port} exited (code ${code}, signal ${signal}): ${server.lastOutput.trim() || 'no output'}`);
+      if (!server.killed)
+        this.unexpectedExits.push(`server on port ${server.port} exited (code ${code}, signal ${signal}): ${server.lastOutput.trim() || 'no output'}`);
     });
   }
 

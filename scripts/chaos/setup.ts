@@ -55,8 +55,16 @@ export async function setUp(servers: readonly Server[], record: ClientRecord): P
   for (const [index, wallet] of wallets.entries()) {
     // No wallet id in the key: a UUID's digit groups pass for a card number about once in 650.
     const key = `chaos-topup${index}`;
-    const topup = record.add({ key, kind: 'topup', path: '/v1/topups', body: { walletId: wallet.id, amount: fundingAmount.toString(), reference: key }, holdId: null, quoteId: null });
-    for (let attempt = 0; attempt < 10 && topup.outcome === 'unknown'; attempt++) await record.attempt(servers[attempt % servers.length] as Server, topup, 30_000);
+    const topup = record.add({
+      key,
+      kind: 'topup',
+      path: '/v1/topups',
+      body: { walletId: wallet.id, amount: fundingAmount.toString(), reference: key },
+      holdId: null,
+      quoteId: null,
+    });
+    for (let attempt = 0; attempt < 10 && topup.outcome === 'unknown'; attempt++)
+      await record.attempt(servers[attempt % servers.length] as Server, topup, 30_000);
     if (topup.outcome !== 'ok') throw new Error(`setup: top-up of ${wallet.id} ended ${topup.outcome} (${topup.refusal})`);
   }
   for (const [pair, choices] of Object.entries(rateChoices)) {

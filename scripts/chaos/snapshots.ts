@@ -35,7 +35,8 @@ export interface InvariantRow {
 
 export function checkInvariantRows(rows: readonly InvariantRow[], violations: Violations): void {
   for (const row of rows) {
-    if (row.what === 'overdrawn') violations.add('overdrawn', `snapshot: client wallet ${row.id} has available ${row.posted}, below −creditLimit (${row.pending})`);
+    if (row.what === 'overdrawn')
+      violations.add('overdrawn', `snapshot: client wallet ${row.id} has available ${row.posted}, below −creditLimit (${row.pending})`);
     else if (row.posted !== '0' || row.pending !== '0') violations.add('snapshot', `currency ${row.id} sums to posted ${row.posted}, pending ${row.pending}`);
   }
 }
@@ -66,14 +67,18 @@ export function checkTrialBalance(json: Record<string, unknown>, violations: Vio
   }
   for (const currency of data) {
     if (!currency.balanced || currency.posted !== '0' || currency.pending !== '0') {
-      violations.add('trial_balance', `${when}: currency ${currency.currencyId} posted ${currency.posted}, pending ${currency.pending}, balanced ${currency.balanced}`);
+      violations.add(
+        'trial_balance',
+        `${when}: currency ${currency.currencyId} posted ${currency.posted}, pending ${currency.pending}, balanced ${currency.balanced}`,
+      );
     }
   }
 }
 
 async function trialBalanceSnapshot(fleet: Fleet, random: Random, violations: Violations, counts: SnapshotCounts): Promise<void> {
   const targets = fleet.live();
-  const answer = targets.length === 0 ? null : await call(random.pick(targets), 'GET', '/v1/reports/trial-balance', undefined, undefined, 3000).catch(() => null);
+  const answer =
+    targets.length === 0 ? null : await call(random.pick(targets), 'GET', '/v1/reports/trial-balance', undefined, undefined, 3000).catch(() => null);
   if (answer?.status !== 200) {
     counts.trialBalancesFailed++;
     return;

@@ -24,14 +24,17 @@ export function summaryOf(options: ChaosOptions, record: ClientRecord, counts: R
     operationKinds.map((kind) => {
       const operations = record.ofKind(kind);
       const count = (test: (outcome: (typeof operations)[number]) => boolean) => operations.filter(test).length;
-      return [kind, {
-        sent: operations.length,
-        acknowledged: count((operation) => operation.outcome === 'ok'),
-        refused: count((operation) => operation.outcome === 'refused'),
-        unknownThenResolved: count((operation) => operation.resolvedLate && operation.outcome !== 'unknown'),
-        unknownThenCommitted: count((operation) => operation.resolvedLate && operation.outcome === 'ok'),
-        unknownHadCommitted: count((operation) => operation.resolvedLate && operation.outcome === 'ok' && operation.replayed),
-      }];
+      return [
+        kind,
+        {
+          sent: operations.length,
+          acknowledged: count((operation) => operation.outcome === 'ok'),
+          refused: count((operation) => operation.outcome === 'refused'),
+          unknownThenResolved: count((operation) => operation.resolvedLate && operation.outcome !== 'unknown'),
+          unknownThenCommitted: count((operation) => operation.resolvedLate && operation.outcome === 'ok'),
+          unknownHadCommitted: count((operation) => operation.resolvedLate && operation.outcome === 'ok' && operation.replayed),
+        },
+      ];
     }),
   );
   const refusals: Record<string, number> = {};
@@ -85,17 +88,44 @@ export function printSummary(summary: Summary, violations: Violations): void {
     ['acknowledged keys replayed', finalRead.replayedAcknowledged],
     ['transactions / entries', `${ledger.transactions} / ${ledger.entries}`],
     ['postings replayed through the domain', ledger.postings],
-    ['holds by final status', Object.entries(ledger.holdsByStatus).map(([status, count]) => `${status} ${count}`).join(', ')],
+    [
+      'holds by final status',
+      Object.entries(ledger.holdsByStatus)
+        .map(([status, count]) => `${status} ${count}`)
+        .join(', '),
+    ],
     ['journal head', ledger.journalHead],
-    ['elapsed s', `${summary.elapsedSeconds} (${Object.entries(summary.phases).map(([phase, value]) => `${phase.replace('Seconds', '')} ${value}`).join(', ')})`],
+    [
+      'elapsed s',
+      `${summary.elapsedSeconds} (${Object.entries(summary.phases)
+        .map(([phase, value]) => `${phase.replace('Seconds', '')} ${value}`)
+        .join(', ')})`,
+    ],
     ['violations', summary.violations],
   ];
-  const out: string[] = ['', 'Coffer chaos bank test', ...lines.map(([name, value]) => `  ${name.padEnd(38)} ${value}`), '', `  ${'kind'.padEnd(10)} ${['sent', 'ack', 'refused', 'unknown→resolved', '→committed', '(before)'].map((title) => title.padStart(18)).join('')}`];
+  const out: string[] = [
+    '',
+    'Coffer chaos bank test',
+    ...lines.map(([name, value]) => `  ${name.padEnd(38)} ${value}`),
+    '',
+    `  ${'kind'.padEnd(10)} ${['sent', 'ack', 'refused', 'unknown→resolved', '→committed', '(before)'].map((title) => title.padStart(18)).join('')}`,
+  ];
   for (const [kind, row] of Object.entries(summary.byKind)) {
-    out.push(`  ${kind.padEnd(10)} ${[row.sent, row.acknowledged, row.refused, row.unknownThenResolved, row.unknownThenCommitted, `(${row.unknownHadCommitted})`].map((value) => String(value).padStart(18)).join('')}`);
+    out.push(
+      `  ${kind.padEnd(10)} ${[row.sent, row.acknowledged, row.refused, row.unknownThenResolved, row.unknownThenCommitted, `(${row.unknownHadCommitted})`].map((value) => String(value).padStart(18)).join('')}`,
+    );
   }
-  out.push('', `  refusals: ${Object.entries(summary.refusals).map(([code, count]) => `${code} ${count}`).join(', ')}`);
-  out.push(`  answers by HTTP status: ${Object.entries(summary.answers).map(([status, count]) => `${status} ${count}`).join(', ')}`);
+  out.push(
+    '',
+    `  refusals: ${Object.entries(summary.refusals)
+      .map(([code, count]) => `${code} ${count}`)
+      .join(', ')}`,
+  );
+  out.push(
+    `  answers by HTTP status: ${Object.entries(summary.answers)
+      .map(([status, count]) => `${status} ${count}`)
+      .join(', ')}`,
+  );
   for (const exit of summary.unexpectedExits) out.push(`  UNEXPECTED EXIT: ${exit.replace(/\s+/g, ' ')}`);
   for (const [kind, count] of Object.entries(summary.violationsByKind)) out.push(`  violations of kind "${kind}": ${count}`);
   for (const violation of violations.list.slice(0, 20)) out.push(`  VIOLATION ${violation.kind}: ${violation.message}`);

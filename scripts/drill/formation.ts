@@ -46,7 +46,8 @@ export function drillBinaries(): { pgctl: string; autoctl: string; haproxy: stri
     ...(autoctl === undefined ? ['postgresql-15-auto-failover (pg_autoctl)'] : []),
     ...(haproxy === undefined ? ['haproxy'] : []),
   ];
-  if (missing.length > 0 || autoctl === undefined || haproxy === undefined) throw new Error(`the failover drill needs the Debian packages: ${missing.join(', ')}`);
+  if (missing.length > 0 || autoctl === undefined || haproxy === undefined)
+    throw new Error(`the failover drill needs the Debian packages: ${missing.join(', ')}`);
   return { pgctl, autoctl, haproxy };
 }
 
@@ -137,41 +138,89 @@ export class Formation {
   private async build(timeouts: Timeouts, log: (line: string) => void): Promise<void> {
     this.prepareHome(this.monitor);
     await this.autoctl(this.monitor, [
-      'create', 'monitor', '--pgctl', this.bin.pgctl, '--pgdata', this.pgdata(this.monitor), '--pgport', String(this.monitor.port),
-      '--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl',
+      'create',
+      'monitor',
+      '--pgctl',
+      this.bin.pgctl,
+      '--pgdata',
+      this.pgdata(this.monitor),
+      '--pgport',
+      String(this.monitor.port),
+      '--hostname',
+      '127.0.0.1',
+      '--auth',
+      'trust',
+      '--no-ssl',
     ]);
     this.start(this.monitor);
     await this.waitFor(async () => (await this.query(this.monitor.port, 'pg_auto_failover', 'select 1')) !== null, 60_000, 'the monitor to start');
     if (timeouts === 'tuned') {
-      for (const [name, value] of Object.entries(tunedMonitorSettings)) await this.query(this.monitor.port, 'pg_auto_failover', `alter system set ${name} = ${value}`);
+      for (const [name, value] of Object.entries(tunedMonitorSettings))
+        await this.query(this.monitor.port, 'pg_auto_failover', `alter system set ${name} = ${value}`);
       await this.query(this.monitor.port, 'pg_auto_failover', 'select pg_reload_conf()');
     }
     log(`monitor on 127.0.0.1:${this.monitor.port}`);
     for (const node of this.nodes) {
       this.prepareHome(node);
       await this.autoctl(node, [
-        'create', 'postgres', '--pgctl', this.bin.pgctl, '--pgdata', this.pgdata(node), '--pgport', String(node.port), '--listen', '127.0.0.1',
-        '--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl', '--monitor', this.monitorUrl, '--name', node.name, '--dbname', 'coffer',
+        'create',
+        'postgres',
+        '--pgctl',
+        this.bin.pgctl,
+        '--pgdata',
+        this.pgdata(node),
+        '--pgport',
+        String(node.port),
+        '--listen',
+        '127.0.0.1',
+        '--hostname',
+        '127.0.0.1',
+        '--auth',
+        'trust',
+        '--no-ssl',
+        '--monitor',
+        this.monitorUrl,
+        '--name',
+        node.name,
+        '--dbname',
+        'coffer',
       ]);
       if (timeouts === 'tuned') {
-        for (const [name, value] of Object.entries(tunedKeeperSettings)) await this.autoctl(node, ['config', 'set', '--pgdata', this.pgdata(node), name, value]);
+        for (const [name, value] of Object.entries(tunedKeeperSettings))
+          await this.autoctl(node, ['config', 'set', '--pgdata', this.pgdata(node), name, value]);
       }
       this.start(node);
       log(`${node.name} created on 127.0.0.1:${node.port}`);
     }
-    await this.waitFor(async () => {
-      const states = await this.states();
-      return states.length === 2 && states.some((row) => row.reported === 'primary' && row.assigned === 'primary') && states.some((row) => row.reported === 'secondary');
-    }, 180_000, 'a primary and a secondary');
+    await this.waitFor(
+      async () => {
+        const states = await this.states();
+        return (
+          states.length === 2 &&
+          states.some((row) => row.reported === 'primary' && row.assigned === 'primary') &&
+          states.some((row) => row.reported === 'secondary')
+        );
+      },
+      180_000,
+      'a primary and a secondary',
+    );
     // Synchronous: a commit is acknowledged only once the standby has it.
-    await this.waitFor(async () => {
-      const rows = await this.query(this.nodes[0]?.port ?? 0, 'coffer', `select current_setting('synchronous_standby_names') as names`);
-      return rows !== null && String(rows[0]?.names ?? '') !== '';
-    }, 60_000, 'synchronous replication');
+    await this.waitFor(
+      async () => {
+        const rows = await this.query(this.nodes[0]?.port ?? 0, 'coffer', `select current_setting('synchronous_standby_names') as names`);
+        return rows !== null && String(rows[0]?.names ?? '') !== '';
+      },
+      60_000,
+      'synchronous replication',
+    );
   }
 
   async states(): Promise<{ name: string; reported: string; assigned: string }[]> {
-    const rows = await this.query(this.monitor.port, 'pg_auto_failover', 'select nodename as name, reportedstate::text as reported, goalstate::text as assigned from pgautofailover.node');
+    const rows = await this.query(
+      this.monitor.port,
+      'pg_auto_failover',
+      'select nodename as name, reportedstate::text as reported, goalstate::text as assigned from pgautofailover.node',
+    );
     return (rows ?? []) as { name: string; reported: string; assigned: string }[];
   }
 

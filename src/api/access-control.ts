@@ -45,7 +45,13 @@ export function registerAccessControl(app: FastifyInstance, context: ServiceCont
   app.addHook('onRoute', (route) => {
     // Read when asked: hooks of inner scopes (markRoutesPublic) run after this one on the same options.
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-      routes.push({ method, url: route.url, get public() { return route.config?.public === true; } });
+      routes.push({
+        method,
+        url: route.url,
+        get public() {
+          return route.config?.public === true;
+        },
+      });
     }
   });
 
@@ -58,7 +64,10 @@ export function registerAccessControl(app: FastifyInstance, context: ServiceCont
     const address = request.ip;
     if (failuresPerMinute > 0 && failures.count(address) >= failuresPerMinute) {
       void reply.header('retry-after', String(failures.retryAfterSeconds(address)));
-      return sendProblem(reply, new CofferError('rate_limited', `Too many failed authentications from this address; retry after ${failures.retryAfterSeconds(address)} s.`));
+      return sendProblem(
+        reply,
+        new CofferError('rate_limited', `Too many failed authentications from this address; retry after ${failures.retryAfterSeconds(address)} s.`),
+      );
     }
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     let actor: Omit<Actor, 'requestId'>;
@@ -71,12 +80,21 @@ export function registerAccessControl(app: FastifyInstance, context: ServiceCont
     request.actor = { ...actor, requestId: String(request.id) };
     if (request.is404) return;
     if (readMethods.has(request.method) ? !actor.scopes.includes('read') : !actor.scopes.includes('write')) {
-      throw new CofferError('forbidden', readMethods.has(request.method) ? 'This API key lacks the read scope.' : 'This API key lacks the write scope (it is read-only).');
+      throw new CofferError(
+        'forbidden',
+        readMethods.has(request.method) ? 'This API key lacks the read scope.' : 'This API key lacks the write scope (it is read-only).',
+      );
     }
     const max = actor.rateLimitPerMinute ?? null;
     if (max !== null && max > 0 && perKey.hit(actor.apiKeyId) > max) {
       void reply.header('retry-after', String(perKey.retryAfterSeconds(actor.apiKeyId)));
-      return sendProblem(reply, new CofferError('rate_limited', `This API key made more than ${max} requests in a minute (its rateLimitPerMinute); retry after ${perKey.retryAfterSeconds(actor.apiKeyId)} s.`));
+      return sendProblem(
+        reply,
+        new CofferError(
+          'rate_limited',
+          `This API key made more than ${max} requests in a minute (its rateLimitPerMinute); retry after ${perKey.retryAfterSeconds(actor.apiKeyId)} s.`,
+        ),
+      );
     }
   });
   return routes;

@@ -126,7 +126,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return sendProblem(reply, new CofferError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
 
-  registerMetrics(app, () => groupCommitOf(context).stats(), () => context.store.database.heapBytes?.());
+  registerMetrics(
+    app,
+    () => groupCommitOf(context).stats(),
+    () => context.store.database.heapBytes?.(),
+  );
   registerConsistencyTokens(app, context);
   registerReadFrom(app, context);
   registerWalletSerials(app, context);

@@ -83,7 +83,9 @@ export function problemBody(error: CofferError, request?: FastifyRequest): Probl
     // Details, paths and field names can quote the request: never echo a card number from it.
     detail: maskCardNumbers(error.detail),
     ...(request !== undefined ? { instance: maskCardNumbers(request.url.split('?')[0] as string), requestId: String(request.id) } : {}),
-    ...(error.errors !== undefined ? { errors: error.errors.map((item) => ({ field: maskCardNumbers(item.field), message: maskCardNumbers(item.message) })) } : {}),
+    ...(error.errors !== undefined
+      ? { errors: error.errors.map((item) => ({ field: maskCardNumbers(item.field), message: maskCardNumbers(item.message) })) }
+      : {}),
   };
 }
 
@@ -104,7 +106,11 @@ interface ValidationIssue {
 function fieldOf(issue: ValidationIssue, part: string | undefined): string {
   const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
   const extra =
-    issue.keyword === 'required' ? String(issue.params.missingProperty) : issue.keyword === 'additionalProperties' ? String(issue.params.additionalProperty) : '';
+    issue.keyword === 'required'
+      ? String(issue.params.missingProperty)
+      : issue.keyword === 'additionalProperties'
+        ? String(issue.params.additionalProperty)
+        : '';
   const field = [path, extra].filter(Boolean).join('.');
   return field === '' ? (part ?? 'body') : field;
 }
@@ -119,7 +125,7 @@ export function toCofferError(error: FastifyError & { validation?: ValidationIss
     }));
     const where = error.validationContext ?? 'request';
     const first = errors[0];
-    return new CofferError("validation_failed", `Invalid ${where}${first !== undefined ? `: ${first.field} ${first.message}` : ""}.`, errors);
+    return new CofferError('validation_failed', `Invalid ${where}${first !== undefined ? `: ${first.field} ${first.message}` : ''}.`, errors);
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

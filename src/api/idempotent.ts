@@ -52,6 +52,11 @@ export async function replyIdempotent(
 }
 
 /** `replyIdempotent` for simple movements and batches of them: the set-based posting path. */
-export async function replyPosting(context: ServiceContext, request: FastifyRequest, reply: FastifyReply, unit: Omit<PostingUnit, 'idempotency'>): Promise<FastifyReply> {
+export async function replyPosting(
+  context: ServiceContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  unit: Omit<PostingUnit, 'idempotency'>,
+): Promise<FastifyReply> {
   return send(reply, await runIdempotentPosting(context, idempotencyOf(request), unit));
 }

@@ -19,7 +19,11 @@ export function registerMetrics(app: FastifyInstance, groupCommit: () => GroupCo
   });
   for (const [name, help, read] of [
     ['coffer_group_commit_groups_total', 'Database transactions run by group commit.', (stats: GroupCommitStats) => stats.groups],
-    ['coffer_group_commit_requests_total', 'Requests run by group commit (divided by the groups: the mean group size).', (stats: GroupCommitStats) => stats.requests],
+    [
+      'coffer_group_commit_requests_total',
+      'Requests run by group commit (divided by the groups: the mean group size).',
+      (stats: GroupCommitStats) => stats.requests,
+    ],
   ] as const) {
     new Counter({
       name,

@@ -4,7 +4,13 @@ import type { BalanceView } from '../services/balance-units.js';
 
 /** Exchange domain values to the JSON of the contract: rates as exact decimal strings. */
 export function presentRate(rate: CurrencyRate) {
-  return { baseCurrencyId: rate.baseCurrencyId, quoteCurrencyId: rate.quoteCurrencyId, rate: formatRate(rate.rate), setBy: rate.setBy, setAt: rate.setAt.toISOString() };
+  return {
+    baseCurrencyId: rate.baseCurrencyId,
+    quoteCurrencyId: rate.quoteCurrencyId,
+    rate: formatRate(rate.rate),
+    setBy: rate.setBy,
+    setAt: rate.setAt.toISOString(),
+  };
 }
 
 export function presentQuote(quote: Quote) {
@@ -25,7 +31,12 @@ export function presentQuote(quote: Quote) {
 
 export function presentExchangeDetails(details: ExchangeDetails | null | undefined) {
   if (details === null || details === undefined) return null;
-  return { rate: formatRate(details.rate), quoteId: details.quoteId, targetCurrencyId: details.targetCurrencyId, targetAmount: details.targetAmount.toString() };
+  return {
+    rate: formatRate(details.rate),
+    quoteId: details.quoteId,
+    targetCurrencyId: details.targetCurrencyId,
+    targetAmount: details.targetAmount.toString(),
+  };
 }
 
 export function presentBalanceView(view: BalanceView) {

@@ -96,7 +96,9 @@ export async function startServer(config: Config): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   logger.info({ backend: store.backend, port: config.port, host: config.host }, 'Coffer is serving');
-  say(`listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port} (${store.backend}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  say(
+    `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port} (${store.backend}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 /** A connection string without its password, to print. */

@@ -16,7 +16,12 @@ const depthMax = 32;
 /** Strings a schema constrains to digits (amounts) or to a format are never free text. */
 function exempt(schema: Schema): boolean {
   const pattern = schema.pattern;
-  return (typeof pattern === 'string' && /^\^-?\??\[0-9\]\+\$$/.test(pattern)) || typeof schema.format === 'string' || Array.isArray(schema.enum) || 'const' in schema;
+  return (
+    (typeof pattern === 'string' && /^\^-?\??\[0-9\]\+\$$/.test(pattern)) ||
+    typeof schema.format === 'string' ||
+    Array.isArray(schema.enum) ||
+    'const' in schema
+  );
 }
 
 function variants(schema: Schema): readonly Schema[] {
@@ -33,7 +38,9 @@ function objectVariant(options: readonly Schema[], data: Record<string, unknown>
     objects.find((option) => {
       const properties = (option.properties ?? {}) as Record<string, Schema>;
       const kindSchema = properties.kind;
-      return kindSchema !== undefined && kind !== undefined && (kindSchema.const === kind || (Array.isArray(kindSchema.enum) && kindSchema.enum.includes(kind)));
+      return (
+        kindSchema !== undefined && kind !== undefined && (kindSchema.const === kind || (Array.isArray(kindSchema.enum) && kindSchema.enum.includes(kind)))
+      );
     }) ??
     objects.find((option) => keys.every((key) => key in ((option.properties ?? {}) as object))) ??
     objects[0]

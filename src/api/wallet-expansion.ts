@@ -16,11 +16,16 @@ function isWalletJson(value: unknown): value is WalletJson {
  */
 export function registerWalletExpansion(app: FastifyInstance, context: ServiceContext): void {
   app.addHook('preSerialization', async (request: FastifyRequest, reply, payload: unknown) => {
-    if (!(request.routeOptions.url ?? '').startsWith('/v1/wallets') || reply.statusCode >= 300 || payload === null || typeof payload !== 'object') return payload;
+    if (!(request.routeOptions.url ?? '').startsWith('/v1/wallets') || reply.statusCode >= 300 || payload === null || typeof payload !== 'object')
+      return payload;
     const data = (payload as { data?: unknown }).data;
     const wallets = isWalletJson(payload) ? [payload] : Array.isArray(data) ? data.filter(isWalletJson) : [];
     if (wallets.length === 0) return payload;
-    const expand = new Set(String((request.query as { expand?: string } | undefined)?.expand ?? '').split(',').filter(Boolean));
+    const expand = new Set(
+      String((request.query as { expand?: string } | undefined)?.expand ?? '')
+        .split(',')
+        .filter(Boolean),
+    );
     const currencies = new Map<string, Currency | null>();
     const today = context.clock();
     for (const wallet of wallets) {

@@ -142,7 +142,9 @@ export async function importCommand(invocation: Invocation): Promise<number> {
   const { args, options } = invocation;
   const [what, file] = args;
   if (what !== 'wallets' || file === undefined) {
-    throw new UsageError('usage: coffer import wallets FILE [--currency CODE] [--concurrency N]  (CSV with a header, or JSON lines: externalId, currency, name, openingBalance|openingBalanceMinor, customerId)');
+    throw new UsageError(
+      'usage: coffer import wallets FILE [--currency CODE] [--concurrency N]  (CSV with a header, or JSON lines: externalId, currency, name, openingBalance|openingBalanceMinor, customerId)',
+    );
   }
   await stat(file).catch(() => {
     throw new UsageError(`no such file: ${file}`);
@@ -167,7 +169,13 @@ export async function importCommand(invocation: Invocation): Promise<number> {
   const { SingleBar, Presets } = await import('cli-progress');
   const interactive = process.stderr.isTTY === true;
   const bar = new SingleBar(
-    { format: 'importing wallets [{bar}] {value}/{total} rows | {eta_formatted} left | {created} created, {toppedUp} topped up, {failed} failed', stream: process.stderr, noTTYOutput: !interactive, notTTYSchedule: 5000, etaBuffer: 500 },
+    {
+      format: 'importing wallets [{bar}] {value}/{total} rows | {eta_formatted} left | {created} created, {toppedUp} topped up, {failed} failed',
+      stream: process.stderr,
+      noTTYOutput: !interactive,
+      notTTYSchedule: 5000,
+      etaBuffer: 500,
+    },
     Presets.shades_classic,
   );
   const summary: Summary = { rows: 0, created: 0, existing: 0, toppedUp: 0, openingSkipped: 0, failed: 0 };
@@ -206,7 +214,9 @@ export async function importCommand(invocation: Invocation): Promise<number> {
       if (wallet.zero) summary.created++;
       else summary.existing++;
     }
-    const topups = wallets.flatMap((wallet) => (wallet.ok && wallet.amount !== undefined && wallet.zero ? [{ walletId: wallet.walletId, amount: wallet.amount, line: wallet.row.line }] : []));
+    const topups = wallets.flatMap((wallet) =>
+      wallet.ok && wallet.amount !== undefined && wallet.zero ? [{ walletId: wallet.walletId, amount: wallet.amount, line: wallet.row.line }] : [],
+    );
     summary.openingSkipped += wallets.filter((wallet) => wallet.ok && wallet.amount !== undefined && !wallet.zero).length;
     if (topups.length > 0) {
       const items = topups.map(({ walletId, amount }) => ({ kind: 'topup' as const, walletId, amount, reference: 'opening balance' }));
@@ -260,20 +270,24 @@ async function resolveCurrency(coffer: Coffer, ref: string): Promise<{ id: strin
     return { id: currency.id, code: currency.code, fraction: String(currency.fraction) };
   }
   const { data } = await coffer.currencies.list({ code: ref.toUpperCase() } as never).page();
-  if (data.length !== 1 || data[0] === undefined) throw new UsageError(data.length === 0 ? `no currency with code ${ref}` : `several currencies have the code ${ref}: use its id`);
+  if (data.length !== 1 || data[0] === undefined)
+    throw new UsageError(data.length === 0 ? `no currency with code ${ref}` : `several currencies have the code ${ref}: use its id`);
   return { id: data[0].id, code: data[0].code, fraction: String(data[0].fraction) };
 }
 
 function describe(error: unknown): string {
   const candidate = error as { code?: unknown; detail?: unknown; message?: unknown };
-  return typeof candidate.code === 'string' && typeof candidate.detail === 'string' ? `${candidate.code}: ${candidate.detail}` : String(candidate.message ?? error);
+  return typeof candidate.code === 'string' && typeof candidate.detail === 'string'
+    ? `${candidate.code}: ${candidate.detail}`
+    : String(candidate.message ?? error);
 }
 
 /** `coffer export transactions [--wallet W]` / `coffer export entries --wallet W`: every row, CSV or JSON lines (the default). */
 export async function exportCommand(invocation: Invocation): Promise<number> {
   const { args, options } = invocation;
   const what = args[0];
-  if (what !== 'transactions' && what !== 'entries') throw new UsageError('usage: coffer export transactions [--wallet W] | export entries --wallet W  [--output csv|jsonl]');
+  if (what !== 'transactions' && what !== 'entries')
+    throw new UsageError('usage: coffer export transactions [--wallet W] | export entries --wallet W  [--output csv|jsonl]');
   const format = options.output === 'csv' || options.csv === true ? 'csv' : 'jsonl';
   const coffer = await connect(options);
   const fractions = new Map<string, Promise<{ code: string; fraction: string }>>();
@@ -287,7 +301,9 @@ export async function exportCommand(invocation: Invocation): Promise<number> {
   };
   const walletRef = typeof options.wallet === 'string' ? options.wallet : undefined;
   const walletId =
-    walletRef === undefined || /^[0-9a-f-]{36}$/i.test(walletRef) ? walletRef : (await coffer.wallets.list({ externalId: walletRef }).page()).data[0]?.id ?? walletRef;
+    walletRef === undefined || /^[0-9a-f-]{36}$/i.test(walletRef)
+      ? walletRef
+      : ((await coffer.wallets.list({ externalId: walletRef }).page()).data[0]?.id ?? walletRef);
   const columns =
     what === 'transactions'
       ? ['id', 'kind', 'status', 'currency', 'amount', 'amountMinor', 'fromWalletId', 'toWalletId', 'reference', 'description', 'createdAt']
@@ -306,7 +322,13 @@ export async function exportCommand(invocation: Invocation): Promise<number> {
     if (walletId === undefined) throw new UsageError('usage: coffer export entries --wallet WALLET');
     for await (const entry of coffer.wallets.entries(walletId)) {
       const { code, fraction } = await currency(entry.currencyId);
-      write({ ...entry, currency: code, amount: formatMinor(entry.amount, fraction), amountMinor: entry.amount, balanceAfter: formatMinor(entry.balanceAfter, fraction) });
+      write({
+        ...entry,
+        currency: code,
+        amount: formatMinor(entry.amount, fraction),
+        amountMinor: entry.amount,
+        balanceAfter: formatMinor(entry.balanceAfter, fraction),
+      });
       count++;
     }
   }

@@ -198,7 +198,9 @@ export async function keys(invocation: Invocation): Promise<number> {
     Object.fromEntries(columns.map((column) => [column, Array.isArray(key[column]) ? (key[column] as string[]).join(',') : (key[column] as Record_[string])]));
   switch (args[0]) {
     case 'create': {
-      const scopes = text(options, 'scopes')?.split(',').map((scope) => scope.trim());
+      const scopes = text(options, 'scopes')
+        ?.split(',')
+        .map((scope) => scope.trim());
       const created = await coffer.apiKeys.create({
         role: (text(options, 'role') ?? 'admin') as never,
         ...(text(options, 'name') !== undefined ? { name: text(options, 'name') } : {}),
@@ -235,7 +237,8 @@ export async function currencies(invocation: Invocation): Promise<number> {
     case 'list': {
       const rows: Record_[] = [];
       const code = text(options, 'code');
-      for await (const currency of coffer.currencies.list(code !== undefined ? ({ code } as never) : undefined)) rows.push(record(currency as unknown as Record<string, unknown>));
+      for await (const currency of coffer.currencies.list(code !== undefined ? ({ code } as never) : undefined))
+        rows.push(record(currency as unknown as Record<string, unknown>));
       printRows(format, rows, columns);
       return 0;
     }
@@ -245,7 +248,10 @@ export async function currencies(invocation: Invocation): Promise<number> {
       return 0;
     }
     case 'create': {
-      const code = need(args[1] ?? text(options, 'code'), 'usage: coffer currencies create CODE --name NAME --fraction 100 [--asset-type fiat|crypto|points|…]');
+      const code = need(
+        args[1] ?? text(options, 'code'),
+        'usage: coffer currencies create CODE --name NAME --fraction 100 [--asset-type fiat|crypto|points|…]',
+      );
       const created = await coffer.currencies.create({
         code,
         name: text(options, 'name') ?? code,
@@ -276,7 +282,8 @@ export async function rates(invocation: Invocation): Promise<number> {
   switch (args[0]) {
     case 'set': {
       const [, base, quote, rate] = args;
-      if (base === undefined || quote === undefined || rate === undefined) throw new UsageError('usage: coffer rates set BASE QUOTE RATE (e.g. rates set USD EUR 0.92)');
+      if (base === undefined || quote === undefined || rate === undefined)
+        throw new UsageError('usage: coffer rates set BASE QUOTE RATE (e.g. rates set USD EUR 0.92)');
       if (!/^[0-9]+(\.[0-9]+)?$/.test(rate)) throw new UsageError(`a rate is a decimal like 0.92, not "${rate}"`);
       const set = await coffer.rates.set((await lookups.currencyRef(base)).id, (await lookups.currencyRef(quote)).id, { rate });
       printRecord(format, await record(set));
@@ -341,7 +348,9 @@ export async function wallets(invocation: Invocation): Promise<number> {
       return 0;
     }
     case 'create': {
-      const currency = await lookups.currencyRef(need(text(options, 'currency') ?? args[1], 'usage: coffer wallets create --currency CODE [--external-id ID] [--name NAME]'));
+      const currency = await lookups.currencyRef(
+        need(text(options, 'currency') ?? args[1], 'usage: coffer wallets create --currency CODE [--external-id ID] [--name NAME]'),
+      );
       const created = await coffer.wallets.create(
         {
           currencyId: currency.id,
@@ -356,7 +365,12 @@ export async function wallets(invocation: Invocation): Promise<number> {
     }
     case 'show': {
       const wallet = await coffer.wallets.get(await lookups.walletId(need(args[1], 'usage: coffer wallets show WALLET')));
-      if (format === 'table') printRecord(format, { ...(await walletRecord(lookups, wallet as unknown as WalletLike)), currency: (await lookups.currency(wallet.currencyId)).code, createdAt: wallet.createdAt });
+      if (format === 'table')
+        printRecord(format, {
+          ...(await walletRecord(lookups, wallet as unknown as WalletLike)),
+          currency: (await lookups.currency(wallet.currencyId)).code,
+          createdAt: wallet.createdAt,
+        });
       else process.stdout.write(`${JSON.stringify(wallet, null, format === 'json' ? 2 : undefined)}\n`);
       return 0;
     }
@@ -374,7 +388,8 @@ export async function wallets(invocation: Invocation): Promise<number> {
     }
     case 'status': {
       const [, ref, status] = args;
-      if (ref === undefined || status === undefined) throw new UsageError('usage: coffer wallets status WALLET active|blocked|closed [--reason R] [--description D]');
+      if (ref === undefined || status === undefined)
+        throw new UsageError('usage: coffer wallets status WALLET active|blocked|closed [--reason R] [--description D]');
       const changed = await coffer.wallets.setStatus(await lookups.walletId(ref), {
         status: status as never,
         reason: (text(options, 'reason') ?? 'other') as never,
@@ -388,7 +403,11 @@ export async function wallets(invocation: Invocation): Promise<number> {
   }
 }
 
-async function oneWalletMoney(invocation: Invocation, verb: string, post: (coffer: Coffer, walletId: string, amount: string, key: string) => Promise<TransactionLike>): Promise<number> {
+async function oneWalletMoney(
+  invocation: Invocation,
+  verb: string,
+  post: (coffer: Coffer, walletId: string, amount: string, key: string) => Promise<TransactionLike>,
+): Promise<number> {
   const { args, options } = invocation;
   const format = formatOf(options.output);
   const coffer = await connect(options);
@@ -399,10 +418,14 @@ async function oneWalletMoney(invocation: Invocation, verb: string, post: (coffe
 }
 
 export const topup = (invocation: Invocation) =>
-  oneWalletMoney(invocation, 'topup', (coffer, walletId, amount, key) => coffer.topups.create({ walletId, amount, ...details(invocation.options) }, { idempotencyKey: key }));
+  oneWalletMoney(invocation, 'topup', (coffer, walletId, amount, key) =>
+    coffer.topups.create({ walletId, amount, ...details(invocation.options) }, { idempotencyKey: key }),
+  );
 
 export const withdraw = (invocation: Invocation) =>
-  oneWalletMoney(invocation, 'withdraw', (coffer, walletId, amount, key) => coffer.withdrawals.create({ walletId, amount, ...details(invocation.options) }, { idempotencyKey: key }));
+  oneWalletMoney(invocation, 'withdraw', (coffer, walletId, amount, key) =>
+    coffer.withdrawals.create({ walletId, amount, ...details(invocation.options) }, { idempotencyKey: key }),
+  );
 
 export async function transfer(invocation: Invocation): Promise<number> {
   const { args, options } = invocation;
@@ -557,7 +580,13 @@ export async function trialBalance(invocation: Invocation): Promise<number> {
   const coffer = await connect(options);
   const lookups = new Lookups(coffer);
   const report = (await coffer.reports.trialBalance()) as unknown as {
-    data: { currencyId: string; posted: string; pending: string; balanced: boolean; lines: { category: string; type: string; wallets: number; posted: string; pending: string }[] }[];
+    data: {
+      currencyId: string;
+      posted: string;
+      pending: string;
+      balanced: boolean;
+      lines: { category: string; type: string; wallets: number; posted: string; pending: string }[];
+    }[];
   };
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -567,9 +596,23 @@ export async function trialBalance(invocation: Invocation): Promise<number> {
   for (const section of report.data) {
     const code = (await lookups.currency(section.currencyId)).code;
     for (const line of section.lines) {
-      rows.push({ currency: code, category: line.category, type: line.type, wallets: line.wallets, posted: await lookups.money(line.posted, section.currencyId), pending: await lookups.money(line.pending, section.currencyId) });
+      rows.push({
+        currency: code,
+        category: line.category,
+        type: line.type,
+        wallets: line.wallets,
+        posted: await lookups.money(line.posted, section.currencyId),
+        pending: await lookups.money(line.pending, section.currencyId),
+      });
     }
-    rows.push({ currency: code, category: 'total', type: section.balanced ? 'balanced' : 'NOT BALANCED', wallets: null, posted: await lookups.money(section.posted, section.currencyId), pending: await lookups.money(section.pending, section.currencyId) });
+    rows.push({
+      currency: code,
+      category: 'total',
+      type: section.balanced ? 'balanced' : 'NOT BALANCED',
+      wallets: null,
+      posted: await lookups.money(section.posted, section.currencyId),
+      pending: await lookups.money(section.pending, section.currencyId),
+    });
   }
   printRows(format, rows, ['currency', 'category', 'type', 'wallets', 'posted', 'pending']);
   return report.data.every((section) => section.balanced) ? 0 : 1;
@@ -587,7 +630,8 @@ export async function events(invocation: Invocation): Promise<number> {
   const after = text(options, 'after');
   for await (const event of coffer.events.stream({ signal: controller.signal, ...(after !== undefined ? { after } : {}) })) {
     const record = event as unknown as Record<string, unknown>;
-    if (format === 'table') process.stdout.write(`${String(record.position)}  ${String(record.createdAt ?? '')}  ${String(record.type)}  ${JSON.stringify(record.data ?? {})}\n`);
+    if (format === 'table')
+      process.stdout.write(`${String(record.position)}  ${String(record.createdAt ?? '')}  ${String(record.type)}  ${JSON.stringify(record.data ?? {})}\n`);
     else process.stdout.write(`${JSON.stringify(record)}\n`);
   }
   return 0;

@@ -21,7 +21,10 @@ const bulk = () => import('./bulk-commands.js');
 
 /** Every command: its one-line help, and how to load it. */
 const commands: Record<string, { readonly help: string; readonly run: () => Promise<Runner> }> = {
-  serve: { help: 'serve the HTTP API (PORT, HOST, DATABASE_URL or COFFER_DATA_DIR, COFFER_ADMIN_KEY); --workers N: N processes (PostgreSQL only)', run: async () => (await server()).serve },
+  serve: {
+    help: 'serve the HTTP API (PORT, HOST, DATABASE_URL or COFFER_DATA_DIR, COFFER_ADMIN_KEY); --workers N: N processes (PostgreSQL only)',
+    run: async () => (await server()).serve,
+  },
   migrate: { help: 'create or update the database schema, then exit', run: async () => (await server()).migrateCommand },
   verify: { help: 'check every balance, transaction and the journal [--json] [--digest] [--against SEQ:HASH]', run: async () => (await server()).verify },
   openapi: { help: 'print the OpenAPI 3.1 document', run: async () => (await server()).openapi },

@@ -22,7 +22,9 @@ export function csvLine(values: readonly Cell[]): string {
 function table(rows: readonly Record_[], columns: readonly string[]): string {
   const text = (value: Cell) => (value === null || value === undefined ? '' : String(value));
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => text(row[column]).length)));
-  const numeric = columns.map((column) => rows.length > 0 && rows.every((row) => /^-?[0-9][0-9.]*( [A-Z0-9_]+)?$/.test(text(row[column])) || text(row[column]) === ''));
+  const numeric = columns.map(
+    (column) => rows.length > 0 && rows.every((row) => /^-?[0-9][0-9.]*( [A-Z0-9_]+)?$/.test(text(row[column])) || text(row[column]) === ''),
+  );
   const line = (values: readonly string[]) =>
     values
       .map((value, index) => (numeric[index] === true ? value.padStart(widths[index] ?? 0) : value.padEnd(widths[index] ?? 0)))

@@ -23,7 +23,11 @@ export async function migrateCommand(_invocation: Invocation): Promise<number> {
   const config = readConfig();
   const { openStore } = await import('../store/connect.js');
   const say = (line: string) => process.stdout.write(`coffer: ${line}\n`);
-  const store = await openStore({ ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }), purpose: 'coffer migrate', onProgress: say });
+  const store = await openStore({
+    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+    purpose: 'coffer migrate',
+    onProgress: say,
+  });
   await store.close();
   say('schema is current');
   return 0;

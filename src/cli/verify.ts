@@ -22,7 +22,11 @@ export async function runVerify(config: Config, args: readonly string[]): Promis
     process.stderr.write(`coffer verify: --against expects SEQ:HASH as printed by \`coffer verify --digest\`, got "${againstText}"\n`);
     return 2;
   }
-  const store = await openStore({ ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }), mustExist: true, purpose: 'coffer verify' });
+  const store = await openStore({
+    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+    mustExist: true,
+    purpose: 'coffer verify',
+  });
   try {
     const report = await verifyLedger(store, against);
     const { journal } = report;
@@ -32,7 +36,9 @@ export async function runVerify(config: Config, args: readonly string[]): Promis
     } else if (args.includes('--json')) {
       const firstBrokenLink = journal.firstBroken === null ? null : { ...journal.firstBroken, seq: journal.firstBroken.seq?.toString() ?? null };
       const head = formatDigest(journal.head);
-      process.stdout.write(`${JSON.stringify({ ok: report.ok, walletsChecked: report.walletsChecked, firstDiscrepancy: report.firstDiscrepancy, journal: { links: journal.links, head, firstBrokenLink } })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: report.ok, walletsChecked: report.walletsChecked, firstDiscrepancy: report.firstDiscrepancy, journal: { links: journal.links, head, firstBrokenLink } })}\n`,
+      );
     } else if (report.ok) {
       process.stdout.write(
         `ok: ${report.walletsChecked} wallets; counters match their entries, every transaction and currency balances; ` +

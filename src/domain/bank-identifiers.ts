@@ -32,7 +32,10 @@ function bbanLength(countryCode: string): number {
 /** Parses `EUR:DE:37040044,BGN:BG:COFF0001` (currency code : country : bank code), checking each BBAN format. */
 export function parseIbanPlans(text: string): ReadonlyMap<string, IbanPlan> {
   const plans = new Map<string, IbanPlan>();
-  for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [currencyCode, countryCode, bankCode] = item.split(':');
     if (currencyCode === undefined || countryCode === undefined || bankCode === undefined) throw new Error(`IBAN plan "${item}" is not CODE:COUNTRY:BANKCODE`);
     const plan = { countryCode, bankCode };
@@ -47,7 +50,8 @@ export function parseIbanPlans(text: string): ReadonlyMap<string, IbanPlan> {
 export function ibanOf(plan: IbanPlan, serial: bigint): string {
   const accountLength = bbanLength(plan.countryCode) - plan.bankCode.length;
   const account = serial.toString().padStart(accountLength, '0');
-  if (accountLength <= 0 || account.length > accountLength) throw new Error(`no room for account ${serial} in a ${plan.countryCode} BBAN after ${plan.bankCode}`);
+  if (accountLength <= 0 || account.length > accountLength)
+    throw new Error(`no room for account ${serial} in a ${plan.countryCode} BBAN after ${plan.bankCode}`);
   const bban = plan.bankCode + account;
   if (!isValidBBAN(bban, plan.countryCode)) throw new Error(`${bban} is not a valid ${plan.countryCode} BBAN`);
   const iban = composeIBAN({ countryCode: plan.countryCode, bban });
@@ -77,7 +81,10 @@ export function usAccountOf(routingNumber: string, serial: bigint): BankIdentifi
 }
 
 /** Which identifier a wallet of this currency gets, if any: IBAN plans first, then GBP and USD fiat. */
-export function identifierKindFor(currency: { readonly code: string; readonly assetType: string }, ibanPlans: ReadonlyMap<string, IbanPlan>): InstrumentKind | null {
+export function identifierKindFor(
+  currency: { readonly code: string; readonly assetType: string },
+  ibanPlans: ReadonlyMap<string, IbanPlan>,
+): InstrumentKind | null {
   if (ibanPlans.has(currency.code)) return 'iban';
   if (currency.assetType !== 'fiat') return null;
   if (currency.code === 'GBP') return 'uk_account';

@@ -58,10 +58,14 @@ export function cardExpirationDate(issuedAt: Date, years: number): Date {
 /** Parses `premium:3,business:5`: programs allowed more than one active card per wallet. */
 export function parseCardsPerProgram(text: string): ReadonlyMap<string, number> {
   const map = new Map<string, number>();
-  for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [program, count] = item.split(':');
     const value = Number(count);
-    if (program === undefined || program === '' || !Number.isSafeInteger(value) || value < 1) throw new Error(`card program limit "${item}" is not PROGRAM:COUNT`);
+    if (program === undefined || program === '' || !Number.isSafeInteger(value) || value < 1)
+      throw new Error(`card program limit "${item}" is not PROGRAM:COUNT`);
     map.set(program, value);
   }
   return map;

@@ -34,7 +34,8 @@ export const errorCodes = {
   external_id_conflict: 'Another wallet of this merchant already has this externalId with different fields.',
   main_wallet_conflict: 'The customer already has a main wallet in this currency.',
   metadata_too_large: 'Metadata is a small map of strings: see the documented limits.',
-  wallet_not_virtual_parent: 'The parent wallet cannot hold virtual wallets (it must be an active, non-virtual client wallet of the same merchant, currency and customer).',
+  wallet_not_virtual_parent:
+    'The parent wallet cannot hold virtual wallets (it must be an active, non-virtual client wallet of the same merchant, currency and customer).',
   credit_limit_below_debt: 'The wallet already owes more than the new creditLimit would allow: repay the debt first, or lower the limit less.',
 
   transaction_not_reversible: 'Only posted transactions of a money-moving kind can be reversed.',

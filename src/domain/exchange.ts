@@ -39,7 +39,9 @@ export function exchangeTargetAmount(amount: bigint, rate: Rate, sourceFraction:
     throw new CofferError('exchange_amount_too_small', `${amount} source minor units convert to 0 target minor units at this rate; nothing was moved.`);
   }
   if (targetAmount > limits.amountMax) {
-    throw new CofferError('amount_too_large', `The converted amount ${targetAmount} is larger than 2^63-1 target minor units.`, [{ field: 'amount', message: 'converts to more than 2^63-1' }]);
+    throw new CofferError('amount_too_large', `The converted amount ${targetAmount} is larger than 2^63-1 target minor units.`, [
+      { field: 'amount', message: 'converts to more than 2^63-1' },
+    ]);
   }
   return targetAmount;
 }
@@ -51,7 +53,10 @@ export function exchangeTargetAmount(amount: bigint, rate: Rate, sourceFraction:
  */
 export function planExchange(wallets: ExchangeWallets, terms: ExchangeTerms): ExchangePlan {
   const targetAmount = exchangeTargetAmount(terms.amount, terms.rate, terms.sourceFraction, terms.targetFraction);
-  assert(terms.fees.every((fee) => fee > 0n), 'fees are positive');
+  assert(
+    terms.fees.every((fee) => fee > 0n),
+    'fees are positive',
+  );
   const legs: Leg[] = [
     { debitWalletId: wallets.sourceWalletId, creditWalletId: wallets.sourceFxWalletId, amount: terms.amount, phase: 'posted' },
     { debitWalletId: wallets.targetFxWalletId, creditWalletId: wallets.targetWalletId, amount: targetAmount, phase: 'posted' },
@@ -95,7 +100,11 @@ export function checkQuote(quote: Quote, use: QuoteUse): void {
     ...(quote.amount !== use.amount ? [{ field: 'amount', message: `the quote is for ${quote.amount}` }] : []),
   ];
   if (mismatches.length > 0) {
-    throw new CofferError('quote_mismatch', `Quote ${quote.id} does not match this exchange: ${mismatches.map((m) => `${m.field} ${m.message}`).join('; ')}.`, mismatches);
+    throw new CofferError(
+      'quote_mismatch',
+      `Quote ${quote.id} does not match this exchange: ${mismatches.map((m) => `${m.field} ${m.message}`).join('; ')}.`,
+      mismatches,
+    );
   }
 }
 

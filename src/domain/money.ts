@@ -26,9 +26,7 @@ export function parseAmount(value: string | number, field = 'amount'): bigint {
     throw new CofferError('amount_invalid', `${field} must be greater than zero.`, [{ field, message: 'must be > 0' }]);
   }
   if (amount > limits.amountMax) {
-    throw new CofferError('amount_too_large', `${field} must be at most 9223372036854775807 minor units.`, [
-      { field, message: 'must be <= 2^63-1' },
-    ]);
+    throw new CofferError('amount_too_large', `${field} must be at most 9223372036854775807 minor units.`, [{ field, message: 'must be <= 2^63-1' }]);
   }
   return amount;
 }

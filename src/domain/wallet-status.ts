@@ -47,7 +47,10 @@ export function checkStatusChange(wallet: Wallet, target: WalletStatus, facts: S
   }
   const balance = balanceOf(wallet.counters, wallet.creditLimit);
   if (balance.posted !== 0n || balance.held !== 0n || balance.pending !== 0n) {
-    throw new CofferError('wallet_not_empty', `Wallet ${wallet.id} has posted ${balance.posted}, held ${balance.held}, pending ${balance.pending}: it must be zero to close.`);
+    throw new CofferError(
+      'wallet_not_empty',
+      `Wallet ${wallet.id} has posted ${balance.posted}, held ${balance.held}, pending ${balance.pending}: it must be zero to close.`,
+    );
   }
   if (facts.openVirtualWallets > 0) {
     throw new CofferError('wallet_has_virtual_wallets', `Wallet ${wallet.id} has ${facts.openVirtualWallets} virtual wallets that are not closed.`);

@@ -25,7 +25,12 @@ export function owningMerchant(actor: Actor, requested: string | null | undefine
  */
 export function requireScope(actor: Actor, scope: ApiKeyScope): void {
   if (!actor.scopes.includes(scope)) {
-    throw new CofferError('forbidden', scope === 'issue' ? 'Creating money or credit (top-ups, adjustments, pending credits from issuing, credit limits) needs an API key with the issue scope.' : `This API key lacks the ${scope} scope.`);
+    throw new CofferError(
+      'forbidden',
+      scope === 'issue'
+        ? 'Creating money or credit (top-ups, adjustments, pending credits from issuing, credit limits) needs an API key with the issue scope.'
+        : `This API key lacks the ${scope} scope.`,
+    );
   }
 }
 
@@ -52,7 +57,13 @@ export function seesMovement(actor: Actor, merchantId: string | null, sideOwners
  * one it only sees (a movement between merchants that touches its wallet) answers 403, one it
  * cannot see 404.
  */
-export function requireMovementOwner(actor: Actor, merchantId: string | null, sideOwners: readonly (string | null | undefined)[], what: string, id: string): void {
+export function requireMovementOwner(
+  actor: Actor,
+  merchantId: string | null,
+  sideOwners: readonly (string | null | undefined)[],
+  what: string,
+  id: string,
+): void {
   if (canSee(actor, merchantId)) return;
   if (seesMovement(actor, merchantId, sideOwners)) {
     throw new CofferError('forbidden', `This ${what} moves money of more than one merchant: only an admin API key may change it.`);

@@ -97,31 +97,35 @@ export async function listApiKeys(ctx: ServiceContext, actor: Actor, cursor?: st
 export async function revokeApiKey(ctx: ServiceContext, actor: Actor, id: string): Promise<ApiKey> {
   requireAdmin(actor);
   forgetActors(ctx.store);
-  return ctx.store.transaction(async (tx) => {
-    const now = ctx.clock();
-    await tx.lockRow('api_keys', id);
-    const before = await tx.getApiKey(id);
-    const revoked = await tx.revokeApiKey(id, now);
-    if (before === null || revoked === null) throw notFound('API key', id);
-    if (before.revokedAt === null) await recordAudit(tx, actor, apiKeyAudit('api_key.revoked', before, revoked), now);
-    return revoked;
-  }).finally(() => forgetActors(ctx.store));
+  return ctx.store
+    .transaction(async (tx) => {
+      const now = ctx.clock();
+      await tx.lockRow('api_keys', id);
+      const before = await tx.getApiKey(id);
+      const revoked = await tx.revokeApiKey(id, now);
+      if (before === null || revoked === null) throw notFound('API key', id);
+      if (before.revokedAt === null) await recordAudit(tx, actor, apiKeyAudit('api_key.revoked', before, revoked), now);
+      return revoked;
+    })
+    .finally(() => forgetActors(ctx.store));
 }
 
 /** Changes a key's name, scopes or rate limit (admin); takes effect at once in this process, within the key cache time in others. */
 export async function patchApiKey(ctx: ServiceContext, actor: Actor, id: string, patch: ApiKeyPatch): Promise<ApiKey> {
   requireAdmin(actor);
   forgetActors(ctx.store);
-  return ctx.store.transaction(async (tx) => {
-    const now = ctx.clock();
-    await tx.lockRow('api_keys', id);
-    const before = await tx.getApiKey(id);
-    if (before === null) throw notFound('API key', id);
-    const updated = await tx.updateApiKey(id, { ...patch, ...(patch.scopes !== undefined ? { scopes: [...new Set(patch.scopes)] } : {}) });
-    if (updated === null) throw notFound('API key', id);
-    await recordAudit(tx, actor, apiKeyAudit('api_key.updated', before, updated), now);
-    return updated;
-  }).finally(() => forgetActors(ctx.store));
+  return ctx.store
+    .transaction(async (tx) => {
+      const now = ctx.clock();
+      await tx.lockRow('api_keys', id);
+      const before = await tx.getApiKey(id);
+      if (before === null) throw notFound('API key', id);
+      const updated = await tx.updateApiKey(id, { ...patch, ...(patch.scopes !== undefined ? { scopes: [...new Set(patch.scopes)] } : {}) });
+      if (updated === null) throw notFound('API key', id);
+      await recordAudit(tx, actor, apiKeyAudit('api_key.updated', before, updated), now);
+      return updated;
+    })
+    .finally(() => forgetActors(ctx.store));
 }
 
 /**

@@ -5,7 +5,6 @@ import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage, uuidPattern } from './pagination.js';
 
-
 /**
  * Writes an audit record in the caller's database transaction: the record exists if and only
  * if the change commits. `actor` is null for the system's own jobs (expiry, bootstrap).

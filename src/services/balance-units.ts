@@ -41,8 +41,12 @@ export interface BalanceUnitsQuery {
 export function parseUnits(text: string | undefined): BalanceUnit[] {
   if (text === undefined) return [...balanceUnits];
   const parts = text.split(',');
-  const valid = parts.length <= balanceUnits.length && new Set(parts).size === parts.length && parts.every((part) => (balanceUnits as readonly string[]).includes(part));
-  if (!valid) throw new CofferError('validation_failed', 'units is a comma-separated list of "major" and "minor".', [{ field: 'units', message: 'must be major, minor or major,minor' }]);
+  const valid =
+    parts.length <= balanceUnits.length && new Set(parts).size === parts.length && parts.every((part) => (balanceUnits as readonly string[]).includes(part));
+  if (!valid)
+    throw new CofferError('validation_failed', 'units is a comma-separated list of "major" and "minor".', [
+      { field: 'units', message: 'must be major, minor or major,minor' },
+    ]);
   return parts as BalanceUnit[];
 }
 
@@ -53,9 +57,10 @@ function ownView(balance: Balance, currency: Currency, unit: BalanceUnit): Balan
 }
 
 function valuedView(balance: Balance, source: Currency, target: Currency, rate: Rate, rateSetAt: Date, unit: BalanceUnit): BalanceView {
-  const amounts = Object.fromEntries(
-    balanceFields.map((field) => [field, exactValue(balance[field], rate, source.fraction, target.fraction, unit)]),
-  ) as Record<BalanceField, string>;
+  const amounts = Object.fromEntries(balanceFields.map((field) => [field, exactValue(balance[field], rate, source.fraction, target.fraction, unit)])) as Record<
+    BalanceField,
+    string
+  >;
   return { unit, currencyId: target.id, code: target.code, rate, rateSetAt, amounts };
 }
 

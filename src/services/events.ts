@@ -68,7 +68,12 @@ const transactionEventTypes: Readonly<Record<Transaction['status'], EventType>> 
 
 /** `transaction.<status>` for a transaction as it now stands (written, voided, expired…). */
 export function transactionEvent(transaction: Transaction): NewEvent {
-  return { type: transactionEventTypes[transaction.status], merchantId: transaction.merchantId, subjectId: transaction.id, data: transactionEventData(transaction) };
+  return {
+    type: transactionEventTypes[transaction.status],
+    merchantId: transaction.merchantId,
+    subjectId: transaction.id,
+    data: transactionEventData(transaction),
+  };
 }
 
 export type WalletEventType = 'wallet.created' | 'wallet.status_changed' | 'wallet.balance_below_threshold';
@@ -124,7 +129,8 @@ export function startPosition(query: Pick<EventListQuery, 'cursor' | 'after'>): 
     throw new CofferError('validation_failed', 'Give either cursor or after, not both.', [{ field: 'after', message: 'conflicts with cursor' }]);
   }
   if (query.after !== undefined) {
-    if (!sequencePattern.test(query.after)) throw new CofferError('validation_failed', 'after is a feed position: a string of digits.', [{ field: 'after', message: 'invalid' }]);
+    if (!sequencePattern.test(query.after))
+      throw new CofferError('validation_failed', 'after is a feed position: a string of digits.', [{ field: 'after', message: 'invalid' }]);
     return BigInt(query.after);
   }
   const cursor = decodeCursor(query.cursor, sequencePattern);

@@ -27,7 +27,14 @@ export interface ExchangeRequest {
 }
 
 /** The quote named by an exchange, locked and checked; null when the exchange uses the current rate. */
-async function lockedQuote(tx: StoreTx, actor: Actor, request: ExchangeRequest, fromCurrencyId: string, toCurrencyId: string, now: Date): Promise<Quote | null> {
+async function lockedQuote(
+  tx: StoreTx,
+  actor: Actor,
+  request: ExchangeRequest,
+  fromCurrencyId: string,
+  toCurrencyId: string,
+  now: Date,
+): Promise<Quote | null> {
   if (request.quoteId === undefined) return null;
   const quote = await tx.lockQuote(request.quoteId);
   if (quote === null || !canSee(actor, quote.merchantId)) throw notFound('quote', request.quoteId);

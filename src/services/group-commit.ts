@@ -122,11 +122,13 @@ export class GroupCommitter {
   private async commit(group: readonly Pending[]): Promise<void> {
     let outcomes: readonly ItemOutcome[];
     // The last error thrown inside the database transaction (so it was rolled back, not committed).
-    let failedInside: unknown ;
+    let failedInside: unknown;
     try {
       outcomes = await this.store.transaction(async (tx) => {
         try {
-          return await journaled(tx, async () => (group.length === 1 ? [{ ok: true as const, value: await runAlone(tx, (group[0] as Pending).job) }] : await runGroup(tx, group)));
+          return await journaled(tx, async () =>
+            group.length === 1 ? [{ ok: true as const, value: await runAlone(tx, (group[0] as Pending).job) }] : await runGroup(tx, group),
+          );
         } catch (error) {
           failedInside = error;
           throw error;

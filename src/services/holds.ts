@@ -52,7 +52,14 @@ export async function getReservation(ctx: ServiceContext, actor: Actor, kind: 'h
   if (canSee(actor, reservation.merchantId)) return reservation;
   const sides = [reservation.fromWalletId, reservation.toWalletId].filter((side): side is string => side !== null);
   const owners = await walletOwners(ctx.store.read, sides);
-  if (!seesMovement(actor, reservation.merchantId, sides.map((side) => owners.get(side)))) throw notFound(what, id);
+  if (
+    !seesMovement(
+      actor,
+      reservation.merchantId,
+      sides.map((side) => owners.get(side)),
+    )
+  )
+    throw notFound(what, id);
   return reservation;
 }
 

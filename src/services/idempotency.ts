@@ -31,7 +31,9 @@ export interface IdempotencyRequest {
 
 /** The request's fingerprint: canonical JSON (RFC 8785), so the order of a body's keys does not matter. */
 export function requestHash(fingerprint: unknown): string {
-  return createHash('sha256').update(canonicalJson(fingerprint as JsonValue)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(fingerprint as JsonValue))
+    .digest('hex');
 }
 
 /**
@@ -148,7 +150,10 @@ async function releasing(ctx: ServiceContext, request: IdempotencyRequest, held:
     return { ...(await run()), replayed: false };
   } catch (error) {
     const answer = isCofferError(error) && error.code !== 'request_in_progress' ? (request.refused?.(error) ?? null) : null;
-    if (answer !== null && (await ctx.store.read.completeIdempotencyKey(held.scope, held.key, held.claimedAt, answer.statusCode, answer.body).catch(() => false))) {
+    if (
+      answer !== null &&
+      (await ctx.store.read.completeIdempotencyKey(held.scope, held.key, held.claimedAt, answer.statusCode, answer.body).catch(() => false))
+    ) {
       return { ...answer, replayed: false };
     }
     await ctx.store.read.releaseIdempotencyKey(held.scope, held.key, held.claimedAt).catch(() => releaseLater(ctx, held));
@@ -183,11 +188,7 @@ function releaseLater(ctx: ServiceContext, held: HeldKey): void {
  * transaction may be shared with concurrent requests (group commit, services/group-commit.ts):
  * each request's work and key still commit together, or roll back alone.
  */
-export async function runIdempotent(
-  ctx: ServiceContext,
-  request: IdempotencyRequest,
-  work: (tx: StoreTx) => Promise<Outcome>,
-): Promise<IdempotentOutcome> {
+export async function runIdempotent(ctx: ServiceContext, request: IdempotencyRequest, work: (tx: StoreTx) => Promise<Outcome>): Promise<IdempotentOutcome> {
   const claimed = await claim(ctx, request);
   if ('replay' in claimed) return claimed.replay;
   const { held } = claimed;
@@ -201,7 +202,11 @@ export async function runIdempotent(
 }
 
 /** `runIdempotent` for a unit of the set-based posting path: its answer is recorded with the group's writes. */
-export async function runIdempotentPosting(ctx: ServiceContext, request: IdempotencyRequest, unit: Omit<PostingUnit, 'idempotency'>): Promise<IdempotentOutcome> {
+export async function runIdempotentPosting(
+  ctx: ServiceContext,
+  request: IdempotencyRequest,
+  unit: Omit<PostingUnit, 'idempotency'>,
+): Promise<IdempotentOutcome> {
   const claimed = await claim(ctx, request);
   if ('replay' in claimed) return claimed.replay;
   const { held } = claimed;

@@ -118,9 +118,14 @@ async function walkChain(store: Store, linksMax: number): Promise<Walk> {
 /** Compares the chain's end with a digest saved earlier: a shorter chain or another hash at that link is tampering. */
 async function checkDigest(store: Store, last: JournalDigest, against: JournalDigest): Promise<BrokenLink | null> {
   if (against.seq > last.seq) {
-    return { seq: against.seq, transactionId: null, reason: `the journal ends at link ${last.seq} but the saved digest names link ${against.seq}: its tail was truncated` };
+    return {
+      seq: against.seq,
+      transactionId: null,
+      reason: `the journal ends at link ${last.seq} but the saved digest names link ${against.seq}: its tail was truncated`,
+    };
   }
-  if (against.seq === 0n) return against.hash === genesisHash ? null : { seq: 0n, transactionId: null, reason: 'the saved digest of link 0 is not the genesis hash' };
+  if (against.seq === 0n)
+    return against.hash === genesisHash ? null : { seq: 0n, transactionId: null, reason: 'the saved digest of link 0 is not the genesis hash' };
   const link = await store.read.journalLinkAt(against.seq);
   if (link === null || link.hash !== against.hash) {
     return { seq: against.seq, transactionId: link?.transactionId ?? null, reason: `link ${against.seq} differs from the saved digest` };
@@ -151,7 +156,11 @@ export async function verifyJournal(store: Store, against?: JournalDigest, links
   }
   const [reversed] = await store.read.reversedAmountDiscrepancies(1);
   if (reversed !== undefined) {
-    return report({ seq: null, transactionId: reversed.id, reason: `transaction ${reversed.id} records ${reversed.stored} reversed but its reversals sum to ${reversed.reversals}` });
+    return report({
+      seq: null,
+      transactionId: reversed.id,
+      reason: `transaction ${reversed.id} records ${reversed.stored} reversed but its reversals sum to ${reversed.reversals}`,
+    });
   }
   return report(against === undefined ? null : await checkDigest(store, last, against));
 }

@@ -14,7 +14,14 @@ export async function getTransaction(ctx: ServiceContext, actor: Actor, id: stri
   // A merchant sees its own movements and those between merchants that touch its wallets, and of them only its own wallets' entries.
   const sides = [transaction.fromWalletId, transaction.toWalletId].filter((side): side is string => side !== null);
   const owners = await walletOwners(ctx.store.read, [...sides, ...transaction.entries.map((entry) => entry.walletId)]);
-  if (!seesMovement(actor, transaction.merchantId, sides.map((side) => owners.get(side)))) throw notFound('transaction', id);
+  if (
+    !seesMovement(
+      actor,
+      transaction.merchantId,
+      sides.map((side) => owners.get(side)),
+    )
+  )
+    throw notFound('transaction', id);
   return visibleEntries(actor, transaction, (walletId) => owners.get(walletId));
 }
 
@@ -105,7 +112,13 @@ export async function trialBalance(ctx: ServiceContext): Promise<TrialBalanceCur
   const byCurrency = new Map<string, TrialBalanceLine[]>();
   for (const row of rows) {
     const lines = byCurrency.get(String(row.currency_id)) ?? [];
-    lines.push({ category: String(row.category), type: String(row.type), wallets: Number(row.wallets), posted: BigInt(String(row.posted)), pending: BigInt(String(row.pending)) });
+    lines.push({
+      category: String(row.category),
+      type: String(row.type),
+      wallets: Number(row.wallets),
+      posted: BigInt(String(row.posted)),
+      pending: BigInt(String(row.pending)),
+    });
     byCurrency.set(String(row.currency_id), lines);
   }
   return [...byCurrency].map(([currencyId, lines]) => {

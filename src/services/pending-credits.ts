@@ -25,7 +25,15 @@ export async function createPendingCredit(tx: StoreTx, actor: Actor, request: Pe
   return createReservation(
     tx,
     actor,
-    { kind: 'pending_credit', debitWalletId: fromWalletId, creditWalletId: request.walletId, namedWalletIds: named, amount: request.amount, expiresAt: null, details },
+    {
+      kind: 'pending_credit',
+      debitWalletId: fromWalletId,
+      creditWalletId: request.walletId,
+      namedWalletIds: named,
+      amount: request.amount,
+      expiresAt: null,
+      details,
+    },
     now,
   );
 }

@@ -60,7 +60,10 @@ export async function appendToTransaction(
   const posting = await postLocked(tx, legs, lockIds, resolution.requireActiveCurrency);
   const stamp = await tx.commitStamp(now);
   const resolved: Transaction = { ...transaction, status: resolution.status, postedAt: resolution.status === 'posted' ? stamp : transaction.postedAt };
-  assert(await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, stamp), `transaction ${transaction.id} was pending under lock`);
+  assert(
+    await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, stamp),
+    `transaction ${transaction.id} was pending under lock`,
+  );
   const entries = await writePosting(tx, posting, resolved, stamp);
   // transaction.posted, .voided, .expired or .failed, in the same database transaction.
   await recordTransactionEvent(tx, resolved, now);
@@ -102,7 +105,10 @@ async function writePosting(tx: StoreTx, { posting, wallets }: LockedPosting, tr
       await recordWalletEvent(tx, 'wallet.balance_below_threshold', { ...wallet, counters: after }, now);
     }
   }
-  const entryIds = await tx.insertEntries(posting.entries.map((entry) => ({ ...entry, transactionId: transaction.id })), now);
+  const entryIds = await tx.insertEntries(
+    posting.entries.map((entry) => ({ ...entry, transactionId: transaction.id })),
+    now,
+  );
   await tx.writeCounters(posting.counters, now);
   return posting.entries.map((entry, index) => ({
     ...entry,

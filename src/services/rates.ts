@@ -27,7 +27,12 @@ export async function setRate(ctx: ServiceContext, actor: Actor, baseCurrencyId:
     const previous = await tx.getRate(baseCurrencyId, quoteCurrencyId);
     await tx.setRate(current);
     const change = { before: previous === null ? null : formatRate(previous.rate), after: formatRate(rate) };
-    await recordAudit(tx, actor, { action: 'rate.set', subjectType: 'rate', subjectId: `${baseCurrencyId}/${quoteCurrencyId}`, merchantId: null, changes: { rate: change } }, current.setAt);
+    await recordAudit(
+      tx,
+      actor,
+      { action: 'rate.set', subjectType: 'rate', subjectId: `${baseCurrencyId}/${quoteCurrencyId}`, merchantId: null, changes: { rate: change } },
+      current.setAt,
+    );
     return current;
   });
 }
@@ -37,7 +42,10 @@ export async function currentRate(tx: StoreTx, baseCurrencyId: string, quoteCurr
   if (baseCurrencyId === quoteCurrencyId) throw new CofferError('same_currency', 'Both sides name the same currency.');
   const rate = await tx.getRate(baseCurrencyId, quoteCurrencyId);
   if (rate === null) {
-    throw new CofferError('rate_not_found', `No rate is set from currency ${baseCurrencyId} to ${quoteCurrencyId}; an admin sets one with PUT /v1/rates/{base}/{quote}.`);
+    throw new CofferError(
+      'rate_not_found',
+      `No rate is set from currency ${baseCurrencyId} to ${quoteCurrencyId}; an admin sets one with PUT /v1/rates/{base}/{quote}.`,
+    );
   }
   return rate;
 }
@@ -70,7 +78,13 @@ export async function listRates(ctx: ServiceContext, query: RateListQuery): Prom
 }
 
 /** Every rate a pair has had, newest first. */
-export async function rateHistory(ctx: ServiceContext, baseCurrencyId: string, quoteCurrencyId: string, cursor?: string, limit?: number): Promise<Page<CurrencyRate>> {
+export async function rateHistory(
+  ctx: ServiceContext,
+  baseCurrencyId: string,
+  quoteCurrencyId: string,
+  cursor?: string,
+  limit?: number,
+): Promise<Page<CurrencyRate>> {
   await checkPair(ctx.store.read, baseCurrencyId, quoteCurrencyId);
   const size = pageSize(limit);
   const before = decodeCursor(cursor, sequencePattern);

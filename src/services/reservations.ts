@@ -87,7 +87,10 @@ export async function resolveReservation(
   const what = expected === 'hold' ? 'hold' : 'pending credit';
   if (reservation === null || reservation.kind !== expected) throw notFound(what, id);
   if (!canSee(actor, reservation.merchantId)) {
-    const owners = await walletOwners(tx, [reservation.fromWalletId, reservation.toWalletId].filter((side): side is string => side !== null));
+    const owners = await walletOwners(
+      tx,
+      [reservation.fromWalletId, reservation.toWalletId].filter((side): side is string => side !== null),
+    );
     requireMovementOwner(actor, reservation.merchantId, [...owners.values()], what, id);
   }
   const notPending = expected === 'hold' ? 'hold_not_pending' : 'pending_credit_not_pending';
@@ -102,7 +105,13 @@ export async function resolveReservation(
 }
 
 /** Writes the resolution of a reservation whose row the caller has locked and found pending. */
-export async function applyResolution(tx: StoreTx, reservation: Reservation, kind: ResolutionKind, postedAmount: bigint | null, now: Date): Promise<Reservation> {
+export async function applyResolution(
+  tx: StoreTx,
+  reservation: Reservation,
+  kind: ResolutionKind,
+  postedAmount: bigint | null,
+  now: Date,
+): Promise<Reservation> {
   const { fromWalletId, toWalletId } = reservation;
   if (fromWalletId === null || toWalletId === null) throw new Error(`reservation ${reservation.id} names both wallets`);
   const legs = resolutionLegs({ debitWalletId: fromWalletId, creditWalletId: toWalletId, amount: reservation.amount }, kind, postedAmount);

@@ -37,7 +37,8 @@ const derived = new Map<string, SecretKeys>();
 /** The keys derived from the configured master secret; a clear error when none is configured. */
 export function secretKeysOf(config: { readonly secretKey: string | undefined }): SecretKeys {
   const master = config.secretKey;
-  if (master === undefined) throw new Error('No master secret: set COFFER_SECRET_KEY (at least 32 characters), or start the server on the embedded database, which generates one.');
+  if (master === undefined)
+    throw new Error('No master secret: set COFFER_SECRET_KEY (at least 32 characters), or start the server on the embedded database, which generates one.');
   let keys = derived.get(master);
   if (keys === undefined) {
     keys = deriveSecretKeys(master);
@@ -51,7 +52,11 @@ export function secretKeysOf(config: { readonly secretKey: string | undefined })
  * key file `<dataDir>/secret.key` (created with mode 0600 when absent). On PostgreSQL there is
  * no data directory to keep it in: the server refuses to start without COFFER_SECRET_KEY.
  */
-export async function loadMasterSecret(config: { readonly secretKey: string | undefined; readonly databaseUrl: string | undefined; readonly dataDir: string }): Promise<string> {
+export async function loadMasterSecret(config: {
+  readonly secretKey: string | undefined;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+}): Promise<string> {
   if (config.secretKey !== undefined) return checkMasterSecret(config.secretKey, 'COFFER_SECRET_KEY');
   if (config.databaseUrl !== undefined) {
     throw new Error(
@@ -102,7 +107,11 @@ export async function encryptStoredSecrets(store: Store, keys: SecretKeys): Prom
   return store.transaction(async (tx) => {
     const rows = await tx.plaintextWebhookSecrets();
     for (const row of rows) {
-      await tx.setWebhookSecrets(row.id, encryptSecret(keys.webhookSecrets, row.secret), row.previousSecret === null ? null : encryptSecret(keys.webhookSecrets, row.previousSecret));
+      await tx.setWebhookSecrets(
+        row.id,
+        encryptSecret(keys.webhookSecrets, row.secret),
+        row.previousSecret === null ? null : encryptSecret(keys.webhookSecrets, row.previousSecret),
+      );
     }
     return rows.length;
   });

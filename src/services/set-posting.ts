@@ -69,7 +69,10 @@ interface Applied {
  * whole database transaction (the committer retries or reports it).
  */
 export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extraLocks: readonly string[] = []): Promise<UnitOutcome[]> {
-  await warmWalletRefs(tx, units.flatMap((unit) => unit.named));
+  await warmWalletRefs(
+    tx,
+    units.flatMap((unit) => unit.named),
+  );
   const plans: (readonly (MovementPlan | CofferError)[] | CofferError)[] = [];
   for (const unit of units) plans.push(await unit.plan(tx).catch(refusal));
   const lockIds = new Set(extraLocks);
@@ -134,7 +137,9 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
     let next = from;
     const answer = unit.respond(
       results.map((result) =>
-        'ok' in result ? result : { ok: true, transaction: visibleEntries(unit.actor, written[next++] as TransactionWithEntries, (id) => locked.get(id)?.merchantId) },
+        'ok' in result
+          ? result
+          : { ok: true, transaction: visibleEntries(unit.actor, written[next++] as TransactionWithEntries, (id) => locked.get(id)?.merchantId) },
       ),
     );
     answers.set(unit, { ok: true, value: answer });
@@ -166,13 +171,15 @@ async function writeApplied(tx: StoreTx, applied: readonly Applied[], counters: 
   let next = 0;
   return applied.map((movement) => ({
     ...movement.transaction,
-    entries: movement.entries.map((entry): Entry => ({
-      ...entry,
-      id: ids[next++] as string,
-      transactionId: movement.transaction.id,
-      kind: movement.transaction.kind,
-      createdAt: movement.now,
-    })),
+    entries: movement.entries.map(
+      (entry): Entry => ({
+        ...entry,
+        id: ids[next++] as string,
+        transactionId: movement.transaction.id,
+        kind: movement.transaction.kind,
+        createdAt: movement.now,
+      }),
+    ),
   }));
 }
 
@@ -232,7 +239,11 @@ class Scratch {
     for (const [id, after] of posting.counters) {
       const wallet = this.ledger.wallet(id) as LockedWallet;
       if (crossedBelow(this.countersOf(id), after, wallet.lowBalanceThreshold)) {
-        thresholdEvents.push({ id: newId(now.getTime()), event: walletEvent('wallet.balance_below_threshold', { ...wallet, counters: after }), createdAt: now });
+        thresholdEvents.push({
+          id: newId(now.getTime()),
+          event: walletEvent('wallet.balance_below_threshold', { ...wallet, counters: after }),
+          createdAt: now,
+        });
       }
       this.counters.set(id, after);
     }
@@ -249,7 +260,12 @@ class Scratch {
 }
 
 /** A unit of one simple movement: refused with the movement's own error, answered by `answer`. */
-export function movementUnit(actor: Actor, request: SimpleMovement, now: Date, answer: (written: TransactionWithEntries) => Outcome): Omit<PostingUnit, 'idempotency'> {
+export function movementUnit(
+  actor: Actor,
+  request: SimpleMovement,
+  now: Date,
+  answer: (written: TransactionWithEntries) => Outcome,
+): Omit<PostingUnit, 'idempotency'> {
   return {
     actor,
     now,
@@ -284,13 +300,21 @@ export function batchUnit(
     plan: async (tx) => {
       const plans: (MovementPlan | CofferError)[] = [];
       for (const parse of items) {
-        plans.push(await Promise.resolve().then(() => planMovement(tx, actor, parse(), now)).catch(refusal));
+        plans.push(
+          await Promise.resolve()
+            .then(() => planMovement(tx, actor, parse(), now))
+            .catch(refusal),
+        );
         if (atomic && plans[plans.length - 1] instanceof CofferError) break;
       }
       return plans;
     },
     fail: batchItemFailed,
     respond: (results) =>
-      answer(results.map((result, index) => (result.ok ? { index, status: 'posted', transaction: result.transaction } : { index, status: 'failed', error: result.error }))),
+      answer(
+        results.map((result, index) =>
+          result.ok ? { index, status: 'posted', transaction: result.transaction } : { index, status: 'failed', error: result.error },
+        ),
+      ),
   };
 }

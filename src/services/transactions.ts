@@ -161,7 +161,10 @@ async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<Movemen
   const original = await tx.lockTransaction(request.transactionId);
   if (original === null) throw notFound('transaction', request.transactionId);
   if (!canSee(actor, original.merchantId)) {
-    const owners = await walletOwners(tx, [original.fromWalletId, original.toWalletId].filter((id): id is string => id !== null));
+    const owners = await walletOwners(
+      tx,
+      [original.fromWalletId, original.toWalletId].filter((id): id is string => id !== null),
+    );
     requireMovementOwner(actor, original.merchantId, [...owners.values()], 'transaction', request.transactionId);
   }
   if (original.status !== 'posted' || !reversibleKinds.includes(original.kind) || original.fromWalletId === null || original.toWalletId === null) {
@@ -199,7 +202,10 @@ export async function executeMovement(tx: StoreTx, actor: Actor, request: Moveme
   const written = await writeMovement(tx, actor, request, now);
   await recordMovementTrail(tx, actor, written, now);
   if (actor.role === 'admin') return written;
-  const owners = await walletOwners(tx, written.entries.map((entry) => entry.walletId));
+  const owners = await walletOwners(
+    tx,
+    written.entries.map((entry) => entry.walletId),
+  );
   return visibleEntries(actor, written, (id) => owners.get(id));
 }
 
@@ -226,10 +232,14 @@ async function recordMovementTrail(tx: StoreTx, actor: Actor, written: Transacti
   if (written.reversesId === null) return;
   const original = await tx.lockTransaction(written.reversesId);
   if (original === null) return;
-  await recordEvent(tx, {
-    type: 'transaction.reversed',
-    merchantId: original.merchantId,
-    subjectId: original.id,
-    data: { ...transactionEventData(original), reversalId: written.id, reversalAmount: written.amount.toString() },
-  }, now);
+  await recordEvent(
+    tx,
+    {
+      type: 'transaction.reversed',
+      merchantId: original.merchantId,
+      subjectId: original.id,
+      data: { ...transactionEventData(original), reversalId: written.id, reversalAmount: written.amount.toString() },
+    },
+    now,
+  );
 }

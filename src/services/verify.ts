@@ -34,7 +34,9 @@ export async function verifyLedger(store: Store, against?: JournalDigest): Promi
   const broken = journal.firstBroken;
   const unbalancedCurrencies = totals.filter((row) => String(row.posted) !== '0' || String(row.pending) !== '0');
   const journalProblem =
-    broken === null ? null : `journal ${broken.seq !== null ? `link ${broken.seq}` : 'check'}${broken.transactionId !== null ? ` (transaction ${broken.transactionId})` : ''}: ${broken.reason}`;
+    broken === null
+      ? null
+      : `journal ${broken.seq !== null ? `link ${broken.seq}` : 'check'}${broken.transactionId !== null ? ` (transaction ${broken.transactionId})` : ''}: ${broken.reason}`;
   const balanceProblem =
     counterDiscrepancies[0] !== undefined
       ? `wallet ${String(counterDiscrepancies[0].id)}: stored counters differ from its entries ${JSON.stringify(counterDiscrepancies[0])}`

@@ -29,7 +29,6 @@ function remember(ref: WalletRef): void {
   refs.set(ref.id, ref);
 }
 
-
 export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string[]): Promise<Map<string, WalletRef>> {
   const result = new Map<string, WalletRef>();
   const missing = ids.filter((id) => {

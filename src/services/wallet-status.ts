@@ -37,7 +37,11 @@ export async function changeWalletStatusIn(tx: StoreTx, actor: Actor, id: string
     openReservations: target === 'closed' ? await tx.openReservationCount(id) : 0,
     openVirtualWallets: target === 'closed' ? await tx.openVirtualWalletCount(id) : 0,
   });
-  const updated = await tx.setWalletStatus(id, { status: target, reason: request.reason ?? null, description: request.description ?? null, changedBy: actor.apiKeyId }, now);
+  const updated = await tx.setWalletStatus(
+    id,
+    { status: target, reason: request.reason ?? null, description: request.description ?? null, changedBy: actor.apiKeyId },
+    now,
+  );
   await tx.insertStatusHistory({
     id: newId(now.getTime()),
     walletId: id,
@@ -55,7 +59,13 @@ export async function changeWalletStatusIn(tx: StoreTx, actor: Actor, id: string
 }
 
 /** A wallet's status changes, newest first: a reactivation keeps the deactivations readable. */
-export async function statusHistory(ctx: ServiceContext, actor: Actor, id: string, cursor: string | undefined, limit: number | undefined): Promise<Page<StatusHistoryEntry>> {
+export async function statusHistory(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  cursor: string | undefined,
+  limit: number | undefined,
+): Promise<Page<StatusHistoryEntry>> {
   await visibleWallet(ctx, actor, id);
   const size = pageSize(limit);
   const rows = await ctx.store.read.listStatusHistory(id, decodeCursor(cursor, uuidPattern), size + 1);

@@ -197,7 +197,20 @@ function checkCreditLimit(wallet: Wallet, creditLimit: bigint): void {
   }
 }
 
-const auditedWalletFields = ['name', 'alias', 'creditLimit', 'lowBalanceThreshold', 'main', 'metadata', 'status', 'statusReason', 'merchantId', 'customerId', 'currencyId', 'type'] as const;
+const auditedWalletFields = [
+  'name',
+  'alias',
+  'creditLimit',
+  'lowBalanceThreshold',
+  'main',
+  'metadata',
+  'status',
+  'statusReason',
+  'merchantId',
+  'customerId',
+  'currencyId',
+  'type',
+] as const;
 
 /** The audit record of a wallet change: before and after of the fields that can change. */
 export function walletAudit(action: string, before: Wallet | null, after: Wallet) {

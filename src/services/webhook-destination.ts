@@ -21,13 +21,36 @@ export const systemResolver: Resolver = async (host) => dnsLookup(host, { all: t
 /** Extra belt under ipaddr.js: networks refused whatever range name the library gives them. */
 const blocked = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24],
-  ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32], ['2001::', 32], ['2002::', 16], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64],
+  ['::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+  ['2001:db8::', 32],
+  ['2001::', 32],
+  ['2002::', 16],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');
 }
@@ -100,7 +123,11 @@ function privateDestination(host: string): CofferError {
  * The addresses a destination may be reached at: every address the name resolves to must be
  * public (unless `allowPrivate`), else the destination is refused.
  */
-export async function resolveDestination(host: string, allowPrivate: boolean, resolver: Resolver = systemResolver): Promise<{ address: string; family: number }[]> {
+export async function resolveDestination(
+  host: string,
+  allowPrivate: boolean,
+  resolver: Resolver = systemResolver,
+): Promise<{ address: string; family: number }[]> {
   let addresses: { address: string; family: number }[];
   if (isIP(host) !== 0) {
     addresses = [{ address: host, family: isIP(host) }];
@@ -124,7 +151,8 @@ export async function resolveDestination(host: string, allowPrivate: boolean, re
 export async function checkWebhookDestination(text: string, allowPrivate: boolean, resolver: Resolver = systemResolver): Promise<URL> {
   const url = parseWebhookUrl(text);
   await resolveDestination(hostOf(url), allowPrivate, resolver);
-  if (url.protocol !== 'https:' && !allowPrivate) throw new CofferError('webhook_url_invalid', 'A webhook URL uses https (plain http only with COFFER_WEBHOOKS_ALLOW_PRIVATE=true).');
+  if (url.protocol !== 'https:' && !allowPrivate)
+    throw new CofferError('webhook_url_invalid', 'A webhook URL uses https (plain http only with COFFER_WEBHOOKS_ALLOW_PRIVATE=true).');
   return url;
 }
 
@@ -145,14 +173,16 @@ export async function postToWebhook(
   options: { readonly allowPrivate: boolean; readonly timeoutMs: number; readonly resolver?: Resolver },
 ): Promise<WebhookResponse> {
   const url = parseWebhookUrl(text);
-  if (url.protocol !== 'https:' && !options.allowPrivate) throw new CofferError('webhook_url_invalid', 'A webhook URL uses https (plain http only with COFFER_WEBHOOKS_ALLOW_PRIVATE=true).');
+  if (url.protocol !== 'https:' && !options.allowPrivate)
+    throw new CofferError('webhook_url_invalid', 'A webhook URL uses https (plain http only with COFFER_WEBHOOKS_ALLOW_PRIVATE=true).');
   const host = hostOf(url);
   // An IP literal is never looked up by the socket: judge it here.
   if (isIP(host) !== 0) await resolveDestination(host, options.allowPrivate);
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     resolveDestination(hostname, options.allowPrivate, options.resolver ?? systemResolver).then(
       (addresses) => {
-        const chosen = addresses.find((entry) => lookupOptions.family === undefined || lookupOptions.family === 0 || entry.family === lookupOptions.family) ?? addresses[0];
+        const chosen =
+          addresses.find((entry) => lookupOptions.family === undefined || lookupOptions.family === 0 || entry.family === lookupOptions.family) ?? addresses[0];
         if (lookupOptions.all === true) callback(null, chosen === undefined ? [] : [chosen]);
         else callback(null, chosen?.address ?? '', chosen?.family ?? 4);
       },

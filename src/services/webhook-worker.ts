@@ -53,15 +53,28 @@ async function send(ctx: ServiceContext, claimed: ClaimedDelivery, options: Deli
   const body = deliveryBody(claimed);
   try {
     // The destination is judged on the connection itself (webhook-destination.ts): what was checked is what is reached.
-    const response = await postToWebhook(claimed.url, webhookHeaders(signingSecrets(ctx, claimed), messageId(claimed), Math.floor(now.getTime() / 1000), body), body, {
-      allowPrivate: ctx.config.webhooksAllowPrivate,
-      timeoutMs: options.timeoutMs ?? deliveryDefaults.timeoutMs,
-      ...(options.resolver !== undefined ? { resolver: options.resolver } : {}),
-    });
+    const response = await postToWebhook(
+      claimed.url,
+      webhookHeaders(signingSecrets(ctx, claimed), messageId(claimed), Math.floor(now.getTime() / 1000), body),
+      body,
+      {
+        allowPrivate: ctx.config.webhooksAllowPrivate,
+        timeoutMs: options.timeoutMs ?? deliveryDefaults.timeoutMs,
+        ...(options.resolver !== undefined ? { resolver: options.resolver } : {}),
+      },
+    );
     const durationMs = Date.now() - started;
-    if (response.status >= 200 && response.status < 300) return { status: 'succeeded', statusCode: response.status, error: null, durationMs, nextAttemptAt: null, disableEndpoint: null };
+    if (response.status >= 200 && response.status < 300)
+      return { status: 'succeeded', statusCode: response.status, error: null, durationMs, nextAttemptAt: null, disableEndpoint: null };
     if (response.status === 410) {
-      return { status: 'failed', statusCode: 410, error: 'the receiver answered 410 Gone', durationMs, nextAttemptAt: null, disableEndpoint: 'the receiver answered 410 Gone' };
+      return {
+        status: 'failed',
+        statusCode: 410,
+        error: 'the receiver answered 410 Gone',
+        durationMs,
+        nextAttemptAt: null,
+        disableEndpoint: 'the receiver answered 410 Gone',
+      };
     }
     return retry(response.status, `the receiver answered ${response.status}`, parseRetryAfterMs(response.retryAfter, now.getTime()));
   } catch (error) {
@@ -90,7 +103,11 @@ export async function deliverDue(ctx: ServiceContext, options: DeliveryRunOption
 }
 
 /** Runs the worker until stopped: a pass every `pollMs`, straight again while there was work. */
-export function startWebhookWorker(ctx: ServiceContext, onError: (error: unknown) => void, pollMs: number = deliveryDefaults.pollMs): { stop(): Promise<void> } {
+export function startWebhookWorker(
+  ctx: ServiceContext,
+  onError: (error: unknown) => void,
+  pollMs: number = deliveryDefaults.pollMs,
+): { stop(): Promise<void> } {
   let running = true;
   let wake: () => void = () => undefined;
   const loop = (async () => {

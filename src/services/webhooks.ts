@@ -109,7 +109,18 @@ export async function replayDelivery(ctx: ServiceContext, actor: Actor, endpoint
     const now = ctx.clock();
     const replayed = await tx.replayWebhookDelivery(deliveryId, now);
     if (replayed === null) throw notFound('delivery', deliveryId);
-    await recordAudit(tx, actor, { action: 'webhook_delivery.replayed', subjectType: 'webhook_delivery', subjectId: deliveryId, merchantId: endpoint.merchantId, changes: { status: { before: existing.status, after: 'pending' } } }, now);
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: 'webhook_delivery.replayed',
+        subjectType: 'webhook_delivery',
+        subjectId: deliveryId,
+        merchantId: endpoint.merchantId,
+        changes: { status: { before: existing.status, after: 'pending' } },
+      },
+      now,
+    );
     return replayed;
   });
 }
@@ -135,8 +146,14 @@ export async function rotateWebhookSecret(
     await tx.lockRow('webhook_endpoints', id);
     const endpoint = await visibleEndpoint(tx, actor, id);
     const previousSecretExpiresAt = new Date(now.getTime() + graceSeconds * 1000);
-    if (!(await tx.rotateWebhookSecret(id, encryptSecret(secretKeysOf(ctx.config).webhookSecrets, secret), previousSecretExpiresAt, now))) throw notFound('webhook', id);
-    await recordAudit(tx, actor, { action: 'webhook.secret_rotated', subjectType: 'webhook', subjectId: id, merchantId: endpoint.merchantId, changes: {} }, now);
+    if (!(await tx.rotateWebhookSecret(id, encryptSecret(secretKeysOf(ctx.config).webhookSecrets, secret), previousSecretExpiresAt, now)))
+      throw notFound('webhook', id);
+    await recordAudit(
+      tx,
+      actor,
+      { action: 'webhook.secret_rotated', subjectType: 'webhook', subjectId: id, merchantId: endpoint.merchantId, changes: {} },
+      now,
+    );
     return { endpoint: { ...endpoint, updatedAt: now }, secret, previousSecretExpiresAt };
   });
 }

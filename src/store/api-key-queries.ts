@@ -28,7 +28,10 @@ export function apiKeyQueries(db: Queryable) {
     },
 
     /** Changes a key's name, scopes or rate limit (fields absent stay as they are). */
-    async updateApiKey(id: string, patch: { readonly name?: string | null; readonly scopes?: readonly ApiKeyScope[]; readonly rateLimitPerMinute?: number | null }): Promise<ApiKey | null> {
+    async updateApiKey(
+      id: string,
+      patch: { readonly name?: string | null; readonly scopes?: readonly ApiKeyScope[]; readonly rateLimitPerMinute?: number | null },
+    ): Promise<ApiKey | null> {
       const rows = await db.query(
         `update api_keys set
            name = case when $2 then $3 else name end,

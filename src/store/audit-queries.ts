@@ -42,8 +42,15 @@ export function auditQueries(db: Queryable) {
       [
         JSON.stringify(
           records.map((r) => ({
-            id: r.id, action: r.action, subject_type: r.subjectType, subject_id: r.subjectId, merchant_id: r.merchantId,
-            api_key_id: r.apiKeyId, request_id: r.requestId, changes: r.changes, created_at: r.createdAt.toISOString(),
+            id: r.id,
+            action: r.action,
+            subject_type: r.subjectType,
+            subject_id: r.subjectId,
+            merchant_id: r.merchantId,
+            api_key_id: r.apiKeyId,
+            request_id: r.requestId,
+            changes: r.changes,
+            created_at: r.createdAt.toISOString(),
           })),
         ),
       ],

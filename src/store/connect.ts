@@ -64,7 +64,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       database = await connectPglite(undefined);
     } else {
       const exists = await hasDatabase(dataDir);
-      if (!exists && config.mustExist === true) throw new DataDirError(`no embedded database at ${resolve(dataDir)} (set COFFER_DATA_DIR or start the server once)`);
+      if (!exists && config.mustExist === true)
+        throw new DataDirError(`no embedded database at ${resolve(dataDir)} (set COFFER_DATA_DIR or start the server once)`);
       await mkdir(dataDir, { recursive: true });
       const lock = lockDataDir(dataDir, config.purpose ?? 'coffer');
       try {

@@ -41,8 +41,18 @@ export function currencyQueries(db: Queryable) {
         `insert into currencies (id, code, numeric_code, name, symbol, fraction, asset_type, active, serial_prefix, created_at, updated_at, iso_code)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
-          currency.id, currency.code, currency.numericCode, currency.name, currency.symbol, currency.fraction.toString(),
-          currency.assetType, currency.active, currency.serialPrefix, currency.createdAt, currency.updatedAt, isoCode,
+          currency.id,
+          currency.code,
+          currency.numericCode,
+          currency.name,
+          currency.symbol,
+          currency.fraction.toString(),
+          currency.assetType,
+          currency.active,
+          currency.serialPrefix,
+          currency.createdAt,
+          currency.updatedAt,
+          isoCode,
         ],
       );
     },
@@ -79,9 +89,18 @@ export function currencyQueries(db: Queryable) {
            updated_at = $10
          where id = $1 returning *`,
         [
-          id, patch.name !== undefined, patch.name ?? null, patch.symbol !== undefined, patch.symbol ?? null,
-          patch.active !== undefined, patch.active ?? null, patch.serialPrefix !== undefined, patch.serialPrefix ?? null, now,
-          patch.numericCode !== undefined, patch.numericCode ?? null,
+          id,
+          patch.name !== undefined,
+          patch.name ?? null,
+          patch.symbol !== undefined,
+          patch.symbol ?? null,
+          patch.active !== undefined,
+          patch.active ?? null,
+          patch.serialPrefix !== undefined,
+          patch.serialPrefix ?? null,
+          now,
+          patch.numericCode !== undefined,
+          patch.numericCode ?? null,
         ],
       );
       return rows[0] === undefined ? null : toCurrency(rows[0]);

@@ -55,7 +55,8 @@ export class DatabaseUnavailableError extends Error {
 
 /** SQLSTATE classes and codes that mean "this connection or server is gone or cannot write", not "this statement is wrong". */
 const unavailableStates = new Set(['57P01', '57P02', '57P03', '25006', '53300']);
-const unavailableMessages = /Connection terminated|connection error|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery)/i;
+const unavailableMessages =
+  /Connection terminated|connection error|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery)/i;
 
 /** True for errors that say the database server (not the request) is the problem. */
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -42,7 +42,12 @@ export function eventQueries(db: Queryable) {
       [
         JSON.stringify(
           events.map((row) => ({
-            id: row.id, type: row.event.type, merchant_id: row.event.merchantId, subject_id: row.event.subjectId, data: row.event.data, created_at: row.createdAt.toISOString(),
+            id: row.id,
+            type: row.event.type,
+            merchant_id: row.event.merchantId,
+            subject_id: row.event.subjectId,
+            data: row.event.data,
+            created_at: row.createdAt.toISOString(),
           })),
         ),
       ],

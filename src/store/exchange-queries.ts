@@ -74,13 +74,24 @@ export function exchangeQueries(db: Queryable) {
          where ($1::uuid is null or base_currency_id = $1) and ($2::uuid is null or quote_currency_id = $2)
            and ($3::uuid is null or (base_currency_id, quote_currency_id) > ($3::uuid, $4::uuid))
          order by base_currency_id, quote_currency_id limit $5`,
-        [filter.baseCurrencyId ?? null, filter.quoteCurrencyId ?? null, filter.after?.baseCurrencyId ?? null, filter.after?.quoteCurrencyId ?? null, filter.limit],
+        [
+          filter.baseCurrencyId ?? null,
+          filter.quoteCurrencyId ?? null,
+          filter.after?.baseCurrencyId ?? null,
+          filter.after?.quoteCurrencyId ?? null,
+          filter.limit,
+        ],
       );
       return rows.map(toCurrencyRate);
     },
 
     /** The rates a pair has had, newest first. */
-    async listRateHistory(baseCurrencyId: string, quoteCurrencyId: string, beforeId: bigint | null, limit: number): Promise<(CurrencyRate & { readonly seq: bigint })[]> {
+    async listRateHistory(
+      baseCurrencyId: string,
+      quoteCurrencyId: string,
+      beforeId: bigint | null,
+      limit: number,
+    ): Promise<(CurrencyRate & { readonly seq: bigint })[]> {
       const rows = await db.query(
         `select * from rate_history where base_currency_id = $1 and quote_currency_id = $2 and ($3::bigint is null or id < $3)
          order by id desc limit $4`,
@@ -94,8 +105,17 @@ export function exchangeQueries(db: Queryable) {
         `insert into quotes (id, merchant_id, from_currency_id, to_currency_id, rate, rate_set_at, amount, target_amount, created_by, created_at, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
-          quote.id, quote.merchantId, quote.fromCurrencyId, quote.toCurrencyId, formatRate(quote.rate), quote.rateSetAt,
-          quote.amount.toString(), quote.targetAmount.toString(), quote.createdBy, quote.createdAt, quote.expiresAt,
+          quote.id,
+          quote.merchantId,
+          quote.fromCurrencyId,
+          quote.toCurrencyId,
+          formatRate(quote.rate),
+          quote.rateSetAt,
+          quote.amount.toString(),
+          quote.targetAmount.toString(),
+          quote.createdBy,
+          quote.createdAt,
+          quote.expiresAt,
         ],
       );
     },
@@ -112,9 +132,12 @@ export function exchangeQueries(db: Queryable) {
     },
 
     async markQuoteUsed(id: string, transactionId: string, now: Date): Promise<void> {
-      const rows = await db.query('update quotes set used_at = $3, transaction_id = $2 where id = $1 and used_at is null returning id', [id, transactionId, now]);
+      const rows = await db.query('update quotes set used_at = $3, transaction_id = $2 where id = $1 and used_at is null returning id', [
+        id,
+        transactionId,
+        now,
+      ]);
       if (rows.length !== 1) throw new Error(`quote ${id} was used concurrently despite its row lock`);
     },
-
   };
 }

@@ -73,8 +73,12 @@ export function idempotencyQueries(db: Queryable) {
          where idempotency_keys.state = 'in_flight' and coalesce(idempotency_keys.lease_until, idempotency_keys.created_at + interval '60 seconds') < $7
        returning key`,
       [
-        rows.map((r) => r.scope), rows.map((r) => storedKey(r.scope, r.key)), rows.map((r) => r.requestHash), rows.map((r) => r.now.toISOString()),
-        rows.map((r) => r.expiresAt.toISOString()), rows.map((r) => r.leaseUntil.toISOString()),
+        rows.map((r) => r.scope),
+        rows.map((r) => storedKey(r.scope, r.key)),
+        rows.map((r) => r.requestHash),
+        rows.map((r) => r.now.toISOString()),
+        rows.map((r) => r.expiresAt.toISOString()),
+        rows.map((r) => r.leaseUntil.toISOString()),
         // The earliest of the batch: a claim is taken over only once its lease ended for every request of the batch.
         new Date(Math.min(...rows.map((r) => r.now.getTime()))).toISOString(),
       ],
@@ -111,7 +115,13 @@ export function idempotencyQueries(db: Queryable) {
        returning k.key`,
       [
         JSON.stringify(
-          completions.map((c) => ({ scope: c.scope, key: storedKey(c.scope, c.key), status_code: c.statusCode, response: c.response, claimed_at: c.claimedAt.toISOString() })),
+          completions.map((c) => ({
+            scope: c.scope,
+            key: storedKey(c.scope, c.key),
+            status_code: c.statusCode,
+            response: c.response,
+            claimed_at: c.claimedAt.toISOString(),
+          })),
         ),
       ],
     );
@@ -141,7 +151,11 @@ export function idempotencyQueries(db: Queryable) {
     /** Gives a key back after an unexpected failure, so the client can retry with it. */
     async releaseIdempotencyKey(scope: string, key: string, claimedAt: Date): Promise<void> {
       // Only our own claim: one taken over by a later request is that request's.
-      await db.query(`delete from idempotency_keys where scope = $1 and key = $2 and state = 'in_flight' and created_at = $3`, [scope, storedKey(scope, key), claimedAt]);
+      await db.query(`delete from idempotency_keys where scope = $1 and key = $2 and state = 'in_flight' and created_at = $3`, [
+        scope,
+        storedKey(scope, key),
+        claimedAt,
+      ]);
     },
 
     /** Pushes the lease of claims whose requests still run (one statement for all of them); a claim taken over is left alone. */

@@ -38,7 +38,17 @@ export function journalQueries(db: Queryable) {
       `insert into journal (seq, transaction_id, previous_hash, hash, body)
        select seq, transaction_id, previous_hash, hash, body
        from json_to_recordset($1::json) as v(seq bigint, transaction_id uuid, previous_hash text, hash text, body text)`,
-      [JSON.stringify(links.map((link) => ({ seq: link.seq.toString(), transaction_id: link.transactionId, previous_hash: link.previousHash, hash: link.hash, body: link.body })))],
+      [
+        JSON.stringify(
+          links.map((link) => ({
+            seq: link.seq.toString(),
+            transaction_id: link.transactionId,
+            previous_hash: link.previousHash,
+            hash: link.hash,
+            body: link.body,
+          })),
+        ),
+      ],
     );
     await db.query('update journal_head set seq = $1, hash = $2 where id = 1', [last.seq.toString(), last.hash]);
   }

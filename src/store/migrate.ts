@@ -20,7 +20,10 @@ export async function migrate(db: Database, onApply?: (file: string) => void): P
       onApply?.(file);
       const sql = await readFile(migrationsDir + file, 'utf8');
       // Statements are separated by blank-line-free semicolons; the files contain no functions.
-      for (const statement of sql.split(/;\s*$/m).map((part) => part.trim()).filter(Boolean)) {
+      for (const statement of sql
+        .split(/;\s*$/m)
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         await dbTx.query(statement);
       }
       await dbTx.query('insert into schema_migrations (name) values ($1)', [file]);

@@ -19,7 +19,11 @@ const settings = ['shared_buffers=16MB', 'work_mem=2MB', 'maintenance_work_mem=1
  * `dataDir` undefined means in memory (tests); a path keeps the data across restarts.
  */
 export async function connectPglite(dataDir?: string, loadDataDir?: Blob): Promise<Database> {
-  const db = await PGlite.create(dataDir, { parsers, ...(loadDataDir !== undefined ? { loadDataDir } : {}), startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])] });
+  const db = await PGlite.create(dataDir, {
+    parsers,
+    ...(loadDataDir !== undefined ? { loadDataDir } : {}),
+    startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])],
+  });
   const heap = (db as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod;
   const run = async <R extends Row>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<R[]> => {
     const result = await target.query<R>(sql, params as unknown[] | undefined);

@@ -130,7 +130,15 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
     if (current !== null) return current.pool;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new DatabaseUnavailableError(`no ${targets.sessionAttrs === 'read-write' ? 'writable primary' : 'database server'} among ${targets.names.join(', ')}`)), limitMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new DatabaseUnavailableError(
+              `no ${targets.sessionAttrs === 'read-write' ? 'writable primary' : 'database server'} among ${targets.names.join(', ')}`,
+            ),
+          ),
+        limitMs,
+      );
     });
     try {
       return await Promise.race([discover(), timeout]);

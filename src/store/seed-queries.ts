@@ -94,10 +94,11 @@ export function seedQueries(db: Queryable) {
 
     /** A wallet's status changes, newest first, after the cursor `beforeId`. */
     async listStatusHistory(walletId: string, beforeId: string | undefined, limit: number): Promise<StatusHistoryEntry[]> {
-      const rows = await db.query(
-        'select * from wallet_status_history where wallet_id = $1 and ($2::uuid is null or id < $2) order by id desc limit $3',
-        [walletId, beforeId ?? null, limit],
-      );
+      const rows = await db.query('select * from wallet_status_history where wallet_id = $1 and ($2::uuid is null or id < $2) order by id desc limit $3', [
+        walletId,
+        beforeId ?? null,
+        limit,
+      ]);
       return rows.map((row) => ({
         id: text(row.id),
         walletId: text(row.wallet_id),
@@ -124,7 +125,11 @@ export function seedQueries(db: Queryable) {
     },
 
     async countCompatAccounts(filter: Omit<CompatAccountFilter, 'offset' | 'limit'>): Promise<number> {
-      const rows = await db.query(`select count(*)::text as n from compat_accounts a where ${filterClause}`, [filter.merchantId ?? null, filter.customerId ?? null, filter.program ?? null]);
+      const rows = await db.query(`select count(*)::text as n from compat_accounts a where ${filterClause}`, [
+        filter.merchantId ?? null,
+        filter.customerId ?? null,
+        filter.program ?? null,
+      ]);
       return Number(rows[0]?.n ?? 0);
     },
   };

@@ -80,12 +80,26 @@ export function transactionQueries(db: Queryable) {
                                  exchange_rate, quote_id, target_currency_id, target_amount, n)
        order by n`,
       [
-        column((t) => t.id), column((t) => t.kind), column((t) => t.status), column((t) => t.merchantId), column((t) => t.currencyId),
-        column((t) => t.amount.toString()), column((t) => t.fromWalletId), column((t) => t.toWalletId), column((t) => t.description),
-        column((t) => t.reference), column((t) => t.reason), column((t) => JSON.stringify(t.metadata)), column((t) => feesJson(t.fees)),
-        column((t) => t.reversesId), column((t) => t.reversedAmount.toString()), column((t) => t.createdAt.toISOString()),
-        column((t) => t.postedAt?.toISOString() ?? null), column((t) => (t.exchange ? formatRate(t.exchange.rate) : null)),
-        column((t) => t.exchange?.quoteId ?? null), column((t) => t.exchange?.targetCurrencyId ?? null),
+        column((t) => t.id),
+        column((t) => t.kind),
+        column((t) => t.status),
+        column((t) => t.merchantId),
+        column((t) => t.currencyId),
+        column((t) => t.amount.toString()),
+        column((t) => t.fromWalletId),
+        column((t) => t.toWalletId),
+        column((t) => t.description),
+        column((t) => t.reference),
+        column((t) => t.reason),
+        column((t) => JSON.stringify(t.metadata)),
+        column((t) => feesJson(t.fees)),
+        column((t) => t.reversesId),
+        column((t) => t.reversedAmount.toString()),
+        column((t) => t.createdAt.toISOString()),
+        column((t) => t.postedAt?.toISOString() ?? null),
+        column((t) => (t.exchange ? formatRate(t.exchange.rate) : null)),
+        column((t) => t.exchange?.quoteId ?? null),
+        column((t) => t.exchange?.targetCurrencyId ?? null),
         column((t) => t.exchange?.targetAmount.toString() ?? null),
       ],
     );
@@ -109,13 +123,22 @@ export function transactionQueries(db: Queryable) {
          order by n
          returning id`,
         [
-          entries.map((e) => e.transactionId), entries.map((e) => e.walletId), entries.map((e) => e.balanceWalletId),
-          entries.map((e) => e.currencyId), entries.map((e) => e.direction), entries.map((e) => e.amount.toString()),
-          entries.map((e) => e.pending), entries.map((e) => e.balanceAfter.toString()), entries.map((e) => (e.createdAt ?? now).toISOString()),
+          entries.map((e) => e.transactionId),
+          entries.map((e) => e.walletId),
+          entries.map((e) => e.balanceWalletId),
+          entries.map((e) => e.currencyId),
+          entries.map((e) => e.direction),
+          entries.map((e) => e.amount.toString()),
+          entries.map((e) => e.pending),
+          entries.map((e) => e.balanceAfter.toString()),
+          entries.map((e) => (e.createdAt ?? now).toISOString()),
         ],
       );
       // Identity values are drawn in insertion order: ascending ids are the entries in the order given.
-      return rows.map((row) => BigInt(String(row.id))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+      return rows
+        .map((row) => BigInt(String(row.id)))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(String);
     },
 
     async getTransaction(id: string): Promise<TransactionWithEntries | null> {

@@ -93,9 +93,25 @@ export function walletQueries(db: Queryable) {
                  $12, $13, $14, $15, $16, $17, $18, $19, $20)
          returning *`,
         [
-          wallet.id, serialPrefix, wallet.name, wallet.currencyId, wallet.category, wallet.type, wallet.merchantId, wallet.customerId,
-          wallet.externalId, wallet.alias, wallet.program, wallet.main, wallet.accounting, wallet.creditLimit.toString(),
-          wallet.parentWalletId, wallet.status, JSON.stringify(wallet.metadata), wallet.createdAt, wallet.updatedAt,
+          wallet.id,
+          serialPrefix,
+          wallet.name,
+          wallet.currencyId,
+          wallet.category,
+          wallet.type,
+          wallet.merchantId,
+          wallet.customerId,
+          wallet.externalId,
+          wallet.alias,
+          wallet.program,
+          wallet.main,
+          wallet.accounting,
+          wallet.creditLimit.toString(),
+          wallet.parentWalletId,
+          wallet.status,
+          JSON.stringify(wallet.metadata),
+          wallet.createdAt,
+          wallet.updatedAt,
           wallet.lowBalanceThreshold?.toString() ?? null,
         ],
       );
@@ -108,18 +124,15 @@ export function walletQueries(db: Queryable) {
     },
 
     async findWalletByExternalId(merchantId: string | null, externalId: string): Promise<Wallet | null> {
-      const rows = await db.query(`select * from wallets where coalesce(merchant_id, '') = coalesce($1, '') and external_id = $2`, [
-        merchantId,
-        externalId,
-      ]);
+      const rows = await db.query(`select * from wallets where coalesce(merchant_id, '') = coalesce($1, '') and external_id = $2`, [merchantId, externalId]);
       return rows[0] === undefined ? null : toWallet(rows[0]);
     },
 
     async findMainWallet(customerId: string, currencyId: string): Promise<Wallet | null> {
-      const rows = await db.query(
-        `select * from wallets where customer_id = $1 and currency_id = $2 and main and status <> 'closed'`,
-        [customerId, currencyId],
-      );
+      const rows = await db.query(`select * from wallets where customer_id = $1 and currency_id = $2 and main and status <> 'closed'`, [
+        customerId,
+        currencyId,
+      ]);
       return rows[0] === undefined ? null : toWallet(rows[0]);
     },
 
@@ -138,8 +151,16 @@ export function walletQueries(db: Queryable) {
            and ($9::uuid is null or parent_wallet_id = $9) and ($10::uuid is null or id > $10)
          order by id limit $11`,
         [
-          filter.merchantId ?? null, filter.customerId ?? null, filter.currencyId ?? null, filter.category ?? null, filter.type ?? null,
-          filter.status ?? null, filter.program ?? null, filter.externalId ?? null, filter.parentWalletId ?? null, filter.afterId ?? null,
+          filter.merchantId ?? null,
+          filter.customerId ?? null,
+          filter.currencyId ?? null,
+          filter.category ?? null,
+          filter.type ?? null,
+          filter.status ?? null,
+          filter.program ?? null,
+          filter.externalId ?? null,
+          filter.parentWalletId ?? null,
+          filter.afterId ?? null,
           filter.limit,
         ],
       );
@@ -158,10 +179,20 @@ export function walletQueries(db: Queryable) {
            low_balance_threshold = case when $13 then $14::bigint else low_balance_threshold end
          where id = $1 returning *`,
         [
-          id, patch.name !== undefined, patch.name ?? null, patch.alias !== undefined, patch.alias ?? null,
-          patch.creditLimit !== undefined, patch.creditLimit?.toString() ?? null, patch.main !== undefined, patch.main ?? null,
-          patch.metadata !== undefined, JSON.stringify(patch.metadata ?? {}), now,
-          patch.lowBalanceThreshold !== undefined, patch.lowBalanceThreshold?.toString() ?? null,
+          id,
+          patch.name !== undefined,
+          patch.name ?? null,
+          patch.alias !== undefined,
+          patch.alias ?? null,
+          patch.creditLimit !== undefined,
+          patch.creditLimit?.toString() ?? null,
+          patch.main !== undefined,
+          patch.main ?? null,
+          patch.metadata !== undefined,
+          JSON.stringify(patch.metadata ?? {}),
+          now,
+          patch.lowBalanceThreshold !== undefined,
+          patch.lowBalanceThreshold?.toString() ?? null,
         ],
       );
       return rows[0] === undefined ? null : toWallet(rows[0]);
@@ -183,10 +214,9 @@ export function walletQueries(db: Queryable) {
 
     /** The immutable facts about wallets (currency, parent, owner, category), for planning before locking. */
     async walletRefs(ids: readonly string[]): Promise<WalletRef[]> {
-      const rows = await db.query(
-        'select id, currency_id, parent_wallet_id, merchant_id, category, type from wallets where id = any($1::uuid[])',
-        [[...new Set(ids)]],
-      );
+      const rows = await db.query('select id, currency_id, parent_wallet_id, merchant_id, category, type from wallets where id = any($1::uuid[])', [
+        [...new Set(ids)],
+      ]);
       return rows.map((row) => ({
         id: text(row.id),
         currencyId: text(row.currency_id),

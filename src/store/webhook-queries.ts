@@ -76,7 +76,18 @@ export function webhookQueries(db: Queryable) {
       await db.query(
         `insert into webhook_endpoints (id, merchant_id, url, description, event_types, secret, status, api_key_id, created_at, updated_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [endpoint.id, endpoint.merchantId, endpoint.url, endpoint.description, endpoint.eventTypes, secret, endpoint.status, apiKeyId, endpoint.createdAt, endpoint.updatedAt],
+        [
+          endpoint.id,
+          endpoint.merchantId,
+          endpoint.url,
+          endpoint.description,
+          endpoint.eventTypes,
+          secret,
+          endpoint.status,
+          apiKeyId,
+          endpoint.createdAt,
+          endpoint.updatedAt,
+        ],
       );
     },
 
@@ -162,26 +173,44 @@ export function webhookQueries(db: Queryable) {
         url: text(row.endpoint_url),
         secret: text(row.endpoint_secret),
         previousSecret: textOrNull(row.endpoint_previous_secret),
-        event: { id: text(row.event_id), position: big(row.event_position), type: text(row.event_type), data: json<unknown>(row.event_data), createdAt: date(row.event_created_at) },
+        event: {
+          id: text(row.event_id),
+          position: big(row.event_position),
+          type: text(row.event_type),
+          data: json<unknown>(row.event_data),
+          createdAt: date(row.event_created_at),
+        },
       }));
     },
 
     async recordWebhookOutcome(delivery: WebhookDelivery, outcome: DeliveryOutcome, now: Date): Promise<void> {
-      await db.query(
-        'insert into webhook_attempts (delivery_id, attempt, status_code, error, duration_ms, attempted_at) values ($1, $2, $3, $4, $5, $6)',
-        [delivery.id, delivery.attempts, outcome.statusCode, outcome.error, outcome.durationMs, now],
-      );
+      await db.query('insert into webhook_attempts (delivery_id, attempt, status_code, error, duration_ms, attempted_at) values ($1, $2, $3, $4, $5, $6)', [
+        delivery.id,
+        delivery.attempts,
+        outcome.statusCode,
+        outcome.error,
+        outcome.durationMs,
+        now,
+      ]);
       await db.query(
         `update webhook_deliveries set status = $2, next_attempt_at = $3, lease_until = null, last_status_code = $4, last_error = $5, updated_at = $6
          where id = $1`,
         [delivery.id, outcome.status, outcome.nextAttemptAt, outcome.statusCode, outcome.error, now],
       );
       if (outcome.disableEndpoint !== null) {
-        await db.query(`update webhook_endpoints set status = 'disabled', disabled_reason = $2, updated_at = $3 where id = $1`, [delivery.endpointId, outcome.disableEndpoint, now]);
+        await db.query(`update webhook_endpoints set status = 'disabled', disabled_reason = $2, updated_at = $3 where id = $1`, [
+          delivery.endpointId,
+          outcome.disableEndpoint,
+          now,
+        ]);
       }
     },
 
-    async listWebhookDeliveries(endpointId: string, beforeId: string | null, limit: number): Promise<(WebhookDelivery & { eventType: string; attemptLog: WebhookAttempt[] })[]> {
+    async listWebhookDeliveries(
+      endpointId: string,
+      beforeId: string | null,
+      limit: number,
+    ): Promise<(WebhookDelivery & { eventType: string; attemptLog: WebhookAttempt[] })[]> {
       const rows = await db.query(
         `select delivery.*, event.type as event_type from webhook_deliveries delivery join events event on event.id = delivery.event_id
          where delivery.endpoint_id = $1 and ($2::uuid is null or delivery.id < $2) order by delivery.id desc limit $3`,

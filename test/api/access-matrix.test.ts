@@ -54,7 +54,9 @@ type Spec =
       readonly foreign?: { readonly body?: Body; readonly query?: (need: Objects) => Promise<string>; readonly expect: readonly number[] };
     };
 
-const id = (name: ObjectName): Params => async (need) => ({ id: await need(name) });
+const id =
+  (name: ObjectName): Params =>
+  async (need) => ({ id: await need(name) });
 const account: Params = async (need) => ({ account: await need('payneticsAccount') });
 const pair: Params = async (need) => ({ baseCurrencyId: await need('currency'), quoteCurrencyId: await need('eurCurrency') });
 
@@ -89,8 +91,14 @@ const matrix: Readonly<Record<string, Spec>> = {
   'GET /v1/instruments': { access: 'merchant' },
   'POST /v1/topups': { access: 'merchant', foreign: { body: async (need) => ({ walletId: await need('wallet'), amount: '1' }), expect: [404] } },
   'POST /v1/withdrawals': { access: 'merchant', foreign: { body: async (need) => ({ walletId: await need('wallet'), amount: '1' }), expect: [404] } },
-  'POST /v1/transfers': { access: 'merchant', foreign: { body: async (need) => ({ fromWalletId: await need('wallet'), toWalletId: await need('eurWallet'), amount: '1' }), expect: [404] } },
-  'POST /v1/exchanges': { access: 'merchant', foreign: { body: async (need) => ({ fromWalletId: await need('wallet'), toWalletId: await need('eurWallet'), amount: '1' }), expect: [404] } },
+  'POST /v1/transfers': {
+    access: 'merchant',
+    foreign: { body: async (need) => ({ fromWalletId: await need('wallet'), toWalletId: await need('eurWallet'), amount: '1' }), expect: [404] },
+  },
+  'POST /v1/exchanges': {
+    access: 'merchant',
+    foreign: { body: async (need) => ({ fromWalletId: await need('wallet'), toWalletId: await need('eurWallet'), amount: '1' }), expect: [404] },
+  },
   'POST /v1/adjustments': { access: 'admin', body: async (need) => ({ walletId: await need('wallet'), amount: '1', direction: 'credit', reason: 'matrix' }) },
   'POST /v1/batches': {
     access: 'merchant',
@@ -124,7 +132,10 @@ const matrix: Readonly<Record<string, Spec>> = {
   'PATCH /v1/webhooks/{id}': { access: 'tenant', params: id('webhook'), body: async () => ({ url: 'http://127.0.0.1:9/stolen' }) },
   'GET /v1/webhooks/{id}/deliveries': { access: 'tenant', params: id('webhook') },
   'POST /v1/webhooks/{id}/rotate-secret': { access: 'tenant', params: id('webhook'), body: async () => ({ gracePeriodSeconds: 60 }) },
-  'POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay': { access: 'tenant', params: async (need) => ({ id: await need('webhook'), deliveryId: await need('delivery') }) },
+  'POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay': {
+    access: 'tenant',
+    params: async (need) => ({ id: await need('webhook'), deliveryId: await need('delivery') }),
+  },
   'GET /compat/currencies': { access: 'merchant' },
   'GET /compat/currencies/{id}': { access: 'shared', params: id('currency'), why: 'currencies are a shared catalogue' },
   'GET /compat/coins': { access: 'merchant' },
@@ -182,7 +193,9 @@ async function databaseState(harness: Harness): Promise<Record<string, string>> 
   );
   const state: Record<string, string> = {};
   for (const { name } of tables) {
-    const rows = await harness.store.database.query<{ digest: string }>(`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${name}" t`);
+    const rows = await harness.store.database.query<{ digest: string }>(
+      `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${name}" t`,
+    );
     state[name] = String(rows[0]?.digest);
   }
   return state;
@@ -226,7 +239,15 @@ for (const backend of backends) {
         case 'transaction':
           return String((await topup(harness, await need('wallet'), '500', keys.a)).id);
         case 'quote':
-          return expectStatus<{ id: string }>(await harness.request('POST', '/v1/quotes', { fromCurrencyId: await need('currency'), toCurrencyId: await need('eurCurrency'), amount: '100' }, as(keys.a)), 201).id;
+          return expectStatus<{ id: string }>(
+            await harness.request(
+              'POST',
+              '/v1/quotes',
+              { fromCurrencyId: await need('currency'), toCurrencyId: await need('eurCurrency'), amount: '100' },
+              as(keys.a),
+            ),
+            201,
+          ).id;
         case 'webhook':
           return expectStatus<{ id: string }>(await harness.request('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/a' }, as(keys.a)), 201).id;
         case 'delivery': {
@@ -240,7 +261,10 @@ for (const backend of backends) {
         case 'hold':
           return expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: await need('wallet'), amount: '10' }, as(keys.a)), 201).id;
         case 'pendingCredit':
-          return expectStatus<{ id: string }>(await harness.request('POST', '/v1/pending-credits', { walletId: await need('wallet'), amount: '10' }, as(keys.a)), 201).id;
+          return expectStatus<{ id: string }>(
+            await harness.request('POST', '/v1/pending-credits', { walletId: await need('wallet'), amount: '10' }, as(keys.a)),
+            201,
+          ).id;
         case 'apiKey':
           return expectStatus<{ id: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-x' }), 201).id;
       }
@@ -259,24 +283,34 @@ for (const backend of backends) {
         a: await harness.merchantKey('m-a'),
         b: await harness.merchantKey('m-b'),
         bRead: await harness.merchantKey('m-b', ['read']),
-        adminRead: (await harness.request('POST', '/v1/api-keys', { role: 'admin', scopes: ['read'] }).then((response) => expectStatus<{ key: string }>(response, 201))).key,
+        adminRead: (
+          await harness.request('POST', '/v1/api-keys', { role: 'admin', scopes: ['read'] }).then((response) => expectStatus<{ key: string }>(response, 201))
+        ).key,
       };
       routes = documentedRoutes(harness);
     });
     after(() => harness.close());
 
     it('knows how to exercise every documented route, and classifies every path parameter', () => {
-      const unknown = routes.filter((route) => !route.public && matrix[`${route.method} ${route.path}`] === undefined).map((route) => `${route.method} ${route.path}`);
+      const unknown = routes
+        .filter((route) => !route.public && matrix[`${route.method} ${route.path}`] === undefined)
+        .map((route) => `${route.method} ${route.path}`);
       assert.deepEqual(unknown, [], 'routes missing from the access matrix: add each to `matrix` with how to exercise it');
       for (const route of routes.filter((candidate) => !candidate.public)) {
         const spec = matrix[`${route.method} ${route.path}`] as Spec;
         if (route.parameters.length > 0) {
           if (spec.access === 'merchant') {
-            assert.ok(spec.params !== undefined && spec.why !== undefined, `${route.method} ${route.path} takes an object id: classify it as tenant, admin or shared`);
+            assert.ok(
+              spec.params !== undefined && spec.why !== undefined,
+              `${route.method} ${route.path} takes an object id: classify it as tenant, admin or shared`,
+            );
           }
         } else assert.notEqual(spec.access, 'tenant', `${route.method} ${route.path} has no path parameter to test`);
       }
-      assert.ok(routes.filter((route) => route.public).every((route) => !route.path.startsWith('/v1/')), 'no /v1 route is public');
+      assert.ok(
+        routes.filter((route) => route.public).every((route) => !route.path.startsWith('/v1/')),
+        'no /v1 route is public',
+      );
     });
 
     it("answers 404 to merchant B on each of merchant A's objects, changing nothing, while A reads them", async () => {

@@ -28,7 +28,10 @@ for (const backend of backends) {
     after(() => harness.close());
 
     it('refuses a merchant key without the issue scope its own credit limit, top-ups and pending credits from issuing', async () => {
-      const created = expectStatus<{ key: string; scopes: string[] }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-credit' }), 201);
+      const created = expectStatus<{ key: string; scopes: string[] }>(
+        await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-credit' }),
+        201,
+      );
       assert.deepEqual(created.scopes, ['read', 'write'], 'new merchant keys get read and write');
       const key = created.key;
       const mine = await wallet(harness, usd, { customerId: 'c-credit' }, key);
@@ -43,7 +46,11 @@ for (const backend of backends) {
       );
       assert.equal(batch.failed, 1);
       assert.equal(batch.results[0]?.error?.code, 'forbidden');
-      expectProblem(await harness.request('POST', '/v1/batches', { atomic: true, items: [{ kind: 'topup', walletId: mine.id, amount: '5' }] }, { key }), 422, 'batch_item_failed');
+      expectProblem(
+        await harness.request('POST', '/v1/batches', { atomic: true, items: [{ kind: 'topup', walletId: mine.id, amount: '5' }] }, { key }),
+        422,
+        'batch_item_failed',
+      );
       assert.equal(await ledgerSnapshot(harness.store), before, 'nothing changed');
       // The withdrawal of money it never had is refused: no credit limit was granted.
       expectProblem(await harness.request('POST', '/v1/withdrawals', { walletId: mine.id, amount: '1000' }, { key }), 422, 'insufficient_funds');
@@ -69,7 +76,9 @@ for (const backend of backends) {
       const target = await wallet(harness, usd, {}, key);
       const statuses: number[] = [];
       for (let round = 0; round < 32; round++) {
-        const answers = await Promise.all(Array.from({ length: 10 }, () => harness.request('POST', '/v1/topups', { walletId: target.id, amount: '1' }, { key })));
+        const answers = await Promise.all(
+          Array.from({ length: 10 }, () => harness.request('POST', '/v1/topups', { walletId: target.id, amount: '1' }, { key })),
+        );
         statuses.push(...answers.map((answer) => answer.statusCode));
       }
       assert.deepEqual([...new Set(statuses)], [201], '320 top-ups in a minute from one key, none refused');
@@ -84,7 +93,10 @@ for (const backend of backends) {
       expectProblem(refused, 429, 'rate_limited');
       assert.ok(Number(refused.headers['retry-after']) >= 1 && Number(refused.headers['retry-after']) <= 60);
       expectStatus(await harness.request('GET', '/v1/wallets', undefined, { key }), 200);
-      const patched = expectStatus<{ rateLimitPerMinute: number | null }>(await harness.request('PATCH', `/v1/api-keys/${limited.id}`, { rateLimitPerMinute: null }), 200);
+      const patched = expectStatus<{ rateLimitPerMinute: number | null }>(
+        await harness.request('PATCH', `/v1/api-keys/${limited.id}`, { rateLimitPerMinute: null }),
+        200,
+      );
       assert.equal(patched.rateLimitPerMinute, null);
       expectStatus(await harness.request('GET', '/v1/wallets', undefined, { key: limited.key }), 200);
       await harness.assertLedgerConsistent();
@@ -108,7 +120,11 @@ for (const backend of backends) {
       const to = await wallet(harness, usd, {}, key);
       await topup(harness, from.id, '100', key);
       expectProblem(await harness.request('GET', `/v1/wallets/urn:uuid:${from.id}`, undefined, { key }), 400, 'validation_failed');
-      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: `urn:uuid:${from.id}`, toWalletId: to.id, amount: '1' }, { key }), 400, 'validation_failed');
+      expectProblem(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: `urn:uuid:${from.id}`, toWalletId: to.id, amount: '1' }, { key }),
+        400,
+        'validation_failed',
+      );
       expectProblem(await harness.request('GET', `/v1/wallets/{${from.id}}`, undefined, { key }), 400, 'validation_failed');
       const upper = expectStatus<{ id: string }>(await harness.request('GET', `/v1/wallets/${from.id.toUpperCase()}`, undefined, { key }), 200);
       assert.equal(upper.id, from.id);
@@ -123,7 +139,11 @@ for (const backend of backends) {
     });
 
     it('sends Cache-Control: no-store and X-Content-Type-Options: nosniff on API answers, errors included', async () => {
-      for (const answer of [await harness.request('GET', '/v1/wallets'), await harness.request('GET', '/v1/wallets', undefined, { key: null }), await harness.request('GET', '/healthz')]) {
+      for (const answer of [
+        await harness.request('GET', '/v1/wallets'),
+        await harness.request('GET', '/v1/wallets', undefined, { key: null }),
+        await harness.request('GET', '/healthz'),
+      ]) {
         assert.equal(answer.headers['cache-control'], 'no-store');
         assert.equal(answer.headers['x-content-type-options'], 'nosniff');
       }
@@ -162,7 +182,8 @@ for (const backend of backends) {
         assert.equal(keys.filter((key) => key.revokedAt === null).length, 1);
         for (const key of keys) assert.ok(key.prefix.length <= 14, key.prefix);
         for (const secret of [first, second, harness.adminKey.slice('coffer_sk_'.length)]) {
-          for (let start = 0; start + 8 <= secret.length; start++) assert.ok(!list.body.includes(secret.slice(start, start + 8)), 'no 8 characters of a key in the list');
+          for (let start = 0; start + 8 <= secret.length; start++)
+            assert.ok(!list.body.includes(secret.slice(start, start + 8)), 'no 8 characters of a key in the list');
         }
         await assert.rejects(bootstrapAdminKey(harness.store, first, new Date()), /revoked/);
       } finally {
@@ -185,7 +206,10 @@ for (const backend of backends) {
       fetch(`http://127.0.0.1:${port}/v1/events/stream`, { headers: { authorization: `Bearer ${key}` }, signal: controller.signal });
 
     it('caps open streams per key (429 past it) and ends them within seconds of a revocation', async () => {
-      const issued = expectStatus<{ id: string; key: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-stream' }), 201);
+      const issued = expectStatus<{ id: string; key: string }>(
+        await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-stream' }),
+        201,
+      );
       const controller = new AbortController();
       const streams = [];
       for (let index = 0; index < 5; index++) {

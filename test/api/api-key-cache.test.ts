@@ -62,7 +62,10 @@ for (const backend of backends) {
         const key = generateApiKey();
         // What several servers do at once when they start with one configured key.
         const started = await Promise.allSettled(Array.from({ length: 8 }, () => bootstrapAdminKey(store, key, new Date())));
-        assert.deepEqual(started.map((result) => result.status), Array.from({ length: 8 }, () => 'fulfilled'));
+        assert.deepEqual(
+          started.map((result) => result.status),
+          Array.from({ length: 8 }, () => 'fulfilled'),
+        );
         const rows = await store.database.query<{ n: number }>(`select count(*)::int as n from api_keys where name = 'COFFER_ADMIN_KEY'`);
         assert.equal(Number(rows[0]?.n), 1);
       } finally {

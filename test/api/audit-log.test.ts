@@ -10,7 +10,16 @@ import { backends } from '../support/backends.js';
 import { isoCurrency, topup, wallet } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
 
-type AuditEntry = { id: string; action: string; subjectId: string; merchantId: string | null; apiKeyId: string | null; requestId: string | null; changes: Record<string, { before: unknown; after: unknown }>; createdAt: string };
+type AuditEntry = {
+  id: string;
+  action: string;
+  subjectId: string;
+  merchantId: string | null;
+  apiKeyId: string | null;
+  requestId: string | null;
+  changes: Record<string, { before: unknown; after: unknown }>;
+  createdAt: string;
+};
 
 for (const backend of backends) {
   describe(`audit log [${backend.name}]`, () => {
@@ -24,7 +33,10 @@ for (const backend of backends) {
     after(() => harness.close());
 
     async function auditOf(subjectId: string, key?: string): Promise<AuditEntry[]> {
-      return expectStatus<{ data: AuditEntry[] }>(await harness.request('GET', `/v1/audit-log?subjectId=${subjectId}`, undefined, key !== undefined ? { key } : {}), 200).data;
+      return expectStatus<{ data: AuditEntry[] }>(
+        await harness.request('GET', `/v1/audit-log?subjectId=${subjectId}`, undefined, key !== undefined ? { key } : {}),
+        200,
+      ).data;
     }
 
     it('records a currency change with key, request id, time and before/after', async () => {
@@ -56,7 +68,10 @@ for (const backend of backends) {
       assert.equal(movement?.action, 'transaction.created');
       assert.deepEqual(movement?.changes.amount, { before: null, after: '25' });
 
-      const issued = expectStatus<{ id: string; key: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-b', scopes: ['read'] }), 201);
+      const issued = expectStatus<{ id: string; key: string }>(
+        await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-b', scopes: ['read'] }),
+        201,
+      );
       expectStatus(await harness.request('POST', `/v1/api-keys/${issued.id}/revoke`), 200);
       const [revoked, made] = await auditOf(issued.id);
       assert.equal(revoked?.action, 'api_key.revoked');
@@ -79,7 +94,10 @@ for (const backend of backends) {
         if (body.nextCursor === null) break;
         url = `/v1/audit-log?limit=2&cursor=${body.nextCursor}`;
       }
-      assert.deepEqual(paged.map((entry) => entry.id), all.map((entry) => entry.id));
+      assert.deepEqual(
+        paged.map((entry) => entry.id),
+        all.map((entry) => entry.id),
+      );
       const count = all.length;
       const usd = all.find((entry) => entry.action === 'currency.created')?.subjectId as string;
       expectProblem(await harness.request('PATCH', `/v1/currencies/${usd}`, { active: 'maybe' }), 400, 'validation_failed');

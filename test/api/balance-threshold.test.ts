@@ -49,9 +49,15 @@ for (const backend of backends) {
 
     it('is set, changed and removed by PATCH, and must be a whole number of minor units', async () => {
       const created = await wallet(harness, usd.id);
-      const set = expectStatus<{ lowBalanceThreshold: string | null }>(await harness.request('PATCH', `/v1/wallets/${created.id}`, { lowBalanceThreshold: '0' }), 200);
+      const set = expectStatus<{ lowBalanceThreshold: string | null }>(
+        await harness.request('PATCH', `/v1/wallets/${created.id}`, { lowBalanceThreshold: '0' }),
+        200,
+      );
       assert.equal(set.lowBalanceThreshold, '0');
-      const removed = expectStatus<{ lowBalanceThreshold: string | null }>(await harness.request('PATCH', `/v1/wallets/${created.id}`, { lowBalanceThreshold: null }), 200);
+      const removed = expectStatus<{ lowBalanceThreshold: string | null }>(
+        await harness.request('PATCH', `/v1/wallets/${created.id}`, { lowBalanceThreshold: null }),
+        200,
+      );
       assert.equal(removed.lowBalanceThreshold, null);
       expectProblem(await harness.request('PATCH', `/v1/wallets/${created.id}`, { lowBalanceThreshold: '-1' }), 400, 'validation_failed');
       expectProblem(await harness.request('PATCH', `/v1/wallets/${created.id}`, { lowBalanceThreshold: 1.5 }), 400, 'validation_failed');

@@ -11,7 +11,19 @@ import { customCurrency, setRate } from '../support/exchange-fixtures.js';
 import { type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
 
-type View = { unit: string; currencyId: string; code: string; rate: string | null; rateSetAt: string | null; posted: string; available: string; held: string; pending: string; ledger: string; creditLimit: string };
+type View = {
+  unit: string;
+  currencyId: string;
+  code: string;
+  rate: string | null;
+  rateSetAt: string | null;
+  posted: string;
+  available: string;
+  held: string;
+  pending: string;
+  ledger: string;
+  creditLimit: string;
+};
 type Reading = { walletId: string; balance: { posted: string }; views?: View[] };
 
 for (const backend of backends) {
@@ -54,22 +66,31 @@ for (const backend of backends) {
       const tiny = await wallet(harness, btc.id);
       await topup(harness, tiny.id, '1');
       const reading = expectStatus<Reading>(await harness.request('GET', `/v1/wallets/${tiny.id}/balance?valueIn=${usd.id}`), 200);
-      assert.deepEqual(reading.views?.map((view) => [view.code, view.unit, view.posted]), [
-        ['BTC', 'major', '0.00000001'],
-        ['BTC', 'minor', '1'],
-        ['USD', 'major', '0.0006500012'],
-        ['USD', 'minor', '0.06500012'],
-      ]);
+      assert.deepEqual(
+        reading.views?.map((view) => [view.code, view.unit, view.posted]),
+        [
+          ['BTC', 'major', '0.00000001'],
+          ['BTC', 'minor', '1'],
+          ['USD', 'major', '0.0006500012'],
+          ['USD', 'minor', '0.06500012'],
+        ],
+      );
       await harness.assertLedgerConsistent();
     });
 
     it('shows one unit when asked, and no views without units or valueIn', async () => {
       const major = expectStatus<Reading>(await read('?units=major'), 200);
-      assert.deepEqual(major.views?.map((view) => view.posted), ['0.00050000']);
+      assert.deepEqual(
+        major.views?.map((view) => view.posted),
+        ['0.00050000'],
+      );
       const plain = expectStatus<Reading>(await read(''), 200);
       assert.equal(plain.views, undefined);
       const past = expectStatus<Reading>(await read(`?units=minor&at=${new Date(0).toISOString()}`), 200);
-      assert.deepEqual(past.views?.map((view) => view.posted), ['0']);
+      assert.deepEqual(
+        past.views?.map((view) => view.posted),
+        ['0'],
+      );
     });
 
     it('refuses bad units, unknown currencies, pairs without a rate and the wallet currency itself', async () => {

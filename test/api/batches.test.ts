@@ -76,7 +76,10 @@ for (const backend of backends) {
         }),
         201,
       );
-      assert.deepEqual(answer.results.map((r) => r.error?.code ?? r.status), ['posted', 'same_wallet', 'amount_invalid', 'insufficient_funds', 'posted']);
+      assert.deepEqual(
+        answer.results.map((r) => r.error?.code ?? r.status),
+        ['posted', 'same_wallet', 'amount_invalid', 'insufficient_funds', 'posted'],
+      );
       assert.equal(BigInt((await balanceOf(harness, b.id)).posted), before + 15n);
       await harness.assertLedgerConsistent();
     });
@@ -93,7 +96,11 @@ for (const backend of backends) {
       const items = Array.from({ length: limits.batchItemsMax + 1 }, () => ({ kind: 'topup', walletId: a.id, amount: '1' }));
       expectProblem(await harness.request('POST', '/v1/batches', { atomic: true, items }), 400, 'validation_failed');
       expectProblem(await harness.request('POST', '/v1/batches', { atomic: true, items: [] }), 400, 'validation_failed');
-      expectProblem(await harness.request('POST', '/v1/batches', { atomic: true, items: [{ kind: 'mint', walletId: a.id, amount: '1' }] }), 400, 'validation_failed');
+      expectProblem(
+        await harness.request('POST', '/v1/batches', { atomic: true, items: [{ kind: 'mint', walletId: a.id, amount: '1' }] }),
+        400,
+        'validation_failed',
+      );
       assert.equal(await ledgerSnapshot(harness.store), snapshot);
     });
   });

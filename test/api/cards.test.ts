@@ -13,7 +13,16 @@ import { backends } from '../support/backends.js';
 import { type CurrencyRecord, isoCurrency, wallet } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
 
-type Card = { id: string; kind: string; maskedNumber: string; expirationDate: string; expirationStatus: string; active: boolean; frozen: boolean; destroyedAt: string | null };
+type Card = {
+  id: string;
+  kind: string;
+  maskedNumber: string;
+  expirationDate: string;
+  expirationStatus: string;
+  active: boolean;
+  frozen: boolean;
+  destroyedAt: string | null;
+};
 
 const bin = '512345';
 

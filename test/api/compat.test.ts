@@ -36,7 +36,14 @@ for (const backend of backends) {
       gbp = await isoCurrency(harness, 'GBP');
       usd = await isoCurrency(harness, 'USD');
       btc = expectStatus<CurrencyRecord>(
-        await harness.request('POST', '/v1/currencies', { code: 'BTC', name: 'Bitcoin', symbol: '₿', fraction: 100000000, assetType: 'crypto', numericCode: null }),
+        await harness.request('POST', '/v1/currencies', {
+          code: 'BTC',
+          name: 'Bitcoin',
+          symbol: '₿',
+          fraction: 100000000,
+          assetType: 'crypto',
+          numericCode: null,
+        }),
         201,
       );
       expectStatus(await harness.request('PUT', `/v1/rates/${btc.id}/${usd.id}`, { rate: '65000' }), 200);
@@ -52,15 +59,42 @@ for (const backend of backends) {
       const list = expectStatus<Json[]>(await harness.request('GET', '/compat/currencies'), 200);
       assert.ok(Array.isArray(list));
       const found = list.find((item) => item.id === usd.id);
-      assert.deepEqual(found, { id: usd.id, currencyCode: 'USD', digitalCode: '840', name: 'US Dollar', symbol: '$', fraction: 100, active: true, snPrefix: '840_' });
-      for (const item of list) assertShape(item, { id: 'string', currencyCode: 'string', digitalCode: 'string|null', name: 'string', symbol: 'string|null', fraction: 'number', active: 'boolean', snPrefix: 'string|null' }, 'currency');
+      assert.deepEqual(found, {
+        id: usd.id,
+        currencyCode: 'USD',
+        digitalCode: '840',
+        name: 'US Dollar',
+        symbol: '$',
+        fraction: 100,
+        active: true,
+        snPrefix: '840_',
+      });
+      for (const item of list)
+        assertShape(
+          item,
+          {
+            id: 'string',
+            currencyCode: 'string',
+            digitalCode: 'string|null',
+            name: 'string',
+            symbol: 'string|null',
+            fraction: 'number',
+            active: 'boolean',
+            snPrefix: 'string|null',
+          },
+          'currency',
+        );
       assert.equal(list.find((item) => item.id === btc.id)?.fraction, 100000000);
       const one = expectStatus<Json>(await harness.request('GET', `/compat/currencies/${eur.id}`), 200);
       assert.equal(one.currencyCode, 'EUR');
       assert.equal(one.digitalCode, '978');
       // A merchant key reads currencies too (read scope).
       const merchant = await harness.merchantKey('m-cur');
-      assert.ok(expectStatus<Json[]>(await harness.request('GET', '/compat/currencies?currencyCode=GBP', undefined, { key: merchant }), 200).every((item) => item.currencyCode === 'GBP'));
+      assert.ok(
+        expectStatus<Json[]>(await harness.request('GET', '/compat/currencies?currencyCode=GBP', undefined, { key: merchant }), 200).every(
+          (item) => item.currencyCode === 'GBP',
+        ),
+      );
     });
 
     it("coins KB: GET /compat/coins?customerId= answers {coins: [...]} with the seed's coin fields", async () => {
@@ -70,15 +104,31 @@ for (const backend of backends) {
       expectStatus(await harness.request('POST', '/v1/holds', { walletId: main.id, amount: '1000' }), 201);
       expectStatus(await harness.request('POST', '/v1/pending-credits', { walletId: main.id, amount: '250' }), 201);
       expectStatus(await harness.request('POST', `/v1/wallets/${main.id}/cards`, { kind: 'virtual', name: 'J DOE' }), 201);
-      expectStatus(await harness.request('POST', `/v1/wallets/${second.id}/status`, { status: 'blocked', reason: 'suspected_fraud', description: 'checking' }), 200);
+      expectStatus(
+        await harness.request('POST', `/v1/wallets/${second.id}/status`, { status: 'blocked', reason: 'suspected_fraud', description: 'checking' }),
+        200,
+      );
       const response = await harness.request('GET', '/compat/coins?customerId=coin-cust');
       const body = expectStatus<{ coins: Json[] }>(response, 200);
       assertShape(body, { coins: 'array' }, 'answer');
       assert.equal(body.coins.length, 2);
       const coinShape = {
-        serial: 'string', name: 'string', amount: 'number', availableAmount: 'number', futureAmount: 'number', heldAmount: 'number', creditLimit: 'number',
-        currency: 'object', active: 'boolean', type: 'string', main: 'boolean', accounting: 'boolean', smartCards: 'array',
-        deactivationDate: 'string|null', deactivationReason: 'string|null', deactivationDescription: 'string|null',
+        serial: 'string',
+        name: 'string',
+        amount: 'number',
+        availableAmount: 'number',
+        futureAmount: 'number',
+        heldAmount: 'number',
+        creditLimit: 'number',
+        currency: 'object',
+        active: 'boolean',
+        type: 'string',
+        main: 'boolean',
+        accounting: 'boolean',
+        smartCards: 'array',
+        deactivationDate: 'string|null',
+        deactivationReason: 'string|null',
+        deactivationDescription: 'string|null',
       };
       for (const coin of body.coins) {
         assertShape(coin, coinShape, 'coin');
@@ -97,7 +147,11 @@ for (const backend of backends) {
       assert.deepEqual(usdCoin.currency, { id: usd.id, sn: '840', code: 'USD', symbol: '$', type: 'FIAT' });
       const cards = usdCoin.smartCards as Json[];
       assert.equal(cards.length, 1);
-      assertShape(cards[0], { id: 'string', cardNumber: 'string', expirationDate: 'string', name: 'string', expirationStatus: 'string', active: 'boolean' }, 'smartCard');
+      assertShape(
+        cards[0],
+        { id: 'string', cardNumber: 'string', expirationDate: 'string', name: 'string', expirationStatus: 'string', active: 'boolean' },
+        'smartCard',
+      );
       assert.match(String(cards[0]?.cardNumber), /^[0-9]{6}\*{6}[0-9]{4}$/);
       assert.equal(cards[0]?.expirationStatus, 'ACTIVE');
       // Exact decimals written from integers: 1234.56 appears as such in the raw text.
@@ -116,11 +170,14 @@ for (const backend of backends) {
       assert.deepEqual(expectStatus<Json>(await harness.request('GET', '/compat/coins?customerId=coin-cust', undefined, { key: other }), 200), { coins: [] });
       expectProblem(await harness.request('GET', `/compat/coins/${main.serial}`, undefined, { key: other }), 404, 'not_found');
       const own = await harness.merchantKey('m-coins');
-      assert.equal(expectStatus<{ coins: Json[] }>(await harness.request('GET', '/compat/coins?customerId=coin-cust', undefined, { key: own }), 200).coins.length, 2);
+      assert.equal(
+        expectStatus<{ coins: Json[] }>(await harness.request('GET', '/compat/coins?customerId=coin-cust', undefined, { key: own }), 200).coins.length,
+        2,
+      );
       await harness.assertLedgerConsistent();
     });
 
-    it("crypto/fiat wallets: GET /compat/wallets/{id} with balance.available|pending|ledger in usd, btc, sat, cent", async () => {
+    it('crypto/fiat wallets: GET /compat/wallets/{id} with balance.available|pending|ledger in usd, btc, sat, cent', async () => {
       const btcWallet = await wallet(harness, btc.id, { name: 'BTC wallet', merchantId: 'company-1' });
       await topup(harness, btcWallet.id, '50000');
       expectStatus(await harness.request('POST', '/v1/pending-credits', { walletId: btcWallet.id, amount: '1000' }), 201);
@@ -129,7 +186,18 @@ for (const backend of backends) {
         const body = expectStatus<Json>(response, 200);
         assertShape(
           body,
-          { id: 'string', createdAt: 'string', updatedAt: 'string', name: 'string', companyId: 'string|null', active: 'boolean', currency: 'string', assetType: 'string', walletNumber: 'string', balance: 'object' },
+          {
+            id: 'string',
+            createdAt: 'string',
+            updatedAt: 'string',
+            name: 'string',
+            companyId: 'string|null',
+            active: 'boolean',
+            currency: 'string',
+            assetType: 'string',
+            walletNumber: 'string',
+            balance: 'object',
+          },
           'wallet',
         );
         assert.equal(body.id, btcWallet.id);
@@ -139,7 +207,8 @@ for (const backend of backends) {
         assert.equal(body.assetType, 'bitcoin');
         const balance = body.balance as Record<string, Json>;
         assertShape(balance, { available: 'object', pending: 'object', ledger: 'object' }, 'balance');
-        for (const part of ['available', 'pending', 'ledger']) assertShape(balance[part], { usd: 'number', btc: 'number', sat: 'number', cent: 'number' }, `balance.${part}`);
+        for (const part of ['available', 'pending', 'ledger'])
+          assertShape(balance[part], { usd: 'number', btc: 'number', sat: 'number', cent: 'number' }, `balance.${part}`);
         assert.deepEqual(balance.available, { usd: 32.5, btc: 0.0005, sat: 50000, cent: 3250 });
         assert.deepEqual(balance.pending, { usd: 0.65, btc: 0.00001, sat: 1000, cent: 65 });
         // ledger = available + pending, in every unit.
@@ -148,11 +217,18 @@ for (const backend of backends) {
       // A USD wallet without a USD→BTC rate shows its own figures and null for bitcoin.
       const usdWallet = await wallet(harness, usd.id, { customerId: 'fiat-1' });
       await topup(harness, usdWallet.id, '1999');
-      const fiat = expectStatus<{ assetType: string; currency: string; balance: Record<string, Json> }>(await harness.request('GET', `/compat/wallets/${usdWallet.id}`), 200);
+      const fiat = expectStatus<{ assetType: string; currency: string; balance: Record<string, Json> }>(
+        await harness.request('GET', `/compat/wallets/${usdWallet.id}`),
+        200,
+      );
       assert.equal(fiat.assetType, 'fiat');
       assert.equal(fiat.currency, 'usd');
       assert.deepEqual(fiat.balance.available, { usd: 19.99, btc: null, sat: null, cent: 1999 });
-      expectProblem(await harness.request('GET', `/compat/wallets/${btcWallet.id}`, undefined, { key: await harness.merchantKey('m-stranger') }), 404, 'not_found');
+      expectProblem(
+        await harness.request('GET', `/compat/wallets/${btcWallet.id}`, undefined, { key: await harness.merchantKey('m-stranger') }),
+        404,
+        'not_found',
+      );
       await harness.assertLedgerConsistent();
     });
 
@@ -165,7 +241,16 @@ for (const backend of backends) {
       const body = expectStatus<Json>(response, 200);
       assertShape(
         body,
-        { currencyCode: 'string', id: 'string', customerId: 'string', externalId: 'string', totalBalance: 'number', availableBalance: 'number', virtualInstruments: 'array', creationTime: 'string' },
+        {
+          currencyCode: 'string',
+          id: 'string',
+          customerId: 'string',
+          externalId: 'string',
+          totalBalance: 'number',
+          availableBalance: 'number',
+          virtualInstruments: 'array',
+          creationTime: 'string',
+        },
         'account',
       );
       assert.equal(body.currencyCode, 'EUR');
@@ -185,8 +270,16 @@ for (const backend of backends) {
       const ukBody = expectStatus<{ virtualInstruments: Json[] }>(await harness.request('GET', `/compat/paysafe/accounts/${uk.id}`), 200);
       assert.equal(ukBody.virtualInstruments[0]?.instrumentType, 'UK_BANK_ACCOUNT');
       const us = await wallet(harness, usd.id, { customerId: 'us-1' });
-      assert.equal(expectStatus<{ virtualInstruments: Json[] }>(await harness.request('GET', `/compat/paysafe/accounts/${us.id}`), 200).virtualInstruments[0]?.instrumentType, 'US_BANK_ACCOUNT');
-      expectProblem(await harness.request('GET', `/compat/paysafe/accounts/${account.serial}`, undefined, { key: await harness.merchantKey('m-x') }), 404, 'not_found');
+      assert.equal(
+        expectStatus<{ virtualInstruments: Json[] }>(await harness.request('GET', `/compat/paysafe/accounts/${us.id}`), 200).virtualInstruments[0]
+          ?.instrumentType,
+        'US_BANK_ACCOUNT',
+      );
+      expectProblem(
+        await harness.request('GET', `/compat/paysafe/accounts/${account.serial}`, undefined, { key: await harness.merchantKey('m-x') }),
+        404,
+        'not_found',
+      );
       expectProblem(await harness.request('GET', '/compat/paysafe/accounts/999_0000000000'), 404, 'not_found');
       await harness.assertLedgerConsistent();
     });
@@ -194,7 +287,14 @@ for (const backend of backends) {
     it("Paynetics: the seed's account_create, account_status, accounts_list, account_details and account_terminate", async () => {
       const merchant = '242d993a-be0e-461d-b9e4-7c84b8bfff4f';
       const user = '3e42849a-f1ef-4a65-b0ad-193a5e87a626';
-      const seedRequest = { program: 'account_eur', merchant, user, main: '5a836b53-5a3f-47ab-9a76-13a7eb7d7865', skip_iban_generation: false, alias: 'alias of account' };
+      const seedRequest = {
+        program: 'account_eur',
+        merchant,
+        user,
+        main: '5a836b53-5a3f-47ab-9a76-13a7eb7d7865',
+        skip_iban_generation: false,
+        alias: 'alias of account',
+      };
       // The seed's request names a primary account that does not exist here.
       expectProblem(await harness.request('POST', '/compat/paynetics/v2/accounts', seedRequest), 404, 'not_found');
       const { main: _main, ...primaryRequest } = seedRequest;
@@ -203,9 +303,29 @@ for (const backend of backends) {
       assertShape(created, { code: 'number', data: 'object' }, 'envelope');
       assert.equal(created.code, 0);
       const accountShape = {
-        program: 'string', token: 'string', merchant: 'string', user: 'string', type: 'string', number: 'string', link_key: 'string', is_main: 'boolean', status: 'string', multicurrency: 'boolean', balances: 'array',
+        program: 'string',
+        token: 'string',
+        merchant: 'string',
+        user: 'string',
+        type: 'string',
+        number: 'string',
+        link_key: 'string',
+        is_main: 'boolean',
+        status: 'string',
+        multicurrency: 'boolean',
+        balances: 'array',
       };
-      const balanceShape = { available: 'number', blocked: 'number', currency: 'string', token: 'string', iban: 'string', sort_code: 'string|null', account_number: 'string|null', number: 'string', is_main: 'boolean' };
+      const balanceShape = {
+        available: 'number',
+        blocked: 'number',
+        currency: 'string',
+        token: 'string',
+        iban: 'string',
+        sort_code: 'string|null',
+        account_number: 'string|null',
+        number: 'string',
+        is_main: 'boolean',
+      };
       const account = created.data;
       assertShape(account, accountShape, 'account');
       assert.equal(account.program, 'account_eur');
@@ -238,10 +358,16 @@ for (const backend of backends) {
       assert.match(detailsResponse.body, /"available":122\.22,"blocked":1\.23,/);
 
       // A multicurrency program: one balance per currency; GBP shows sort code and account number.
-      const multi = expectStatus<{ data: Json }>(await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_eur_gbp', merchant, user }), 200).data;
+      const multi = expectStatus<{ data: Json }>(
+        await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_eur_gbp', merchant, user }),
+        200,
+      ).data;
       assert.equal(multi.multicurrency, true);
       const multiBalances = multi.balances as Json[];
-      assert.deepEqual(multiBalances.map((balance) => balance.currency), ['EUR', 'GBP']);
+      assert.deepEqual(
+        multiBalances.map((balance) => balance.currency),
+        ['EUR', 'GBP'],
+      );
       assert.match(String(multiBalances[1]?.sort_code), /^[0-9]{6}$/);
       assert.match(String(multiBalances[1]?.account_number), /^[0-9]{8}$/);
       assert.equal(multiBalances[1]?.iban, null);
@@ -263,13 +389,20 @@ for (const backend of backends) {
       for (const item of list.data.items) assertShape(item, accountShape, 'item');
       const page2 = expectStatus<{ data: { items: Json[] } }>(await harness.request('GET', `/compat/paynetics/v2/accounts/2/2?merchant=${merchant}`), 200);
       assert.equal(page2.data.items.length, 1);
-      const byProgram = expectStatus<{ data: { items: Json[]; total_items: string } }>(await harness.request('GET', '/compat/paynetics/v2/accounts/1/20?program=account_eur_gbp'), 200);
+      const byProgram = expectStatus<{ data: { items: Json[]; total_items: string } }>(
+        await harness.request('GET', '/compat/paynetics/v2/accounts/1/20?program=account_eur_gbp'),
+        200,
+      );
       assert.equal(byProgram.data.total_items, '1');
 
       // account_status: the seed's {"status": "active"} and a block, no reason needed.
       assert.deepEqual(expectStatus(await harness.request('PUT', `/compat/paynetics/v2/accounts/${token}/status`, { status: 'blocked' }), 200), { code: 0 });
       assert.equal(expectStatus<{ data: Json }>(await harness.request('GET', `/compat/paynetics/v2/accounts/${token}`), 200).data.status, 'blocked');
-      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: walletToken, toWalletId: String(multiBalances[0]?.token), amount: '1' }), 422, 'wallet_blocked');
+      expectProblem(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: walletToken, toWalletId: String(multiBalances[0]?.token), amount: '1' }),
+        422,
+        'wallet_blocked',
+      );
       assert.deepEqual(expectStatus(await harness.request('PUT', `/compat/paynetics/v2/accounts/${token}/status`, { status: 'active' }), 200), { code: 0 });
       assert.equal(expectStatus<{ data: Json }>(await harness.request('GET', `/compat/paynetics/v2/accounts/${token}`), 200).data.status, 'active');
 
@@ -278,21 +411,44 @@ for (const backend of backends) {
       expectProblem(await harness.request('GET', `/compat/paynetics/v2/accounts/${token}`, undefined, { key: stranger }), 404, 'not_found');
       expectProblem(await harness.request('PUT', `/compat/paynetics/v2/accounts/${token}/status`, { status: 'blocked' }, { key: stranger }), 404, 'not_found');
       expectProblem(await harness.request('DELETE', `/compat/paynetics/v2/accounts/${token}`, undefined, { key: stranger }), 404, 'not_found');
-      assert.equal(expectStatus<{ data: { total_items: string } }>(await harness.request('GET', `/compat/paynetics/v2/accounts/1/20?merchant=${merchant}`, undefined, { key: stranger }), 200).data.total_items, '0');
+      assert.equal(
+        expectStatus<{ data: { total_items: string } }>(
+          await harness.request('GET', `/compat/paynetics/v2/accounts/1/20?merchant=${merchant}`, undefined, { key: stranger }),
+          200,
+        ).data.total_items,
+        '0',
+      );
       // A merchant key creates in its own merchant whatever the body says.
       const own = await harness.merchantKey('m-own-pn');
-      const ownAccount = expectStatus<{ data: Json }>(await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_eur', merchant, user: 'u-own' }, { key: own }), 200).data;
+      const ownAccount = expectStatus<{ data: Json }>(
+        await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_eur', merchant, user: 'u-own' }, { key: own }),
+        200,
+      ).data;
       assert.equal(ownAccount.merchant, 'm-own-pn');
 
       // account_terminate: refused while money is in it (nothing changes), then final.
       const before = expectStatus<{ data: Json }>(await harness.request('GET', `/compat/paynetics/v2/accounts/${token}`), 200).data;
       expectProblem(await harness.request('DELETE', `/compat/paynetics/v2/accounts/${token}`), 422, 'wallet_has_open_holds');
-      assert.deepEqual(expectStatus<{ data: Json }>(await harness.request('GET', `/compat/paynetics/v2/accounts/${token}`), 200).data, before, 'a refused termination changes nothing');
-      assert.deepEqual(expectStatus(await harness.request('DELETE', `/compat/paynetics/v2/accounts/${String(ownAccount.token)}`, undefined, { key: own }), 200), { code: 0 });
-      const closed = expectStatus<{ data: Json }>(await harness.request('GET', `/compat/paynetics/v2/accounts/${String(ownAccount.token)}`, undefined, { key: own }), 200).data;
+      assert.deepEqual(
+        expectStatus<{ data: Json }>(await harness.request('GET', `/compat/paynetics/v2/accounts/${token}`), 200).data,
+        before,
+        'a refused termination changes nothing',
+      );
+      assert.deepEqual(
+        expectStatus(await harness.request('DELETE', `/compat/paynetics/v2/accounts/${String(ownAccount.token)}`, undefined, { key: own }), 200),
+        { code: 0 },
+      );
+      const closed = expectStatus<{ data: Json }>(
+        await harness.request('GET', `/compat/paynetics/v2/accounts/${String(ownAccount.token)}`, undefined, { key: own }),
+        200,
+      ).data;
       assert.equal(closed.status, 'closed');
       assert.equal((closed.balances as Json[])[0]?.iban, null, 'closing deactivates the IBAN');
-      expectProblem(await harness.request('PUT', `/compat/paynetics/v2/accounts/${String(ownAccount.token)}/status`, { status: 'active' }, { key: own }), 422, 'wallet_closed');
+      expectProblem(
+        await harness.request('PUT', `/compat/paynetics/v2/accounts/${String(ownAccount.token)}/status`, { status: 'active' }, { key: own }),
+        422,
+        'wallet_closed',
+      );
       await harness.assertLedgerConsistent();
     });
   });

@@ -43,7 +43,12 @@ for (const backend of backends) {
         while (to.id === from.id) to = pick();
         const amount = String(1 + Math.floor(random() * 400));
         tasks.push(async () => {
-          const answer = await harness.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount }, { headers: { 'idempotency-key': `c-${index}` } });
+          const answer = await harness.request(
+            'POST',
+            '/v1/transfers',
+            { fromWalletId: from.id, toWalletId: to.id, amount },
+            { headers: { 'idempotency-key': `c-${index}` } },
+          );
           return { status: answer.statusCode, id: answer.statusCode === 201 ? (JSON.parse(answer.body).id as string) : undefined, from: from.id, to: to.id };
         });
       }
@@ -55,12 +60,18 @@ for (const backend of backends) {
         });
       }
       // Interleave the hot-wallet transfers with the random ones.
-      const shuffled = tasks.map((task, index) => ({ task, key: seededRandom(seed + index)() })).sort((a, b) => a.key - b.key).map((entry) => entry.task);
+      const shuffled = tasks
+        .map((task, index) => ({ task, key: seededRandom(seed + index)() }))
+        .sort((a, b) => a.key - b.key)
+        .map((entry) => entry.task);
       const results = await runWithClients(32, shuffled);
 
       const statuses = new Map<number, number>();
       for (const result of results) statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
-      assert.ok(results.every((result) => result.status === 201 || result.status === 422), `statuses: ${JSON.stringify([...statuses])}`);
+      assert.ok(
+        results.every((result) => result.status === 201 || result.status === 422),
+        `statuses: ${JSON.stringify([...statuses])}`,
+      );
       const acknowledged = results.filter((result) => result.id !== undefined);
       assert.ok(acknowledged.length > 350, `only ${acknowledged.length} transfers succeeded`);
 

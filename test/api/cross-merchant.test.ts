@@ -43,7 +43,10 @@ for (const backend of backends) {
     after(() => harness.close());
 
     it('lets neither merchant reverse an admin transfer between them; each reads only its own entries', async () => {
-      const transfer = expectStatus<TransactionBody>(await harness.request('POST', '/v1/transfers', { fromWalletId: walletA, toWalletId: walletB, amount: '100' }), 201);
+      const transfer = expectStatus<TransactionBody>(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: walletA, toWalletId: walletB, amount: '100' }),
+        201,
+      );
       assert.equal(transfer.merchantId, null, 'a movement between merchants belongs to neither');
       for (const key of [keyA, keyB]) {
         const refused = await harness.request('POST', `/v1/transactions/${transfer.id}/reverse`, {}, { key });
@@ -54,11 +57,21 @@ for (const backend of backends) {
       assert.equal(stranger.statusCode, 404, stranger.body);
       expectStatus(await harness.request('GET', `/v1/transactions/${transfer.id}`, undefined, { key: keyC }), 404);
 
-      for (const [key, own] of [[keyA, walletA], [keyB, walletB]] as const) {
+      for (const [key, own] of [
+        [keyA, walletA],
+        [keyB, walletB],
+      ] as const) {
         const seen = expectStatus<TransactionBody>(await harness.request('GET', `/v1/transactions/${transfer.id}`, undefined, { key }), 200);
-        assert.deepEqual(seen.entries.map((entry) => entry.walletId), [own], 'only its own wallet entry');
+        assert.deepEqual(
+          seen.entries.map((entry) => entry.walletId),
+          [own],
+          'only its own wallet entry',
+        );
         const listed = expectStatus<{ data: { id: string }[] }>(await harness.request('GET', `/v1/transactions?walletId=${own}`, undefined, { key }), 200);
-        assert.ok(listed.data.some((row) => row.id === transfer.id), 'listed under its own wallet');
+        assert.ok(
+          listed.data.some((row) => row.id === transfer.id),
+          'listed under its own wallet',
+        );
       }
       const full = expectStatus<TransactionBody>(await harness.request('GET', `/v1/transactions/${transfer.id}`), 200);
       assert.equal(full.entries.length, 2, 'the admin sees every entry');
@@ -69,7 +82,10 @@ for (const backend of backends) {
     });
 
     it('lets no merchant settle, fail, capture or void a reservation between merchants', async () => {
-      const credit = expectStatus<{ id: string }>(await harness.request('POST', '/v1/pending-credits', { walletId: walletB, fromWalletId: walletA, amount: '50' }), 201);
+      const credit = expectStatus<{ id: string }>(
+        await harness.request('POST', '/v1/pending-credits', { walletId: walletB, fromWalletId: walletA, amount: '50' }),
+        201,
+      );
       for (const action of ['settle', 'fail']) {
         for (const key of [keyA, keyB]) {
           const refused = await harness.request('POST', `/v1/pending-credits/${credit.id}/${action}`, {}, { key });
@@ -92,19 +108,34 @@ for (const backend of backends) {
     });
 
     it('never shows a merchant the balanceAfter of a system account or another wallet', async () => {
-      const own = expectStatus<TransactionBody>(await harness.request('POST', '/v1/transfers', { fromWalletId: walletA, toWalletId: walletA, amount: '1' }, { key: keyA }), 422);
+      const own = expectStatus<TransactionBody>(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: walletA, toWalletId: walletA, amount: '1' }, { key: keyA }),
+        422,
+      );
       assert.ok(own);
       // A merchant's own withdrawal answers only its wallet's entry (not the settlement account's).
-      const withdrawal = expectStatus<TransactionBody>(await harness.request('POST', '/v1/withdrawals', { walletId: walletA, amount: '5' }, { key: keyA }), 201);
-      assert.deepEqual(withdrawal.entries.map((entry) => entry.walletId), [walletA]);
+      const withdrawal = expectStatus<TransactionBody>(
+        await harness.request('POST', '/v1/withdrawals', { walletId: walletA, amount: '5' }, { key: keyA }),
+        201,
+      );
+      assert.deepEqual(
+        withdrawal.entries.map((entry) => entry.walletId),
+        [walletA],
+      );
       // An admin top-up read by the merchant: no issuing-account entry.
       const topup = expectStatus<TransactionBody>(await harness.request('POST', '/v1/topups', { walletId: walletA, amount: '5' }), 201);
       assert.equal(topup.entries.length, 2);
       const seen = expectStatus<TransactionBody>(await harness.request('GET', `/v1/transactions/${topup.id}`, undefined, { key: keyA }), 200);
-      assert.deepEqual(seen.entries.map((entry) => entry.walletId), [walletA]);
+      assert.deepEqual(
+        seen.entries.map((entry) => entry.walletId),
+        [walletA],
+      );
       // A merchant's own reversal answers only its own entries too.
       const reversal = expectStatus<TransactionBody>(await harness.request('POST', `/v1/transactions/${withdrawal.id}/reverse`, {}, { key: keyA }), 201);
-      assert.deepEqual(reversal.entries.map((entry) => entry.walletId), [walletA]);
+      assert.deepEqual(
+        reversal.entries.map((entry) => entry.walletId),
+        [walletA],
+      );
       await harness.assertLedgerConsistent();
     });
   });

@@ -29,7 +29,11 @@ for (const backend of backends) {
 
     it('matches the transactions one for one, in order, with positions 1, 2, 3… and no gap, under racing writers', async () => {
       const transfers = Array.from({ length: 40 }, (_, index) =>
-        harness.request('POST', '/v1/transfers', index % 2 === 0 ? { fromWalletId: alice.id, toWalletId: bob.id, amount: '10' } : { fromWalletId: bob.id, toWalletId: alice.id, amount: '1' }),
+        harness.request(
+          'POST',
+          '/v1/transfers',
+          index % 2 === 0 ? { fromWalletId: alice.id, toWalletId: bob.id, amount: '10' } : { fromWalletId: bob.id, toWalletId: alice.id, amount: '1' },
+        ),
       );
       const answers = await Promise.all(transfers);
       for (const answer of answers) assert.ok(answer.statusCode === 201 || answer.statusCode === 422, answer.body);
@@ -59,7 +63,10 @@ for (const backend of backends) {
       assert.ok(full.length > 10);
       const middle = full[Math.floor(full.length / 2)]?.position as string;
       const tail = await readFeed(harness, { after: middle, limit: 3 });
-      assert.deepEqual(tail, full.filter((event) => BigInt(event.position) > BigInt(middle)));
+      assert.deepEqual(
+        tail,
+        full.filter((event) => BigInt(event.position) > BigInt(middle)),
+      );
       const page = expectStatus<{ data: unknown[]; nextCursor: string }>(await harness.request('GET', `/v1/events?after=${full.at(-1)?.position}`), 200);
       assert.deepEqual(page.data, []);
       const again = expectStatus<{ data: unknown[]; nextCursor: string }>(await harness.request('GET', `/v1/events?cursor=${page.nextCursor}`), 200);
@@ -68,18 +75,25 @@ for (const backend of backends) {
 
     it('writes no event for a refused request', async () => {
       const before = (await readFeed(harness)).length;
-      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '99999999999' }), 422, 'insufficient_funds');
+      expectProblem(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '99999999999' }),
+        422,
+        'insufficient_funds',
+      );
       expectProblem(await harness.request('POST', '/v1/wallets', { currencyId: usd.id, type: 'issuing' }), 422, 'system_wallet_not_allowed');
       assert.equal((await readFeed(harness)).length, before);
       const unsealed = await harness.store.database.query('select count(*)::int as n from events where position is null');
       assert.equal(unsealed[0]?.n, 0);
     });
 
-    it('shows a merchant key only its merchant\'s events, and filters by type', async () => {
+    it("shows a merchant key only its merchant's events, and filters by type", async () => {
       const otherKey = await harness.merchantKey('m-b');
       const carol = await wallet(harness, usd.id, { customerId: 'carol' }, otherKey);
       const seen = await readFeed(harness, { key: otherKey });
-      assert.deepEqual(seen.map((event) => event.subjectId), [carol.id]);
+      assert.deepEqual(
+        seen.map((event) => event.subjectId),
+        [carol.id],
+      );
       const ownKey = await harness.merchantKey('m-a');
       const own = await readFeed(harness, { key: ownKey });
       assert.ok(own.length > 40);

@@ -39,7 +39,10 @@ for (const backend of backends) {
     let bobEur: WalletRecord;
     const exchange = (body: Record<string, unknown>, headers: Record<string, string> = {}) => harness.request('POST', '/v1/exchanges', body, { headers });
     const fxPosted = async (currency: CurrencyRecord) => {
-      const system = expectStatus<{ data: { type: string; balance: { posted: string } }[] }>(await harness.request('GET', `/v1/wallets?currencyId=${currency.id}&category=system&type=fx`), 200);
+      const system = expectStatus<{ data: { type: string; balance: { posted: string } }[] }>(
+        await harness.request('GET', `/v1/wallets?currencyId=${currency.id}&category=system&type=fx`),
+        200,
+      );
       return system.data[0]?.balance.posted;
     };
 
@@ -65,7 +68,12 @@ for (const backend of backends) {
       assert.deepEqual(moved.exchange, { rate: '0.92', quoteId: null, targetCurrencyId: eur.id, targetAmount: '920' });
       assert.deepEqual(
         moved.entries.map((entry) => [entry.currencyId, entry.direction, entry.amount]),
-        [[usd.id, 'debit', '1000'], [usd.id, 'credit', '1000'], [eur.id, 'debit', '920'], [eur.id, 'credit', '920']],
+        [
+          [usd.id, 'debit', '1000'],
+          [usd.id, 'credit', '1000'],
+          [eur.id, 'debit', '920'],
+          [eur.id, 'credit', '920'],
+        ],
       );
       assert.equal((await balanceOf(harness, aliceEur.id)).posted, '920');
       assert.equal(BigInt((await fxPosted(usd)) ?? '0'), fxUsdBefore + 1000n);
@@ -92,7 +100,11 @@ for (const backend of backends) {
       assert.equal(moved.entries.length, 6);
       assert.equal((await balanceOf(harness, bobEur.id)).posted, '460');
       const merchant = await harness.merchantKey('m-other');
-      expectProblem(await harness.request('POST', '/v1/exchanges', { fromWalletId: aliceUsd.id, toWalletId: bobEur.id, amount: '1' }, { key: merchant }), 404, 'not_found');
+      expectProblem(
+        await harness.request('POST', '/v1/exchanges', { fromWalletId: aliceUsd.id, toWalletId: bobEur.id, amount: '1' }, { key: merchant }),
+        404,
+        'not_found',
+      );
       await harness.assertLedgerConsistent();
     });
 
@@ -217,7 +229,10 @@ for (const backend of backends) {
     });
 
     it('accepts exchanges as batch items, atomically with transfers', async () => {
-      const result = expectStatus<{ succeeded: number; results: { status: string; transaction?: { kind: string; exchange: { targetAmount: string } | null } }[] }>(
+      const result = expectStatus<{
+        succeeded: number;
+        results: { status: string; transaction?: { kind: string; exchange: { targetAmount: string } | null } }[];
+      }>(
         await harness.request('POST', '/v1/batches', {
           atomic: true,
           items: [

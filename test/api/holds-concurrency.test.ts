@@ -93,7 +93,10 @@ for (const backend of backends) {
         assert.ok(answer.statusCode === 201 || answer.statusCode === 422, answer.body);
         if (answer.statusCode === 422) assert.equal((JSON.parse(answer.body) as { code: string }).code, 'insufficient_funds');
       }
-      assert.ok(answers.some((answer) => answer.statusCode === 422), 'the wallet ran out: some requests must be refused');
+      assert.ok(
+        answers.some((answer) => answer.statusCode === 422),
+        'the wallet ran out: some requests must be refused',
+      );
       const balance = await balanceOf(harness, payer.id);
       assert.ok(BigInt(balance.available) >= -200n, `available ${balance.available}`);
       assert.ok(BigInt(balance.available) < 20n, `the races used the money up: available ${balance.available}`);
@@ -106,7 +109,9 @@ for (const backend of backends) {
       const expiresAt = new Date(Date.now() + 60_000);
       const holds: Hold[] = [];
       for (let index = 0; index < 60; index++) {
-        holds.push(expectStatus<Hold>(await harness.request('POST', '/v1/holds', { walletId: payer.id, amount: 100 + index, expiresAt: expiresAt.toISOString() }), 201));
+        holds.push(
+          expectStatus<Hold>(await harness.request('POST', '/v1/holds', { walletId: payer.id, amount: 100 + index, expiresAt: expiresAt.toISOString() }), 201),
+        );
       }
       const other = (await secondStore(harness)) ?? harness.store;
       try {
@@ -131,7 +136,14 @@ for (const backend of backends) {
           assert.equal(row.entries, 4, 'one reservation and one release: never released twice');
         }
         assert.equal(rows.filter((row) => row.status === 'expired').length, first + second);
-        assert.deepEqual(await balanceOf(harness, payer.id), { posted: '100000', held: '0', pending: '0', available: '100000', ledger: '100000', creditLimit: '0' });
+        assert.deepEqual(await balanceOf(harness, payer.id), {
+          posted: '100000',
+          held: '0',
+          pending: '0',
+          available: '100000',
+          ledger: '100000',
+          creditLimit: '0',
+        });
       } finally {
         if (other !== harness.store) await other.close();
       }
@@ -144,11 +156,21 @@ for (const backend of backends) {
       const expiresAt = new Date(Date.now() + 3_000);
       const ids: string[] = [];
       for (let index = 0; index < 20; index++) {
-        ids.push(expectStatus<Hold>(await harness.request('POST', '/v1/holds', { walletId: payer.id, amount: 10 + index, expiresAt: expiresAt.toISOString() }), 201).id);
+        ids.push(
+          expectStatus<Hold>(await harness.request('POST', '/v1/holds', { walletId: payer.id, amount: 10 + index, expiresAt: expiresAt.toISOString() }), 201)
+            .id,
+        );
       }
       const other = (await secondStore(harness)) ?? harness.store;
       const errors: unknown[] = [];
-      const workers = [harness.store, other].map((store) => startHoldExpiry(store, () => new Date(), (error) => errors.push(error), 50));
+      const workers = [harness.store, other].map((store) =>
+        startHoldExpiry(
+          store,
+          () => new Date(),
+          (error) => errors.push(error),
+          50,
+        ),
+      );
       try {
         const deadline = Date.now() + 15_000;
         while ((await balanceOf(harness, payer.id)).held !== '0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

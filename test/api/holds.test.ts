@@ -12,7 +12,16 @@ import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, ledgerSnapshot, startHarness } from '../support/harness.js';
 
-type Hold = { id: string; status: string; amount: string; capturedAmount: string | null; expiresAt: string; walletId: string; toWalletId: string; resolvedAt: string | null };
+type Hold = {
+  id: string;
+  status: string;
+  amount: string;
+  capturedAmount: string | null;
+  expiresAt: string;
+  walletId: string;
+  toWalletId: string;
+  resolvedAt: string | null;
+};
 type PendingCredit = { id: string; status: string; walletId: string; fromWalletId: string; settledAmount: string | null };
 
 for (const backend of backends) {
@@ -53,7 +62,10 @@ for (const backend of backends) {
       );
       assert.equal(transaction.kind, 'hold');
       assert.equal(transaction.status, 'posted');
-      assert.deepEqual(transaction.entries.map((entry) => `${entry.pending}:${entry.amount}`), ['true:400', 'true:400', 'true:-400', 'true:-400', 'false:250', 'false:250']);
+      assert.deepEqual(
+        transaction.entries.map((entry) => `${entry.pending}:${entry.amount}`),
+        ['true:400', 'true:400', 'true:-400', 'true:-400', 'false:250', 'false:250'],
+      );
       await harness.assertLedgerConsistent();
     });
 
@@ -62,7 +74,10 @@ for (const backend of backends) {
       await topup(harness, bob.id, '500');
       const before = Date.now();
       const created = await hold(bob.id, '500');
-      const system = expectStatus<{ data: { id: string; type: string }[] }>(await harness.request('GET', `/v1/wallets?currencyId=${usd.id}&category=system`), 200);
+      const system = expectStatus<{ data: { id: string; type: string }[] }>(
+        await harness.request('GET', `/v1/wallets?currencyId=${usd.id}&category=system`),
+        200,
+      );
       assert.equal(created.toWalletId, system.data.find((row) => row.type === 'settlement')?.id);
       const lifetimeMs = Date.parse(created.expiresAt) - before;
       assert.ok(lifetimeMs > 7 * 24 * 3_600_000 - 60_000 && lifetimeMs <= 7 * 24 * 3_600_000 + 60_000, `default lifetime ${lifetimeMs}`);
@@ -100,7 +115,13 @@ for (const backend of backends) {
         ['zero amount', '/v1/holds', { walletId: dave.id, amount: '0' }, 400, 'amount_invalid'],
         ['float amount', '/v1/holds', { walletId: dave.id, amount: 1.5 }, 400, 'validation_failed'],
         ['expiry in the past', '/v1/holds', { walletId: dave.id, amount: '1', expiresAt: '2020-01-01T00:00:00Z' }, 400, 'hold_expiry_invalid'],
-        ['expiry beyond 30 days', '/v1/holds', { walletId: dave.id, amount: '1', expiresAt: new Date(Date.now() + 31 * 86_400_000).toISOString() }, 400, 'hold_expiry_invalid'],
+        [
+          'expiry beyond 30 days',
+          '/v1/holds',
+          { walletId: dave.id, amount: '1', expiresAt: new Date(Date.now() + 31 * 86_400_000).toISOString() },
+          400,
+          'hold_expiry_invalid',
+        ],
         ['target in another currency', '/v1/holds', { walletId: dave.id, amount: '1', toWalletId: euroWallet.id, expiresAt: soon }, 422, 'currency_mismatch'],
         ['target is itself', '/v1/holds', { walletId: dave.id, amount: '1', toWalletId: dave.id }, 422, 'same_wallet'],
         ['unknown wallet', '/v1/holds', { walletId: '00000000-0000-7000-8000-000000000000', amount: '1' }, 404, 'not_found'],
@@ -130,11 +151,20 @@ for (const backend of backends) {
       const second = await hold(erin.id, '20');
       expectStatus(await harness.request('POST', `/v1/holds/${first.id}/void`, {}), 200);
       const pending = expectStatus<{ data: Hold[] }>(await harness.request('GET', `/v1/holds?walletId=${erin.id}&status=pending`), 200);
-      assert.deepEqual(pending.data.map((row) => row.id), [second.id]);
+      assert.deepEqual(
+        pending.data.map((row) => row.id),
+        [second.id],
+      );
       const all = expectStatus<{ data: Hold[]; nextCursor: string | null }>(await harness.request('GET', `/v1/holds?walletId=${erin.id}&limit=1`), 200);
-      assert.deepEqual(all.data.map((row) => row.id), [second.id]);
+      assert.deepEqual(
+        all.data.map((row) => row.id),
+        [second.id],
+      );
       const next = expectStatus<{ data: Hold[] }>(await harness.request('GET', `/v1/holds?walletId=${erin.id}&cursor=${all.nextCursor}`), 200);
-      assert.deepEqual(next.data.map((row) => row.id), [first.id]);
+      assert.deepEqual(
+        next.data.map((row) => row.id),
+        [first.id],
+      );
       const acme = await harness.merchantKey('acme');
       const other = await harness.merchantKey('globex');
       expectStatus(await harness.request('GET', `/v1/holds/${second.id}`, undefined, { key: acme }), 200);
@@ -169,7 +199,10 @@ for (const backend of backends) {
 
     it('announces a pending credit (ledger grows, available does not), then settles or fails it', async () => {
       const grace = await wallet(harness, usd.id);
-      const credit = expectStatus<PendingCredit>(await harness.request('POST', '/v1/pending-credits', { walletId: grace.id, amount: '700', reference: 'wire-1' }), 201);
+      const credit = expectStatus<PendingCredit>(
+        await harness.request('POST', '/v1/pending-credits', { walletId: grace.id, amount: '700', reference: 'wire-1' }),
+        201,
+      );
       assert.equal(credit.status, 'pending');
       assert.deepEqual(await balanceOf(harness, grace.id), { posted: '0', held: '0', pending: '700', available: '0', ledger: '700', creditLimit: '0' });
       expectProblem(await harness.request('POST', '/v1/withdrawals', { walletId: grace.id, amount: '1' }), 422, 'insufficient_funds');
@@ -179,7 +212,10 @@ for (const backend of backends) {
       assert.deepEqual(await balanceOf(harness, grace.id), { posted: '700', held: '0', pending: '0', available: '700', ledger: '700', creditLimit: '0' });
       expectProblem(await harness.request('POST', `/v1/pending-credits/${credit.id}/fail`, {}), 409, 'pending_credit_not_pending');
 
-      const doomed = expectStatus<PendingCredit>(await harness.request('POST', '/v1/pending-credits', { walletId: grace.id, amount: '50', fromWalletId: shop.id }), 201);
+      const doomed = expectStatus<PendingCredit>(
+        await harness.request('POST', '/v1/pending-credits', { walletId: grace.id, amount: '50', fromWalletId: shop.id }),
+        201,
+      );
       assert.equal(doomed.fromWalletId, shop.id);
       const failed = expectStatus<PendingCredit>(await harness.request('POST', `/v1/pending-credits/${doomed.id}/fail`, {}), 200);
       assert.equal(failed.status, 'failed');
@@ -187,7 +223,10 @@ for (const backend of backends) {
       // A hold id is not a pending credit id, and the reverse.
       expectProblem(await harness.request('POST', `/v1/holds/${credit.id}/void`, {}), 404, 'not_found');
       const listed = expectStatus<{ data: PendingCredit[] }>(await harness.request('GET', `/v1/pending-credits?walletId=${grace.id}`), 200);
-      assert.deepEqual(listed.data.map((row) => row.status), ['failed', 'posted']);
+      assert.deepEqual(
+        listed.data.map((row) => row.status),
+        ['failed', 'posted'],
+      );
       await harness.assertLedgerConsistent();
     });
 

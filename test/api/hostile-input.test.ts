@@ -31,7 +31,9 @@ async function databaseState(store: Store): Promise<Record<string, string>> {
   for (const { table_name: table } of tables) {
     // A business-rule refusal (422) records its answer under its Idempotency-Key: not a change.
     const where = table === 'idempotency_keys' ? ` where not (t.state = 'done' and t.status_code >= 400)` : '';
-    const [row] = await store.database.query<{ n: string; sum: string | null }>(`select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from "${table}" t${where}`);
+    const [row] = await store.database.query<{ n: string; sum: string | null }>(
+      `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from "${table}" t${where}`,
+    );
     state[table] = `${row?.n}:${row?.sum}`;
   }
   return state;
@@ -42,7 +44,10 @@ async function tablesWithPan(store: Store): Promise<string[]> {
   const tables = Object.keys(await databaseState(store));
   const found: string[] = [];
   for (const table of tables) {
-    const [row] = await store.database.query<{ n: number }>(`select count(*)::int as n from "${table}" t where strpos(t::text, $1) > 0 or strpos(t::text, $2) > 0`, [plantedPan, plantedPanGrouped]);
+    const [row] = await store.database.query<{ n: number }>(
+      `select count(*)::int as n from "${table}" t where strpos(t::text, $1) > 0 or strpos(t::text, $2) > 0`,
+      [plantedPan, plantedPanGrouped],
+    );
     if ((row?.n ?? 0) > 0) found.push(table);
   }
   return found;
@@ -63,7 +68,12 @@ for (const backend of backends) {
     before(async () => {
       harness = await startHarness(backend);
       // A second app on the same store, logging everything (debug) into memory to scan it.
-      const sink = new Writable({ write(chunk, _encoding, callback) { logLines.push(String(chunk)); callback(); } });
+      const sink = new Writable({
+        write(chunk, _encoding, callback) {
+          logLines.push(String(chunk));
+          callback();
+        },
+      });
       app = await buildApp({ context: harness.context, logger: pino({ level: 'debug', serializers: logSerializers }, sink) });
       await app.ready();
       const usd = await isoCurrency(harness, 'USD');
@@ -71,10 +81,21 @@ for (const backend of backends) {
       const bob = await wallet(harness, usd.id, { name: 'Bob' });
       const funding = await topup(harness, alice.id, '1000');
       const key = expectStatus<{ id: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-1', scopes: ['read'] }), 201);
-      const byName: Record<string, string> = { walletId: alice.id, fromWalletId: alice.id, toWalletId: bob.id, currencyId: usd.id, parentWalletId: alice.id, transactionId: String(funding.id) };
+      const byName: Record<string, string> = {
+        walletId: alice.id,
+        fromWalletId: alice.id,
+        toWalletId: bob.id,
+        currencyId: usd.id,
+        parentWalletId: alice.id,
+        transactionId: String(funding.id),
+      };
       const patterned: Record<string, string> = { code: 'ZZZ', numericCode: '999', type: 'client', serialPrefix: 'Z_' };
       context = {
-        resolver: { id: (name) => byName[name] ?? '00000000-0000-7000-8000-000000000000', patterned: (name) => patterned[name] ?? 'x', flag: (name) => name === 'atomic' },
+        resolver: {
+          id: (name) => byName[name] ?? '00000000-0000-7000-8000-000000000000',
+          patterned: (name) => patterned[name] ?? 'x',
+          flag: (name) => name === 'atomic',
+        },
         pathValue: (route, name) => {
           if (name === 'code') return 'EUR';
           if (route.path.startsWith('/v1/wallets')) return alice.id;
@@ -98,12 +119,23 @@ for (const backend of backends) {
     it('refuses every hostile request with a 4xx problem+json and changes nothing', async () => {
       const before = await databaseState(harness.store);
       const requests: HostileRequest[] = routes.flatMap((route) => hostileRequests(route, context));
-      requests.push({ label: 'body over the size limit', method: 'POST', url: '/v1/topups', headers: { 'content-type': 'application/json' }, payload: `{"pad":"${'z'.repeat(11 * 1024 * 1024)}"}` });
+      requests.push({
+        label: 'body over the size limit',
+        method: 'POST',
+        url: '/v1/topups',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"pad":"${'z'.repeat(11 * 1024 * 1024)}"}`,
+      });
       const failures: string[] = [];
       const statuses = new Map<number, number>();
       for (const request of requests) {
         const answer = await Promise.race([
-          app.inject({ method: request.method as 'GET', url: request.url, headers: { authorization: `Bearer ${harness.adminKey}`, ...request.headers }, ...(request.payload !== undefined ? { payload: request.payload } : {}) }),
+          app.inject({
+            method: request.method as 'GET',
+            url: request.url,
+            headers: { authorization: `Bearer ${harness.adminKey}`, ...request.headers },
+            ...(request.payload !== undefined ? { payload: request.payload } : {}),
+          }),
           new Promise<null>((resolve) => setTimeout(() => resolve(null), answerTimeoutMs).unref()),
         ]);
         const where = `${request.method} ${request.url.slice(0, 120)} [${request.label}]`;
@@ -113,14 +145,18 @@ for (const backend of backends) {
         }
         statuses.set(answer.statusCode, (statuses.get(answer.statusCode) ?? 0) + 1);
         if (answer.statusCode < 400 || answer.statusCode > 499) failures.push(`${where}: status ${answer.statusCode} ${answer.body.slice(0, 200)}`);
-        else if (!String(answer.headers['content-type']).startsWith('application/problem+json')) failures.push(`${where}: content-type ${answer.headers['content-type']}`);
+        else if (!String(answer.headers['content-type']).startsWith('application/problem+json'))
+          failures.push(`${where}: content-type ${answer.headers['content-type']}`);
         else {
           const body = JSON.parse(answer.body) as { code?: unknown; detail?: unknown; status?: unknown };
-          if (typeof body.code !== 'string' || typeof body.detail !== 'string' || body.status !== answer.statusCode) failures.push(`${where}: not a problem: ${answer.body.slice(0, 200)}`);
+          if (typeof body.code !== 'string' || typeof body.detail !== 'string' || body.status !== answer.statusCode)
+            failures.push(`${where}: not a problem: ${answer.body.slice(0, 200)}`);
         }
         if (containsPan(answer.body) || containsPan(JSON.stringify(answer.headers))) failures.push(`${where}: the planted card number is in the response`);
       }
-      process.stdout.write(`# hostile-input sweep on ${backend.name}: ${requests.length} requests over ${routes.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+      process.stdout.write(
+        `# hostile-input sweep on ${backend.name}: ${requests.length} requests over ${routes.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`,
+      );
       assert.deepEqual(failures.slice(0, 40), [], `${failures.length} of ${requests.length} hostile requests were not refused cleanly`);
       assert.ok(requests.length > 1000, `the sweep is broad (${requests.length} requests)`);
       assert.deepEqual(await databaseState(harness.store), before, 'no table changed');

@@ -17,7 +17,9 @@ import { expectProblem, expectStatus, type Harness, startHarness } from '../supp
 const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((array) => Buffer.from(array).toString('hex'));
 /** Key shapes load generators and SDKs produce; each was refused now and then as a "card number". */
 const keyShapes = fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 999_999_999 })).map(([a, b, c]) => `wrk-${a}-${b}-${c}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 999_999_999 }))
+    .map(([a, b, c]) => `wrk-${a}-${b}-${c}`),
   hex(32),
   hex(16),
   fc.constant(null).map(() => randomUUID().replaceAll('-', '')),
@@ -35,7 +37,8 @@ describe('Idempotency-Key content (unit)', () => {
   });
 
   it('still refuses empty, too long and non-printable keys', () => {
-    for (const key of ['', 'x'.repeat(limits.idempotencyKeyLengthMax + 1), 'a b', 'tab\tkey', 'é']) assert.throws(() => checkIdempotencyKey(key), /idempotency_key_invalid|Idempotency/);
+    for (const key of ['', 'x'.repeat(limits.idempotencyKeyLengthMax + 1), 'a b', 'tab\tkey', 'é'])
+      assert.throws(() => checkIdempotencyKey(key), /idempotency_key_invalid|Idempotency/);
   });
 
   it('fingerprints canonical JSON: the order of keys does not matter, values do', () => {
@@ -96,24 +99,51 @@ for (const backend of backends) {
       const scope = '_admin';
       const crashedAt = new Date(Date.now() - limits.idempotencyInFlightTimeoutMs - 100);
       // What a killed server leaves: a claim whose lease nobody renews.
-      await harness.store.read.claimIdempotencyKey(scope, 'crashed-1', hashOf(), crashedAt, new Date(Date.now() + 3_600_000), new Date(crashedAt.getTime() + limits.idempotencyInFlightTimeoutMs));
+      await harness.store.read.claimIdempotencyKey(
+        scope,
+        'crashed-1',
+        hashOf(),
+        crashedAt,
+        new Date(Date.now() + 3_600_000),
+        new Date(crashedAt.getTime() + limits.idempotencyInFlightTimeoutMs),
+      );
       assert.ok(limits.idempotencyInFlightTimeoutMs <= 5_000);
       expectStatus(await transfer('crashed-1'), 201);
       // A live claim (its lease still running) is still answered 409.
       const now = new Date();
-      await harness.store.read.claimIdempotencyKey(scope, 'alive-1', hashOf(), now, new Date(Date.now() + 3_600_000), new Date(now.getTime() + limits.idempotencyInFlightTimeoutMs));
+      await harness.store.read.claimIdempotencyKey(
+        scope,
+        'alive-1',
+        hashOf(),
+        now,
+        new Date(Date.now() + 3_600_000),
+        new Date(now.getTime() + limits.idempotencyInFlightTimeoutMs),
+      );
       expectProblem(await transfer('alive-1'), 409, 'request_in_progress');
     });
 
     it('renews the lease of a claim while its request runs', async () => {
       const scope = '_admin';
       const claimedAt = new Date();
-      await harness.store.read.claimIdempotencyKey(scope, 'renewed-1', hashOf(), claimedAt, new Date(Date.now() + 3_600_000), new Date(claimedAt.getTime() + 10));
+      await harness.store.read.claimIdempotencyKey(
+        scope,
+        'renewed-1',
+        hashOf(),
+        claimedAt,
+        new Date(Date.now() + 3_600_000),
+        new Date(claimedAt.getTime() + 10),
+      );
       await harness.store.read.renewIdempotencyLeases([{ scope, key: 'renewed-1', claimedAt }], new Date(Date.now() + 60_000));
       expectProblem(await transfer('renewed-1'), 409, 'request_in_progress');
       // Another claim time (a request that lost the key) renews nothing.
-      await harness.store.read.renewIdempotencyLeases([{ scope, key: 'renewed-1', claimedAt: new Date(claimedAt.getTime() + 1) }], new Date(Date.now() + 120_000));
-      const rows = await harness.store.database.query<{ lease_until: Date | string }>('select lease_until from idempotency_keys where scope = $1 and request_hash = $2', [scope, hashOf()]);
+      await harness.store.read.renewIdempotencyLeases(
+        [{ scope, key: 'renewed-1', claimedAt: new Date(claimedAt.getTime() + 1) }],
+        new Date(Date.now() + 120_000),
+      );
+      const rows = await harness.store.database.query<{ lease_until: Date | string }>(
+        'select lease_until from idempotency_keys where scope = $1 and request_hash = $2',
+        [scope, hashOf()],
+      );
       assert.ok(rows.every((row) => new Date(row.lease_until).getTime() < Date.now() + 90_000));
     });
 
@@ -136,18 +166,26 @@ for (const backend of backends) {
       const a = await wallet(harness, usd.id);
       await topup(harness, a.id, '100000');
       const reads: { at: string; posted: string }[] = [];
-      const writes = Array.from({ length: 60 }, (_, index) => harness.request('POST', '/v1/transfers', { fromWalletId: a.id, toWalletId: to.id, amount: String(index + 1) }));
+      const writes = Array.from({ length: 60 }, (_, index) =>
+        harness.request('POST', '/v1/transfers', { fromWalletId: a.id, toWalletId: to.id, amount: String(index + 1) }),
+      );
       const reading = (async () => {
         for (let i = 0; i < 15; i++) {
           const at = new Date().toISOString();
-          const answer = expectStatus<{ balance: { posted: string } }>(await harness.request('GET', `/v1/wallets/${a.id}/balance?at=${encodeURIComponent(at)}`), 200);
+          const answer = expectStatus<{ balance: { posted: string } }>(
+            await harness.request('GET', `/v1/wallets/${a.id}/balance?at=${encodeURIComponent(at)}`),
+            200,
+          );
           reads.push({ at, posted: answer.balance.posted });
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
       })();
       await Promise.all([...writes, reading]);
       for (const read of reads) {
-        const again = expectStatus<{ balance: { posted: string } }>(await harness.request('GET', `/v1/wallets/${a.id}/balance?at=${encodeURIComponent(read.at)}`), 200);
+        const again = expectStatus<{ balance: { posted: string } }>(
+          await harness.request('GET', `/v1/wallets/${a.id}/balance?at=${encodeURIComponent(read.at)}`),
+          200,
+        );
         assert.equal(again.balance.posted, read.posted, `balance at ${read.at}`);
       }
       // Entries' stamps follow the journal's (commit) order.
@@ -155,7 +193,8 @@ for (const backend of backends) {
         `select e.created_at from journal j join entries e on e.transaction_id = j.transaction_id where e.wallet_id = $1 order by j.seq, e.id`,
         [a.id],
       );
-      for (let i = 1; i < rows.length; i++) assert.ok(new Date((rows[i] as { created_at: Date }).created_at) >= new Date((rows[i - 1] as { created_at: Date }).created_at));
+      for (let i = 1; i < rows.length; i++)
+        assert.ok(new Date((rows[i] as { created_at: Date }).created_at) >= new Date((rows[i - 1] as { created_at: Date }).created_at));
       assert.equal((await balanceOf(harness, a.id)).posted, String(100000 - (60 * 61) / 2));
       await harness.assertLedgerConsistent();
     });

@@ -44,7 +44,11 @@ for (const backend of backends) {
       await transfer('reuse-1', '100');
       const snapshot = await ledgerSnapshot(harness.store);
       expectProblem(await transfer('reuse-1', '101'), 422, 'idempotency_key_reused');
-      expectProblem(await harness.request('POST', '/v1/topups', { walletId: to.id, amount: '100' }, { headers: { 'idempotency-key': 'reuse-1' } }), 422, 'idempotency_key_reused');
+      expectProblem(
+        await harness.request('POST', '/v1/topups', { walletId: to.id, amount: '100' }, { headers: { 'idempotency-key': 'reuse-1' } }),
+        422,
+        'idempotency_key_reused',
+      );
       assert.equal(await ledgerSnapshot(harness.store), snapshot);
     });
 
@@ -52,7 +56,10 @@ for (const backend of backends) {
       const before = BigInt((await balanceOf(harness, to.id)).posted);
       const answers = await Promise.all(Array.from({ length: 12 }, () => transfer('parallel-1', '777')));
       const statuses = answers.map((answer) => answer.statusCode);
-      assert.ok(statuses.every((status) => status === 201 || status === 409), `statuses: ${statuses.join(',')}`);
+      assert.ok(
+        statuses.every((status) => status === 201 || status === 409),
+        `statuses: ${statuses.join(',')}`,
+      );
       const firsts = answers.filter((answer) => answer.statusCode === 201 && answer.headers['idempotent-replayed'] === undefined);
       assert.equal(firsts.length, 1);
       for (const conflict of answers.filter((answer) => answer.statusCode === 409)) assert.equal(JSON.parse(conflict.body).code, 'request_in_progress');
@@ -95,14 +102,27 @@ for (const backend of backends) {
       const hold = expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: from.id, amount: '5' }), 201);
       expectStatus(await harness.request('POST', `/v1/holds/${hold.id}/void`, {}), 200);
       const keysBefore = await harness.store.read.countIdempotencyKeys();
-      expectProblem(await harness.request('POST', `/v1/holds/${hold.id}/void`, {}, { headers: { 'idempotency-key': 'conflict-409' } }), 409, 'hold_not_pending');
+      expectProblem(
+        await harness.request('POST', `/v1/holds/${hold.id}/void`, {}, { headers: { 'idempotency-key': 'conflict-409' } }),
+        409,
+        'hold_not_pending',
+      );
       assert.equal(await harness.store.read.countIdempotencyKeys(), keysBefore);
     });
 
     it('keeps no key for a validation failure (400)', async () => {
       const keysBefore = await harness.store.read.countIdempotencyKeys();
       expectProblem(await transfer('bad-amount', 'abc'), 400, 'validation_failed');
-      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount: '1', extra: 1 }, { headers: { 'idempotency-key': 'bad-field' } }), 400, 'validation_failed');
+      expectProblem(
+        await harness.request(
+          'POST',
+          '/v1/transfers',
+          { fromWalletId: from.id, toWalletId: to.id, amount: '1', extra: 1 },
+          { headers: { 'idempotency-key': 'bad-field' } },
+        ),
+        400,
+        'validation_failed',
+      );
       assert.equal(await harness.store.read.countIdempotencyKeys(), keysBefore);
       expectStatus(await transfer('bad-amount', '1'), 201);
     });

@@ -12,7 +12,16 @@ import { backends } from '../support/backends.js';
 import { type CurrencyRecord, isoCurrency, wallet } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
 
-type Instrument = { id: string; walletId: string; kind: string; iban: string | null; sortCode: string | null; routingNumber: string | null; accountNumber: string | null; active: boolean };
+type Instrument = {
+  id: string;
+  walletId: string;
+  kind: string;
+  iban: string | null;
+  sortCode: string | null;
+  routingNumber: string | null;
+  accountNumber: string | null;
+  active: boolean;
+};
 
 /** ISO 13616 / ISO 7064 mod 97-10, written independently of the library under test. */
 function mod97Valid(iban: string): boolean {
@@ -36,17 +45,26 @@ for (const backend of backends) {
     let harness: Harness;
     const currencies: Record<string, CurrencyRecord> = {};
     const instrumentsOf = async (walletId: string, key?: string) =>
-      expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/wallets/${walletId}/instruments`, undefined, key !== undefined ? { key } : {}), 200).data;
+      expectStatus<{ data: Instrument[] }>(
+        await harness.request('GET', `/v1/wallets/${walletId}/instruments`, undefined, key !== undefined ? { key } : {}),
+        200,
+      ).data;
     before(async () => {
       harness = await startHarness(backend);
       for (const code of ['EUR', 'BGN', 'GBP', 'USD']) currencies[code] = await isoCurrency(harness, code);
-      currencies.PTS = expectStatus<CurrencyRecord>(await harness.request('POST', '/v1/currencies', { code: 'PTS', name: 'Points', fraction: 1, assetType: 'points' }), 201);
+      currencies.PTS = expectStatus<CurrencyRecord>(
+        await harness.request('POST', '/v1/currencies', { code: 'PTS', name: 'Points', fraction: 1, assetType: 'points' }),
+        201,
+      );
     });
     after(() => harness.close());
 
     it('gives EUR and BGN wallets unique IBANs that pass ibantools and an independent mod-97 check', async () => {
       const seen = new Set<string>();
-      for (const [code, country] of [['EUR', 'DE'], ['BGN', 'BG']] as const) {
+      for (const [code, country] of [
+        ['EUR', 'DE'],
+        ['BGN', 'BG'],
+      ] as const) {
         for (let index = 0; index < 12; index++) {
           const created = await wallet(harness, (currencies[code] as CurrencyRecord).id, { customerId: `iban-${index}` });
           const [instrument, ...rest] = await instrumentsOf(created.id);
@@ -81,20 +99,35 @@ for (const backend of backends) {
       assert.match(String(usd[0]?.accountNumber), /^[0-9]{12}$/);
       assert.deepEqual(await instrumentsOf((await wallet(harness, (currencies.PTS as CurrencyRecord).id)).id), []);
       assert.deepEqual(await instrumentsOf((await wallet(harness, (currencies.EUR as CurrencyRecord).id, { skipIbanGeneration: true })).id), []);
-      const system = expectStatus<{ data: { id: string }[] }>(await harness.request('GET', `/v1/wallets?currencyId=${currencies.EUR?.id}&category=system`), 200);
+      const system = expectStatus<{ data: { id: string }[] }>(
+        await harness.request('GET', `/v1/wallets?currencyId=${currencies.EUR?.id}&category=system`),
+        200,
+      );
       assert.deepEqual(await instrumentsOf(system.data[0]?.id ?? ''), []);
     });
 
     it('finds a wallet by its IBAN (spaces and case ignored), only for its own merchant', async () => {
       const created = await wallet(harness, (currencies.EUR as CurrencyRecord).id, { merchantId: 'acme' });
       const iban = String((await instrumentsOf(created.id))[0]?.iban);
-      const spaced = iban.toLowerCase().replace(/(.{4})/g, '$1 ').trim();
+      const spaced = iban
+        .toLowerCase()
+        .replace(/(.{4})/g, '$1 ')
+        .trim();
       const found = expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/instruments?iban=${encodeURIComponent(spaced)}`), 200);
-      assert.deepEqual(found.data.map((row) => row.walletId), [created.id]);
+      assert.deepEqual(
+        found.data.map((row) => row.walletId),
+        [created.id],
+      );
       const acme = await harness.merchantKey('acme');
       const globex = await harness.merchantKey('globex');
-      assert.equal(expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/instruments?iban=${iban}`, undefined, { key: acme }), 200).data.length, 1);
-      assert.equal(expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/instruments?iban=${iban}`, undefined, { key: globex }), 200).data.length, 0);
+      assert.equal(
+        expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/instruments?iban=${iban}`, undefined, { key: acme }), 200).data.length,
+        1,
+      );
+      assert.equal(
+        expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/instruments?iban=${iban}`, undefined, { key: globex }), 200).data.length,
+        0,
+      );
       expectProblem(await harness.request('GET', `/v1/wallets/${created.id}/instruments`, undefined, { key: globex }), 404, 'not_found');
       assert.equal(expectStatus<{ data: Instrument[] }>(await harness.request('GET', '/v1/instruments?iban=DE00000000000000000000'), 200).data.length, 0);
       expectProblem(await harness.request('GET', '/v1/instruments'), 400, 'validation_failed');

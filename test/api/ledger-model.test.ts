@@ -58,7 +58,10 @@ for (const backend of backends) {
           const ids: string[] = [];
           for (let index = 0; index < walletCount; index++) {
             const limit = index === 0 ? 1000n : 0n;
-            const created = expectStatus<{ id: string }>(await harness.request('POST', '/v1/wallets', { currencyId: currency.id, creditLimit: limit.toString() }), 201);
+            const created = expectStatus<{ id: string }>(
+              await harness.request('POST', '/v1/wallets', { currencyId: currency.id, creditLimit: limit.toString() }),
+              201,
+            );
             ids.push(created.id);
             model.balances.push(0n);
             model.limits.push(limit);

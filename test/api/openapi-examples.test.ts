@@ -63,7 +63,10 @@ describe('OpenAPI operations are documented with examples', () => {
 
   it('src/api/openapi-docs.ts names only operations that exist', () => {
     const known = new Set(operations.map(({ name }) => name.replace(/\{(\w+)\}/g, ':$1')));
-    assert.deepEqual(Object.keys(operationDocs).filter((key) => !known.has(key)), []);
+    assert.deepEqual(
+      Object.keys(operationDocs).filter((key) => !known.has(key)),
+      [],
+    );
   });
 
   it('every operation has a summary and a description', () => {
@@ -113,9 +116,10 @@ describe('OpenAPI operations are documented with examples', () => {
   it('examples follow the conventions: lowercase UUIDs, amounts as digit strings (the compat shapes excepted)', () => {
     const problems: string[] = [];
     const walk = (name: string, value: unknown, key: string): void => {
-      if (typeof value === 'string' && /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-/.test(value) && value !== value.toLowerCase()) problems.push(`${name}: ${key} is not a lowercase UUID`);
+      if (typeof value === 'string' && /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-/.test(value) && value !== value.toLowerCase())
+        problems.push(`${name}: ${key} is not a lowercase UUID`);
       if (/^(amount|.*Amount)$/.test(key) && value !== null && typeof value !== 'string') problems.push(`${name}: ${key} is not a string of digits`);
-      if (Array.isArray(value)) value.forEach((item) => walk(name, item, key));
+      if (Array.isArray(value)) for (const item of value) walk(name, item, key);
       else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(name, v, k);
     };
     for (const { name, operation } of operations.filter(({ name }) => !name.includes(' /compat/'))) {

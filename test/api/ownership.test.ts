@@ -25,7 +25,11 @@ for (const backend of backends) {
         422,
         'wallet_not_virtual_parent',
       );
-      expectProblem(await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'cust-1', parentWalletId: parentA.id }), 422, 'wallet_not_virtual_parent');
+      expectProblem(
+        await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'cust-1', parentWalletId: parentA.id }),
+        422,
+        'wallet_not_virtual_parent',
+      );
       const child = await wallet(harness, usd.id, { merchantId: 'v-a', customerId: 'cust-1', parentWalletId: parentA.id });
       assert.ok(child.id);
     });
@@ -36,10 +40,18 @@ for (const backend of backends) {
       await wallet(harness, usd.id, { customerId: 'shared-customer', main: true }, keyA);
       // Another merchant's customer with the same id is another customer: no conflict, nothing revealed.
       await wallet(harness, usd.id, { customerId: 'shared-customer', main: true }, keyB);
-      expectProblem(await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'shared-customer', main: true }, { key: keyA }), 409, 'main_wallet_conflict');
+      expectProblem(
+        await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'shared-customer', main: true }, { key: keyA }),
+        409,
+        'main_wallet_conflict',
+      );
       // The platform (no merchant) is a scope of its own.
       await wallet(harness, usd.id, { customerId: 'shared-customer', main: true });
-      expectProblem(await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'shared-customer', main: true }), 409, 'main_wallet_conflict');
+      expectProblem(
+        await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'shared-customer', main: true }),
+        409,
+        'main_wallet_conflict',
+      );
     });
 
     it('keeps externalId per merchant: a retry replays, another merchant is not blocked', async () => {
@@ -48,7 +60,10 @@ for (const backend of backends) {
       const first = await wallet(harness, usd.id, { externalId: 'onboard-1', customerId: 'c' }, keyB);
       const mine = await wallet(harness, usd.id, { externalId: 'onboard-1', customerId: 'c' }, keyA);
       assert.notEqual(mine.id, first.id);
-      const again = expectStatus<{ id: string }>(await harness.request('POST', '/v1/wallets', { currencyId: usd.id, externalId: 'onboard-1', customerId: 'c' }, { key: keyA }), 200);
+      const again = expectStatus<{ id: string }>(
+        await harness.request('POST', '/v1/wallets', { currencyId: usd.id, externalId: 'onboard-1', customerId: 'c' }, { key: keyA }),
+        200,
+      );
       assert.equal(again.id, mine.id);
     });
   });
@@ -72,13 +87,18 @@ for (const backend of backends) {
       }
       assert.equal(await count('EUR'), 1);
       // A second EUR is still possible on purpose, and does not change what the import answers.
-      const second = expectStatus<{ id: string }>(await harness.request('POST', '/v1/currencies', { code: 'EUR', name: 'Other euro', fraction: 100, assetType: 'emoney' }), 201);
+      const second = expectStatus<{ id: string }>(
+        await harness.request('POST', '/v1/currencies', { code: 'EUR', name: 'Other euro', fraction: 100, assetType: 'emoney' }),
+        201,
+      );
       assert.notEqual(second.id, first.id);
       assert.equal(expectStatus<{ id: string }>(await harness.request('POST', '/v1/currencies/iso/eur'), 200).id, first.id);
     });
 
     it('creates exactly one currency from concurrent imports of one code', async () => {
-      const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => harness.request('POST', `/v1/currencies/iso/${index % 2 === 0 ? 'GBP' : 'gbp'}`)));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => harness.request('POST', `/v1/currencies/iso/${index % 2 === 0 ? 'GBP' : 'gbp'}`)),
+      );
       assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [200, 200, 200, 200, 200, 201]);
       assert.equal(new Set(answers.map((answer) => JSON.parse(answer.body).id)).size, 1);
       assert.equal(await count('GBP'), 1);

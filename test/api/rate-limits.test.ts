@@ -17,7 +17,7 @@ for (const backend of backends) {
     });
     after(() => harness.close());
 
-    it("limits a key to its own rateLimitPerMinute, with a 429 problem and Retry-After, changing nothing; other keys and /healthz go on", async () => {
+    it('limits a key to its own rateLimitPerMinute, with a 429 problem and Retry-After, changing nothing; other keys and /healthz go on', async () => {
       const usd = await isoCurrency(harness, 'USD');
       const created = expectStatus<{ key: string }>(
         await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-a', scopes: ['read', 'write', 'issue'], rateLimitPerMinute: 4 }),

@@ -37,10 +37,19 @@ for (const backend of backends) {
       await setRate(harness, usd, eur, '0.93');
       const current = expectStatus<Rate>(await harness.request('GET', `/v1/rates/${usd.id}/${eur.id}`), 200);
       assert.equal(current.rate, '0.93');
-      const history = expectStatus<{ data: Rate[]; nextCursor: string | null }>(await harness.request('GET', `/v1/rates/${usd.id}/${eur.id}/history?limit=1`), 200);
-      assert.deepEqual(history.data.map((rate) => rate.rate), ['0.93']);
+      const history = expectStatus<{ data: Rate[]; nextCursor: string | null }>(
+        await harness.request('GET', `/v1/rates/${usd.id}/${eur.id}/history?limit=1`),
+        200,
+      );
+      assert.deepEqual(
+        history.data.map((rate) => rate.rate),
+        ['0.93'],
+      );
       const older = expectStatus<{ data: Rate[] }>(await harness.request('GET', `/v1/rates/${usd.id}/${eur.id}/history?cursor=${history.nextCursor}`), 200);
-      assert.deepEqual(older.data.map((rate) => rate.rate), ['0.92']);
+      assert.deepEqual(
+        older.data.map((rate) => rate.rate),
+        ['0.92'],
+      );
       assert.equal(older.data[0]?.setBy, first.setBy);
       await harness.assertLedgerConsistent();
     });
@@ -51,7 +60,10 @@ for (const backend of backends) {
       const fromUsd = expectStatus<{ data: Rate[] }>(await harness.request('GET', `/v1/rates?baseCurrencyId=${usd.id}`), 200);
       assert.deepEqual(fromUsd.data.map((rate) => rate.quoteCurrencyId).sort(), [eur.id, jpy.id].sort());
       const toUsd = expectStatus<{ data: Rate[] }>(await harness.request('GET', `/v1/rates?quoteCurrencyId=${usd.id}`), 200);
-      assert.deepEqual(toUsd.data.map((rate) => rate.rate), ['1.08']);
+      assert.deepEqual(
+        toUsd.data.map((rate) => rate.rate),
+        ['1.08'],
+      );
       const page = expectStatus<{ data: Rate[]; nextCursor: string }>(await harness.request('GET', '/v1/rates?limit=2'), 200);
       const rest = expectStatus<{ data: Rate[] }>(await harness.request('GET', `/v1/rates?limit=2&cursor=${page.nextCursor}`), 200);
       assert.equal(page.data.length + rest.data.length, 3);

@@ -24,7 +24,10 @@ describe('read replica with consistency tokens [postgres, own primary and delaye
     if (serverBinaries() === null) return;
     pair = await PgPair.create(applyDelayMs);
     const { primaryPort, standbyPort } = pair;
-    harness = await startHarness({ name: 'postgres', open: () => openStore({ databaseUrl: pair?.url(primaryPort) as string, readUrl: pair?.url(standbyPort) as string, poolSize: 5 }) });
+    harness = await startHarness({
+      name: 'postgres',
+      open: () => openStore({ databaseUrl: pair?.url(primaryPort) as string, readUrl: pair?.url(standbyPort) as string, poolSize: 5 }),
+    });
   });
   after(async () => {
     await harness?.close();
@@ -32,7 +35,8 @@ describe('read replica with consistency tokens [postgres, own primary and delaye
   });
 
   it('reads its own writes with the token; the delayed replica alone would miss them', async (context) => {
-    if (pair === null || harness === null) return context.skip('PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_basebackup) are not installed: read replicas not tested');
+    if (pair === null || harness === null)
+      return context.skip('PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_basebackup) are not installed: read replicas not tested');
     const h = harness;
     const currency = expectStatus<{ id: string }>(await h.request('POST', '/v1/currencies/iso/EUR'), 201);
     const from = expectStatus<{ id: string }>(await h.request('POST', '/v1/wallets', { currencyId: currency.id }), 201);
@@ -47,7 +51,12 @@ describe('read replica with consistency tokens [postgres, own primary and delaye
 
     let missedWithoutToken = 0;
     for (let round = 0; round < 5; round++) {
-      const response = await h.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount: String(100 + round) }, { headers: { 'idempotency-key': `replica-${round}` } });
+      const response = await h.request(
+        'POST',
+        '/v1/transfers',
+        { fromWalletId: from.id, toWalletId: to.id, amount: String(100 + round) },
+        { headers: { 'idempotency-key': `replica-${round}` } },
+      );
       const transfer = expectStatus<{ id: string }>(response, 201);
       const token = response.headers['coffer-consistency-token'];
       assert.match(String(token), /^[0-9A-F]+\/[0-9A-F]+$/i, 'a write answers with a WAL position');
@@ -68,7 +77,12 @@ describe('read replica with consistency tokens [postgres, own primary and delaye
     assert.ok(missedWithoutToken > 0, 'the delayed replica never lagged: the test would prove nothing');
 
     // Once the replica has replayed past the token, the same read is served by the replica, complete.
-    const last = await h.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount: '7' }, { headers: { 'idempotency-key': 'replica-last' } });
+    const last = await h.request(
+      'POST',
+      '/v1/transfers',
+      { fromWalletId: from.id, toWalletId: to.id, amount: '7' },
+      { headers: { 'idempotency-key': 'replica-last' } },
+    );
     const lastTransfer = expectStatus<{ id: string }>(last, 201);
     const token = String(last.headers['coffer-consistency-token']);
     await sleep(applyDelayMs + 1500);

@@ -130,7 +130,12 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /compat/coins': { access: 'read' },
   'GET /compat/coins/:serial': { access: 'read', tenant: true, params: (f) => ({ serial: f.walletSerial }) },
   'POST /compat/paynetics/v2/accounts': { access: 'write', body: () => ({ program: 'account_usd', user: 'walk-pn', alias: 'walked' }) },
-  'PUT /compat/paynetics/v2/accounts/:account/status': { access: 'write', tenant: true, params: (f) => ({ account: f.payneticsToken }), body: () => ({ status: 'active' }) },
+  'PUT /compat/paynetics/v2/accounts/:account/status': {
+    access: 'write',
+    tenant: true,
+    params: (f) => ({ account: f.payneticsToken }),
+    body: () => ({ status: 'active' }),
+  },
   'DELETE /compat/paynetics/v2/accounts/:account': { access: 'write', tenant: true, params: (f) => ({ account: f.closablePayneticsToken }) },
   'GET /compat/paynetics/v2/accounts/:page/:limit': { access: 'read', params: () => ({ page: '1', limit: '20' }) },
   'GET /compat/paynetics/v2/accounts/:account': { access: 'read', tenant: true, params: (f) => ({ account: f.payneticsToken }) },
@@ -214,7 +219,10 @@ for (const backend of backends) {
       const spareKeyId = expectStatus<{ id: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-spare' }), 201).id;
       const webhookId = expectStatus<{ id: string }>(await harness.request('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/walk' }, { key: a }), 201).id;
       const paynetics = async (user: string) =>
-        expectStatus<{ data: { token: string } }>(await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_usd', user }, { key: a }), 200).data.token;
+        expectStatus<{ data: { token: string } }>(
+          await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_usd', user }, { key: a }),
+          200,
+        ).data.token;
       fixtures = {
         currencyId,
         eurId,
@@ -233,7 +241,13 @@ for (const backend of backends) {
         { name: 'merchant A read', key: await merchant('m-a', ['read']), role: 'merchant', scopes: ['read'], merchant: 'a' },
         { name: 'merchant A read+write', key: await merchant('m-a', ['read', 'write']), role: 'merchant', scopes: ['read', 'write'], merchant: 'a' },
         { name: 'merchant A read+write+issue', key: a, role: 'merchant', scopes: ['read', 'write', 'issue'], merchant: 'a' },
-        { name: 'merchant B read+write+issue', key: await merchant('m-b', ['read', 'write', 'issue']), role: 'merchant', scopes: ['read', 'write', 'issue'], merchant: 'b' },
+        {
+          name: 'merchant B read+write+issue',
+          key: await merchant('m-b', ['read', 'write', 'issue']),
+          role: 'merchant',
+          scopes: ['read', 'write', 'issue'],
+          merchant: 'b',
+        },
       ];
     });
     after(() => harness.close());
@@ -243,7 +257,11 @@ for (const backend of backends) {
       assert.deepEqual(unknown, [], 'routes missing from the access matrix of test/api/route-walk.test.ts: add one line per route to `matrix`');
       for (const route of harness.app.routes) {
         const entry = entryOf(route.method, route.url) as Entry;
-        assert.equal(route.public, entry.access === 'public', `${route.method} ${route.url}: declared ${entry.access}, registered ${route.public ? 'public' : 'protected'}`);
+        assert.equal(
+          route.public,
+          entry.access === 'public',
+          `${route.method} ${route.url}: declared ${entry.access}, registered ${route.public ? 'public' : 'protected'}`,
+        );
       }
       assert.ok(harness.app.routes.length >= 90, `${harness.app.routes.length} routes`);
     });
@@ -253,7 +271,9 @@ for (const backend of backends) {
       for (const route of harness.app.routes) {
         const entry = entryOf(route.method, route.url) as Entry;
         const params = entry.params?.(fixtures) ?? {};
-        const path = route.url.replace(/:([A-Za-z]+)|\*/g, (whole, name: string | undefined) => encodeURIComponent(params[name ?? '*'] ?? (whole === '*' ? 'x' : anyId)));
+        const path = route.url.replace(/:([A-Za-z]+)|\*/g, (whole, name: string | undefined) =>
+          encodeURIComponent(params[name ?? '*'] ?? (whole === '*' ? 'x' : anyId)),
+        );
         const spellings = [path, encodeAt(path, 1), encodeAt(path, 2), `http://coffer.test${path}`];
         const body = entry.body?.(fixtures) ?? (route.method === 'GET' || route.method === 'HEAD' || route.method === 'DELETE' ? undefined : {});
         for (const caller of callers) {

@@ -45,7 +45,9 @@ async function columnsOf(harness: Harness): Promise<{ table_name: string; column
 async function countContaining(harness: Harness, needle: string): Promise<string[]> {
   const holding: string[] = [];
   for (const { table_name: table, column_name: column } of await columnsOf(harness)) {
-    const rows = await harness.store.database.query<{ n: number }>(`select count(*)::int as n from "${table}" where "${column}"::text like $1`, [`%${needle}%`]);
+    const rows = await harness.store.database.query<{ n: number }>(`select count(*)::int as n from "${table}" where "${column}"::text like $1`, [
+      `%${needle}%`,
+    ]);
     if ((rows[0]?.n ?? 0) > 0) holding.push(`${table}.${column}`);
   }
   return holding;
@@ -64,14 +66,21 @@ describe('master secret', () => {
   });
 
   it('refuses to start on PostgreSQL without COFFER_SECRET_KEY, and generates a 0600 key file on the embedded database', async () => {
-    await assert.rejects(loadMasterSecret({ secretKey: undefined, databaseUrl: 'postgres://nobody@127.0.0.1:1/none', dataDir: '/nonexistent' }), /COFFER_SECRET_KEY is not set/);
+    await assert.rejects(
+      loadMasterSecret({ secretKey: undefined, databaseUrl: 'postgres://nobody@127.0.0.1:1/none', dataDir: '/nonexistent' }),
+      /COFFER_SECRET_KEY is not set/,
+    );
     const dataDir = await mkdtemp(join(tmpdir(), 'coffer-secret-'));
     try {
       const first = await loadMasterSecret({ secretKey: undefined, databaseUrl: undefined, dataDir: join(dataDir, 'nested') });
       assert.match(first, /^[0-9a-f]{64}$/);
       const file = join(dataDir, 'nested', 'secret.key');
       assert.equal((await stat(file)).mode & 0o777, 0o600);
-      assert.equal(await loadMasterSecret({ secretKey: undefined, databaseUrl: undefined, dataDir: join(dataDir, 'nested') }), first, 'the same key on the next start');
+      assert.equal(
+        await loadMasterSecret({ secretKey: undefined, databaseUrl: undefined, dataDir: join(dataDir, 'nested') }),
+        first,
+        'the same key on the next start',
+      );
       const given = 'x'.repeat(40);
       assert.equal(await loadMasterSecret({ secretKey: given, databaseUrl: 'postgres://x', dataDir }), given);
     } finally {
@@ -105,7 +114,10 @@ for (const backend of backends) {
     it('stores a card as first 6 / last 4 and a hash no one can test numbers against without the master secret', async () => {
       const owner = await wallet(harness, usd.id);
       const card = expectStatus<{ id: string; maskedNumber: string }>(await harness.request('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }), 201);
-      const rows = await harness.store.database.query<{ masked_number: string; number_hash: string }>('select masked_number, number_hash from cards where id = $1', [card.id]);
+      const rows = await harness.store.database.query<{ masked_number: string; number_hash: string }>(
+        'select masked_number, number_hash from cards where id = $1',
+        [card.id],
+      );
       const row = rows[0];
       assert.ok(row !== undefined);
       assert.match(row.masked_number, /^\d{6}\*{6}\d{4}$/);
@@ -155,7 +167,10 @@ for (const backend of backends) {
     });
 
     it('rotates a webhook secret: both sign during the grace period, only the new one after', async () => {
-      const created = expectStatus<{ id: string; secret: string }>(await harness.request('POST', '/v1/webhooks', { url: receiver.url, eventTypes: ['transaction.posted'] }), 201);
+      const created = expectStatus<{ id: string; secret: string }>(
+        await harness.request('POST', '/v1/webhooks', { url: receiver.url, eventTypes: ['transaction.posted'] }),
+        201,
+      );
       const rotated = expectStatus<{ id: string; secret: string; previousSecretExpiresAt: string }>(
         await harness.request('POST', `/v1/webhooks/${created.id}/rotate-secret`, { gracePeriodSeconds: 3600 }),
         200,
@@ -164,7 +179,10 @@ for (const backend of backends) {
       assert.notEqual(rotated.secret, created.secret);
       const expires = Date.parse(rotated.previousSecretExpiresAt);
       assert.ok(Math.abs(expires - (Date.now() + 3600_000)) < 60_000);
-      const [row] = await harness.store.database.query<{ secret: string; previous_secret: string }>('select secret, previous_secret from webhook_endpoints where id = $1', [created.id]);
+      const [row] = await harness.store.database.query<{ secret: string; previous_secret: string }>(
+        'select secret, previous_secret from webhook_endpoints where id = $1',
+        [created.id],
+      );
       for (const stored of [row?.secret, row?.previous_secret]) assert.match(String(stored), /^v1:/);
 
       const target = await wallet(harness, usd.id);
@@ -174,7 +192,8 @@ for (const backend of backends) {
       const during = receiver.received[0];
       assert.ok(during !== undefined);
       assert.equal(String(during.headers['webhook-signature']).split(' ').length, 2);
-      for (const secret of [created.secret, rotated.secret]) assert.ok(new Webhook(secret).verify(during.body, during.headers as Record<string, string>), 'verifies with old and new');
+      for (const secret of [created.secret, rotated.secret])
+        assert.ok(new Webhook(secret).verify(during.body, during.headers as Record<string, string>), 'verifies with old and new');
 
       // After the grace period only the new secret signs.
       await topup(harness, target.id, '10');
@@ -188,7 +207,10 @@ for (const backend of backends) {
       const signedAt = Number(afterGrace.headers['webhook-timestamp']);
       assert.equal(signedAt, Math.floor(later.getTime() / 1000));
       assert.equal(afterGrace.headers['webhook-signature'], signWebhook(rotated.secret, String(afterGrace.headers['webhook-id']), signedAt, afterGrace.body));
-      assert.notEqual(afterGrace.headers['webhook-signature'], signWebhook(created.secret, String(afterGrace.headers['webhook-id']), signedAt, afterGrace.body));
+      assert.notEqual(
+        afterGrace.headers['webhook-signature'],
+        signWebhook(created.secret, String(afterGrace.headers['webhook-id']), signedAt, afterGrace.body),
+      );
 
       // Another merchant cannot rotate it.
       const stranger = await harness.merchantKey('m-stranger');

@@ -27,9 +27,15 @@ for (const backend of backends) {
       const alice = await wallet(harness, usd.id, { merchantId: 'm-status', customerId: 'alice' });
       assert.equal(expectStatus<Json>(await harness.request('POST', `/v1/wallets/${alice.id}/status`, { status: 'inactive' }), 200).status, 'blocked');
       const listed = expectStatus<{ data: Json[] }>(await harness.request('GET', '/v1/wallets?status=inactive&merchantId=m-status'), 200).data;
-      assert.deepEqual(listed.map((item) => item.id), [alice.id]);
+      assert.deepEqual(
+        listed.map((item) => item.id),
+        [alice.id],
+      );
       assert.equal(expectStatus<{ data: Json[] }>(await harness.request('GET', '/v1/wallets?status=blocked&merchantId=m-status'), 200).data.length, 1);
-      expectStatus(await harness.request('POST', `/v1/wallets/${alice.id}/status`, { status: 'active', reason: 'review_completed', description: 'cleared' }), 200);
+      expectStatus(
+        await harness.request('POST', `/v1/wallets/${alice.id}/status`, { status: 'active', reason: 'review_completed', description: 'cleared' }),
+        200,
+      );
       assert.equal(expectStatus<{ data: Json[] }>(await harness.request('GET', '/v1/wallets?status=inactive&merchantId=m-status'), 200).data.length, 0);
       const history = expectStatus<{ data: Json[]; nextCursor: string | null }>(await harness.request('GET', `/v1/wallets/${alice.id}/status-history`), 200);
       assert.deepEqual(
@@ -39,9 +45,15 @@ for (const backend of backends) {
           ['active', 'blocked', null, null],
         ],
       );
-      const page = expectStatus<{ data: Json[]; nextCursor: string | null }>(await harness.request('GET', `/v1/wallets/${alice.id}/status-history?limit=1`), 200);
+      const page = expectStatus<{ data: Json[]; nextCursor: string | null }>(
+        await harness.request('GET', `/v1/wallets/${alice.id}/status-history?limit=1`),
+        200,
+      );
       assert.equal(page.data.length, 1);
-      assert.equal(expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${alice.id}/status-history?cursor=${page.nextCursor}`), 200).data[0]?.status, 'blocked');
+      assert.equal(
+        expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${alice.id}/status-history?cursor=${page.nextCursor}`), 200).data[0]?.status,
+        'blocked',
+      );
       // Another merchant sees no history; DELETE refuses a wallet with money, then closes an empty one.
       const stranger = await harness.merchantKey('m-stranger');
       expectProblem(await harness.request('GET', `/v1/wallets/${alice.id}/status-history`, undefined, { key: stranger }), 404, 'not_found');
@@ -52,7 +64,10 @@ for (const backend of backends) {
       const closed = expectStatus<Json>(await harness.request('DELETE', `/v1/wallets/${bob.id}`), 200);
       assert.equal(closed.status, 'closed');
       const withReason = await wallet(harness, usd.id, { merchantId: 'm-status', customerId: 'carol' });
-      assert.equal(expectStatus<Json>(await harness.request('DELETE', `/v1/wallets/${withReason.id}?reason=customer_request&description=moved%20away`), 200).statusReason, 'customer_request');
+      assert.equal(
+        expectStatus<Json>(await harness.request('DELETE', `/v1/wallets/${withReason.id}?reason=customer_request&description=moved%20away`), 200).statusReason,
+        'customer_request',
+      );
       expectProblem(await harness.request('DELETE', `/v1/wallets/${bob.id}`), 422, 'wallet_closed');
       expectProblem(await harness.request('POST', `/v1/wallets/${bob.id}/status`, { status: 'active' }), 422, 'wallet_closed');
       await harness.assertLedgerConsistent();
@@ -64,13 +79,19 @@ for (const backend of backends) {
       assert.match(from.serial, /^840_[0-9]{10}$/);
       assert.equal(expectStatus<Json>(await harness.request('GET', `/v1/wallets/${from.serial}`), 200).id, from.id);
       expectStatus(await harness.request('POST', '/v1/topups', { walletId: from.serial, amount: '1000' }), 201);
-      const transfer = expectStatus<Json>(await harness.request('POST', '/v1/transfers', { fromWalletId: from.serial, toWalletId: to.serial, amount: '300' }), 201);
+      const transfer = expectStatus<Json>(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: from.serial, toWalletId: to.serial, amount: '300' }),
+        201,
+      );
       assert.equal(transfer.fromWalletId, from.id);
       assert.equal(transfer.toWalletId, to.id);
-      const batch = await harness.request('POST', '/v1/batches', { atomic: true, items: [{ kind: 'transfer', fromWalletId: to.serial, toWalletId: from.serial, amount: '100' }] });
+      const batch = await harness.request('POST', '/v1/batches', {
+        atomic: true,
+        items: [{ kind: 'transfer', fromWalletId: to.serial, toWalletId: from.serial, amount: '100' }],
+      });
       assert.ok(batch.statusCode === 200 || batch.statusCode === 201, batch.body);
       assert.equal(expectStatus<Json>(await harness.request('GET', `/v1/wallets/${to.serial}/balance`), 200).walletId, to.id);
-      assert.equal((expectStatus<{ balance: Json }>(await harness.request('GET', `/v1/wallets/${to.id}`), 200).balance).posted, '200');
+      assert.equal(expectStatus<{ balance: Json }>(await harness.request('GET', `/v1/wallets/${to.id}`), 200).balance.posted, '200');
       const entries = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${from.serial}/entries`), 200).data;
       assert.equal(entries.length, 3);
       const byQuery = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/transactions?walletId=${to.serial}`), 200).data;
@@ -80,17 +101,50 @@ for (const backend of backends) {
       const stranger = await harness.merchantKey('m-serial-other');
       expectProblem(await harness.request('GET', `/v1/wallets/${from.serial}`, undefined, { key: stranger }), 404, 'not_found');
       const mine = await wallet(harness, usd.id, { customerId: 'x' }, stranger);
-      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: from.serial, toWalletId: mine.serial, amount: '1' }, { key: stranger }), 404, 'not_found');
+      expectProblem(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: from.serial, toWalletId: mine.serial, amount: '1' }, { key: stranger }),
+        404,
+        'not_found',
+      );
       // UK sort code + account number, US routing + account number.
       const uk = await wallet(harness, gbp.id, { merchantId: 'm-serial' });
       const [ukInstrument] = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${uk.serial}/instruments`), 200).data;
       const sortCode = String(ukInstrument?.sortCode);
-      const foundUk = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/instruments?sortCode=${sortCode.slice(0, 2)}-${sortCode.slice(2, 4)}-${sortCode.slice(4)}&accountNumber=${String(ukInstrument?.accountNumber)}`), 200).data;
-      assert.deepEqual(foundUk.map((item) => item.walletId), [uk.id]);
+      const foundUk = expectStatus<{ data: Json[] }>(
+        await harness.request(
+          'GET',
+          `/v1/instruments?sortCode=${sortCode.slice(0, 2)}-${sortCode.slice(2, 4)}-${sortCode.slice(4)}&accountNumber=${String(ukInstrument?.accountNumber)}`,
+        ),
+        200,
+      ).data;
+      assert.deepEqual(
+        foundUk.map((item) => item.walletId),
+        [uk.id],
+      );
       const [usInstrument] = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${from.id}/instruments`), 200).data;
-      const foundUs = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/instruments?routingNumber=${String(usInstrument?.routingNumber)}&accountNumber=${String(usInstrument?.accountNumber)}`), 200).data;
-      assert.deepEqual(foundUs.map((item) => item.walletId), [from.id]);
-      assert.equal(expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/instruments?routingNumber=${String(usInstrument?.routingNumber)}&accountNumber=${String(usInstrument?.accountNumber)}`, undefined, { key: stranger }), 200).data.length, 0);
+      const foundUs = expectStatus<{ data: Json[] }>(
+        await harness.request(
+          'GET',
+          `/v1/instruments?routingNumber=${String(usInstrument?.routingNumber)}&accountNumber=${String(usInstrument?.accountNumber)}`,
+        ),
+        200,
+      ).data;
+      assert.deepEqual(
+        foundUs.map((item) => item.walletId),
+        [from.id],
+      );
+      assert.equal(
+        expectStatus<{ data: Json[] }>(
+          await harness.request(
+            'GET',
+            `/v1/instruments?routingNumber=${String(usInstrument?.routingNumber)}&accountNumber=${String(usInstrument?.accountNumber)}`,
+            undefined,
+            { key: stranger },
+          ),
+          200,
+        ).data.length,
+        0,
+      );
       expectProblem(await harness.request('GET', `/v1/instruments?sortCode=${sortCode}`), 400, 'validation_failed');
       expectProblem(await harness.request('GET', '/v1/instruments'), 400, 'validation_failed');
       await harness.assertLedgerConsistent();
@@ -122,17 +176,27 @@ for (const backend of backends) {
     });
 
     it('item 9: custom codes may be lower case; numericCode (digitalCode) is any 1-8 characters and patchable', async () => {
-      const btc = expectStatus<Json>(await harness.request('POST', '/v1/currencies', { code: 'btc', numericCode: 'XBT-1', name: 'Bitcoin', fraction: 100000000, assetType: 'crypto' }), 201);
+      const btc = expectStatus<Json>(
+        await harness.request('POST', '/v1/currencies', { code: 'btc', numericCode: 'XBT-1', name: 'Bitcoin', fraction: 100000000, assetType: 'crypto' }),
+        201,
+      );
       assert.equal(btc.code, 'btc');
       assert.equal(btc.numericCode, 'XBT-1');
       const patched = expectStatus<Json>(await harness.request('PATCH', `/v1/currencies/${String(btc.id)}`, { numericCode: '1000' }), 200);
       assert.equal(patched.numericCode, '1000');
       assert.equal(expectStatus<Json>(await harness.request('GET', `/v1/currencies/${String(btc.id)}`), 200).numericCode, '1000');
       const listed = expectStatus<{ data: Json[] }>(await harness.request('GET', '/v1/currencies?code=btc'), 200).data;
-      assert.deepEqual(listed.map((item) => item.id), [btc.id]);
+      assert.deepEqual(
+        listed.map((item) => item.id),
+        [btc.id],
+      );
       const seedView = expectStatus<Json[]>(await harness.request('GET', '/compat/currencies?currencyCode=btc'), 200);
       assert.equal(seedView[0]?.digitalCode, '1000');
-      expectProblem(await harness.request('POST', '/v1/currencies', { code: 'usdt', numericCode: '123456789', name: 'Tether', fraction: 1000000, assetType: 'crypto' }), 400, 'validation_failed');
+      expectProblem(
+        await harness.request('POST', '/v1/currencies', { code: 'usdt', numericCode: '123456789', name: 'Tether', fraction: 1000000, assetType: 'crypto' }),
+        400,
+        'validation_failed',
+      );
       expectProblem(await harness.request('PATCH', `/v1/currencies/${String(btc.id)}`, { numericCode: '' }), 400, 'validation_failed');
       // A wallet in a lower-case currency works like any other.
       const holder = await wallet(harness, String(btc.id), { customerId: 'satoshi' });

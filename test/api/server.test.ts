@@ -51,9 +51,15 @@ describe('server process', () => {
     const headers = { authorization: `Bearer ${key}` };
     const created = await fetch(`${first.base}/v1/currencies/iso/USD`, { method: 'POST', headers });
     assert.equal(created.status, 201);
-    const logLines = first.output().split('\n').filter((line) => line.startsWith('{'));
+    const logLines = first
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     assert.ok(logLines.length > 0);
-    assert.ok(logLines.every((line) => !line.includes(key)), 'the key never appears in a log line');
+    assert.ok(
+      logLines.every((line) => !line.includes(key)),
+      'the key never appears in a log line',
+    );
     assert.equal(await stop(first), 0);
 
     const second = await start(dataDir, port);

@@ -44,25 +44,37 @@ for (const backend of backends) {
         await harness.request('GET', `/v1/wallets/${alice.id}/entries?limit=2`),
         200,
       );
-      assert.deepEqual(first.data.map((e) => [e.kind, e.direction, e.amount, e.balanceAfter]), [
-        ['withdrawal', 'debit', '200', '500'],
-        ['transfer', 'debit', '300', '700'],
-      ]);
+      assert.deepEqual(
+        first.data.map((e) => [e.kind, e.direction, e.amount, e.balanceAfter]),
+        [
+          ['withdrawal', 'debit', '200', '500'],
+          ['transfer', 'debit', '300', '700'],
+        ],
+      );
       const second = expectStatus<{ data: { kind: string; balanceAfter: string }[]; nextCursor: string | null }>(
         await harness.request('GET', `/v1/wallets/${alice.id}/entries?limit=2&cursor=${first.nextCursor}`),
         200,
       );
-      assert.deepEqual(second.data.map((e) => [e.kind, e.balanceAfter]), [['topup', '1000']]);
+      assert.deepEqual(
+        second.data.map((e) => [e.kind, e.balanceAfter]),
+        [['topup', '1000']],
+      );
       assert.equal(second.nextCursor, null);
       expectProblem(await harness.request('GET', `/v1/wallets/${alice.id}/entries?cursor=%%%`), 400, 'validation_failed');
     });
 
     it('reads a balance at a past instant from the entries', async () => {
-      const then = expectStatus<{ balance: { posted: string } }>(await harness.request('GET', `/v1/wallets/${alice.id}/balance?at=${middle.toISOString()}`), 200);
+      const then = expectStatus<{ balance: { posted: string } }>(
+        await harness.request('GET', `/v1/wallets/${alice.id}/balance?at=${middle.toISOString()}`),
+        200,
+      );
       assert.equal(then.balance.posted, '1000');
       const now = expectStatus<{ balance: { posted: string; available: string } }>(await harness.request('GET', `/v1/wallets/${alice.id}/balance`), 200);
       assert.equal(now.balance.posted, '500');
-      const before = expectStatus<{ balance: { posted: string } }>(await harness.request('GET', `/v1/wallets/${alice.id}/balance?at=2000-01-01T00:00:00Z`), 200);
+      const before = expectStatus<{ balance: { posted: string } }>(
+        await harness.request('GET', `/v1/wallets/${alice.id}/balance?at=2000-01-01T00:00:00Z`),
+        200,
+      );
       assert.equal(before.balance.posted, '0');
       expectProblem(await harness.request('GET', `/v1/wallets/${alice.id}/balance?at=yesterday`), 400, 'validation_failed');
     });
@@ -100,7 +112,9 @@ describe('coffer verify (command line)', () => {
   it('exits 0 on a consistent embedded database and 1 with the discrepancy after tampering', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'coffer-verify-'));
     const store = await openStore({ dataDir });
-    await store.database.query(`insert into currencies (id, code, name, fraction, asset_type, created_at, updated_at) values (gen_random_uuid(), 'X', 'x', 1, 'points', now(), now())`);
+    await store.database.query(
+      `insert into currencies (id, code, name, fraction, asset_type, created_at, updated_at) values (gen_random_uuid(), 'X', 'x', 1, 'points', now(), now())`,
+    );
     await store.close();
     const env = { ...process.env, COFFER_DATA_DIR: dataDir, DATABASE_URL: '' };
     const ok = await run('npx', ['tsx', 'src/cli/main.ts', 'verify'], { env });

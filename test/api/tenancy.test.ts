@@ -19,13 +19,27 @@ for (const backend of backends) {
     after(() => harness.close());
 
     it('stores no API key in plain text anywhere in the database', async () => {
-      const issued = expectStatus<{ id: string; key: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-scan', name: 'scan', scopes: ['read', 'write', 'issue'] }), 201);
+      const issued = expectStatus<{ id: string; key: string }>(
+        await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-scan', name: 'scan', scopes: ['read', 'write', 'issue'] }),
+        201,
+      );
       const merchant = await harness.merchantKey('m-other');
       const usd = await isoCurrency(harness, 'USD');
       const mine = await wallet(harness, usd.id, { metadata: { note: 'x' } }, issued.key);
       await topup(harness, mine.id, '100', issued.key);
-      expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: mine.id, toWalletId: mine.id, amount: '1' }, { key: issued.key, headers: { 'idempotency-key': 'scan-1' } }), 422);
-      expectStatus(await harness.request('POST', '/v1/withdrawals', { walletId: mine.id, amount: '1' }, { key: issued.key, headers: { 'idempotency-key': 'scan-2' } }), 201);
+      expectStatus(
+        await harness.request(
+          'POST',
+          '/v1/transfers',
+          { fromWalletId: mine.id, toWalletId: mine.id, amount: '1' },
+          { key: issued.key, headers: { 'idempotency-key': 'scan-1' } },
+        ),
+        422,
+      );
+      expectStatus(
+        await harness.request('POST', '/v1/withdrawals', { walletId: mine.id, amount: '1' }, { key: issued.key, headers: { 'idempotency-key': 'scan-2' } }),
+        201,
+      );
       expectStatus(await harness.request('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/scan' }, { key: issued.key }), 201);
       expectStatus(await harness.request('POST', `/v1/api-keys/${issued.id}/revoke`), 200);
       await sealEvents(harness.store, new Date());
@@ -37,11 +51,14 @@ for (const backend of backends) {
       );
       assert.ok(columns.length > 20, `${columns.length} columns searched`);
       const tables = new Set(columns.map((column) => column.table_name));
-      for (const table of ['api_keys', 'audit_log', 'events', 'idempotency_keys', 'webhook_endpoints', 'transactions', 'wallets']) assert.ok(tables.has(table), table);
+      for (const table of ['api_keys', 'audit_log', 'events', 'idempotency_keys', 'webhook_endpoints', 'transactions', 'wallets'])
+        assert.ok(tables.has(table), table);
       for (const key of [issued.key, merchant, harness.adminKey]) {
         const secretPart = key.slice('coffer_sk_'.length, 'coffer_sk_'.length + 24);
         for (const { table_name: table, column_name: column } of columns) {
-          const rows = await harness.store.database.query<{ n: number }>(`select count(*)::int as n from "${table}" where "${column}"::text like $1`, [`%${secretPart}%`]);
+          const rows = await harness.store.database.query<{ n: number }>(`select count(*)::int as n from "${table}" where "${column}"::text like $1`, [
+            `%${secretPart}%`,
+          ]);
           assert.equal(rows[0]?.n, 0, `${table}.${column} holds (part of) an API key`);
         }
       }
@@ -52,14 +69,25 @@ for (const backend of backends) {
     it('keeps the idempotency scope of a merchant named "_admin" apart from the admin keys', async () => {
       const usd = await isoCurrency(harness, 'EUR');
       const adminWallet = await wallet(harness, usd.id);
-      const first = expectStatus<{ id: string }>(await harness.request('POST', '/v1/topups', { walletId: adminWallet.id, amount: '7' }, { headers: { 'idempotency-key': 'shared-key' } }), 201);
+      const first = expectStatus<{ id: string }>(
+        await harness.request('POST', '/v1/topups', { walletId: adminWallet.id, amount: '7' }, { headers: { 'idempotency-key': 'shared-key' } }),
+        201,
+      );
       const impostor = await harness.merchantKey('_admin');
       const theirs = await wallet(harness, usd.id, {}, impostor);
-      const answer = await harness.request('POST', '/v1/topups', { walletId: adminWallet.id, amount: '7' }, { key: impostor, headers: { 'idempotency-key': 'shared-key' } });
+      const answer = await harness.request(
+        'POST',
+        '/v1/topups',
+        { walletId: adminWallet.id, amount: '7' },
+        { key: impostor, headers: { 'idempotency-key': 'shared-key' } },
+      );
       assert.notEqual(answer.headers['idempotent-replayed'], 'true');
       assert.equal(answer.statusCode, 404, `the admin's wallet is not the impostor's: ${answer.body}`);
       assert.ok(!answer.body.includes(first.id));
-      expectStatus(await harness.request('POST', '/v1/topups', { walletId: theirs.id, amount: '7' }, { key: impostor, headers: { 'idempotency-key': 'shared-key' } }), 201);
+      expectStatus(
+        await harness.request('POST', '/v1/topups', { walletId: theirs.id, amount: '7' }, { key: impostor, headers: { 'idempotency-key': 'shared-key' } }),
+        201,
+      );
     });
   });
 }

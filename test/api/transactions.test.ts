@@ -43,7 +43,13 @@ for (const backend of backends) {
 
     it('transfers with a fee to the fees account, all in one balanced transaction', async () => {
       const moved = expectStatus<Movement>(
-        await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '1000', fees: [{ amount: '25', description: 'transfer fee' }], reference: 'inv-1' }),
+        await harness.request('POST', '/v1/transfers', {
+          fromWalletId: alice.id,
+          toWalletId: bob.id,
+          amount: '1000',
+          fees: [{ amount: '25', description: 'transfer fee' }],
+          reference: 'inv-1',
+        }),
         201,
       );
       assert.equal(moved.entries.length, 4);
@@ -55,7 +61,10 @@ for (const backend of backends) {
     });
 
     it('reverses partly, then the rest, and never more than what is left', async () => {
-      const original = expectStatus<Movement>(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '300', fees: [{ amount: '10' }] }), 201);
+      const original = expectStatus<Movement>(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '300', fees: [{ amount: '10' }] }),
+        201,
+      );
       const aliceBefore = BigInt((await balanceOf(harness, alice.id)).posted);
       expectStatus(await harness.request('POST', `/v1/transactions/${original.id}/reverse`, { amount: '100', reason: 'partial refund' }), 201);
       expectProblem(await harness.request('POST', `/v1/transactions/${original.id}/reverse`, { amount: '201' }), 422, 'reversal_exceeds_original');
@@ -69,7 +78,10 @@ for (const backend of backends) {
 
     it('gives fees back on a full reversal', async () => {
       const before = BigInt((await balanceOf(harness, alice.id)).posted);
-      const original = expectStatus<Movement>(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '50', fees: [{ amount: '5' }] }), 201);
+      const original = expectStatus<Movement>(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '50', fees: [{ amount: '5' }] }),
+        201,
+      );
       const reversal = expectStatus<Movement & { reversesId: string }>(await harness.request('POST', `/v1/transactions/${original.id}/reverse`, {}), 201);
       assert.equal(reversal.reversesId, original.id);
       assert.equal(BigInt((await balanceOf(harness, alice.id)).posted), before);
@@ -78,14 +90,24 @@ for (const backend of backends) {
 
     it('lets an admin adjust against a system account with a reason, in both directions', async () => {
       const before = BigInt((await balanceOf(harness, bob.id)).posted);
-      const credit = expectStatus<{ reason: string }>(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '7', direction: 'credit', reason: 'goodwill' }), 201);
+      const credit = expectStatus<{ reason: string }>(
+        await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '7', direction: 'credit', reason: 'goodwill' }),
+        201,
+      );
       assert.equal(credit.reason, 'goodwill');
-      expectStatus(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'debit', reason: 'correction', systemAccount: 'fees' }), 201);
+      expectStatus(
+        await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'debit', reason: 'correction', systemAccount: 'fees' }),
+        201,
+      );
       assert.equal(BigInt((await balanceOf(harness, bob.id)).posted), before + 5n);
       expectProblem(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'debit' }), 400, 'validation_failed');
       // Adjustments are for admin keys only: a merchant key is refused before any wallet is looked up.
       const merchant = await harness.merchantKey('m1');
-      expectProblem(await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'credit', reason: 'x' }, { key: merchant }), 403, 'forbidden');
+      expectProblem(
+        await harness.request('POST', '/v1/adjustments', { walletId: bob.id, amount: '2', direction: 'credit', reason: 'x' }, { key: merchant }),
+        403,
+        'forbidden',
+      );
       await harness.assertLedgerConsistent();
     });
 
@@ -104,7 +126,10 @@ for (const backend of backends) {
       assert.equal(page.data.length, 2);
       assert.ok(page.data.every((t) => t.fromWalletId === alice.id || t.toWalletId === alice.id));
       assert.notEqual(page.nextCursor, null);
-      const next = expectStatus<{ data: { id: string }[] }>(await harness.request('GET', `/v1/transactions?walletId=${alice.id}&limit=2&cursor=${page.nextCursor}`), 200);
+      const next = expectStatus<{ data: { id: string }[] }>(
+        await harness.request('GET', `/v1/transactions?walletId=${alice.id}&limit=2&cursor=${page.nextCursor}`),
+        200,
+      );
       assert.ok(next.data.length > 0);
       const topups = expectStatus<{ data: { kind: string }[] }>(await harness.request('GET', '/v1/transactions?kind=topup'), 200);
       assert.ok(topups.data.length > 0 && topups.data.every((t) => t.kind === 'topup'));
@@ -127,7 +152,12 @@ for (const backend of backends) {
       it(`refuses the amount ${JSON.stringify(amount)} with ${code} and changes nothing`, async () => {
         const before = await ledgerSnapshot(harness.store);
         expectProblem(
-          await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount }, { headers: { 'idempotency-key': `bad-${String(amount)}` } }),
+          await harness.request(
+            'POST',
+            '/v1/transfers',
+            { fromWalletId: alice.id, toWalletId: bob.id, amount },
+            { headers: { 'idempotency-key': `bad-${String(amount)}` } },
+          ),
           400,
           code,
         );

@@ -13,7 +13,14 @@ import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, ledgerSnapshot, startHarness } from '../support/harness.js';
 
-type WalletBody = { id: string; status: string; statusReason: string | null; statusDescription: string | null; statusChangedAt: string | null; statusChangedBy: string | null };
+type WalletBody = {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  statusDescription: string | null;
+  statusChangedAt: string | null;
+  statusChangedBy: string | null;
+};
 
 for (const backend of backends) {
   describe(`wallet statuses and virtual wallets [${backend.name}]`, () => {
@@ -34,7 +41,10 @@ for (const backend of backends) {
       await topup(harness, bob.id, '1000');
       const open = expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: alice.id, amount: '100' }), 201);
       // A second open hold, which must survive the block untouched.
-      expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: alice.id, amount: '50', expiresAt: new Date(Date.now() + 60_000).toISOString() }), 201);
+      expectStatus<{ id: string }>(
+        await harness.request('POST', '/v1/holds', { walletId: alice.id, amount: '50', expiresAt: new Date(Date.now() + 60_000).toISOString() }),
+        201,
+      );
       const blocked = expectStatus<WalletBody>(await setStatus(alice.id, 'inactive', 'suspected_fraud'), 200);
       assert.equal(blocked.status, 'blocked');
       assert.equal(blocked.statusReason, 'suspected_fraud');
@@ -62,7 +72,12 @@ for (const backend of backends) {
 
       expectStatus(await setStatus(alice.id, 'active', 'review_completed'), 200);
       expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '10' }), 201);
-      assert.equal(expectStatus<{ data: WalletBody[] }>(await harness.request('GET', `/v1/wallets?status=active&currencyId=${usd.id}&category=client`), 200).data.some((row) => row.id === alice.id), true);
+      assert.equal(
+        expectStatus<{ data: WalletBody[] }>(await harness.request('GET', `/v1/wallets?status=active&currencyId=${usd.id}&category=client`), 200).data.some(
+          (row) => row.id === alice.id,
+        ),
+        true,
+      );
       await harness.assertLedgerConsistent();
     });
 
@@ -132,21 +147,37 @@ for (const backend of backends) {
       const parent = await wallet(harness, usd.id, { customerId: 'frank', creditLimit: '50' });
       const virtual = await wallet(harness, usd.id, { customerId: 'frank', parentWalletId: parent.id });
       const stranger = await wallet(harness, usd.id, { customerId: 'grace' });
-      expectProblem(await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'grace', parentWalletId: parent.id }), 422, 'wallet_not_virtual_parent');
+      expectProblem(
+        await harness.request('POST', '/v1/wallets', { currencyId: usd.id, customerId: 'grace', parentWalletId: parent.id }),
+        422,
+        'wallet_not_virtual_parent',
+      );
       await topup(harness, virtual.id, '300');
       assert.deepEqual(await balanceOf(harness, parent.id), { posted: '300', held: '0', pending: '0', available: '300', ledger: '300', creditLimit: '50' });
       assert.deepEqual(await balanceOf(harness, virtual.id), await balanceOf(harness, parent.id));
       const hold = expectStatus<{ id: string }>(await harness.request('POST', '/v1/holds', { walletId: virtual.id, amount: '100' }), 201);
       assert.equal((await balanceOf(harness, parent.id)).held, '100');
       // The parent's money and credit limit are the virtual wallet's: 300 − 100 held + 50.
-      expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: virtual.id, toWalletId: stranger.id, amount: '251' }), 422, 'insufficient_funds');
+      expectProblem(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: virtual.id, toWalletId: stranger.id, amount: '251' }),
+        422,
+        'insufficient_funds',
+      );
       expectStatus(await harness.request('POST', `/v1/holds/${hold.id}/capture`, {}), 200);
       const statement = async (id: string) =>
-        expectStatus<{ data: { transactionId: string; walletId: string }[] }>(await harness.request('GET', `/v1/wallets/${id}/entries`), 200).data.map((entry) => entry.transactionId);
+        expectStatus<{ data: { transactionId: string; walletId: string }[] }>(await harness.request('GET', `/v1/wallets/${id}/entries`), 200).data.map(
+          (entry) => entry.transactionId,
+        );
       assert.ok((await statement(virtual.id)).includes(hold.id));
       assert.ok((await statement(parent.id)).includes(hold.id));
-      const listed = expectStatus<{ data: { id: string; balance: { posted: string } }[] }>(await harness.request('GET', `/v1/wallets?parentWalletId=${parent.id}`), 200);
-      assert.deepEqual(listed.data.map((row) => [row.id, row.balance.posted]), [[virtual.id, '200']]);
+      const listed = expectStatus<{ data: { id: string; balance: { posted: string } }[] }>(
+        await harness.request('GET', `/v1/wallets?parentWalletId=${parent.id}`),
+        200,
+      );
+      assert.deepEqual(
+        listed.data.map((row) => [row.id, row.balance.posted]),
+        [[virtual.id, '200']],
+      );
 
       // Blocked on its own: the virtual wallet stops, its parent goes on.
       expectStatus(await setStatus(virtual.id, 'blocked'), 200);

@@ -57,7 +57,13 @@ for (const backend of backends) {
     it('patches name, alias, creditLimit, main and metadata', async () => {
       const created = await wallet(harness, usd.id, { customerId: 'erin' });
       const patched = expectStatus<Record<string, unknown>>(
-        await harness.request('PATCH', `/v1/wallets/${created.id}`, { name: 'Savings', alias: 'piggy', creditLimit: '5000', main: true, metadata: { tier: 'gold' } }),
+        await harness.request('PATCH', `/v1/wallets/${created.id}`, {
+          name: 'Savings',
+          alias: 'piggy',
+          creditLimit: '5000',
+          main: true,
+          metadata: { tier: 'gold' },
+        }),
         200,
       );
       assert.equal(patched.name, 'Savings');
@@ -71,7 +77,8 @@ for (const backend of backends) {
     });
 
     it('filters by customer, program, type, category and externalId, and pages without repeats', async () => {
-      for (let index = 0; index < 7; index++) await wallet(harness, eur.id, { customerId: 'frank', program: 'account_eur', type: index % 2 === 0 ? 'client' : 'merchant' });
+      for (let index = 0; index < 7; index++)
+        await wallet(harness, eur.id, { customerId: 'frank', program: 'account_eur', type: index % 2 === 0 ? 'client' : 'merchant' });
       const byProgram = expectStatus<{ data: { program: string }[] }>(await harness.request('GET', '/v1/wallets?program=account_eur&customerId=frank'), 200);
       assert.equal(byProgram.data.length, 7);
       const merchants = expectStatus<{ data: { type: string }[] }>(await harness.request('GET', '/v1/wallets?customerId=frank&type=merchant'), 200);

@@ -76,7 +76,11 @@ for (const backend of backends) {
       assert.throws(() => verifier.verify(message.body.replace('700', '701'), headers), /signature/i);
       assert.throws(() => new Webhook(`whsec_${Buffer.alloc(24, 7).toString('base64')}`).verify(message.body, headers), /signature/i);
       const old = Math.floor(Date.now() / 1000) - 3600;
-      const oldHeaders = { ...headers, 'webhook-timestamp': String(old), 'webhook-signature': signWebhook(String(endpoint.secret), headers['webhook-id'] as string, old, message.body) };
+      const oldHeaders = {
+        ...headers,
+        'webhook-timestamp': String(old),
+        'webhook-signature': signWebhook(String(endpoint.secret), headers['webhook-id'] as string, old, message.body),
+      };
       assert.throws(() => verifier.verify(message.body, oldHeaders), /timestamp/i);
       await disable(endpoint.id);
     });
@@ -103,7 +107,10 @@ for (const backend of backends) {
       const [done] = await deliveries(endpoint.id);
       assert.equal(done?.status, 'succeeded');
       assert.equal(done?.attempts, 3);
-      assert.deepEqual(done?.attemptLog.map((attempt) => attempt.statusCode), [500, 500, 200]);
+      assert.deepEqual(
+        done?.attemptLog.map((attempt) => attempt.statusCode),
+        [500, 500, 200],
+      );
       assert.equal(done?.webhookId, receiver.received[0]?.headers['webhook-id']);
 
       receiver.received.length = 0;
@@ -149,7 +156,11 @@ for (const backend of backends) {
 
       for (let index = 0; index < 12; index++) await topup(harness, alice.id, '1');
       receiver.received.length = 0;
-      await Promise.all([deliverDue(harness.context, { batchSize: 5 }), deliverDue(harness.context, { batchSize: 5 }), deliverDue(harness.context, { batchSize: 5 })]);
+      await Promise.all([
+        deliverDue(harness.context, { batchSize: 5 }),
+        deliverDue(harness.context, { batchSize: 5 }),
+        deliverDue(harness.context, { batchSize: 5 }),
+      ]);
       while ((await deliverDue(harness.context)) > 0);
       const ids = receiver.received.map((message) => message.headers['webhook-id']);
       assert.equal(ids.length, 12);
@@ -157,7 +168,7 @@ for (const backend of backends) {
       await disable(endpoint.id);
     });
 
-    it('gives a merchant endpoint only its merchant\'s events', async () => {
+    it("gives a merchant endpoint only its merchant's events", async () => {
       const key = await harness.merchantKey('m-b');
       const endpoint = await register({ merchantId: 'm-a' }, key);
       const bobs = await wallet(harness, usd.id, {}, key);
@@ -178,7 +189,18 @@ for (const backend of backends) {
     after(() => harness.close());
 
     it('refuses loopback and private destinations unless allowed, and malformed URLs', async () => {
-      for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]/x', 'http://10.1.2.3/x', 'http://192.168.0.1/', 'http://172.20.0.1/', 'http://169.254.169.254/latest', 'http://[::ffff:127.0.0.1]/', 'http://0.0.0.0/', 'http://[fd00::1]/']) {
+      for (const url of [
+        'http://127.0.0.1:9/x',
+        'http://localhost/x',
+        'http://[::1]/x',
+        'http://10.1.2.3/x',
+        'http://192.168.0.1/',
+        'http://172.20.0.1/',
+        'http://169.254.169.254/latest',
+        'http://[::ffff:127.0.0.1]/',
+        'http://0.0.0.0/',
+        'http://[fd00::1]/',
+      ]) {
         expectProblem(await harness.request('POST', '/v1/webhooks', { url }), 422, 'webhook_destination_private');
       }
       for (const url of ['not a url', 'ftp://example.com/', 'http://user:pass@example.com/', 'file:///etc/passwd']) {

@@ -73,5 +73,7 @@ it('chaos bank test, short run: no violation under a server kill and a PostgreSQ
   assert.ok(summary.faults.databaseRestarts >= 1, `PostgreSQL was not restarted: ${explain}`);
   assert.ok(summary.ledger.postings > 0 && summary.snapshots.taken > 0, explain);
   process.stdout.write('CHAOS_SHORT_RAN\n');
-  context.diagnostic(`CHAOS_SHORT_RAN chaos short run: ${summary.requests.sent} requests, ${summary.requests.unknownThenResolved} unknown then resolved, ${run.wallSeconds.toFixed(1)} s wall (${JSON.stringify(summary.phases)})`);
+  context.diagnostic(
+    `CHAOS_SHORT_RAN chaos short run: ${summary.requests.sent} requests, ${summary.requests.unknownThenResolved} unknown then resolved, ${run.wallSeconds.toFixed(1)} s wall (${JSON.stringify(summary.phases)})`,
+  );
 });

@@ -41,7 +41,11 @@ for (const backend of backends) {
       const full = referenced.has(kind) ? { ...body, reference: key } : body;
       const operation = record.add({ key, kind, path, body: full, holdId: target.holdId ?? null, quoteId: target.quoteId ?? null });
       const response = await harness.request('POST', path, full, { headers: { 'idempotency-key': key } });
-      const answer: Answer = { status: response.statusCode, json: JSON.parse(response.body) as Json, replayed: response.headers['idempotent-replayed'] === 'true' };
+      const answer: Answer = {
+        status: response.statusCode,
+        json: JSON.parse(response.body) as Json,
+        replayed: response.headers['idempotent-replayed'] === 'true',
+      };
       record.settle(operation, answer);
       operations[name] = operation;
       return operation;
@@ -59,7 +63,8 @@ for (const backend of backends) {
     const withTransaction = (name: string, change: Partial<TransactionRow>) => ({
       transactions: ledger.transactions.map((row) => (row.id === idOf(name) ? { ...row, ...change } : row)),
     });
-    const withOperation = (name: string, change: Partial<Operation>) => record.operations.map((operation) => (operation === operations[name] ? { ...operation, ...change } : operation));
+    const withOperation = (name: string, change: Partial<Operation>) =>
+      record.operations.map((operation) => (operation === operations[name] ? { ...operation, ...change } : operation));
 
     before(async () => {
       harness = await startHarness(backend);
@@ -70,7 +75,11 @@ for (const backend of backends) {
       alice = await wallet(harness, usd.id, { creditLimit: '100' });
       bob = await wallet(harness, usd.id);
       carol = await wallet(harness, eur.id);
-      for (const [name, target] of [['fund-alice', alice], ['fund-bob', bob], ['fund-carol', carol]] as const) {
+      for (const [name, target] of [
+        ['fund-alice', alice],
+        ['fund-bob', bob],
+        ['fund-carol', carol],
+      ] as const) {
         await send(name, 'topup', '/v1/topups', { walletId: target.id, amount: '1000' });
       }
       await send('transfer', 'transfer', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '300', fees: [{ amount: '5' }] });
@@ -82,20 +91,40 @@ for (const backend of backends) {
       await send('late-capture', 'capture', `/v1/holds/${idOf('voided')}/capture`, {}, { holdId: idOf('voided') });
       await send('open', 'hold', '/v1/holds', { walletId: bob.id, amount: '50', toWalletId: alice.id });
       await send('quote', 'quote', '/v1/quotes', { fromCurrencyId: usd.id, toCurrencyId: eur.id, amount: '100' });
-      await send('quoted', 'exchange', '/v1/exchanges', { fromWalletId: alice.id, toWalletId: carol.id, amount: '100', quoteId: idOf('quote') }, { quoteId: idOf('quote') });
+      await send(
+        'quoted',
+        'exchange',
+        '/v1/exchanges',
+        { fromWalletId: alice.id, toWalletId: carol.id, amount: '100', quoteId: idOf('quote') },
+        { quoteId: idOf('quote') },
+      );
       await send('exchange', 'exchange', '/v1/exchanges', { fromWalletId: bob.id, toWalletId: carol.id, amount: '250', fees: [{ amount: '3' }] });
       await send('overdraft', 'transfer', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '500' });
       ledger = await readLedger((sql) => harness.store.database.query(sql));
       shown = new Map();
-      for (const id of [alice.id, bob.id, carol.id]) shown.set(id, expectStatus<{ balance: ShownBalance }>(await harness.request('GET', `/v1/wallets/${id}`), 200).balance);
+      for (const id of [alice.id, bob.id, carol.id])
+        shown.set(id, expectStatus<{ balance: ShownBalance }>(await harness.request('GET', `/v1/wallets/${id}`), 200).balance);
     });
     after(() => harness.close());
 
     it('finds nothing wrong with an honest ledger', () => {
-      assert.deepEqual(
-        Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, operation.outcome])),
-        { 'fund-alice': 'ok', 'fund-bob': 'ok', 'fund-carol': 'ok', transfer: 'ok', 'too-much': 'refused', captured: 'ok', capture: 'ok', voided: 'ok', void: 'ok', 'late-capture': 'refused', open: 'ok', quote: 'ok', quoted: 'ok', exchange: 'ok', overdraft: 'ok' },
-      );
+      assert.deepEqual(Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, operation.outcome])), {
+        'fund-alice': 'ok',
+        'fund-bob': 'ok',
+        'fund-carol': 'ok',
+        transfer: 'ok',
+        'too-much': 'refused',
+        captured: 'ok',
+        capture: 'ok',
+        voided: 'ok',
+        void: 'ok',
+        'late-capture': 'refused',
+        open: 'ok',
+        quote: 'ok',
+        quoted: 'ok',
+        exchange: 'ok',
+        overdraft: 'ok',
+      });
       assert.equal(shown.get(alice.id)?.posted, '-55', 'alice went below zero, within her credit limit');
       assert.deepEqual(check({}), []);
       const violations = new Violations();
@@ -104,7 +133,9 @@ for (const backend of backends) {
     });
 
     it('sees a stored counter that no posting explains', () => {
-      const wallets = ledger.wallets.map((row) => (row.id === bob.id ? { ...row, counters: { ...row.counters, creditsPosted: row.counters.creditsPosted + 1n } } : row));
+      const wallets = ledger.wallets.map((row) =>
+        row.id === bob.id ? { ...row, counters: { ...row.counters, creditsPosted: row.counters.creditsPosted + 1n } } : row,
+      );
       assert.deepEqual(check({ ledger: { wallets } }), ['replay']);
     });
 
@@ -112,8 +143,13 @@ for (const backend of backends) {
       const id = idOf('transfer');
       const target = ledger.entries.find((entry) => entry.transactionId === id && entry.walletId === bob.id);
       assert.ok(target);
-      assert.deepEqual(check({ ledger: { entries: ledger.entries.map((entry) => (entry === target ? { ...entry, balanceAfter: entry.balanceAfter - 1n } : entry)) } }), ['replay']);
-      assert.deepEqual(check({ ledger: { entries: ledger.entries.map((entry) => (entry === target ? { ...entry, amount: entry.amount + 1n } : entry)) } }), ['replay']);
+      assert.deepEqual(
+        check({ ledger: { entries: ledger.entries.map((entry) => (entry === target ? { ...entry, balanceAfter: entry.balanceAfter - 1n } : entry)) } }),
+        ['replay'],
+      );
+      assert.deepEqual(check({ ledger: { entries: ledger.entries.map((entry) => (entry === target ? { ...entry, amount: entry.amount + 1n } : entry)) } }), [
+        'replay',
+      ]);
     });
 
     it('sees a posting that took a wallet below −creditLimit', () => {
@@ -123,17 +159,24 @@ for (const backend of backends) {
 
     it('sees an acknowledged transaction missing, duplicated, or different from its request', () => {
       const id = idOf('transfer');
-      const without = { transactions: ledger.transactions.filter((row) => row.id !== id), entries: ledger.entries.filter((entry) => entry.transactionId !== id) };
+      const without = {
+        transactions: ledger.transactions.filter((row) => row.id !== id),
+        entries: ledger.entries.filter((entry) => entry.transactionId !== id),
+      };
       assert.ok(check({ ledger: without }).includes('missing'));
       const copy = { ...transactionOf('transfer'), id: '00000000-0000-4000-8000-000000000001' };
       const lastEntry = ledger.entries.at(-1)?.id ?? 0n;
-      const copiedEntries = ledger.entries.filter((entry) => entry.transactionId === id).map((entry, index) => ({ ...entry, id: lastEntry + BigInt(index + 1), transactionId: copy.id }));
+      const copiedEntries = ledger.entries
+        .filter((entry) => entry.transactionId === id)
+        .map((entry, index) => ({ ...entry, id: lastEntry + BigInt(index + 1), transactionId: copy.id }));
       assert.ok(check({ ledger: { transactions: [...ledger.transactions, copy], entries: [...ledger.entries, ...copiedEntries] } }).includes('duplicate'));
       assert.ok(check({ ledger: withTransaction('transfer', { toWalletId: carol.id }) }).includes('differs'));
     });
 
     it('sees a refused request whose transaction exists, and a transaction no request made', () => {
-      assert.deepEqual(check({ operations: withOperation('overdraft', { outcome: 'refused', acknowledgement: null, refusal: 'insufficient_funds' }) }), ['refused_present']);
+      assert.deepEqual(check({ operations: withOperation('overdraft', { outcome: 'refused', acknowledgement: null, refusal: 'insufficient_funds' }) }), [
+        'refused_present',
+      ]);
       assert.deepEqual(check({ operations: record.operations.filter((operation) => operation !== operations.exchange) }), ['phantom']);
     });
 

@@ -105,10 +105,13 @@ describe('the coffer command', () => {
     await ok(env, 'transfer', 'alice', 'bob', '--minor', '1');
     const statement = await ok(env, 'statement', 'bob', '--csv');
     assert.deepEqual(
-      statement.trim().split('\n').map((line) => {
-        const [, kind, , amount, balanceAfter] = line.split(',');
-        return [kind, amount, balanceAfter].join(' | ');
-      }),
+      statement
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [, kind, , amount, balanceAfter] = line.split(',');
+          return [kind, amount, balanceAfter].join(' | ');
+        }),
       ['kind | amount | balanceAfter', 'transfer | 25.50 USD | 25.50 USD', 'transfer | 0.01 USD | 25.51 USD'],
     );
     const table = await ok(env, 'wallets', 'balance', 'alice', '-o', 'table');
@@ -140,25 +143,43 @@ describe('the coffer command', () => {
     const killed = new Promise((resolve) => interrupted.once('exit', resolve));
     // Killed once the server holds some of the wallets (the first chunk of 100 is done).
     for (let attempt = 0; attempt < 6000; attempt++) {
-      const { data } = (await (await fetch(`http://127.0.0.1:${port}/v1/wallets?externalId=cust-50`, { headers: { authorization: `Bearer ${adminKey}` } })).json()) as { data: unknown[] };
+      const { data } = (await (
+        await fetch(`http://127.0.0.1:${port}/v1/wallets?externalId=cust-50`, { headers: { authorization: `Bearer ${adminKey}` } })
+      ).json()) as { data: unknown[] };
       if (data.length > 0 || interrupted.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.equal(interrupted.exitCode, null, `the import was still running when killed: ${progress}`);
     interrupted.kill('SIGKILL');
     await killed;
-    const before = (await ok(env, 'wallets', 'list', '--currency', 'USD', '-o', 'jsonl')).trim().split('\n').filter((line) => line.includes('"cust-')).length;
+    const before = (await ok(env, 'wallets', 'list', '--currency', 'USD', '-o', 'jsonl'))
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes('"cust-')).length;
     assert.ok(before > 0 && before < walletCount, `killed mid-run: ${before} of ${walletCount} wallets there`);
-    const resumed = JSON.parse(await ok(env, 'import', 'wallets', csv, '-o', 'json')) as { rows: number; created: number; existing: number; toppedUp: number; failed: number };
+    const resumed = JSON.parse(await ok(env, 'import', 'wallets', csv, '-o', 'json')) as {
+      rows: number;
+      created: number;
+      existing: number;
+      toppedUp: number;
+      failed: number;
+    };
     assert.equal(resumed.rows, walletCount);
     assert.equal(resumed.failed, 0);
     // "created" counts wallets new or still empty: those the killed run created but did not top up yet count here.
     assert.equal(resumed.created + resumed.existing, walletCount, JSON.stringify(resumed));
     const third = JSON.parse(await ok(env, 'import', 'wallets', csv, '-o', 'json')) as { created: number; toppedUp: number; existing: number };
-    assert.deepEqual({ created: third.created, toppedUp: third.toppedUp, existing: third.existing }, { created: 0, toppedUp: 0, existing: walletCount }, 'a third run is a no-op');
+    assert.deepEqual(
+      { created: third.created, toppedUp: third.toppedUp, existing: third.existing },
+      { created: 0, toppedUp: 0, existing: walletCount },
+      'a third run is a no-op',
+    );
 
     // Every wallet holds exactly its opening balance, once.
-    const listed = (await ok(env, 'wallets', 'list', '--currency', 'USD', '-o', 'jsonl')).trim().split('\n').map((line) => JSON.parse(line) as { externalId: string | null; posted: string });
+    const listed = (await ok(env, 'wallets', 'list', '--currency', 'USD', '-o', 'jsonl'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { externalId: string | null; posted: string });
     const imported = listed.filter((wallet) => wallet.externalId?.startsWith('cust-'));
     assert.equal(imported.length, walletCount);
     let total = 0n;

@@ -24,7 +24,12 @@ async function seed(dataDir: string): Promise<void> {
   await bootstrapAdminKey(store, adminKey, new Date());
   const app = await buildApp({ context: { store, clock: () => new Date(), config: readConfig({}) }, logger: false });
   const post = async (url: string, body?: unknown) => {
-    const response = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+    const response = await app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
     assert.equal(response.statusCode, 201, response.body);
     return JSON.parse(response.body) as { id: string };
   };

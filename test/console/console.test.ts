@@ -16,7 +16,16 @@ import { startHarness } from '../support/harness.js';
  * checked to be non-blank. Without /usr/bin/chromium the test says plainly that it did not run.
  */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const resultsDir = join(process.cwd(), 'test-results', 'console');
 
 function ensureBuilt(): void {
@@ -118,7 +127,9 @@ if (!existsSync(chromiumPath)) {
         );
         if (overloaded) {
           // On a CPU oversubscribed more than 4 times the figure measures the machine, not the console: it is printed, not judged.
-          console.log(`console first load NOT CHECKED against 1 s: the machine is overloaded (load average ${load.toFixed(1)} on ${availableParallelism()} cores)`);
+          console.log(
+            `console first load NOT CHECKED against 1 s: the machine is overloaded (load average ${load.toFixed(1)} on ${availableParallelism()} cores)`,
+          );
         } else {
           assert.ok(firstLoadMs < 1000, `first load took ${firstLoadMs} ms`);
         }
@@ -155,10 +166,13 @@ if (!existsSync(chromiumPath)) {
           await screen('#/wallets');
           await page.getByRole('button', { name: 'New wallet' }).click();
           const form = page.getByRole('form', { name: 'New wallet' });
-          const value = await form.getByLabel('Currency').evaluate((select, label) => {
-            const option = [...(select as HTMLSelectElement).options].find((o) => o.text.endsWith(label));
-            return option?.value ?? '';
-          }, ` ${code} ${code === 'USD' ? 'US Dollar' : 'Euro'}`);
+          const value = await form.getByLabel('Currency').evaluate(
+            (select, label) => {
+              const option = [...(select as HTMLSelectElement).options].find((o) => o.text.endsWith(label));
+              return option?.value ?? '';
+            },
+            ` ${code} ${code === 'USD' ? 'US Dollar' : 'Euro'}`,
+          );
           assert.match(value, /^[0-9a-f-]{36}$/, 'currencies are chosen from [id code name]');
           await form.getByLabel('Currency').selectOption(value);
           await form.getByLabel('Name').fill(name);
@@ -197,7 +211,10 @@ if (!existsSync(chromiumPath)) {
         await screen(`#/money/transfer?wallet=${a}`);
         const transfer = page.getByRole('form', { name: 'Transfer' });
         await transfer.getByLabel('To wallet').fill(b);
-        await transfer.getByText(/Bob|available 0\.00/).first().waitFor();
+        await transfer
+          .getByText(/Bob|available 0\.00/)
+          .first()
+          .waitFor();
         await transfer.getByLabel(/Amount/).fill('25.50');
         await transfer.getByRole('button', { name: 'Transfer' }).click();
         await done().waitFor();
@@ -249,7 +266,11 @@ if (!existsSync(chromiumPath)) {
         const status = page.getByRole('form', { name: 'Change status' });
         await status.getByLabel('New status').selectOption('blocked');
         await status.getByRole('button', { name: 'Change status' }).click();
-        assert.equal(await status.getByLabel('Reason').evaluate((el) => (el as HTMLSelectElement).validity.valueMissing), true, 'a status change asks for a reason');
+        assert.equal(
+          await status.getByLabel('Reason').evaluate((el) => (el as HTMLSelectElement).validity.valueMissing),
+          true,
+          'a status change asks for a reason',
+        );
         assert.equal(await page.getByTestId('wallet-status').textContent(), 'active');
         await status.getByLabel('Reason').selectOption('suspected_fraud');
         await status.getByLabel('Description').fill('card testing pattern');
@@ -344,7 +365,10 @@ if (!existsSync(chromiumPath)) {
         await page.getByRole('cell', { name: 'm1 support' }).waitFor();
         await shot('operations-keys');
         await screen('#/operations/audit');
-        await page.getByRole('cell', { name: /wallet/ }).first().waitFor();
+        await page
+          .getByRole('cell', { name: /wallet/ })
+          .first()
+          .waitFor();
         await shot('operations-audit');
 
         // ---- sign out clears the key; a merchant key sees only its merchant ----

@@ -72,7 +72,11 @@ describe('canonicalJson strings (property)', () => {
   const seed = Number(process.env.FC_SEED ?? 20260212);
   // Biased towards what needs escaping: quotes, backslashes, C0 controls, DEL, surrogates (paired or not).
   const tricky = fc.constantFrom('"', '\\', '\u0000', '\n', '\u001f', '\u007f', '\u2028', 'é', '😀', '\ud83d', '\ude00', 'a', '0', '-', ' ');
-  const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.oneof(tricky, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })) }), fc.uuid());
+  const text = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc.string({ unit: fc.oneof(tricky, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })) }),
+    fc.uuid(),
+  );
 
   it(`writes every well-formed string as JSON.stringify does and refuses the rest [seed ${seed}]`, () => {
     const outcomes = { written: 0, escaped: 0, refused: 0 };

@@ -54,8 +54,7 @@ describe('planExchange (property)', () => {
             } else if (error.code === 'amount_too_large') {
               assert.ok(scaled / denominator > amountMax);
               outcomes.tooLarge += 1;
-            }
-            else assert.fail(`unexpected ${error.code}`);
+            } else assert.fail(`unexpected ${error.code}`);
             return;
           }
           const target = plan.targetAmount;
@@ -98,8 +97,19 @@ describe('planExchange (property)', () => {
 describe('checkQuote', () => {
   const now = new Date('2026-01-01T00:00:00Z');
   const quote: Quote = {
-    id: 'q1', merchantId: null, fromCurrencyId: 'A', toCurrencyId: 'B', rate: { numerator: 92n, scale: 2 }, rateSetAt: now, amount: 1000n,
-    targetAmount: 920n, createdBy: null, createdAt: now, expiresAt: new Date(now.getTime() + 30_000), usedAt: null, transactionId: null,
+    id: 'q1',
+    merchantId: null,
+    fromCurrencyId: 'A',
+    toCurrencyId: 'B',
+    rate: { numerator: 92n, scale: 2 },
+    rateSetAt: now,
+    amount: 1000n,
+    targetAmount: 920n,
+    createdBy: null,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 30_000),
+    usedAt: null,
+    transactionId: null,
   };
   const use = { fromCurrencyId: 'A', toCurrencyId: 'B', amount: 1000n, now };
   const cases: [string, Quote, typeof use, string | null][] = [
@@ -113,7 +123,11 @@ describe('checkQuote', () => {
   for (const [name, candidate, attempt, code] of cases) {
     it(name, () => {
       if (code === null) assert.doesNotThrow(() => checkQuote(candidate, attempt));
-      else assert.throws(() => checkQuote(candidate, attempt), (error: unknown) => error instanceof CofferError && error.code === code);
+      else
+        assert.throws(
+          () => checkQuote(candidate, attempt),
+          (error: unknown) => error instanceof CofferError && error.code === code,
+        );
     });
   }
 });

@@ -34,7 +34,10 @@ describe('parseAmount', () => {
   ];
   for (const [input, code] of invalid) {
     it(`refuses ${JSON.stringify(input)} with ${code}`, () => {
-      assert.throws(() => parseAmount(input as string), (error: unknown) => error instanceof CofferError && error.code === code);
+      assert.throws(
+        () => parseAmount(input as string),
+        (error: unknown) => error instanceof CofferError && error.code === code,
+      );
     });
   }
 });

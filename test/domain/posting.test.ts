@@ -30,10 +30,13 @@ describe('post', () => {
     const result = post(states(walletState('a', { counters: funded(100n) }), walletState('b')), [move('a', 'b', 30n)]);
     assert.equal(balanceOf(result.counters.get('a') as Counters, 0n).posted, 70n);
     assert.equal(balanceOf(result.counters.get('b') as Counters, 0n).posted, 30n);
-    assert.deepEqual(result.entries.map((entry) => [entry.walletId, entry.direction, entry.balanceAfter]), [
-      ['a', 'debit', 70n],
-      ['b', 'credit', 30n],
-    ]);
+    assert.deepEqual(
+      result.entries.map((entry) => [entry.walletId, entry.direction, entry.balanceAfter]),
+      [
+        ['a', 'debit', 70n],
+        ['b', 'credit', 30n],
+      ],
+    );
   });
 
   it('lets system accounts go negative but not client wallets', () => {
@@ -55,7 +58,11 @@ describe('post', () => {
     const afterHold = held.counters.get('a') as Counters;
     assert.equal(balanceOf(afterHold, 0n).available, 20n);
     assert.equal(balanceOf(afterHold, 0n).held, 80n);
-    const withHold = states({ ...a, counters: afterHold }, walletState('s', { category: 'system', counters: held.counters.get('s') as Counters }), walletState('b'));
+    const withHold = states(
+      { ...a, counters: afterHold },
+      walletState('s', { category: 'system', counters: held.counters.get('s') as Counters }),
+      walletState('b'),
+    );
     assert.throws(() => post(withHold, [move('a', 'b', 21n)]), refusedWith('insufficient_funds'));
     const captured = post(withHold, [move('a', 's', 80n, 'release'), move('a', 's', 80n, 'posted')]);
     const final = balanceOf(captured.counters.get('a') as Counters, 0n);
@@ -73,7 +80,12 @@ describe('post', () => {
     ['the same wallet on both sides', states(walletState('a', { counters: funded(10n) })), [move('a', 'a', 1n)], 'same_wallet'],
     ['two currencies', states(walletState('a', { counters: funded(10n) }), walletState('b', { currencyId: 'eur' })), [move('a', 'b', 1n)], 'currency_mismatch'],
     ['a blocked sender', states(walletState('a', { counters: funded(10n), status: 'blocked' }), walletState('b')), [move('a', 'b', 1n)], 'wallet_blocked'],
-    ['a blocked receiver', states(walletState('a', { counters: funded(10n) }), walletState('b', { status: 'blocked' })), [move('a', 'b', 1n)], 'wallet_blocked'],
+    [
+      'a blocked receiver',
+      states(walletState('a', { counters: funded(10n) }), walletState('b', { status: 'blocked' })),
+      [move('a', 'b', 1n)],
+      'wallet_blocked',
+    ],
     ['a closed receiver', states(walletState('a', { counters: funded(10n) }), walletState('b', { status: 'closed' })), [move('a', 'b', 1n)], 'wallet_closed'],
     [
       'a virtual wallet paying its own parent',
@@ -87,13 +99,18 @@ describe('post', () => {
   }
 
   it('moves the parent counters for a virtual wallet and attributes the entry to the virtual wallet', () => {
-    const result = post(states(walletState('p'), walletState('v', { parentWalletId: 'p' }), walletState('issuing', { category: 'system' })), [move('issuing', 'v', 40n)]);
+    const result = post(states(walletState('p'), walletState('v', { parentWalletId: 'p' }), walletState('issuing', { category: 'system' })), [
+      move('issuing', 'v', 40n),
+    ]);
     assert.equal(balanceOf(result.counters.get('p') as Counters, 0n).posted, 40n);
     assert.equal(result.counters.has('v'), false);
-    assert.deepEqual(result.entries.map((entry) => [entry.walletId, entry.balanceWalletId]), [
-      ['issuing', 'issuing'],
-      ['v', 'p'],
-    ]);
+    assert.deepEqual(
+      result.entries.map((entry) => [entry.walletId, entry.balanceWalletId]),
+      [
+        ['issuing', 'issuing'],
+        ['v', 'p'],
+      ],
+    );
   });
 
   it('releases reservations even on a blocked wallet (voids and expiry still work)', () => {

@@ -29,13 +29,34 @@ describe('parseRate', () => {
   }
 
   const invalid: string[] = [
-    '0', '0.000', '-1', '+1', 'abc', '1e5', '1E5', '', ' 1', '1 ', '.5', '5.', '1,5', '0x10', 'Infinity', 'NaN',
-    '123456789012345678901234567890', '1234567890123456789', '0.1234567890123456789',
-    '0.0000000000000000000000000000000000001', '1'.padEnd(70, '0'),
+    '0',
+    '0.000',
+    '-1',
+    '+1',
+    'abc',
+    '1e5',
+    '1E5',
+    '',
+    ' 1',
+    '1 ',
+    '.5',
+    '5.',
+    '1,5',
+    '0x10',
+    'Infinity',
+    'NaN',
+    '123456789012345678901234567890',
+    '1234567890123456789',
+    '0.1234567890123456789',
+    '0.0000000000000000000000000000000000001',
+    '1'.padEnd(70, '0'),
   ];
   for (const text of invalid) {
     it(`refuses ${JSON.stringify(text)} with rate_invalid`, () => {
-      assert.throws(() => parseRate(text), (error: unknown) => error instanceof CofferError && error.code === 'rate_invalid');
+      assert.throws(
+        () => parseRate(text),
+        (error: unknown) => error instanceof CofferError && error.code === 'rate_invalid',
+      );
     });
   }
 });

@@ -10,13 +10,37 @@ import fc from 'fast-check';
 import { containsCardNumber, luhnValid, maskCardNumbers, screenText } from '../../src/domain/text-screen.js';
 
 describe('text screening', () => {
-  const cards = ['4539578763621486', '4539 5787 6362 1486', '4539-5787-6362-1486', 'card 4539 5787 6362 1486 exp 12/30 cvv 737', 'x4539578763621486y', '378282246310005', '5555555555554444'];
+  const cards = [
+    '4539578763621486',
+    '4539 5787 6362 1486',
+    '4539-5787-6362-1486',
+    'card 4539 5787 6362 1486 exp 12/30 cvv 737',
+    'x4539578763621486y',
+    '378282246310005',
+    '5555555555554444',
+  ];
   for (const text of cards) it(`finds the card number in ${JSON.stringify(text)}`, () => assert.equal(screenText(text), 'card_number'));
 
-  const clean = ['4539578763621487', '9223372036854775807', 'bad-9223372036854775808', '45395787636214861', 'invoice 2026-01-02', '019b7ca9-8f2e-7028-853a-16edb2781fff', 'Zürich café ✓', 'tab\tand\nnewline\r', '1234567890123'];
+  const clean = [
+    '4539578763621487',
+    '9223372036854775807',
+    'bad-9223372036854775808',
+    '45395787636214861',
+    'invoice 2026-01-02',
+    '019b7ca9-8f2e-7028-853a-16edb2781fff',
+    'Zürich café ✓',
+    'tab\tand\nnewline\r',
+    '1234567890123',
+  ];
   for (const text of clean) it(`lets ${JSON.stringify(text)} through`, () => assert.equal(screenText(text), null));
 
-  const controls: readonly [string, string][] = [['NUL', 'a\u0000'], ['escape', '\u001b[2J'], ['bell', '\u0007'], ['DEL', '\u007f'], ['C1 NEL', '\u0085']];
+  const controls: readonly [string, string][] = [
+    ['NUL', 'a\u0000'],
+    ['escape', '\u001b[2J'],
+    ['bell', '\u0007'],
+    ['DEL', '\u007f'],
+    ['C1 NEL', '\u0085'],
+  ];
   for (const [name, text] of controls) it(`refuses ${name}`, () => assert.equal(screenText(text), 'control_character'));
   it('refuses a lone surrogate but keeps a pair', () => {
     assert.equal(screenText('a\ud800'), 'lone_surrogate');
@@ -72,14 +96,19 @@ describe('text screening and UUIDs (property, replay with FC_SEED=<seed>)', () =
     return upper ? text.toUpperCase() : text;
   }
   const variantDigit = (nibble: number) => '89ab'[nibble & 3] as string;
-  const randomHex = (digits: number) => fc.noBias(fc.bigInt({ min: 0n, max: 16n ** BigInt(digits) - 1n })).map((value) => value.toString(16).padStart(digits, '0'));
+  const randomHex = (digits: number) =>
+    fc.noBias(fc.bigInt({ min: 0n, max: 16n ** BigInt(digits) - 1n })).map((value) => value.toString(16).padStart(digits, '0'));
   // Uniform bits, like crypto.randomUUID(): fast-check's default bias towards small values would
   // make the digit-only groups that look like cards rarer than they are in the wild.
-  const uuidV4 = fc.tuple(randomHex(32), fc.boolean()).map(([hex, upper]) => uuidText(`${hex.slice(0, 12)}4${hex.slice(13, 16)}${variantDigit(Number.parseInt(hex[16] as string, 16))}${hex.slice(17)}`, upper));
+  const uuidV4 = fc
+    .tuple(randomHex(32), fc.boolean())
+    .map(([hex, upper]) => uuidText(`${hex.slice(0, 12)}4${hex.slice(13, 16)}${variantDigit(Number.parseInt(hex[16] as string, 16))}${hex.slice(17)}`, upper));
   // Version 7 starts with the Unix time in milliseconds: realistic ones, from 2020 to 2100.
   const uuidV7 = fc
     .tuple(fc.noBias(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2100, 0, 1) })), randomHex(19), fc.boolean())
-    .map(([unixMs, hex, upper]) => uuidText(`${unixMs.toString(16).padStart(12, '0')}7${hex.slice(0, 3)}${variantDigit(Number.parseInt(hex[3] as string, 16))}${hex.slice(4)}`, upper));
+    .map(([unixMs, hex, upper]) =>
+      uuidText(`${unixMs.toString(16).padStart(12, '0')}7${hex.slice(0, 3)}${variantDigit(Number.parseInt(hex[3] as string, 16))}${hex.slice(4)}`, upper),
+    );
 
   it(`never takes a random UUID (v4 or v7, either case) for a card number [seed ${seed}]`, () => {
     let hazardous = 0;
@@ -98,7 +127,12 @@ describe('text screening and UUIDs (property, replay with FC_SEED=<seed>)', () =
   });
 
   // UUIDs from crypto.randomUUID() the old screen refused: their dash-joined digits pass for a card.
-  const refusedBefore = ['7e82f512-0085-4533-80e1-b0aa5a58cfdf', '54839259-9214-4d98-8bee-1f73a4d732cf', '911b2231-3903-4062-8196-393fb8f2f712', '0232f972-492f-4037-8298-358229bcae89'];
+  const refusedBefore = [
+    '7e82f512-0085-4533-80e1-b0aa5a58cfdf',
+    '54839259-9214-4d98-8bee-1f73a4d732cf',
+    '911b2231-3903-4062-8196-393fb8f2f712',
+    '0232f972-492f-4037-8298-358229bcae89',
+  ];
   for (const uuid of refusedBefore) {
     it(`lets ${uuid} through, upper case and inside a key too, but not its digits regrouped`, () => {
       for (const text of [uuid, uuid.toUpperCase(), `order-${uuid}`, `${uuid}-retry-2`, `refund ${uuid}`]) assert.equal(screenText(text), null, text);
@@ -142,13 +176,20 @@ describe('text screening and UUIDs (property, replay with FC_SEED=<seed>)', () =
 
   it(`still finds random card numbers written beside random UUIDs, masked in the echo [seed ${seed}]`, () => {
     fc.assert(
-      fc.property(cardArbitrary, fc.oneof(uuidV4, uuidV7), fc.constantFrom('', ' ', '-'), fc.constantFrom(' ', '-', '/', ' and '), fc.boolean(), (card, uuid, separator, joint, cardFirst) => {
-        const written = separator === '' ? card : grouped(card, separator);
-        const text = cardFirst ? `${written}${joint}${uuid}` : `${uuid}${joint}${written}`;
-        assert.equal(screenText(text), 'card_number', text);
-        assert.equal(containsCardNumber(maskCardNumbers(text)), false, text);
-        assert.ok(maskCardNumbers(text).includes(uuid), text);
-      }),
+      fc.property(
+        cardArbitrary,
+        fc.oneof(uuidV4, uuidV7),
+        fc.constantFrom('', ' ', '-'),
+        fc.constantFrom(' ', '-', '/', ' and '),
+        fc.boolean(),
+        (card, uuid, separator, joint, cardFirst) => {
+          const written = separator === '' ? card : grouped(card, separator);
+          const text = cardFirst ? `${written}${joint}${uuid}` : `${uuid}${joint}${written}`;
+          assert.equal(screenText(text), 'card_number', text);
+          assert.equal(containsCardNumber(maskCardNumbers(text)), false, text);
+          assert.ok(maskCardNumbers(text).includes(uuid), text);
+        },
+      ),
       { seed, numRuns: 10_000 },
     );
   });

@@ -35,7 +35,8 @@ describe('docs/sdk.md', () => {
     const markdown = await readFile(docUrl, 'utf8');
     const section = markdown.split(/^## /m).find((part) => part.startsWith('Defaults')) ?? '';
     const stated: Record<string, number> = {};
-    for (const match of section.matchAll(/^\| `([A-Za-z]+)` \| ([0-9_ ]+) \|/gm)) stated[match[1] as string] = Number((match[2] as string).replace(/[_ ]/g, ''));
+    for (const match of section.matchAll(/^\| `([A-Za-z]+)` \| ([0-9_ ]+) \|/gm))
+      stated[match[1] as string] = Number((match[2] as string).replace(/[_ ]/g, ''));
     assert.deepEqual(stated, { ...DEFAULTS }, 'docs/sdk.md "Defaults" differs from DEFAULTS in packages/sdk/src/http.ts');
   });
 });

@@ -91,9 +91,14 @@ for (const backend of backends) {
       await reading; // ends quietly on abort
       assert.ok(reconnects >= 3, `reconnected after each cut (${reconnects})`);
       const positions = seen.map((event) => BigInt(event.position));
-      for (const [index, position] of positions.entries()) assert.equal(position, BigInt(start) + BigInt(index) + 1n, 'consecutive positions: no gap, no repeat');
+      for (const [index, position] of positions.entries())
+        assert.equal(position, BigInt(start) + BigInt(index) + 1n, 'consecutive positions: no gap, no repeat');
       const all = await direct.events.list({ after: start }).toArray();
-      assert.deepEqual(seen.map((event) => event.id), all.map((event) => event.id), 'the stream saw exactly the feed');
+      assert.deepEqual(
+        seen.map((event) => event.id),
+        all.map((event) => event.id),
+        'the stream saw exactly the feed',
+      );
     });
 
     it('`break` closes the stream; a bad key ends it with a CofferError instead of reconnecting', async () => {

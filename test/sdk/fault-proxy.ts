@@ -41,11 +41,15 @@ export async function startFaultProxy(target: string, plan: FaultPlan, random: (
     stats.forwarded++;
     const roll = random();
     const fault =
-      roll < plan.dropAfterAnswer ? 'drop'
-      : roll < plan.dropAfterAnswer + plan.cutInFlight ? 'cut'
-      : roll < plan.dropAfterAnswer + plan.cutInFlight + plan.truncate ? 'truncate'
-      : roll < plan.dropAfterAnswer + plan.cutInFlight + plan.truncate + plan.delay ? 'delay'
-      : 'none';
+      roll < plan.dropAfterAnswer
+        ? 'drop'
+        : roll < plan.dropAfterAnswer + plan.cutInFlight
+          ? 'cut'
+          : roll < plan.dropAfterAnswer + plan.cutInFlight + plan.truncate
+            ? 'truncate'
+            : roll < plan.dropAfterAnswer + plan.cutInFlight + plan.truncate + plan.delay
+              ? 'delay'
+              : 'none';
     const delayMs = Math.floor(random() * plan.maxDelayMs);
     const forward = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: { ...request.headers, host: upstream.host }, agent },

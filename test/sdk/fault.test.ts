@@ -75,7 +75,7 @@ for (const backend of backends) {
           if (outcome instanceof CofferClientError) assert.equal(outcome.attempts, 3);
           continue;
         }
-        assert.equal(outcome.amount, item.amount.toString(), 'the answer is this call\'s transfer');
+        assert.equal(outcome.amount, item.amount.toString(), "the answer is this call's transfer");
         assert.equal(outcome.fromWalletId, (wallets[item.from] as Wallet).id);
         assert.equal(outcome.toWalletId, (wallets[item.to] as Wallet).id);
         assert.equal(outcome.status, 'posted');
@@ -87,7 +87,10 @@ for (const backend of backends) {
       const patient = server.client({ maxRetries: 20, initialRetryDelayMs: 100, maxRetryDelayMs: 1_000 });
       for (const index of failed) {
         const item = plan[index] as (typeof plan)[number];
-        const settled = await patient.transfers.create({ fromWalletId: (wallets[item.from] as Wallet).id, toWalletId: (wallets[item.to] as Wallet).id, amount: item.amount }, { idempotencyKey: item.key });
+        const settled = await patient.transfers.create(
+          { fromWalletId: (wallets[item.from] as Wallet).id, toWalletId: (wallets[item.to] as Wallet).id, amount: item.amount },
+          { idempotencyKey: item.key },
+        );
         assert.ok(!ids.has(settled.id));
         ids.add(settled.id);
       }
@@ -106,7 +109,9 @@ for (const backend of backends) {
       await server.harness.assertLedgerConsistent();
       const { stats } = proxy;
       assert.ok(stats.dropped > 50 && stats.cut > 10 && stats.truncated > 5 && stats.delayed > 100, `the proxy misbehaved: ${JSON.stringify(stats)}`);
-      console.log(`fault test [${backend.name}]: ${JSON.stringify(stats)}, calls that ended without their answer: ${failed.length} (${inProgress} request_in_progress)`);
+      console.log(
+        `fault test [${backend.name}]: ${JSON.stringify(stats)}, calls that ended without their answer: ${failed.length} (${inProgress} request_in_progress)`,
+      );
     });
   });
 }

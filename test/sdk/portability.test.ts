@@ -27,7 +27,14 @@ describe('sdk portability', () => {
   });
 
   it('bundles for the browser with esbuild', async () => {
-    const result = await build({ entryPoints: [fileURLToPath(new URL('index.ts', sourceDir))], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('index.ts', sourceDir))],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
     assert.equal(result.errors.length, 0);
     assert.match(result.outputFiles[0]?.text ?? '', /Idempotency-Key|idempotency-key/i);
   });
@@ -56,7 +63,10 @@ describe('sdk portability', () => {
           for await (const wallet of coffer.wallets.list({ customerId: 'js-a', limit: 1 })) wallets.push(wallet.id);
           console.log(JSON.stringify({ available: formatMinor((await coffer.wallets.get(a.id)).balance.available, usd.fraction), refused: refused instanceof CofferError ? refused.code : String(refused), wallets: wallets.length }));
         `;
-        const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env: { ...process.env, BASE_URL: server.baseUrl, API_KEY: server.harness.adminKey } });
+        const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+          cwd: root,
+          env: { ...process.env, BASE_URL: server.baseUrl, API_KEY: server.harness.adminKey },
+        });
         assert.deepEqual(JSON.parse(stdout.trim()), { available: '10.00', refused: 'insufficient_funds', wallets: 1 });
       });
     });

@@ -22,7 +22,17 @@ type Handler = (request: IncomingMessage, response: ServerResponse, attempt: num
 
 function problem(response: ServerResponse, status: number, code: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/problem+json', 'request-id': 'req-1', ...headers });
-  response.end(JSON.stringify({ type: `https://coffer.dev/errors#${code}`, title: code, status, code, detail: `detail of ${code}`, requestId: 'req-1', errors: [{ field: 'amount', message: 'bad' }] }));
+  response.end(
+    JSON.stringify({
+      type: `https://coffer.dev/errors#${code}`,
+      title: code,
+      status,
+      code,
+      detail: `detail of ${code}`,
+      requestId: 'req-1',
+      errors: [{ field: 'amount', message: 'bad' }],
+    }),
+  );
 }
 
 function ok(response: ServerResponse, status: number, body: unknown): void {
@@ -40,7 +50,13 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        seen.push({ method: request.method ?? '', url: request.url ?? '', key: request.headers['idempotency-key'] as string | undefined, authorization: request.headers.authorization, body: Buffer.concat(chunks).toString('utf8') });
+        seen.push({
+          method: request.method ?? '',
+          url: request.url ?? '',
+          key: request.headers['idempotency-key'] as string | undefined,
+          authorization: request.headers.authorization,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         handler(request, response, seen.length);
       });
     });
@@ -54,7 +70,8 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
   beforeEach(() => {
     seen = [];
   });
-  const client = (options: Partial<ConstructorParameters<typeof Coffer>[0]> = {}) => new Coffer({ baseUrl, apiKey: 'coffer_sk_test', initialRetryDelayMs: 5, maxRetryDelayMs: 20, ...options });
+  const client = (options: Partial<ConstructorParameters<typeof Coffer>[0]> = {}) =>
+    new Coffer({ baseUrl, apiKey: 'coffer_sk_test', initialRetryDelayMs: 5, maxRetryDelayMs: 20, ...options });
 
   it('sends the key as a bearer token, JSON with bigint amounts as strings, and an Idempotency-Key on POST but not on GET', async () => {
     handler = (request, response) => ok(response, request.method === 'GET' ? 200 : 201, { id: 'tx', amount: '5' });
@@ -75,31 +92,47 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
 
     seen = [];
     handler = (_request, response) => problem(response, 500, 'internal_error');
-    const error = await client().topups.create({ walletId: 'w', amount: '1' }).catch((caught: unknown) => caught);
+    const error = await client()
+      .topups.create({ walletId: 'w', amount: '1' })
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof CofferError);
     assert.equal(error.status, 500);
     assert.equal(seen.length, 3, '1 attempt + 2 retries');
     assert.equal(error.idempotencyKey, seen[0]?.key);
 
     seen = [];
-    await client({ maxRetries: 0 }).topups.create({ walletId: 'w', amount: '1' }).catch(() => undefined);
+    await client({ maxRetries: 0 })
+      .topups.create({ walletId: 'w', amount: '1' })
+      .catch(() => undefined);
     assert.equal(seen.length, 1);
   });
 
-  it('uses the caller\'s Idempotency-Key on every attempt', async () => {
+  it("uses the caller's Idempotency-Key on every attempt", async () => {
     handler = (_request, response, attempt) => (attempt === 1 ? problem(response, 502, 'internal_error') : ok(response, 201, { id: 'tx' }));
     await client().transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' }, { idempotencyKey: 'order-42' });
-    assert.deepEqual(seen.map((request) => request.key), ['order-42', 'order-42']);
+    assert.deepEqual(
+      seen.map((request) => request.key),
+      ['order-42', 'order-42'],
+    );
   });
 
   it('retries 409 request_in_progress but no other 4xx; a refusal carries status, code, detail, errors[] and requestId', async () => {
     handler = (_request, response, attempt) => (attempt === 1 ? problem(response, 409, 'request_in_progress') : ok(response, 201, { id: 'tx' }));
     await client().transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' });
     assert.equal(seen.length, 2);
-    for (const [status, code] of [[400, 'validation_failed'], [401, 'unauthorized'], [404, 'not_found'], [409, 'hold_not_pending'], [422, 'insufficient_funds'], [408, 'request_timeout']] as const) {
+    for (const [status, code] of [
+      [400, 'validation_failed'],
+      [401, 'unauthorized'],
+      [404, 'not_found'],
+      [409, 'hold_not_pending'],
+      [422, 'insufficient_funds'],
+      [408, 'request_timeout'],
+    ] as const) {
       seen = [];
       handler = (_request, response) => problem(response, status, code);
-      const error = await client().transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' }).catch((caught: unknown) => caught);
+      const error = await client()
+        .transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' })
+        .catch((caught: unknown) => caught);
       assert.ok(error instanceof CofferError, String(error));
       assert.equal(seen.length, 1, `${status} ${code} is not retried`);
       assert.equal(error.status, status);
@@ -112,7 +145,8 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
   });
 
   it('honours Retry-After on 429, and gives up at once when the wait does not fit the deadline', async () => {
-    handler = (_request, response, attempt) => (attempt === 1 ? problem(response, 429, 'rate_limited', { 'retry-after': '1' }) : ok(response, 200, { data: [], nextCursor: null }));
+    handler = (_request, response, attempt) =>
+      attempt === 1 ? problem(response, 429, 'rate_limited', { 'retry-after': '1' }) : ok(response, 200, { data: [], nextCursor: null });
     const started = Date.now();
     await client().wallets.list().page();
     assert.ok(Date.now() - started >= 950, 'waited the Retry-After second');
@@ -121,7 +155,10 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
     seen = [];
     handler = (_request, response) => problem(response, 429, 'rate_limited', { 'retry-after': '30' });
     const quick = Date.now();
-    const error = await client({ deadlineMs: 2_000 }).wallets.list().page().catch((caught: unknown) => caught);
+    const error = await client({ deadlineMs: 2_000 })
+      .wallets.list()
+      .page()
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof CofferError && error.code === 'rate_limited');
     assert.equal(error.retryAfterSeconds, 30);
     assert.equal(seen.length, 1);
@@ -133,7 +170,9 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
       response.writeHead(404, { 'content-type': 'text/html' });
       response.end('<h1>nope</h1>');
     };
-    const error = await client().wallets.get('w').catch((caught: unknown) => caught);
+    const error = await client()
+      .wallets.get('w')
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof CofferError);
     assert.equal(error.code, 'http_error');
     assert.equal(error.status, 404);
@@ -142,7 +181,9 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
   it('a timeout is a CofferTimeoutError after its retries; a dropped connection a CofferConnectionError; both retried with the same key', async () => {
     handler = () => undefined; // never answers
     const started = Date.now();
-    const timeout = await client({ timeoutMs: 150 }).transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' }).catch((caught: unknown) => caught);
+    const timeout = await client({ timeoutMs: 150 })
+      .transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' })
+      .catch((caught: unknown) => caught);
     assert.ok(timeout instanceof CofferTimeoutError, String(timeout));
     assert.ok(timeout instanceof CofferClientError && !(timeout instanceof CofferError));
     assert.equal(timeout.attempts, 3);
@@ -153,12 +194,17 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
 
     seen = [];
     handler = (request) => request.socket.destroy(); // the server took the request, the answer never arrives
-    const dropped = await client().transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' }).catch((caught: unknown) => caught);
+    const dropped = await client()
+      .transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' })
+      .catch((caught: unknown) => caught);
     assert.ok(dropped instanceof CofferConnectionError, String(dropped));
     assert.equal(seen.length, 3);
     assert.equal(new Set(seen.map((request) => request.key)).size, 1);
 
-    const refused = await new Coffer({ baseUrl: 'http://127.0.0.1:9', maxRetries: 1, initialRetryDelayMs: 5 }).wallets.list().page().catch((caught: unknown) => caught);
+    const refused = await new Coffer({ baseUrl: 'http://127.0.0.1:9', maxRetries: 1, initialRetryDelayMs: 5 }).wallets
+      .list()
+      .page()
+      .catch((caught: unknown) => caught);
     assert.ok(refused instanceof CofferConnectionError, String(refused));
     assert.equal(refused.attempts, 2);
   });
@@ -166,17 +212,22 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
   it('the overall deadline bounds every attempt and wait', async () => {
     handler = () => undefined;
     const started = Date.now();
-    const error = await client({ timeoutMs: 10_000, deadlineMs: 300 }).wallets.list().page().catch((caught: unknown) => caught);
+    const error = await client({ timeoutMs: 10_000, deadlineMs: 300 })
+      .wallets.list()
+      .page()
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof CofferTimeoutError, String(error));
     assert.match(error.message, /deadline/);
     assert.ok(Date.now() - started < 1_500, `took ${Date.now() - started} ms`);
   });
 
-  it('an aborted signal stops the call at once with the signal\'s reason, without retrying', async () => {
+  it("an aborted signal stops the call at once with the signal's reason, without retrying", async () => {
     handler = () => undefined;
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user cancelled')), 100);
-    const error = await client().transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' }, { signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await client()
+      .transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' }, { signal: controller.signal })
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof Error && error.message === 'user cancelled', String(error));
     assert.equal(seen.length, 1);
   });

@@ -119,7 +119,8 @@ for (const backend of backends) {
         assert.equal(balance, expected.get(w.id), `balance of wallet ${w.id}`);
         assert.ok(balance >= 0n);
       }
-      const count = async () => Number((await harness.store.database.query<{ n: number }>(`select count(*)::int as n from transactions where kind = 'transfer'`))[0]?.n);
+      const count = async () =>
+        Number((await harness.store.database.query<{ n: number }>(`select count(*)::int as n from transactions where kind = 'transfer'`))[0]?.n);
       assert.equal(await count(), posted.length, 'one transaction per acknowledged transfer, none for refusals');
 
       // Every key replays its first answer, in parallel; a refused request gave its key back.
@@ -144,11 +145,16 @@ for (const backend of backends) {
       for (const sender of senders) await topup(harness, sender.id, '1000');
       const before = groupCommitOf(harness.context).stats();
       const sent = await Promise.all(
-        Array.from({ length: 40 }, (_, index) => sendTransfer(`gc-hot-${backend.name}-${index}`, (senders[index % 5] as WalletRecord).id, hot.id, BigInt(index + 1))),
+        Array.from({ length: 40 }, (_, index) =>
+          sendTransfer(`gc-hot-${backend.name}-${index}`, (senders[index % 5] as WalletRecord).id, hot.id, BigInt(index + 1)),
+        ),
       );
       assert.ok(groupCommitOf(harness.context).stats().largestGroup > 1, 'grouped');
       assert.ok(groupCommitOf(harness.context).stats().groups - before.groups < 40, 'fewer groups than requests');
-      assert.deepEqual(sent.map((item) => item.status), Array.from({ length: 40 }, () => 201));
+      assert.deepEqual(
+        sent.map((item) => item.status),
+        Array.from({ length: 40 }, () => 201),
+      );
       const entries = await harness.store.database.query<{ amount: string; balance_after: string }>(
         `select amount::text, balance_after::text from entries where wallet_id = $1 order by id`,
         [hot.id],
@@ -163,7 +169,7 @@ for (const backend of backends) {
       await harness.assertLedgerConsistent();
     });
 
-    it('mixes set-based and savepoint requests in one group, each seeing the others\' effects', async () => {
+    it("mixes set-based and savepoint requests in one group, each seeing the others' effects", async () => {
       const [source, sink] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
       await topup(harness, source.id, '100');
       // 20 of each kind race for 100: exactly ten 10-unit transfers can pass, whichever path they take.
@@ -207,7 +213,13 @@ for (const backend of backends) {
         harness.request(
           'POST',
           '/v1/batches',
-          { atomic: false, items: [{ kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: '1' }, { kind: 'transfer', fromWalletId: c.id, toWalletId: b.id, amount: '999999' }] },
+          {
+            atomic: false,
+            items: [
+              { kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: '1' },
+              { kind: 'transfer', fromWalletId: c.id, toWalletId: b.id, amount: '999999' },
+            ],
+          },
           { headers: { 'idempotency-key': `gc-batch-${backend.name}-${index}` } },
         );
       const responses = await Promise.all([...Array.from({ length: 8 }, (_, index) => batch(index)), transferOverHttp(`gc-mix-${backend.name}`, a.id, c.id)]);
@@ -241,8 +253,18 @@ for (const backend of backends) {
           const from = pool[index % 4] as WalletRecord;
           const to = pool[(index + 1 + (index % 3)) % 4] as WalletRecord;
           return index % 2 === 0
-            ? harness.request('POST', '/v1/holds', { walletId: from.id, toWalletId: to.id, amount: '7' }, { headers: { 'idempotency-key': `gc-hold-${backend.name}-${index}` } })
-            : harness.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount: '7' }, { headers: { 'idempotency-key': `gc-hold-t-${backend.name}-${index}` } });
+            ? harness.request(
+                'POST',
+                '/v1/holds',
+                { walletId: from.id, toWalletId: to.id, amount: '7' },
+                { headers: { 'idempotency-key': `gc-hold-${backend.name}-${index}` } },
+              )
+            : harness.request(
+                'POST',
+                '/v1/transfers',
+                { fromWalletId: from.id, toWalletId: to.id, amount: '7' },
+                { headers: { 'idempotency-key': `gc-hold-t-${backend.name}-${index}` } },
+              );
         }),
       );
       assert.deepEqual([...new Set(answers.map((answer) => answer.statusCode))], [201], answers.find((answer) => answer.statusCode !== 201)?.body);
@@ -250,7 +272,6 @@ for (const backend of backends) {
       assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
       await harness.assertLedgerConsistent();
     });
-
   });
 
   describe(`group commit when idle [${backend.name}]`, () => {
@@ -299,31 +320,42 @@ for (const backend of backends) {
     });
 
     // PostgreSQL only: PGlite has one connection, so no retry can claim the key while this request's transaction is open.
-    if (backend.name === 'postgres') it('applies nothing of a request whose key a retry took over while it ran (409), and leaves the retry its claim', async () => {
-      const usd = await isoCurrency(harness, 'USD');
-      const [a, b] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
-      await topup(harness, a.id, '100');
-      const scope = '_admin';
-      const key = `fence-${backend.name}`;
-      const unit = movementUnit(admin, { kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: 10n }, new Date(), (moved) => ({ statusCode: 201, body: presentTransactionWithEntries(moved) }));
-      const slow = {
-        ...unit,
-        // While this request runs, its claim goes stale and a retry claims the key anew (another connection).
-        plan: async (tx: Parameters<typeof unit.plan>[0]) => {
-          const later = new Date(Date.now() + 120_000);
-          await harness.store.read.claimIdempotencyKey(scope, key, 'retry-hash', later, new Date(later.getTime() + 3_600_000), later);
-          return unit.plan(tx);
-        },
-      };
-      await assert.rejects(
-        runIdempotentPosting(harness.context, { scope, key, fingerprint: ['fence'] }, slow),
-        (error: unknown) => isCofferError(error) && error.code === 'request_in_progress',
-      );
-      assert.equal((await balanceOf(harness, b.id)).posted, '0', 'nothing of the overtaken request committed');
-      const rows = await harness.store.database.query<{ request_hash: string; state: string }>('select request_hash, state from idempotency_keys where scope = $1 and key = $2', [scope, storedKey(scope, key)]);
-      assert.deepEqual(rows.map((row) => [row.request_hash, row.state]), [['retry-hash', 'in_flight']], "the retry's claim is left alone");
-      await harness.assertLedgerConsistent();
-    });
+    if (backend.name === 'postgres')
+      it('applies nothing of a request whose key a retry took over while it ran (409), and leaves the retry its claim', async () => {
+        const usd = await isoCurrency(harness, 'USD');
+        const [a, b] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
+        await topup(harness, a.id, '100');
+        const scope = '_admin';
+        const key = `fence-${backend.name}`;
+        const unit = movementUnit(admin, { kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: 10n }, new Date(), (moved) => ({
+          statusCode: 201,
+          body: presentTransactionWithEntries(moved),
+        }));
+        const slow = {
+          ...unit,
+          // While this request runs, its claim goes stale and a retry claims the key anew (another connection).
+          plan: async (tx: Parameters<typeof unit.plan>[0]) => {
+            const later = new Date(Date.now() + 120_000);
+            await harness.store.read.claimIdempotencyKey(scope, key, 'retry-hash', later, new Date(later.getTime() + 3_600_000), later);
+            return unit.plan(tx);
+          },
+        };
+        await assert.rejects(
+          runIdempotentPosting(harness.context, { scope, key, fingerprint: ['fence'] }, slow),
+          (error: unknown) => isCofferError(error) && error.code === 'request_in_progress',
+        );
+        assert.equal((await balanceOf(harness, b.id)).posted, '0', 'nothing of the overtaken request committed');
+        const rows = await harness.store.database.query<{ request_hash: string; state: string }>(
+          'select request_hash, state from idempotency_keys where scope = $1 and key = $2',
+          [scope, storedKey(scope, key)],
+        );
+        assert.deepEqual(
+          rows.map((row) => [row.request_hash, row.state]),
+          [['retry-hash', 'in_flight']],
+          "the retry's claim is left alone",
+        );
+        await harness.assertLedgerConsistent();
+      });
   });
 
   describe(`group commit off [${backend.name}]`, () => {

@@ -60,7 +60,12 @@ async function scriptedHead(backend: Backend): Promise<string> {
   await app.ready();
   try {
     const call = async (method: 'GET' | 'POST', url: string, body?: unknown, expected = 201) => {
-      const response = await app.inject({ method, url, headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+      const response = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      });
       assert.equal(response.statusCode, expected, `${method} ${url}: ${response.body}`);
       return JSON.parse(response.body) as Record<string, string>;
     };
@@ -73,7 +78,12 @@ async function scriptedHead(backend: Backend): Promise<string> {
       await call('POST', '/v1/topups', { walletId: alice.id, amount: '10000', reference: 'wire-1' });
       await call('POST', '/v1/topups', { walletId: carol.id, amount: 500 });
       const rent = await call('POST', '/v1/transfers', {
-        fromWalletId: alice.id, toWalletId: bob.id, amount: '2500', description: 'rent – März ✓', metadata: { order: 'A-1' }, fees: [{ amount: '25', description: 'fee' }],
+        fromWalletId: alice.id,
+        toWalletId: bob.id,
+        amount: '2500',
+        description: 'rent – März ✓',
+        metadata: { order: 'A-1' },
+        fees: [{ amount: '25', description: 'fee' }],
       });
       await call('POST', '/v1/transfers', { fromWalletId: bob.id, toWalletId: alice.id, amount: '2000' });
       await call('POST', '/v1/transfers', { fromWalletId: bob.id, toWalletId: alice.id, amount: '600' }, 422);

@@ -31,7 +31,8 @@ async function scenario(harness: Harness): Promise<Scenario> {
   const alice = await wallet(harness, usd.id);
   const bob = await wallet(harness, usd.id);
   const id = (body: unknown) => String((body as { id: string }).id);
-  const transfer = async (amount: string) => id(expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount }), 201));
+  const transfer = async (amount: string) =>
+    id(expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount }), 201));
   const hold = async (amount: string) => id(expectStatus(await harness.request('POST', '/v1/holds', { walletId: alice.id, toWalletId: bob.id, amount }), 201));
   const toppedUp = id(await topup(harness, alice.id, '10000'));
   const holdA = await hold('300');
@@ -66,7 +67,13 @@ for (const backend of backends) {
       await harness.close();
     });
 
-    const tamperings: readonly { readonly name: string; readonly tamper: (harness: Harness, links: readonly string[]) => Promise<unknown>; readonly seq: bigint | null; readonly transaction: number | null; readonly reason: RegExp }[] = [
+    const tamperings: readonly {
+      readonly name: string;
+      readonly tamper: (harness: Harness, links: readonly string[]) => Promise<unknown>;
+      readonly seq: bigint | null;
+      readonly transaction: number | null;
+      readonly reason: RegExp;
+    }[] = [
       {
         name: 'a captured hold edited: its latest link (6) is named, not its first (2)',
         tamper: (harness, links) => harness.store.database.query('update transactions set amount = amount + 1 where id = $1', [links[5]]),

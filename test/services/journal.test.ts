@@ -30,7 +30,10 @@ async function scenario(harness: Harness): Promise<Scenario> {
   const bob = await wallet(harness, usd.id);
   const transactions = [String((await topup(harness, alice.id, '1000')).id)];
   for (let index = 1; index <= 5; index++) {
-    const transfer = expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: String(index * 10) }), 201);
+    const transfer = expectStatus(
+      await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: String(index * 10) }),
+      201,
+    );
     transactions.push(String(transfer.id));
   }
   return { harness, alice, bob, transactions };
@@ -65,13 +68,23 @@ for (const backend of backends) {
         const { alice, bob, transactions } = await scenario(harness);
         assert.equal(await head(), 6n);
         const links = await harness.store.database.query<{ transaction_id: string }>('select transaction_id from journal order by seq');
-        assert.deepEqual(links.map((row) => row.transaction_id), transactions);
+        assert.deepEqual(
+          links.map((row) => row.transaction_id),
+          transactions,
+        );
 
-        expectProblem(await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '999999' }), 422, 'insufficient_funds');
+        expectProblem(
+          await harness.request('POST', '/v1/transfers', { fromWalletId: alice.id, toWalletId: bob.id, amount: '999999' }),
+          422,
+          'insufficient_funds',
+        );
         const batch = expectStatus<{ succeeded: number }>(
           await harness.request('POST', '/v1/batches', {
             atomic: true,
-            items: [{ kind: 'transfer', fromWalletId: alice.id, toWalletId: bob.id, amount: '1' }, { kind: 'transfer', fromWalletId: alice.id, toWalletId: bob.id, amount: '999999' }],
+            items: [
+              { kind: 'transfer', fromWalletId: alice.id, toWalletId: bob.id, amount: '1' },
+              { kind: 'transfer', fromWalletId: alice.id, toWalletId: bob.id, amount: '999999' },
+            ],
           }),
           422,
         ).succeeded;
@@ -92,7 +105,9 @@ for (const backend of backends) {
       });
 
       it('chains each link to the previous one with sha256(previous hash ‖ canonical body)', async () => {
-        const rows = await harness.store.database.query<{ seq: string; transaction_id: string; previous_hash: string; hash: string; body: string }>('select * from journal order by seq');
+        const rows = await harness.store.database.query<{ seq: string; transaction_id: string; previous_hash: string; hash: string; body: string }>(
+          'select * from journal order by seq',
+        );
         let previous = '0'.repeat(64);
         for (const row of rows) {
           assert.equal(row.previous_hash, previous);
@@ -109,7 +124,10 @@ for (const backend of backends) {
       });
 
       it('answers GET /v1/reports/verify for admins only, with the head and a digest check', async () => {
-        const report = expectStatus<{ ok: boolean; journal: { links: number; head: string; firstBrokenLink: unknown } }>(await harness.request('GET', '/v1/reports/verify'), 200);
+        const report = expectStatus<{ ok: boolean; journal: { links: number; head: string; firstBrokenLink: unknown } }>(
+          await harness.request('GET', '/v1/reports/verify'),
+          200,
+        );
         assert.equal(report.ok, true);
         assert.equal(report.journal.links, 8);
         assert.match(report.journal.head, /^8:[0-9a-f]{64}$/);
@@ -214,7 +232,12 @@ for (const backend of backends) {
         const link3 = await harness.store.read.journalLinkAt(3n);
         assert.ok(forged !== null && link3 !== null);
         const body = journalBody(forged);
-        await harness.store.database.query('insert into journal (seq, transaction_id, previous_hash, hash, body) values (4, $1, $2, $3, $4)', [forgedId, link3.hash, linkHash(link3.hash, body), body]);
+        await harness.store.database.query('insert into journal (seq, transaction_id, previous_hash, hash, body) values (4, $1, $2, $3, $4)', [
+          forgedId,
+          link3.hash,
+          linkHash(link3.hash, body),
+          body,
+        ]);
         const broken = await brokenAt(harness);
         assert.equal(broken.seq, 5n);
         assert.equal(broken.transactionId, transactions[3]);

@@ -45,16 +45,45 @@ describe('webhook destination addresses', () => {
   it('passes only public unicast addresses', () => {
     for (const address of ['93.184.215.14', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) assert.ok(isPublicAddress(address), address);
     for (const address of [
-      '127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '192.88.99.1', '198.18.0.1', '224.0.0.1', '255.255.255.255',
-      '::', '::1', '::1.2.3.4', '::102:304', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', 'fec0::1', 'fe80::1', 'fd00::1', 'ff02::1',
-      '64:ff9b::7f00:1', '64:ff9b:1::1', '2002:7f00:1::', '2001::1', '2001:db8::1', 'fe80::1%eth0', 'not-an-ip',
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '192.88.99.1',
+      '198.18.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::',
+      '::1',
+      '::1.2.3.4',
+      '::102:304',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:10.0.0.1',
+      'fec0::1',
+      'fe80::1',
+      'fd00::1',
+      'ff02::1',
+      '64:ff9b::7f00:1',
+      '64:ff9b:1::1',
+      '2002:7f00:1::',
+      '2001::1',
+      '2001:db8::1',
+      'fe80::1%eth0',
+      'not-an-ip',
     ]) {
       assert.equal(isPublicAddress(address), false, address);
     }
   });
 
   it('refuses plain http unless private destinations are allowed (development)', async () => {
-    await assert.rejects(checkWebhookDestination('http://93.184.215.14/hook', false), (error: unknown) => isCofferError(error) && error.code === 'webhook_url_invalid');
+    await assert.rejects(
+      checkWebhookDestination('http://93.184.215.14/hook', false),
+      (error: unknown) => isCofferError(error) && error.code === 'webhook_url_invalid',
+    );
     assert.equal((await checkWebhookDestination('https://93.184.215.14/hook', false)).hostname, '93.184.215.14');
     assert.equal((await checkWebhookDestination('http://127.0.0.1:9/hook', true)).hostname, '127.0.0.1');
   });
@@ -110,7 +139,10 @@ for (const backend of backends) {
         });
         assert.equal(await deliverDue(harness.context, { resolver, timeoutMs: 2000 }), 1);
         assert.equal(listener.connections(), 0, 'no connection reached the loopback listener');
-        const [delivery] = await harness.store.database.query<{ status: string; last_error: string }>('select status, last_error from webhook_deliveries where endpoint_id = $1', [endpoint.id]);
+        const [delivery] = await harness.store.database.query<{ status: string; last_error: string }>(
+          'select status, last_error from webhook_deliveries where endpoint_id = $1',
+          [endpoint.id],
+        );
         assert.equal(delivery?.status, 'pending', 'refused, to be retried');
         assert.match(String(delivery?.last_error), /loopback, private or reserved/);
       } finally {

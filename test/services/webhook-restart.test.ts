@@ -23,7 +23,11 @@ import { testSecretKey } from '../support/harness.js';
 const admin = { apiKeyId: newId(), role: 'admin' as const, merchantId: null, scopes: ['read', 'write', 'issue'] as const };
 
 async function context(config: StoreConfig): Promise<ServiceContext> {
-  return { store: await openStore(config), clock: () => new Date(), config: readConfig({ COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true', COFFER_SECRET_KEY: testSecretKey }) };
+  return {
+    store: await openStore(config),
+    clock: () => new Date(),
+    config: readConfig({ COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true', COFFER_SECRET_KEY: testSecretKey }),
+  };
 }
 
 async function scenario(config: StoreConfig): Promise<void> {

@@ -42,7 +42,9 @@ for (const backend of backends.filter((candidate) => candidate.name === 'postgre
       release();
       await slow;
       assert.equal(await sealEvents(store, now), 1);
-      const rows = await store.database.query<{ subject_id: string; position: string }>('select subject_id::text, position::text as position from events order by events.position');
+      const rows = await store.database.query<{ subject_id: string; position: string }>(
+        'select subject_id::text, position::text as position from events order by events.position',
+      );
       assert.deepEqual(rows, [
         { subject_id: late, position: '1' },
         { subject_id: early, position: '2' },
@@ -51,10 +53,17 @@ for (const backend of backends.filter((candidate) => candidate.name === 'postgre
 
     it('numbers without gaps when many sealers race', async () => {
       const now = new Date();
-      await Promise.all(Array.from({ length: 30 }, () => store.transaction((tx) => recordEvent(tx, { type: 'wallet.created', merchantId: null, subjectId: newId(), data: {} }, now))));
+      await Promise.all(
+        Array.from({ length: 30 }, () =>
+          store.transaction((tx) => recordEvent(tx, { type: 'wallet.created', merchantId: null, subjectId: newId(), data: {} }, now)),
+        ),
+      );
       await Promise.all(Array.from({ length: 8 }, () => sealEvents(store, now)));
       const rows = await store.database.query<{ position: string }>('select position::text as position from events order by events.position');
-      assert.deepEqual(rows.map((row) => row.position), Array.from({ length: 32 }, (_, index) => String(index + 1)));
+      assert.deepEqual(
+        rows.map((row) => row.position),
+        Array.from({ length: 32 }, (_, index) => String(index + 1)),
+      );
     });
   });
 }

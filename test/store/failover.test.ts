@@ -156,6 +156,9 @@ describe('failover to a promoted standby [postgres, own primary and standby]', (
     assert.equal(database.server(), `127.0.0.1:${pair.standbyPort}`);
     assert.deepEqual(chosen, [`127.0.0.1:${pair.primaryPort}`, `127.0.0.1:${pair.standbyPort}`]);
     const rows = await store.database.query<{ n: number }>('select n from drill order by n');
-    assert.deepEqual(rows.map((row) => row.n), [1, 3]);
+    assert.deepEqual(
+      rows.map((row) => row.n),
+      [1, 3],
+    );
   });
 });

@@ -16,11 +16,16 @@ describe('migrations', () => {
   it('keeps data in the embedded database across a restart and does not migrate twice', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'coffer-store-'));
     const first = await openStore({ dataDir });
-    await first.database.query(`insert into currencies (id, code, name, fraction, asset_type, created_at, updated_at) values (gen_random_uuid(), 'KEEP', 'kept', 1, 'points', now(), now())`);
+    await first.database.query(
+      `insert into currencies (id, code, name, fraction, asset_type, created_at, updated_at) values (gen_random_uuid(), 'KEEP', 'kept', 1, 'points', now(), now())`,
+    );
     await first.close();
     const second = await openStore({ dataDir });
     const rows = await second.database.query<{ code: string }>(`select code from currencies`);
-    assert.deepEqual(rows.map((row) => row.code), ['KEEP']);
+    assert.deepEqual(
+      rows.map((row) => row.code),
+      ['KEEP'],
+    );
     const applied = await second.database.query<{ n: number }>('select count(*)::int as n from schema_migrations');
     assert.equal(applied[0]?.n, migrationFiles.length);
     await second.close();
@@ -33,7 +38,10 @@ describe('migrations', () => {
       const stores = await Promise.all(Array.from({ length: 5 }, () => openStore({ databaseUrl: url, schema, poolSize: 2 })));
       try {
         const applied = await (stores[0] as (typeof stores)[number]).database.query<{ name: string }>('select name from schema_migrations order by name');
-        assert.deepEqual(applied.map((row) => row.name), [...migrationFiles].sort());
+        assert.deepEqual(
+          applied.map((row) => row.name),
+          [...migrationFiles].sort(),
+        );
       } finally {
         await (stores[0] as (typeof stores)[number]).database.query(`drop schema ${schema} cascade`);
         await Promise.all(stores.map((store) => store.close()));

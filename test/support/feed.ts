@@ -15,7 +15,10 @@ export async function readFeed(harness: Harness, options: { key?: string; after?
   let query = `after=${options.after ?? '0'}`;
   for (let page = 0; page < 10_000; page++) {
     const url = `/v1/events?${query}&limit=${options.limit ?? 500}${options.types !== undefined ? `&types=${options.types}` : ''}`;
-    const body = expectStatus<{ data: FeedEvent[]; nextCursor: string }>(await harness.request('GET', url, undefined, options.key !== undefined ? { key: options.key } : {}), 200);
+    const body = expectStatus<{ data: FeedEvent[]; nextCursor: string }>(
+      await harness.request('GET', url, undefined, options.key !== undefined ? { key: options.key } : {}),
+      200,
+    );
     events.push(...body.data);
     if (body.data.length < (options.limit ?? 500)) return events;
     query = `cursor=${body.nextCursor}`;

@@ -30,7 +30,11 @@ export async function startHarness(backend: Backend, env: Record<string, string>
   const store = await backend.open();
   const adminKey = generateApiKey();
   await bootstrapAdminKey(store, adminKey, new Date());
-  const context: ServiceContext = { store, clock: () => new Date(), config: readConfig({ COFFER_AUTH_FAILURES_PER_MINUTE: '0', COFFER_SECRET_KEY: testSecretKey, ...env }) };
+  const context: ServiceContext = {
+    store,
+    clock: () => new Date(),
+    config: readConfig({ COFFER_AUTH_FAILURES_PER_MINUTE: '0', COFFER_SECRET_KEY: testSecretKey, ...env }),
+  };
   const app = await buildApp({ context, logger: false });
   await app.ready();
   const harness: Harness = {
@@ -44,7 +48,12 @@ export async function startHarness(backend: Backend, env: Record<string, string>
         method: method as 'GET',
         url,
         headers: { ...(key !== null ? { authorization: `Bearer ${key}` } : {}), ...(options.headers ?? {}) },
-        ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...(key !== null ? { authorization: `Bearer ${key}` } : {}), ...(options.headers ?? {}) } } : {}),
+        ...(body !== undefined
+          ? {
+              payload: typeof body === 'string' ? body : JSON.stringify(body),
+              headers: { 'content-type': 'application/json', ...(key !== null ? { authorization: `Bearer ${key}` } : {}), ...(options.headers ?? {}) },
+            }
+          : {}),
       });
     },
     async merchantKey(merchantId, scopes = ['read', 'write', 'issue']) {

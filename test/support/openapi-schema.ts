@@ -23,11 +23,18 @@ export function accepts(ajv: Ajv, schema: Schema, value: unknown): boolean {
   return ajv.validate(schema, value) as boolean;
 }
 
-export function routesOf(document: { paths: Record<string, Record<string, { parameters?: RouteDoc['parameters']; requestBody?: { content?: Record<string, { schema?: Schema }> } }>> }): RouteDoc[] {
+export function routesOf(document: {
+  paths: Record<string, Record<string, { parameters?: RouteDoc['parameters']; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+}): RouteDoc[] {
   const routes: RouteDoc[] = [];
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
-      routes.push({ method: method.toUpperCase(), path, parameters: operation.parameters ?? [], body: operation.requestBody?.content?.['application/json']?.schema });
+      routes.push({
+        method: method.toUpperCase(),
+        path,
+        parameters: operation.parameters ?? [],
+        body: operation.requestBody?.content?.['application/json']?.schema,
+      });
     }
   }
   return routes;
@@ -141,13 +148,28 @@ export function unboundedStrings(route: RouteDoc): string[] {
     for (const field of fieldsOf(route.body)) {
       for (const variant of variantsOf(field.schema)) {
         const boundedPattern = typeof variant.pattern === 'string' && !/[*+]/.test(variant.pattern);
-        if (variant.type === 'string' && variant.maxLength === undefined && !boundedPattern && variant.format === undefined && variant.enum === undefined && variant.const === undefined) out.push(`${route.method} ${route.path} ${field.path.join('.')}`);
+        if (
+          variant.type === 'string' &&
+          variant.maxLength === undefined &&
+          !boundedPattern &&
+          variant.format === undefined &&
+          variant.enum === undefined &&
+          variant.const === undefined
+        )
+          out.push(`${route.method} ${route.path} ${field.path.join('.')}`);
       }
     }
   }
   for (const parameter of route.parameters) {
     const variant = main(parameter.schema);
-    if (parameter.in !== 'header' && variant.type === 'string' && variant.maxLength === undefined && variant.format === undefined && variant.enum === undefined && variant.pattern === undefined) {
+    if (
+      parameter.in !== 'header' &&
+      variant.type === 'string' &&
+      variant.maxLength === undefined &&
+      variant.format === undefined &&
+      variant.enum === undefined &&
+      variant.pattern === undefined
+    ) {
       out.push(`${route.method} ${route.path} ${parameter.in} ${parameter.name}`);
     }
   }

@@ -1,4 +1,17 @@
-import { accepts, bodyAjv, exampleOf, fieldsOf, isAmount, isFreeText, main, type Resolver, type RouteDoc, type Schema, textAjv, withValue } from './openapi-schema.js';
+import {
+  accepts,
+  bodyAjv,
+  exampleOf,
+  fieldsOf,
+  isAmount,
+  isFreeText,
+  main,
+  type Resolver,
+  type RouteDoc,
+  type Schema,
+  textAjv,
+  withValue,
+} from './openapi-schema.js';
 
 /**
  * Generates hostile requests from the OpenAPI document: for every route, every body field
@@ -18,7 +31,11 @@ export interface HostileRequest {
 /** A Luhn-valid 16-digit Visa test number and a CVV, planted in every free-text field. */
 export const plantedPan = '4539578763621486';
 export const plantedPanGrouped = '4539 5787 6362 1486';
-const plantedTexts = [plantedPan, `card ${plantedPanGrouped} exp 12/30 cvv 737`, `${plantedPan.slice(0, 4)}-${plantedPan.slice(4, 8)}-${plantedPan.slice(8, 12)}-${plantedPan.slice(12)}`];
+const plantedTexts = [
+  plantedPan,
+  `card ${plantedPanGrouped} exp 12/30 cvv 737`,
+  `${plantedPan.slice(0, 4)}-${plantedPan.slice(4, 8)}-${plantedPan.slice(8, 12)}-${plantedPan.slice(12)}`,
+];
 
 const placeholder = '__HOSTILE_RAW_VALUE__';
 
@@ -30,24 +47,51 @@ function rawJson(document: unknown, raw: Buffer): Buffer {
 
 const deepArray = `${'['.repeat(5000)}${']'.repeat(5000)}`;
 const deepObject = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
-const invalidUtf8 = [Buffer.from([0x22, 0xc3, 0x28, 0x22]), Buffer.from([0x22, 0x61, 0xff, 0x62, 0x22]), Buffer.from([0x22, 0xc0, 0xaf, 0x22]), Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22])];
+const invalidUtf8 = [
+  Buffer.from([0x22, 0xc3, 0x28, 0x22]),
+  Buffer.from([0x22, 0x61, 0xff, 0x62, 0x22]),
+  Buffer.from([0x22, 0xc0, 0xaf, 0x22]),
+  Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]),
+];
 
 /** Values that fail a field's schema are sent; the always-hostile ones are sent to any field that could take them. */
 function bodyCandidates(schema: Schema): { readonly label: string; readonly value: unknown }[] {
   const typed: [string, unknown][] = [
-    ['null', null], ['true', true], ['zero', 0], ['negative', -1], ['fraction', 1.5], ['2^53+1', 2 ** 53 + 2], ['1e308', 1e308],
-    ['empty string', ''], ['word', 'abc'], ['"-1"', '-1'], ['"1e3"', '1e3'], ['empty array', []], ['empty object', {}], ['operator object', { $gt: '' }],
-    ['long string', 'x'.repeat(Number(main(schema).maxLength ?? 10_000) + 1)], ['100k string', 'y'.repeat(100_001)],
+    ['null', null],
+    ['true', true],
+    ['zero', 0],
+    ['negative', -1],
+    ['fraction', 1.5],
+    ['2^53+1', 2 ** 53 + 2],
+    ['1e308', 1e308],
+    ['empty string', ''],
+    ['word', 'abc'],
+    ['"-1"', '-1'],
+    ['"1e3"', '1e3'],
+    ['empty array', []],
+    ['empty object', {}],
+    ['operator object', { $gt: '' }],
+    ['long string', 'x'.repeat(Number(main(schema).maxLength ?? 10_000) + 1)],
+    ['100k string', 'y'.repeat(100_001)],
   ];
   const out = typed.filter(([, value]) => !accepts(bodyAjv, schema, value)).map(([label, value]) => ({ label, value }));
   const hostileText: [string, unknown][] = [
-    ['NUL', 'Alice\u0000'], ['escape sequence', '\u001b[31mred'], ['bell', 'ding\u0007'], ['DEL', 'x\u007f'], ['C1 control', 'x\u0085'], ['lone surrogate', '\ud800x'],
+    ['NUL', 'Alice\u0000'],
+    ['escape sequence', '\u001b[31mred'],
+    ['bell', 'ding\u0007'],
+    ['DEL', 'x\u007f'],
+    ['C1 control', 'x\u0085'],
+    ['lone surrogate', '\ud800x'],
     ...plantedTexts.map((text, index): [string, unknown] => [`planted card ${index}`, text]),
   ];
   const freeText = isFreeText(schema);
   for (const [label, value] of hostileText) if (freeText || !accepts(bodyAjv, schema, value)) out.push({ label, value });
   if (isAmount(schema)) {
-    out.push({ label: '2^63', value: '9223372036854775808' }, { label: '40 nines', value: '9'.repeat(40) }, { label: 'u128 max', value: (2n ** 128n - 1n).toString() });
+    out.push(
+      { label: '2^63', value: '9223372036854775808' },
+      { label: '40 nines', value: '9'.repeat(40) },
+      { label: 'u128 max', value: (2n ** 128n - 1n).toString() },
+    );
   }
   return out;
 }
@@ -58,7 +102,9 @@ export interface SweepContext {
 }
 
 function urlOf(route: RouteDoc, context: SweepContext, override?: { readonly name: string; readonly raw: string }, query = ''): string {
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => (override?.name === name ? override.raw : encodeURIComponent(context.pathValue(route, name))));
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    override?.name === name ? override.raw : encodeURIComponent(context.pathValue(route, name)),
+  );
   return `${path}${query === '' ? '' : `?${query}`}`;
 }
 
@@ -68,10 +114,30 @@ function bodyRequests(route: RouteDoc, context: SweepContext): HostileRequest[] 
   if (route.body === undefined) return [];
   const base = exampleOf(route.body, 'body', context.resolver);
   const url = urlOf(route, context);
-  const make = (label: string, payload: Buffer | string, headers: Record<string, string> = json): HostileRequest => ({ label, method: route.method, url, headers, payload });
+  const make = (label: string, payload: Buffer | string, headers: Record<string, string> = json): HostileRequest => ({
+    label,
+    method: route.method,
+    url,
+    headers,
+    payload,
+  });
   // Whole bodies that are not what the route takes; one the schema accepts (a null body where the
   // body is optional, a byte-order mark before a valid document) is not hostile and is skipped.
-  const wholeBodies = ['null', '[]', '"text"', '1', 'true', '{', '{"a":', '', '\ufeff{}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', deepArray, deepObject].filter((text) => {
+  const wholeBodies = [
+    'null',
+    '[]',
+    '"text"',
+    '1',
+    'true',
+    '{',
+    '{"a":',
+    '',
+    '\ufeff{}',
+    '{"__proto__":{"admin":true}}',
+    '{"constructor":{"prototype":{"admin":true}}}',
+    deepArray,
+    deepObject,
+  ].filter((text) => {
     try {
       return !accepts(bodyAjv, route.body as Schema, JSON.parse(text.replace(/^\ufeff/, '')));
     } catch {
@@ -96,10 +162,18 @@ function bodyRequests(route: RouteDoc, context: SweepContext): HostileRequest[] 
     }
     const withPlaceholder = withValue(base, field, placeholder, context.resolver);
     for (const [index, raw] of invalidUtf8.entries()) requests.push(make(`${name}: invalid UTF-8 ${index}`, rawJson(withPlaceholder, raw)));
-    requests.push(make(`${name}: deep array`, rawJson(withPlaceholder, Buffer.from(deepArray))), make(`${name}: deep object`, rawJson(withPlaceholder, Buffer.from(deepObject))));
+    requests.push(
+      make(`${name}: deep array`, rawJson(withPlaceholder, Buffer.from(deepArray))),
+      make(`${name}: deep object`, rawJson(withPlaceholder, Buffer.from(deepObject))),
+    );
     const fieldSchema = main(field.schema);
     if (fieldSchema.type === 'object' && fieldSchema.properties !== undefined) {
-      requests.push(make(`${name}: extra nested field`, JSON.stringify(withValue(base, field, { ...(exampleOf(fieldSchema, name, context.resolver) as object), unexpectedField: 1 }, context.resolver))));
+      requests.push(
+        make(
+          `${name}: extra nested field`,
+          JSON.stringify(withValue(base, field, { ...(exampleOf(fieldSchema, name, context.resolver) as object), unexpectedField: 1 }, context.resolver)),
+        ),
+      );
     }
     const record = fieldSchema.type === 'object' && fieldSchema.properties === undefined;
     if (record) {
@@ -108,23 +182,45 @@ function bodyRequests(route: RouteDoc, context: SweepContext): HostileRequest[] 
         requests.push(make(`${name}: hostile key in map`, JSON.stringify(withValue(base, field, { [text]: 'x' }, context.resolver))));
       }
       requests.push(make(`${name}: nested map value`, JSON.stringify(withValue(base, field, { note: { deep: 'x' } }, context.resolver))));
-      requests.push(make(`${name}: too many keys`, JSON.stringify(withValue(base, field, Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`k${index}`, 'v'])), context.resolver))));
+      requests.push(
+        make(
+          `${name}: too many keys`,
+          JSON.stringify(withValue(base, field, Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`k${index}`, 'v'])), context.resolver)),
+        ),
+      );
     }
   }
   return requests;
 }
 
 const queryTexts: readonly [string, string][] = [
-  ['word', 'abc'], ['negative', '-1'], ['zero', '0'], ['fraction', '1.5'], ['exponent', '1e3'], ['huge', '99999999999999999999999'], ['empty', ''],
-  ['not a uuid', 'not-a-uuid'], ['NUL', 'a%00b'], ['escape', '%1B%5B31m'], ['invalid UTF-8 FF', '%FF'], ['invalid UTF-8 C328', '%C3%28'], ['bad escape', '%G1'],
-  ['planted card', plantedPan], ['planted card grouped', encodeURIComponent(`card ${plantedPanGrouped} cvv 737`)], ['lone surrogate', '%ED%A0%80'],
+  ['word', 'abc'],
+  ['negative', '-1'],
+  ['zero', '0'],
+  ['fraction', '1.5'],
+  ['exponent', '1e3'],
+  ['huge', '99999999999999999999999'],
+  ['empty', ''],
+  ['not a uuid', 'not-a-uuid'],
+  ['NUL', 'a%00b'],
+  ['escape', '%1B%5B31m'],
+  ['invalid UTF-8 FF', '%FF'],
+  ['invalid UTF-8 C328', '%C3%28'],
+  ['bad escape', '%G1'],
+  ['planted card', plantedPan],
+  ['planted card grouped', encodeURIComponent(`card ${plantedPanGrouped} cvv 737`)],
+  ['lone surrogate', '%ED%A0%80'],
 ];
 
 function parameterRequests(route: RouteDoc, context: SweepContext): HostileRequest[] {
   const requests: HostileRequest[] = [];
   const body = route.body === undefined ? undefined : JSON.stringify(exampleOf(route.body, 'body', context.resolver));
   const make = (label: string, url: string, headers: Record<string, string> = {}): HostileRequest => ({
-    label, method: route.method, url, headers: body === undefined ? headers : { ...json, ...headers }, ...(body !== undefined ? { payload: body } : {}),
+    label,
+    method: route.method,
+    url,
+    headers: body === undefined ? headers : { ...json, ...headers },
+    ...(body !== undefined ? { payload: body } : {}),
   });
   for (const parameter of route.parameters) {
     const free = isFreeText(parameter.schema);
@@ -137,22 +233,35 @@ function parameterRequests(route: RouteDoc, context: SweepContext): HostileReque
       } catch {
         decoded = null;
       }
-      const alwaysHostile = decoded === null || /[\u0000-\u001f]/.test(decoded) || decoded.includes(plantedPan) || decoded.includes(plantedPanGrouped) || /\p{Cs}/u.test(decoded) || label.startsWith('invalid') || label === 'lone surrogate';
+      const alwaysHostile =
+        decoded === null ||
+        /[\u0000-\u001f]/.test(decoded) ||
+        decoded.includes(plantedPan) ||
+        decoded.includes(plantedPanGrouped) ||
+        /\p{Cs}/u.test(decoded) ||
+        label.startsWith('invalid') ||
+        label === 'lone surrogate';
       const invalid = decoded === null || !accepts(textAjv, parameter.schema, decoded);
       if (!invalid && !(alwaysHostile && free)) continue;
       if (parameter.in === 'query') requests.push(make(`query ${parameter.name}: ${label}`, urlOf(route, context, undefined, `${parameter.name}=${raw}`)));
       if (parameter.in === 'path' && raw !== '') requests.push(make(`path ${parameter.name}: ${label}`, urlOf(route, context, { name: parameter.name, raw })));
     }
-    if (parameter.in === 'query') requests.push(make(`query ${parameter.name}: repeated`, urlOf(route, context, undefined, `${parameter.name}=a&${parameter.name}=b`)));
+    if (parameter.in === 'query')
+      requests.push(make(`query ${parameter.name}: repeated`, urlOf(route, context, undefined, `${parameter.name}=a&${parameter.name}=b`)));
     if (parameter.in === 'header' && parameter.name === 'idempotency-key') {
       // A key that merely looks like a card number is accepted (keys are stored hashed and never
       // screened, PRODUCT §5): test/api/idempotency.test.ts checks it lands in no table.
-      for (const [label, value] of [['too long', 'k'.repeat(256)], ['space', 'a b'], ['empty', '']] as const) {
+      for (const [label, value] of [
+        ['too long', 'k'.repeat(256)],
+        ['space', 'a b'],
+        ['empty', ''],
+      ] as const) {
         requests.push(make(`header ${parameter.name}: ${label}`, urlOf(route, context), { [parameter.name]: value }));
       }
     }
   }
-  if (route.parameters.some((parameter) => parameter.in === 'query')) requests.push(make('query: unknown parameter', urlOf(route, context, undefined, 'unexpected=1')));
+  if (route.parameters.some((parameter) => parameter.in === 'query'))
+    requests.push(make('query: unknown parameter', urlOf(route, context, undefined, 'unexpected=1')));
   return requests;
 }
 

@@ -42,7 +42,20 @@ export class PgPair {
     const pair = new PgPair(dir, bin, await freePort(), await freePort());
     await pair.asOwner('initdb', ['-D', join(dir, 'primary'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
     await pair.start('primary', pair.primaryPort);
-    await pair.asOwner('pg_basebackup', ['-h', '127.0.0.1', '-p', String(pair.primaryPort), '-U', 'postgres', '-D', join(dir, 'standby'), '-R', '-X', 'stream', '--no-sync']);
+    await pair.asOwner('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.primaryPort),
+      '-U',
+      'postgres',
+      '-D',
+      join(dir, 'standby'),
+      '-R',
+      '-X',
+      'stream',
+      '--no-sync',
+    ]);
     await pair.start('standby', pair.standbyPort, applyDelayMs > 0 ? `-c recovery_min_apply_delay=${applyDelayMs}ms` : '');
     return pair;
   }

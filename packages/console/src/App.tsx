@@ -14,7 +14,6 @@ const TransactionDetail = lazy(() => import('./screens/Transactions.js').then((m
 const WalletPage = lazy(() => import('./screens/WalletPage.js').then((m) => ({ default: m.WalletPage })));
 const Wallets = lazy(() => import('./screens/Wallets.js').then((m) => ({ default: m.Wallets })));
 
-
 async function allCurrencies(api: Api): Promise<Currency[]> {
   const list: Currency[] = [];
   for await (const currency of api.currencies.list({ limit: 500 })) list.push(currency);

@@ -109,7 +109,16 @@ export function CurrencySelect(props: { id: string; label: string; value: string
   );
 }
 
-export function Field(props: { id: string; label: string; value: string; onChange(value: string): void; type?: string; placeholder?: string; required?: boolean; inputMode?: 'decimal' | 'text' }) {
+export function Field(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  type?: string;
+  placeholder?: string;
+  required?: boolean;
+  inputMode?: 'decimal' | 'text';
+}) {
   return (
     <label htmlFor={props.id}>
       {props.label}

@@ -21,7 +21,13 @@ type Body = Record<string, unknown>;
 type Fn<R = any> = (...args: any[]) => Promise<R>;
 
 export interface Api {
-  currencies: { list(q?: Query): Pager<Currency>; create(b: Body, o?: CallOptions): Promise<Currency>; get(id: string): Promise<Currency>; update(id: string, b: Body, o?: CallOptions): Promise<Currency>; importIso(code: string, body: Body, o?: CallOptions): Promise<Currency> };
+  currencies: {
+    list(q?: Query): Pager<Currency>;
+    create(b: Body, o?: CallOptions): Promise<Currency>;
+    get(id: string): Promise<Currency>;
+    update(id: string, b: Body, o?: CallOptions): Promise<Currency>;
+    importIso(code: string, body: Body, o?: CallOptions): Promise<Currency>;
+  };
   wallets: {
     list(q?: Query): Pager<Wallet>;
     create(b: Body, o?: CallOptions): Promise<Wallet>;
@@ -38,13 +44,31 @@ export interface Api {
   exchanges: { create: Fn<Transaction> };
   quotes: { create: Fn<Quote> };
   rates: { set(base: string, quote: string, b: { rate: string }, o?: CallOptions): Promise<unknown>; list(q?: Query): Pager<Rate> };
-  holds: { create: Fn<Reservation>; capture(id: string, b?: Body, o?: CallOptions): Promise<Reservation>; void(id: string, o?: CallOptions): Promise<Reservation> };
-  pendingCredits: { create: Fn<Reservation>; settle(id: string, b: Body, o?: CallOptions): Promise<Reservation>; fail(id: string, b: Body, o?: CallOptions): Promise<Reservation> };
-  transactions: { list(q?: Query): Pager<Transaction>; get(id: string): Promise<Transaction>; reverse(id: string, b?: Body, o?: CallOptions): Promise<Transaction> };
+  holds: {
+    create: Fn<Reservation>;
+    capture(id: string, b?: Body, o?: CallOptions): Promise<Reservation>;
+    void(id: string, o?: CallOptions): Promise<Reservation>;
+  };
+  pendingCredits: {
+    create: Fn<Reservation>;
+    settle(id: string, b: Body, o?: CallOptions): Promise<Reservation>;
+    fail(id: string, b: Body, o?: CallOptions): Promise<Reservation>;
+  };
+  transactions: {
+    list(q?: Query): Pager<Transaction>;
+    get(id: string): Promise<Transaction>;
+    reverse(id: string, b?: Body, o?: CallOptions): Promise<Transaction>;
+  };
   reports: { trialBalance(): Promise<{ data: TrialBalanceRow[] }> };
   verify: { run(): Promise<VerifyReport> };
   events: { list(q?: Query): Pager<CofferEvent>; stream(o: { after?: string; signal?: AbortSignal }): AsyncIterable<CofferEvent> };
-  webhooks: { create: Fn<Webhook & { secret: string }>; list(q?: Query): Pager<Webhook>; update: Fn<Webhook>; deliveries(id: string, q?: Query): Pager<Delivery>; replay(id: string, deliveryId: string, o?: CallOptions): Promise<unknown> };
+  webhooks: {
+    create: Fn<Webhook & { secret: string }>;
+    list(q?: Query): Pager<Webhook>;
+    update: Fn<Webhook>;
+    deliveries(id: string, q?: Query): Pager<Delivery>;
+    replay(id: string, deliveryId: string, o?: CallOptions): Promise<unknown>;
+  };
   apiKeys: { create: Fn<ApiKey & { key: string }>; list(q?: Query): Pager<ApiKey>; revoke(id: string, o?: CallOptions): Promise<ApiKey> };
   auditLog: { list(q?: Query): Pager<AuditRecord> };
   instruments: { find(q: { iban: string }): Promise<{ data: Instrument[] }> };

@@ -180,7 +180,12 @@ export class Rates extends Resource {
   list(query?: QueryOf<'/v1/rates'>, options?: RequestOptions): Pager<Rate> {
     return this.fetchList('/v1/rates', query, options);
   }
-  history(baseCurrencyId: Id, quoteCurrencyId: Id, query?: QueryOf<'/v1/rates/{baseCurrencyId}/{quoteCurrencyId}/history'>, options?: RequestOptions): Pager<Rate> {
+  history(
+    baseCurrencyId: Id,
+    quoteCurrencyId: Id,
+    query?: QueryOf<'/v1/rates/{baseCurrencyId}/{quoteCurrencyId}/history'>,
+    options?: RequestOptions,
+  ): Pager<Rate> {
     return this.fetchList(pathOf('/v1/rates/{baseCurrencyId}/{quoteCurrencyId}/history', { baseCurrencyId, quoteCurrencyId }), query, options);
   }
 }
@@ -408,7 +413,12 @@ export class Coffer {
    * Any call by method and path, for routes without a method here yet (`coffer.request('GET', '/compat/currencies')`).
    * Same authentication, idempotency keys and retries as the resource methods.
    */
-  request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, params: { query?: Record<string, QueryValue>; body?: unknown } = {}, options?: RequestOptions): Promise<T> {
+  request<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    params: { query?: Record<string, QueryValue>; body?: unknown } = {},
+    options?: RequestOptions,
+  ): Promise<T> {
     return this.transport.request<T>({ method, path, query: params.query, body: params.body, options });
   }
 }

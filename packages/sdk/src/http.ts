@@ -236,7 +236,11 @@ export class Transport {
           failure = new CofferTimeoutError(`${spec.method} ${spec.path}: no answer within ${what} (attempt ${attempt})`, { idempotencyKey, attempts: attempt });
         } else {
           const reason = error instanceof Error ? error.message : String(error);
-          failure = new CofferConnectionError(`${spec.method} ${spec.path}: connection failed (attempt ${attempt}): ${reason}`, { cause: error, idempotencyKey, attempts: attempt });
+          failure = new CofferConnectionError(`${spec.method} ${spec.path}: connection failed (attempt ${attempt}): ${reason}`, {
+            cause: error,
+            idempotencyKey,
+            attempts: attempt,
+          });
         }
       }
       const retry = attempt - 1;
@@ -248,7 +252,14 @@ export class Transport {
   }
 
   /** One attempt: the status, headers and whole body text, within `timeoutMs`. */
-  private async attempt(url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, signal: AbortSignal | undefined) {
+  private async attempt(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ) {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -13,7 +13,8 @@ function fractionDigits(fraction: number | string | bigint): number {
 export function formatMinor(amount: string | bigint | number, fraction: number | string | bigint): string {
   const digits = fractionDigits(fraction);
   const text = typeof amount === 'bigint' ? amount.toString() : String(amount);
-  if (!/^-?[0-9]+$/.test(text) || (typeof amount === 'number' && !Number.isSafeInteger(amount))) throw new RangeError(`Not a whole number of minor units: ${text}`);
+  if (!/^-?[0-9]+$/.test(text) || (typeof amount === 'number' && !Number.isSafeInteger(amount)))
+    throw new RangeError(`Not a whole number of minor units: ${text}`);
   const negative = text.startsWith('-');
   const magnitude = (negative ? text.slice(1) : text).replace(/^0+(?=[0-9])/, '');
   if (digits === 0) return `${negative && magnitude !== '0' ? '-' : ''}${magnitude}`;

@@ -9,7 +9,10 @@ export interface Page<T> {
  * `await pager.page()` fetches the first page only (or the page at `cursor`).
  */
 export class Pager<T> implements AsyncIterable<T> {
-  constructor(private readonly fetchPage: (cursor: string | undefined) => Promise<Page<T>>, private readonly firstCursor?: string) {}
+  constructor(
+    private readonly fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+    private readonly firstCursor?: string,
+  ) {}
 
   /** The first page (or the page at `cursor`). */
   page(cursor?: string): Promise<Page<T>> {

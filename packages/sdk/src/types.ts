@@ -14,12 +14,14 @@ type Json<R> = R extends { content: { 'application/json': infer T } } ? T : neve
 export type QueryOf<P extends keyof paths, M extends HttpMethod = 'get'> = Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 /** The JSON body of an operation, with amounts accepted as `bigint` too. */
-export type BodyOf<P extends keyof paths, M extends HttpMethod = 'post'> = Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? WithBigint<B> : never;
+export type BodyOf<P extends keyof paths, M extends HttpMethod = 'post'> =
+  Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? WithBigint<B> : never;
 
 /** The success answer of an operation (200, 201 or 202). */
-export type ResultOf<P extends keyof paths, M extends HttpMethod = 'get'> = Operation<P, M> extends { responses: infer R }
-  ? (R extends { 200: infer A } ? Json<A> : never) | (R extends { 201: infer B } ? Json<B> : never) | (R extends { 202: infer C } ? Json<C> : never)
-  : never;
+export type ResultOf<P extends keyof paths, M extends HttpMethod = 'get'> =
+  Operation<P, M> extends { responses: infer R }
+    ? (R extends { 200: infer A } ? Json<A> : never) | (R extends { 201: infer B } ? Json<B> : never) | (R extends { 202: infer C } ? Json<C> : never)
+    : never;
 
 /** The item type of a list operation's `data`. */
 export type ItemOf<P extends keyof paths> = ResultOf<P, 'get'> extends { data: (infer T)[] } ? T : never;

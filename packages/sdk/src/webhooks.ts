@@ -58,7 +58,12 @@ function constantTimeEqual(a: string, b: string): boolean {
  * parsed event; throws `WebhookVerificationError` otherwise. Pass the raw body exactly as received.
  * Works in Node 20 and browsers (WebCrypto).
  */
-export async function verifyWebhook<T = WebhookPayload>(payload: string | Uint8Array, headers: WebhookHeaders, secret: string, options: VerifyWebhookOptions = {}): Promise<T> {
+export async function verifyWebhook<T = WebhookPayload>(
+  payload: string | Uint8Array,
+  headers: WebhookHeaders,
+  secret: string,
+  options: VerifyWebhookOptions = {},
+): Promise<T> {
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');

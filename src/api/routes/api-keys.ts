@@ -18,7 +18,8 @@ const RateLimit = Type.Integer({
 const Scopes = Type.Array(Scope, {
   minItems: 1,
   maxItems: 3,
-  description: '`read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write.',
+  description:
+    '`read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write.',
 });
 
 const ApiKey = Type.Object({
@@ -58,16 +59,34 @@ export function apiKeyRoutes(app: TypedApp, context: ServiceContext): void {
   const tags = ['api-keys'];
   app.post(
     '/v1/api-keys',
-    { schema: { tags, summary: 'Create an API key (admin); the key is shown once', body: ApiKeyCreate, response: { 201: Type.Object({ ...ApiKey.properties, key: Type.String() }), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create an API key (admin); the key is shown once',
+        body: ApiKeyCreate,
+        response: { 201: Type.Object({ ...ApiKey.properties, key: Type.String() }), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const { apiKey, key } = await createApiKey(context, request.actor, request.body);
       return reply.code(201).send({ ...presentApiKey(apiKey), key });
     },
   );
-  app.get('/v1/api-keys', { schema: { tags, summary: 'List API keys (admin)', querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }), response: { 200: Page(ApiKey), ...errorResponses } } }, async (request) => {
-    const page = await listApiKeys(context, request.actor, request.query.cursor, request.query.limit);
-    return { data: page.data.map(presentApiKey), nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/v1/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'List API keys (admin)',
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Page(ApiKey), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await listApiKeys(context, request.actor, request.query.cursor, request.query.limit);
+      return { data: page.data.map(presentApiKey), nextCursor: page.nextCursor };
+    },
+  );
   app.patch(
     '/v1/api-keys/:id',
     {
@@ -82,7 +101,11 @@ export function apiKeyRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request) => presentApiKey(await patchApiKey(context, request.actor, request.params.id, request.body)),
   );
-  app.post('/v1/api-keys/:id/revoke', { schema: { tags, summary: 'Revoke an API key (admin)', params: IdParams, response: { 200: ApiKey, ...errorResponses } } }, async (request) => {
-    return presentApiKey(await revokeApiKey(context, request.actor, request.params.id));
-  });
+  app.post(
+    '/v1/api-keys/:id/revoke',
+    { schema: { tags, summary: 'Revoke an API key (admin)', params: IdParams, response: { 200: ApiKey, ...errorResponses } } },
+    async (request) => {
+      return presentApiKey(await revokeApiKey(context, request.actor, request.params.id));
+    },
+  );
 }

@@ -27,7 +27,14 @@ function presentAuditRecord(record: AuditRecord) {
 export function auditLogRoutes(app: TypedApp, context: ServiceContext): void {
   app.get(
     '/v1/audit-log',
-    { schema: { tags: ['audit'], summary: 'Every change, newest first: who (key), from which request, when, before and after', querystring: AuditQuery, response: { 200: Page(AuditEntry), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Every change, newest first: who (key), from which request, when, before and after',
+        querystring: AuditQuery,
+        response: { 200: Page(AuditEntry), ...errorResponses },
+      },
+    },
     async (request) => {
       const page = await listAuditLog(context, request.actor, request.query);
       return { data: page.data.map(presentAuditRecord), nextCursor: page.nextCursor };

@@ -16,7 +16,12 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
     {
       // The one route that takes more than the default 1 MiB: up to 5,000 items.
       bodyLimit: Math.max(limits.batchBodyBytesMax, context.config.bodyBytesMax),
-      schema: { tags: ['transactions'], summary: 'Many movements in one request: atomic (all or nothing) or independent', body: BatchBody, response: { 201: BatchResult, ...errorResponses } },
+      schema: {
+        tags: ['transactions'],
+        summary: 'Many movements in one request: atomic (all or nothing) or independent',
+        body: BatchBody,
+        response: { 201: BatchResult, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const { atomic, items } = request.body;
@@ -36,10 +41,20 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
       const parsers = items.map((item) => () => movementOf(item));
       if (items.every((item) => simpleKinds.includes(item.kind))) {
         // Topups, withdrawals, transfers and adjustments only: the set-based posting path.
-        const unit = batchUnit(request.actor, parsers as (() => SimpleMovement)[], items.flatMap(namedWallets), atomic, context.clock(), (results) => ({ statusCode: 201, body: answer(results) }));
+        const unit = batchUnit(request.actor, parsers as (() => SimpleMovement)[], items.flatMap(namedWallets), atomic, context.clock(), (results) => ({
+          statusCode: 201,
+          body: answer(results),
+        }));
         return replyPosting(context, request, reply, unit);
       }
-      return replyIdempotent(context, request, reply, 201, async (tx) => answer(await runBatch(tx, request.actor, parsers, atomic, context.clock())), items.flatMap(namedWallets));
+      return replyIdempotent(
+        context,
+        request,
+        reply,
+        201,
+        async (tx) => answer(await runBatch(tx, request.actor, parsers, atomic, context.clock())),
+        items.flatMap(namedWallets),
+      );
     },
   );
 }

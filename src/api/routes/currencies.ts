@@ -9,9 +9,13 @@ import { Currency, CurrencyCreate, CurrencyListQuery, CurrencyPatch, IsoCurrency
 export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
   const tags = ['currencies'];
 
-  app.post('/v1/currencies', { schema: { tags, summary: 'Create a currency (admin)', body: CurrencyCreate, response: { 201: Currency, ...errorResponses } } }, async (request, reply) => {
-    return reply.code(201).send(presentCurrency(await createCurrency(context, request.actor, request.body)));
-  });
+  app.post(
+    '/v1/currencies',
+    { schema: { tags, summary: 'Create a currency (admin)', body: CurrencyCreate, response: { 201: Currency, ...errorResponses } } },
+    async (request, reply) => {
+      return reply.code(201).send(presentCurrency(await createCurrency(context, request.actor, request.body)));
+    },
+  );
 
   app.post(
     '/v1/currencies/iso/:code',
@@ -33,18 +37,34 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
     },
   );
 
-  app.get('/v1/currencies', { schema: { tags, summary: 'List currencies', querystring: CurrencyListQuery, response: { 200: Page(Currency), ...errorResponses } } }, async (request) => {
-    const page = await listCurrencies(context, request.query);
-    return { data: page.data.map(presentCurrency), nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/v1/currencies',
+    { schema: { tags, summary: 'List currencies', querystring: CurrencyListQuery, response: { 200: Page(Currency), ...errorResponses } } },
+    async (request) => {
+      const page = await listCurrencies(context, request.query);
+      return { data: page.data.map(presentCurrency), nextCursor: page.nextCursor };
+    },
+  );
 
-  app.get('/v1/currencies/:id', { schema: { tags, summary: 'Get a currency', params: IdParams, response: { 200: Currency, ...errorResponses } } }, async (request) => {
-    return presentCurrency(await getCurrency(context, request.params.id));
-  });
+  app.get(
+    '/v1/currencies/:id',
+    { schema: { tags, summary: 'Get a currency', params: IdParams, response: { 200: Currency, ...errorResponses } } },
+    async (request) => {
+      return presentCurrency(await getCurrency(context, request.params.id));
+    },
+  );
 
   app.patch(
     '/v1/currencies/:id',
-    { schema: { tags, summary: 'Change name, symbol, numericCode, active or serialPrefix (admin)', params: IdParams, body: CurrencyPatch, response: { 200: Currency, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Change name, symbol, numericCode, active or serialPrefix (admin)',
+        params: IdParams,
+        body: CurrencyPatch,
+        response: { 200: Currency, ...errorResponses },
+      },
+    },
     async (request) => presentCurrency(await patchCurrency(context, request.actor, request.params.id, request.body)),
   );
 }

@@ -23,7 +23,8 @@ function typesOf(value: string | undefined): string[] | undefined {
   if (value === undefined || value === '') return undefined;
   const types = value.split(',').map((type) => type.trim());
   const unknown = types.filter((type) => !(eventTypes as readonly string[]).includes(type));
-  if (unknown.length > 0) throw new CofferError('validation_failed', `Unknown event type: ${unknown.join(', ').slice(0, 200)}.`, [{ field: 'types', message: 'unknown event type' }]);
+  if (unknown.length > 0)
+    throw new CofferError('validation_failed', `Unknown event type: ${unknown.join(', ').slice(0, 200)}.`, [{ field: 'types', message: 'unknown event type' }]);
   return types;
 }
 
@@ -32,7 +33,14 @@ export function eventRoutes(app: TypedApp, context: ServiceContext, state: AppSt
   const tags = ['events'];
   app.get(
     '/v1/events',
-    { schema: { tags, summary: 'The event feed, oldest first, gap-free; replay from any cursor or position', querystring: EventListQuery, response: { 200: EventPage, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The event feed, oldest first, gap-free; replay from any cursor or position',
+        querystring: EventListQuery,
+        response: { 200: EventPage, ...errorResponses },
+      },
+    },
     async (request) => {
       const { types: typesText, ...query } = request.query;
       const types = typesOf(typesText);
@@ -78,7 +86,12 @@ export function eventRoutes(app: TypedApp, context: ServiceContext, state: AppSt
       });
       reply.hijack();
       const raw = reply.raw;
-      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
       raw.write(': coffer event stream\n\n');
       streams.add(raw);
       let connected = true;
@@ -118,7 +131,14 @@ async function keyStillValid(context: ServiceContext, actor: Actor): Promise<boo
   return key !== null && key.revokedAt === null;
 }
 
-async function pump(context: ServiceContext, actor: Actor, raw: ServerResponse, from: bigint, types: string[] | undefined, isOpen: () => boolean): Promise<void> {
+async function pump(
+  context: ServiceContext,
+  actor: Actor,
+  raw: ServerResponse,
+  from: bigint,
+  types: string[] | undefined,
+  isOpen: () => boolean,
+): Promise<void> {
   let position = from;
   let quietSinceMs = Date.now();
   let keyCheckedAtMs = Date.now();

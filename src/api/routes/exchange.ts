@@ -15,7 +15,9 @@ import { movementOf } from './transactions.js';
 
 const headers = {
   type: 'object',
-  properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters.' } },
+  properties: {
+    'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters.' },
+  },
 } as const;
 
 /** Rates (admin sets, anyone reads), quotes that lock a rate, and exchanges between currencies. */
@@ -24,14 +26,26 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
 
   app.put(
     '/v1/rates/:baseCurrencyId/:quoteCurrencyId',
-    { schema: { tags, summary: 'Set the rate of an ordered pair: 1 unit of base = rate units of quote (admin)', params: PairParams, body: RateBody, response: { 200: Rate, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Set the rate of an ordered pair: 1 unit of base = rate units of quote (admin)',
+        params: PairParams,
+        body: RateBody,
+        response: { 200: Rate, ...errorResponses },
+      },
+    },
     async (request) => presentRate(await setRate(context, request.actor, request.params.baseCurrencyId, request.params.quoteCurrencyId, request.body.rate)),
   );
 
-  app.get('/v1/rates', { schema: { tags, summary: 'Current rates, by pair', querystring: RateListQuery, response: { 200: Page(Rate), ...errorResponses } } }, async (request) => {
-    const page = await listRates(context, request.query);
-    return { data: page.data.map(presentRate), nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/v1/rates',
+    { schema: { tags, summary: 'Current rates, by pair', querystring: RateListQuery, response: { 200: Page(Rate), ...errorResponses } } },
+    async (request) => {
+      const page = await listRates(context, request.query);
+      return { data: page.data.map(presentRate), nextCursor: page.nextCursor };
+    },
+  );
 
   app.get(
     '/v1/rates/:baseCurrencyId/:quoteCurrencyId',
@@ -41,7 +55,15 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
 
   app.get(
     '/v1/rates/:baseCurrencyId/:quoteCurrencyId/history',
-    { schema: { tags, summary: 'Every rate a pair has had, newest first', params: PairParams, querystring: RateHistoryQuery, response: { 200: Page(Rate), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Every rate a pair has had, newest first',
+        params: PairParams,
+        querystring: RateHistoryQuery,
+        response: { 200: Page(Rate), ...errorResponses },
+      },
+    },
     async (request) => {
       const page = await rateHistory(context, request.params.baseCurrencyId, request.params.quoteCurrencyId, request.query.cursor, request.query.limit);
       return { data: page.data.map(presentRate), nextCursor: page.nextCursor };
@@ -50,16 +72,28 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
 
   app.post(
     '/v1/quotes',
-    { schema: { tags, summary: 'Lock the current rate for one exchange of this amount, for a short time', body: QuoteBody, headers, response: { 201: Quote, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Lock the current rate for one exchange of this amount, for a short time',
+        body: QuoteBody,
+        headers,
+        response: { 201: Quote, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const body = { ...request.body, amount: parseAmount(request.body.amount) };
       return replyIdempotent(context, request, reply, 201, async (tx) => presentQuote(await createQuote(context, tx, request.actor, body, context.clock())));
     },
   );
 
-  app.get('/v1/quotes/:id', { schema: { tags, summary: 'A quote, and whether it was used', params: IdParams, response: { 200: Quote, ...errorResponses } } }, async (request) => {
-    return presentQuote(await getQuote(context, request.actor, request.params.id));
-  });
+  app.get(
+    '/v1/quotes/:id',
+    { schema: { tags, summary: 'A quote, and whether it was used', params: IdParams, response: { 200: Quote, ...errorResponses } } },
+    async (request) => {
+      return presentQuote(await getQuote(context, request.actor, request.params.id));
+    },
+  );
 
   app.post(
     '/v1/exchanges',
@@ -74,7 +108,9 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request, reply) => {
       const exchange = movementOf({ ...request.body, kind: 'exchange' } as Static<typeof ExchangeBody> & { kind: 'exchange' });
-      return replyIdempotent(context, request, reply, 201, async (tx) => presentTransactionWithEntries(await executeMovement(tx, request.actor, exchange, context.clock())));
+      return replyIdempotent(context, request, reply, 201, async (tx) =>
+        presentTransactionWithEntries(await executeMovement(tx, request.actor, exchange, context.clock())),
+      );
     },
   );
 }

@@ -25,36 +25,63 @@ const emptyBodyAllowed = async (request: { body: unknown }) => {
 
 /** Holds (`/v1/holds`) and pending credits (`/v1/pending-credits`): create, resolve, read, list. */
 export function holdRoutes(app: TypedApp, context: ServiceContext): void {
-  const run = (work: Work, present: (reservation: Reservation) => unknown) => (actor: Actor) => (tx: StoreTx) =>
-    work(tx, actor, context.clock()).then(present);
+  const run = (work: Work, present: (reservation: Reservation) => unknown) => (actor: Actor) => (tx: StoreTx) => work(tx, actor, context.clock()).then(present);
 
   const tags = ['holds'];
   const holdResponse = { 201: Hold, 200: Hold, ...errorResponses };
-  app.post('/v1/holds', { schema: { tags, summary: 'Reserve money on a wallet', body: HoldCreate, headers, response: holdResponse } }, async (request, reply) => {
-    const { amount, expiresAt, ...rest } = request.body;
-    const hold = run(
-      (tx, actor, now) => createHold(tx, actor, { ...rest, amount: parseAmount(amount), expiresAt: expiresAt === undefined || expiresAt === null ? null : new Date(expiresAt) }, now),
-      presentHold,
-    );
-    return replyIdempotent(context, request, reply, 201, hold(request.actor));
-  });
+  app.post(
+    '/v1/holds',
+    { schema: { tags, summary: 'Reserve money on a wallet', body: HoldCreate, headers, response: holdResponse } },
+    async (request, reply) => {
+      const { amount, expiresAt, ...rest } = request.body;
+      const hold = run(
+        (tx, actor, now) =>
+          createHold(
+            tx,
+            actor,
+            { ...rest, amount: parseAmount(amount), expiresAt: expiresAt === undefined || expiresAt === null ? null : new Date(expiresAt) },
+            now,
+          ),
+        presentHold,
+      );
+      return replyIdempotent(context, request, reply, 201, hold(request.actor));
+    },
+  );
   app.post(
     '/v1/holds/:id/capture',
-    { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Capture all or part of a hold (the rest is released)', params: IdParams, body: HoldCapture, headers, response: holdResponse } },
+    {
+      preValidation: emptyBodyAllowed,
+      schema: { tags, summary: 'Capture all or part of a hold (the rest is released)', params: IdParams, body: HoldCapture, headers, response: holdResponse },
+    },
     async (request, reply) => {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
       const capture = run((tx, actor, now) => captureHold(tx, actor, request.params.id, amount, now), presentHold);
       return replyIdempotent(context, request, reply, 200, capture(request.actor));
     },
   );
-  app.post('/v1/holds/:id/void', { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers, response: holdResponse } }, async (request, reply) => {
-    const release = run((tx, actor, now) => voidHold(tx, actor, request.params.id, now), presentHold);
-    return replyIdempotent(context, request, reply, 200, release(request.actor));
-  });
-  app.get('/v1/holds', { schema: { tags, summary: 'List holds, newest first (per wallet, by status)', querystring: ReservationListQuery, response: { 200: Page(Hold), ...errorResponses } } }, async (request) => {
-    const page = await listReservations(context, request.actor, 'hold', request.query);
-    return { data: page.data.map(presentHold), nextCursor: page.nextCursor };
-  });
+  app.post(
+    '/v1/holds/:id/void',
+    { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers, response: holdResponse } },
+    async (request, reply) => {
+      const release = run((tx, actor, now) => voidHold(tx, actor, request.params.id, now), presentHold);
+      return replyIdempotent(context, request, reply, 200, release(request.actor));
+    },
+  );
+  app.get(
+    '/v1/holds',
+    {
+      schema: {
+        tags,
+        summary: 'List holds, newest first (per wallet, by status)',
+        querystring: ReservationListQuery,
+        response: { 200: Page(Hold), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await listReservations(context, request.actor, 'hold', request.query);
+      return { data: page.data.map(presentHold), nextCursor: page.nextCursor };
+    },
+  );
   app.get('/v1/holds/:id', { schema: { tags, summary: 'A hold', params: IdParams, response: { 200: Hold, ...errorResponses } } }, async (request) => {
     return presentHold(await getReservation(context, request.actor, 'hold', request.params.id));
   });
@@ -63,14 +90,25 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
   const creditResponse = { 201: PendingCredit, 200: PendingCredit, ...errorResponses };
   app.post(
     '/v1/pending-credits',
-    { schema: { tags: creditTags, summary: 'Announce incoming money (pending, not yet available)', body: PendingCreditCreate, headers, response: creditResponse } },
+    {
+      schema: {
+        tags: creditTags,
+        summary: 'Announce incoming money (pending, not yet available)',
+        body: PendingCreditCreate,
+        headers,
+        response: creditResponse,
+      },
+    },
     async (request, reply) => {
       const { amount, ...rest } = request.body;
       const credit = run((tx, actor, now) => createPendingCredit(tx, actor, { ...rest, amount: parseAmount(amount) }, now), presentPendingCredit);
       return replyIdempotent(context, request, reply, 201, credit(request.actor));
     },
   );
-  for (const [action, summary] of [['settle', 'The money arrived: post it'], ['fail', 'The money will not arrive: release it']] as const) {
+  for (const [action, summary] of [
+    ['settle', 'The money arrived: post it'],
+    ['fail', 'The money will not arrive: release it'],
+  ] as const) {
     app.post(
       `/v1/pending-credits/:id/${action}`,
       { preValidation: emptyBodyAllowed, schema: { tags: creditTags, summary, params: IdParams, body: EmptyBody, headers, response: creditResponse } },
@@ -83,13 +121,24 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
   }
   app.get(
     '/v1/pending-credits',
-    { schema: { tags: creditTags, summary: 'List pending credits, newest first', querystring: ReservationListQuery, response: { 200: Page(PendingCredit), ...errorResponses } } },
+    {
+      schema: {
+        tags: creditTags,
+        summary: 'List pending credits, newest first',
+        querystring: ReservationListQuery,
+        response: { 200: Page(PendingCredit), ...errorResponses },
+      },
+    },
     async (request) => {
       const page = await listReservations(context, request.actor, 'pending_credit', request.query);
       return { data: page.data.map(presentPendingCredit), nextCursor: page.nextCursor };
     },
   );
-  app.get('/v1/pending-credits/:id', { schema: { tags: creditTags, summary: 'A pending credit', params: IdParams, response: { 200: PendingCredit, ...errorResponses } } }, async (request) => {
-    return presentPendingCredit(await getReservation(context, request.actor, 'pending_credit', request.params.id));
-  });
+  app.get(
+    '/v1/pending-credits/:id',
+    { schema: { tags: creditTags, summary: 'A pending credit', params: IdParams, response: { 200: PendingCredit, ...errorResponses } } },
+    async (request) => {
+      return presentPendingCredit(await getReservation(context, request.actor, 'pending_credit', request.params.id));
+    },
+  );
 }

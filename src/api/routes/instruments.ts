@@ -33,17 +33,39 @@ export function presentCard(card: CardValue, wallet: Pick<Wallet, 'status'>, tod
 export function instrumentRoutes(app: TypedApp, context: ServiceContext): void {
   app.get(
     '/v1/wallets/:id/instruments',
-    { schema: { tags: ['instruments'], summary: "A wallet's bank identifiers (IBAN, UK or US account)", params: IdParams, response: { 200: InstrumentList, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['instruments'],
+        summary: "A wallet's bank identifiers (IBAN, UK or US account)",
+        params: IdParams,
+        response: { 200: InstrumentList, ...errorResponses },
+      },
+    },
     async (request) => ({ data: (await listWalletInstruments(context, request.actor, request.params.id)).map(presentInstrument) }),
   );
   app.get(
     '/v1/instruments',
-    { schema: { tags: ['instruments'], summary: 'Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number', querystring: InstrumentQuery, response: { 200: InstrumentList, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['instruments'],
+        summary: 'Find the wallet of an IBAN, a UK sort code + account number or a US routing + account number',
+        querystring: InstrumentQuery,
+        response: { 200: InstrumentList, ...errorResponses },
+      },
+    },
     async (request) => ({ data: (await findInstruments(context, request.actor, request.query)).map(presentInstrument) }),
   );
   app.post(
     '/v1/wallets/:id/cards',
-    { schema: { tags: ['cards'], summary: 'Issue a plastic or virtual card on a wallet', params: IdParams, body: CardCreate, response: { 201: Card, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['cards'],
+        summary: 'Issue a plastic or virtual card on a wallet',
+        params: IdParams,
+        body: CardCreate,
+        response: { 201: Card, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const card = await issueCard(context, request.actor, request.params.id, request.body);
       return reply.code(201).send(presentCard(card, { status: 'active' }, context.clock()));

@@ -11,7 +11,10 @@ export function operationRoutes(app: TypedApp, context: ServiceContext, state: A
 
   app.get(
     '/readyz',
-    { config: { public: true }, schema: { tags: ['operations'], security: [], response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } } },
+    {
+      config: { public: true },
+      schema: { tags: ['operations'], security: [], response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } },
+    },
     async (_request, reply) => {
       if (state.draining) return reply.code(503).send({ status: 'unavailable', reason: 'draining' });
       try {

@@ -19,17 +19,27 @@ const TrialBalance = Type.Object({
 });
 
 export function reportRoutes(app: TypedApp, context: ServiceContext): void {
-  app.get('/v1/reports/trial-balance', { schema: { tags: ['reports'], summary: 'Per currency: totals by account type, which sum to zero (admin)', response: { 200: TrialBalance, ...errorResponses } } }, async (request) => {
-    requireAdmin(request.actor);
-    const currencies = await trialBalance(await readContext(context, request));
-    return {
-      data: currencies.map((currency) => ({
-        currencyId: currency.currencyId,
-        posted: currency.posted.toString(),
-        pending: currency.pending.toString(),
-        balanced: currency.balanced,
-        lines: currency.lines.map((line) => ({ ...line, posted: line.posted.toString(), pending: line.pending.toString() })),
-      })),
-    };
-  });
+  app.get(
+    '/v1/reports/trial-balance',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Per currency: totals by account type, which sum to zero (admin)',
+        response: { 200: TrialBalance, ...errorResponses },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.actor);
+      const currencies = await trialBalance(await readContext(context, request));
+      return {
+        data: currencies.map((currency) => ({
+          currencyId: currency.currencyId,
+          posted: currency.posted.toString(),
+          pending: currency.pending.toString(),
+          balanced: currency.balanced,
+          lines: currency.lines.map((line) => ({ ...line, posted: line.posted.toString(), pending: line.pending.toString() })),
+        })),
+      };
+    },
+  );
 }

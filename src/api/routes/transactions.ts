@@ -66,7 +66,6 @@ export function movementOf(item: Static<typeof BatchItem>): MovementRequest {
   }
 }
 
-
 function withFees(fees: readonly FeeBody[] | undefined): { fees?: Fee[] } {
   const parsed = feesOf(fees);
   return parsed !== undefined ? { fees: parsed } : {};
@@ -79,7 +78,9 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
   const response = { 201: TransactionWithEntries, ...errorResponses };
   const headers = {
     type: 'object',
-    properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters.' } },
+    properties: {
+      'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters.' },
+    },
   } as const;
 
   const routes = [
@@ -91,7 +92,12 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
   for (const [url, body, kind, summary] of routes) {
     app.post(url, { schema: { tags, summary, body, headers, response } }, async (request, reply) => {
       const movement = movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>) as SimpleMovement;
-      return replyPosting(context, request, reply, movementUnit(request.actor, movement, context.clock(), (written) => ({ statusCode: 201, body: presentTransactionWithEntries(written) })));
+      return replyPosting(
+        context,
+        request,
+        reply,
+        movementUnit(request.actor, movement, context.clock(), (written) => ({ statusCode: 201, body: presentTransactionWithEntries(written) })),
+      );
     });
   }
 
@@ -113,12 +119,22 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
     },
   );
 
-  app.get('/v1/transactions', { schema: { tags, summary: 'List transactions, newest first', querystring: TransactionListQuery, response: { 200: Page(Transaction), ...errorResponses } } }, async (request) => {
-    const page = await listTransactions(await readContext(context, request), request.actor, request.query);
-    return { data: page.data.map(presentTransaction), nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/v1/transactions',
+    {
+      schema: { tags, summary: 'List transactions, newest first', querystring: TransactionListQuery, response: { 200: Page(Transaction), ...errorResponses } },
+    },
+    async (request) => {
+      const page = await listTransactions(await readContext(context, request), request.actor, request.query);
+      return { data: page.data.map(presentTransaction), nextCursor: page.nextCursor };
+    },
+  );
 
-  app.get('/v1/transactions/:id', { schema: { tags, summary: 'A transaction with its entries', params: IdParams, response: { 200: TransactionWithEntries, ...errorResponses } } }, async (request) => {
-    return presentTransactionWithEntries(await getTransaction(context, request.actor, request.params.id));
-  });
+  app.get(
+    '/v1/transactions/:id',
+    { schema: { tags, summary: 'A transaction with its entries', params: IdParams, response: { 200: TransactionWithEntries, ...errorResponses } } },
+    async (request) => {
+      return presentTransactionWithEntries(await getTransaction(context, request.actor, request.params.id));
+    },
+  );
 }

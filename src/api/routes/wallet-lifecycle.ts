@@ -44,7 +44,8 @@ export function walletLifecycleRoutes(app: TypedApp, context: ServiceContext): v
       schema: {
         tags: ['wallets'],
         summary: 'Terminate (close) a wallet',
-        description: "Closes the wallet for good, as Paynetics' account_terminate: it must be empty with no open holds; its cards are destroyed and its bank identifiers deactivated. Optional `reason` and `description` query parameters are recorded with the change.",
+        description:
+          "Closes the wallet for good, as Paynetics' account_terminate: it must be empty with no open holds; its cards are destroyed and its bank identifiers deactivated. Optional `reason` and `description` query parameters are recorded with the change.",
         params: IdParams,
         querystring: WalletTerminate,
         response: { 200: Wallet, ...errorResponses },
@@ -52,7 +53,11 @@ export function walletLifecycleRoutes(app: TypedApp, context: ServiceContext): v
     },
     async (request) => {
       const body = request.query;
-      const wallet = await changeWalletStatus(context, request.actor, request.params.id, { status: 'closed', reason: body.reason ?? null, description: body.description ?? null });
+      const wallet = await changeWalletStatus(context, request.actor, request.params.id, {
+        status: 'closed',
+        reason: body.reason ?? null,
+        description: body.description ?? null,
+      });
       return presentWallet(wallet, (await balanceParents(context, [wallet])).get(wallet.parentWalletId ?? ''));
     },
   );
@@ -63,7 +68,8 @@ export function walletLifecycleRoutes(app: TypedApp, context: ServiceContext): v
       schema: {
         tags: ['wallets'],
         summary: "A wallet's status changes, newest first",
-        description: 'Every block, reactivation and closing with its reason, description, time and the API key that made it; a reactivation keeps the earlier deactivations readable.',
+        description:
+          'Every block, reactivation and closing with its reason, description, time and the API key that made it; a reactivation keeps the earlier deactivations readable.',
         params: IdParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: { 200: Page(StatusHistoryItem), ...errorResponses },

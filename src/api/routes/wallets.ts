@@ -37,7 +37,14 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
 
   app.post(
     '/v1/wallets',
-    { schema: { tags, summary: 'Create a wallet (a retry with the same externalId returns the first one)', body: WalletCreate, response: { 200: Wallet, 201: Wallet, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a wallet (a retry with the same externalId returns the first one)',
+        body: WalletCreate,
+        response: { 200: Wallet, 201: Wallet, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const { creditLimit, lowBalanceThreshold, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
@@ -51,19 +58,38 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     },
   );
 
-  app.get('/v1/wallets', { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } }, async (request) => {
-    const { status, expand: _expand, ...query } = request.query;
-    const page = await listWallets(await readContext(context, request), request.actor, { ...query, ...(status !== undefined ? { status: status === 'inactive' ? 'blocked' : status } : {}) });
-    return { data: await present(page.data), nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/v1/wallets',
+    { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } },
+    async (request) => {
+      const { status, expand: _expand, ...query } = request.query;
+      const page = await listWallets(await readContext(context, request), request.actor, {
+        ...query,
+        ...(status !== undefined ? { status: status === 'inactive' ? 'blocked' : status } : {}),
+      });
+      return { data: await present(page.data), nextCursor: page.nextCursor };
+    },
+  );
 
-  app.get('/v1/wallets/:id', { schema: { tags, summary: 'Get a wallet with its balance', params: IdParams, querystring: WalletGetQuery, response: { 200: Wallet, ...errorResponses } } }, async (request) => {
-    return presentOne(await visibleWallet(context, request.actor, request.params.id));
-  });
+  app.get(
+    '/v1/wallets/:id',
+    { schema: { tags, summary: 'Get a wallet with its balance', params: IdParams, querystring: WalletGetQuery, response: { 200: Wallet, ...errorResponses } } },
+    async (request) => {
+      return presentOne(await visibleWallet(context, request.actor, request.params.id));
+    },
+  );
 
   app.patch(
     '/v1/wallets/:id',
-    { schema: { tags, summary: 'Change name, alias, creditLimit, main or metadata', params: IdParams, body: WalletPatch, response: { 200: Wallet, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Change name, alias, creditLimit, main or metadata',
+        params: IdParams,
+        body: WalletPatch,
+        response: { 200: Wallet, ...errorResponses },
+      },
+    },
     async (request) => {
       const { creditLimit, lowBalanceThreshold, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
@@ -80,12 +106,23 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
 
   app.get(
     '/v1/wallets/:id/balance',
-    { schema: { tags, summary: 'Balance now, or at a past instant (at=)', params: IdParams, querystring: BalanceQuery, response: { 200: BalanceReading, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Balance now, or at a past instant (at=)',
+        params: IdParams,
+        querystring: BalanceQuery,
+        response: { 200: BalanceReading, ...errorResponses },
+      },
+    },
     async (request) => {
       const at = request.query.at !== undefined ? new Date(request.query.at) : undefined;
       const { units, valueIn } = request.query;
       if (units !== undefined || valueIn !== undefined) {
-        const reading = await readBalanceInUnits(context, request.actor, request.params.id, at, { units: parseUnits(units), ...(valueIn !== undefined ? { valueIn } : {}) });
+        const reading = await readBalanceInUnits(context, request.actor, request.params.id, at, {
+          units: parseUnits(units),
+          ...(valueIn !== undefined ? { valueIn } : {}),
+        });
         return { ...presentBalanceReading(reading), views: reading.views.map(presentBalanceView) };
       }
       return presentBalanceReading(await readBalance(context, request.actor, request.params.id, at));
@@ -94,7 +131,15 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
 
   app.get(
     '/v1/wallets/:id/entries',
-    { schema: { tags, summary: 'Statement: posted entries, newest first, with the balance after each', params: IdParams, querystring: EntryListQuery, response: { 200: Page(Entry), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Statement: posted entries, newest first, with the balance after each',
+        params: IdParams,
+        querystring: EntryListQuery,
+        response: { 200: Page(Entry), ...errorResponses },
+      },
+    },
     async (request) => {
       const page = await listEntries(await readContext(context, request), request.actor, request.params.id, request.query.cursor, request.query.limit);
       return { data: page.data.map(presentEntry), nextCursor: page.nextCursor };

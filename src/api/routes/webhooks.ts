@@ -49,7 +49,13 @@ const WebhookPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Attempt = Type.Object({ attempt: Type.Integer(), statusCode: Nullable(Type.Integer()), error: Nullable(Type.String()), durationMs: Type.Integer(), attemptedAt: Timestamp });
+const Attempt = Type.Object({
+  attempt: Type.Integer(),
+  statusCode: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  durationMs: Type.Integer(),
+  attemptedAt: Timestamp,
+});
 
 const Delivery = Type.Object({
   id: Uuid,
@@ -109,27 +115,65 @@ export function webhookRoutes(app: TypedApp, context: ServiceContext): void {
   const tags = ['webhooks'];
   app.post(
     '/v1/webhooks',
-    { schema: { tags, summary: 'Register a webhook endpoint; its whsec_ signing secret is shown once', body: WebhookCreate, response: { 201: Type.Object({ ...Webhook.properties, secret: Type.String() }), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Register a webhook endpoint; its whsec_ signing secret is shown once',
+        body: WebhookCreate,
+        response: { 201: Type.Object({ ...Webhook.properties, secret: Type.String() }), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const { endpoint, secret } = await createWebhook(context, request.actor, request.body);
       return reply.code(201).send({ ...presentWebhook(endpoint), secret });
     },
   );
-  app.get('/v1/webhooks', { schema: { tags, summary: 'List webhook endpoints', querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }), response: { 200: Page(Webhook), ...errorResponses } } }, async (request) => {
-    const page = await listWebhooks(context, request.actor, request.query.cursor, request.query.limit);
-    return { data: page.data.map(presentWebhook), nextCursor: page.nextCursor };
-  });
-  app.get('/v1/webhooks/:id', { schema: { tags, summary: 'Get a webhook endpoint', params: IdParams, response: { 200: Webhook, ...errorResponses } } }, async (request) => {
-    return presentWebhook(await getWebhook(context, request.actor, request.params.id));
-  });
+  app.get(
+    '/v1/webhooks',
+    {
+      schema: {
+        tags,
+        summary: 'List webhook endpoints',
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Page(Webhook), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await listWebhooks(context, request.actor, request.query.cursor, request.query.limit);
+      return { data: page.data.map(presentWebhook), nextCursor: page.nextCursor };
+    },
+  );
+  app.get(
+    '/v1/webhooks/:id',
+    { schema: { tags, summary: 'Get a webhook endpoint', params: IdParams, response: { 200: Webhook, ...errorResponses } } },
+    async (request) => {
+      return presentWebhook(await getWebhook(context, request.actor, request.params.id));
+    },
+  );
   app.patch(
     '/v1/webhooks/:id',
-    { schema: { tags, summary: 'Change URL, event types, description; disable or re-enable', params: IdParams, body: WebhookPatch, response: { 200: Webhook, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Change URL, event types, description; disable or re-enable',
+        params: IdParams,
+        body: WebhookPatch,
+        response: { 200: Webhook, ...errorResponses },
+      },
+    },
     async (request) => presentWebhook(await updateWebhook(context, request.actor, request.params.id, request.body)),
   );
   app.get(
     '/v1/webhooks/:id/deliveries',
-    { schema: { tags, summary: 'Delivery log of an endpoint, newest first, with every attempt', params: IdParams, querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }), response: { 200: Page(Delivery), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delivery log of an endpoint, newest first, with every attempt',
+        params: IdParams,
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Page(Delivery), ...errorResponses },
+      },
+    },
     async (request) => {
       const page = await listDeliveries(context, request.actor, request.params.id, request.query.cursor, request.query.limit);
       return { data: page.data.map(presentDelivery), nextCursor: page.nextCursor };

@@ -3,10 +3,9 @@ import { Type, type TSchema } from 'typebox';
 /** Shared pieces of the contract. Every amount is a string of digits (minor units) on output. */
 export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
 
-export const AmountInput = Type.Union(
-  [Type.String({ pattern: '^[0-9]+$', maxLength: 40 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })],
-  { description: 'Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1.' },
-);
+export const AmountInput = Type.Union([Type.String({ pattern: '^[0-9]+$', maxLength: 40 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
+  description: 'Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1.',
+});
 
 export const AmountOutput = Type.String({ pattern: '^-?[0-9]+$', description: 'Minor units, as a string of digits.' });
 
@@ -51,7 +50,6 @@ export const IdParams = Type.Object({ id: Uuid });
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
 }
-
 
 /** The error answers every route may give, referenced from the OpenAPI document. */
 export const errorResponses = {

@@ -4,7 +4,7 @@ import { Nullable, Timestamp, Uuid } from './common.js';
 
 const AssetType = Type.Enum([...assetTypes]);
 const Code = Type.String({ minLength: 1, maxLength: 12, description: '1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique.' });
-const NumericCode = Type.String({ minLength: 1, maxLength: 8, description: "The seed's digitalCode: any 1 to 8 characters (\"840\" for ISO currencies)." });
+const NumericCode = Type.String({ minLength: 1, maxLength: 8, description: 'The seed\'s digitalCode: any 1 to 8 characters ("840" for ISO currencies).' });
 const Fraction = Type.Integer({ minimum: 1, description: 'Minor units per unit: 1, 10, 100 ... 10^18.' });
 const SerialPrefix = Type.String({ maxLength: 12, pattern: '^[A-Za-z0-9_-]*$' });
 

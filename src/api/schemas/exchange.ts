@@ -27,10 +27,7 @@ export const RateListQuery = Type.Object(
 );
 export const RateHistoryQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 
-export const QuoteBody = Type.Object(
-  { fromCurrencyId: Uuid, toCurrencyId: Uuid, amount: AmountInput },
-  { additionalProperties: false },
-);
+export const QuoteBody = Type.Object({ fromCurrencyId: Uuid, toCurrencyId: Uuid, amount: AmountInput }, { additionalProperties: false });
 
 export const Quote = Type.Object({
   id: Uuid,

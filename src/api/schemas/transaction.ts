@@ -8,10 +8,7 @@ const Kind = Type.Enum([...transactionKinds]);
 const Status = Type.Enum([...transactionStatuses]);
 const Direction = Type.Union([Type.Literal('debit'), Type.Literal('credit')]);
 
-const FeeInput = Type.Object(
-  { amount: AmountInput, description: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
-  { additionalProperties: false },
-);
+const FeeInput = Type.Object({ amount: AmountInput, description: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) }, { additionalProperties: false });
 
 /** Optional fields every money-moving body shares. */
 const details = {

@@ -52,7 +52,10 @@ export const Wallet = Type.Object({
   cards: Type.Optional(Type.Array(Card, { description: 'With `?expand=cards`: the cards (masked numbers only).' })),
 });
 
-const Expand = Type.String({ pattern: '^(instruments|cards)(,(instruments|cards))?$', description: 'Comma-separated: `instruments`, `cards`: returned inside each wallet.' });
+const Expand = Type.String({
+  pattern: '^(instruments|cards)(,(instruments|cards))?$',
+  description: 'Comma-separated: `instruments`, `cards`: returned inside each wallet.',
+});
 
 export const WalletGetQuery = Type.Object({ expand: Type.Optional(Expand) }, { additionalProperties: false });
 
@@ -110,7 +113,13 @@ export const WalletListQuery = Type.Object(
 export const BalanceQuery = Type.Object(
   {
     at: Type.Optional(Type.String({ format: 'date-time', description: 'Read the balance as it was at this instant.' })),
-    units: Type.Optional(Type.String({ maxLength: 20, pattern: '^(major|minor)(,(major|minor))?$', description: 'Adds `views`: "major", "minor" or "major,minor" (default both when valueIn is given).' })),
+    units: Type.Optional(
+      Type.String({
+        maxLength: 20,
+        pattern: '^(major|minor)(,(major|minor))?$',
+        description: 'Adds `views`: "major", "minor" or "major,minor" (default both when valueIn is given).',
+      }),
+    ),
     valueIn: Type.Optional({ ...Uuid, description: 'Adds `views` valued in this currency at the current rate, naming the rate and its time.' }),
   },
   { additionalProperties: false },

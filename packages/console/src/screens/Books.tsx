@@ -21,7 +21,9 @@ export function Books() {
             <h3>
               {currencyLabel(c, row.currencyId)}{' '}
               <span className={row.balanced && row.posted === '0' && row.pending === '0' ? 'badge ok' : 'badge blocked'} data-testid="zero-check">
-                {row.balanced && row.posted === '0' && row.pending === '0' ? 'Sums to zero' : `Does not sum to zero: posted ${row.posted}, pending ${row.pending}`}
+                {row.balanced && row.posted === '0' && row.pending === '0'
+                  ? 'Sums to zero'
+                  : `Does not sum to zero: posted ${row.posted}, pending ${row.pending}`}
               </span>
             </h3>
             <div className="scroll">
@@ -83,8 +85,8 @@ export function Books() {
       {report && (
         <div className="card" data-testid="verify-report">
           <p>
-            <span className={report.ok ? 'badge ok' : 'badge blocked'}>{report.ok ? 'OK' : 'Discrepancy found'}</span> {report.walletsChecked} wallets, {report.journal.links} journal
-            links checked in {ms} ms.
+            <span className={report.ok ? 'badge ok' : 'badge blocked'}>{report.ok ? 'OK' : 'Discrepancy found'}</span> {report.walletsChecked} wallets,{' '}
+            {report.journal.links} journal links checked in {ms} ms.
           </p>
           {report.firstDiscrepancy && <p className="error">{report.firstDiscrepancy}</p>}
           {report.journal.firstBrokenLink && (

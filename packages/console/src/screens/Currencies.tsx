@@ -15,7 +15,8 @@ function CurrencyForm(props: { editing: Currency | null; onDone(): void }) {
   const [assetType, setAssetType] = useState('fiat');
   const [serialPrefix, setSerialPrefix] = useState(e?.serialPrefix ?? '');
   const save = useSubmit(
-    (body: Record<string, unknown>, idempotencyKey) => (e ? api.currencies.update(e.id, body, { idempotencyKey }) : api.currencies.create(body, { idempotencyKey })),
+    (body: Record<string, unknown>, idempotencyKey) =>
+      e ? api.currencies.update(e.id, body, { idempotencyKey }) : api.currencies.create(body, { idempotencyKey }),
     async () => {
       await reloadCurrencies();
       props.onDone();
@@ -31,7 +32,15 @@ function CurrencyForm(props: { editing: Currency | null; onDone(): void }) {
         void save.submit(() =>
           e
             ? { name: name.trim(), symbol: nullable(symbol), serialPrefix: nullable(serialPrefix) }
-            : { code: code.trim(), numericCode: nullable(numericCode), name: name.trim(), symbol: nullable(symbol), fraction: Number(fraction), assetType, serialPrefix: nullable(serialPrefix) },
+            : {
+                code: code.trim(),
+                numericCode: nullable(numericCode),
+                name: name.trim(),
+                symbol: nullable(symbol),
+                fraction: Number(fraction),
+                assetType,
+                serialPrefix: nullable(serialPrefix),
+              },
         );
       }}
     >
@@ -81,11 +90,17 @@ export function Currencies() {
   const admin = role === 'admin' && canWrite;
   const [form, setForm] = useState<'new' | Currency | null>(null);
   const [iso, setIso] = useState('');
-  const importIso = useSubmit((code: string, idempotencyKey) => api.currencies.importIso(code, {}, { idempotencyKey }), async () => {
-    setIso('');
-    await reloadCurrencies();
-  });
-  const toggle = useSubmit((c: Currency, idempotencyKey) => api.currencies.update(c.id, { active: !c.active }, { idempotencyKey }), () => void reloadCurrencies());
+  const importIso = useSubmit(
+    (code: string, idempotencyKey) => api.currencies.importIso(code, {}, { idempotencyKey }),
+    async () => {
+      setIso('');
+      await reloadCurrencies();
+    },
+  );
+  const toggle = useSubmit(
+    (c: Currency, idempotencyKey) => api.currencies.update(c.id, { active: !c.active }, { idempotencyKey }),
+    () => void reloadCurrencies(),
+  );
   return (
     <section aria-labelledby="cur-title">
       <h1 id="cur-title">Currencies</h1>
@@ -141,7 +156,13 @@ export function Currencies() {
                       <button type="button" className="link" onClick={() => setForm(c)} aria-label={`Edit ${c.code} ${c.name}`}>
                         Edit
                       </button>
-                      <button type="button" className="link" disabled={toggle.busy} onClick={() => void toggle.submit(() => c)} aria-label={`${c.active ? 'Deactivate' : 'Activate'} ${c.code} ${c.name}`}>
+                      <button
+                        type="button"
+                        className="link"
+                        disabled={toggle.busy}
+                        onClick={() => void toggle.submit(() => c)}
+                        aria-label={`${c.active ? 'Deactivate' : 'Activate'} ${c.code} ${c.name}`}
+                      >
                         {c.active ? 'Deactivate' : 'Activate'}
                       </button>
                     </span>

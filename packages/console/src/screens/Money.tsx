@@ -51,7 +51,11 @@ function WalletInput(props: { id: string; label: string; input: ReturnType<typeo
     <div className="walletinput">
       <Field id={props.id} label={props.label} value={props.input.text} onChange={props.input.setText} placeholder="wallet id or serial" required />
       <p className="hint" aria-live="polite" id={`${props.id}-found`}>
-        {w ? `${w.serial} · ${currencyLabel(c, w.currencyId)} · ${w.status} · available ${major(w.balance.available, c)}` : props.input.error ? 'No such wallet.' : ''}
+        {w
+          ? `${w.serial} · ${currencyLabel(c, w.currencyId)} · ${w.status} · available ${major(w.balance.available, c)}`
+          : props.input.error
+            ? 'No such wallet.'
+            : ''}
       </p>
     </div>
   );
@@ -88,13 +92,16 @@ function OneWalletForm(props: { kind: 'topup' | 'withdrawal' | 'hold' | 'pending
   const [description, setDescription] = useState('');
   const [reference, setReference] = useState('');
   const [other, setOther] = useState('');
-  const send = useSubmit((body: Record<string, unknown>, idempotencyKey): Promise<{ id: string; status: string }> => {
-    const o = { idempotencyKey };
-    if (props.kind === 'topup') return api.topups.create(body, o);
-    if (props.kind === 'withdrawal') return api.withdrawals.create(body, o);
-    if (props.kind === 'hold') return api.holds.create(body, o);
-    return api.pendingCredits.create(body, o);
-  }, () => setAmount(''));
+  const send = useSubmit(
+    (body: Record<string, unknown>, idempotencyKey): Promise<{ id: string; status: string }> => {
+      const o = { idempotencyKey };
+      if (props.kind === 'topup') return api.topups.create(body, o);
+      if (props.kind === 'withdrawal') return api.withdrawals.create(body, o);
+      if (props.kind === 'hold') return api.holds.create(body, o);
+      return api.pendingCredits.create(body, o);
+    },
+    () => setAmount(''),
+  );
   const p = props.kind;
   return (
     <form
@@ -113,7 +120,15 @@ function OneWalletForm(props: { kind: 'topup' | 'withdrawal' | 'hold' | 'pending
     >
       <div className="grid">
         <WalletInput id={`${p}-wallet`} label="Wallet" input={wallet} />
-        <Field id={`${p}-amount`} label={`Amount${currency ? ` (${currency.code})` : ''}`} value={amount} onChange={setAmount} inputMode="decimal" required placeholder="10.00" />
+        <Field
+          id={`${p}-amount`}
+          label={`Amount${currency ? ` (${currency.code})` : ''}`}
+          value={amount}
+          onChange={setAmount}
+          inputMode="decimal"
+          required
+          placeholder="10.00"
+        />
         {p === 'hold' && <Field id="hold-to" label="Capture to wallet (optional, default settlement)" value={other} onChange={setOther} />}
         {p === 'pending-credit' && <Field id="pc-from" label="From wallet (optional, default issuing)" value={other} onChange={setOther} />}
         <Common prefix={p} description={description} setDescription={setDescription} reference={reference} setReference={setReference} />
@@ -137,7 +152,10 @@ function TransferForm() {
   const [amount, setAmount] = useState('');
   const [description, setDescription] = useState('');
   const [reference, setReference] = useState('');
-  const send = useSubmit((body: Record<string, unknown>, idempotencyKey) => api.transfers.create(body, { idempotencyKey }), () => setAmount(''));
+  const send = useSubmit(
+    (body: Record<string, unknown>, idempotencyKey) => api.transfers.create(body, { idempotencyKey }),
+    () => setAmount(''),
+  );
   return (
     <form
       className="card"
@@ -189,7 +207,9 @@ function SetRate() {
   const [base, setBase] = useState('');
   const [quote, setQuote] = useState('');
   const [rate, setRate] = useState('');
-  const save = useSubmit((b: { base: string; quote: string; rate: string }, idempotencyKey) => api.rates.set(b.base, b.quote, { rate: b.rate }, { idempotencyKey }));
+  const save = useSubmit((b: { base: string; quote: string; rate: string }, idempotencyKey) =>
+    api.rates.set(b.base, b.quote, { rate: b.rate }, { idempotencyKey }),
+  );
   return (
     <form
       className="card"
@@ -230,10 +250,13 @@ function ExchangeForm() {
   const [quote, setQuote] = useState<{ quote: Quote; amount: string } | null>(null);
   const [expired, setExpired] = useState(false);
   const [quoteError, setQuoteError] = useState<unknown>(null);
-  const send = useSubmit((body: Record<string, unknown>, idempotencyKey) => api.exchanges.create(body, { idempotencyKey }), () => {
-    setAmount('');
-    setQuote(null);
-  });
+  const send = useSubmit(
+    (body: Record<string, unknown>, idempotencyKey) => api.exchanges.create(body, { idempotencyKey }),
+    () => {
+      setAmount('');
+      setQuote(null);
+    },
+  );
   const getQuote = async () => {
     setQuoteError(null);
     try {
@@ -307,7 +330,10 @@ function ReversalForm() {
       live = false;
     };
   }, [id, api]);
-  const send = useSubmit((body: { id: string; body: Record<string, unknown> }, idempotencyKey): Promise<Transaction> => api.transactions.reverse(body.id, body.body, { idempotencyKey }));
+  const send = useSubmit(
+    (body: { id: string; body: Record<string, unknown> }, idempotencyKey): Promise<Transaction> =>
+      api.transactions.reverse(body.id, body.body, { idempotencyKey }),
+  );
   return (
     <form
       className="card"
@@ -322,7 +348,9 @@ function ReversalForm() {
     >
       <div className="grid">
         <Field id="rv-id" label="Transaction" value={id} onChange={setId} required />
-        <p className="hint">{tx ? `${tx.kind} ${tx.status} ${major(tx.amount, currency)} ${currency?.code ?? ''}, ${major(tx.reversedAmount, currency)} reversed so far` : ''}</p>
+        <p className="hint">
+          {tx ? `${tx.kind} ${tx.status} ${major(tx.amount, currency)} ${currency?.code ?? ''}, ${major(tx.reversedAmount, currency)} reversed so far` : ''}
+        </p>
         <Field id="rv-amount" label="Amount (empty: all that is left)" value={amount} onChange={setAmount} inputMode="decimal" />
         <Field id="rv-reason" label="Reason" value={reason} onChange={setReason} />
       </div>

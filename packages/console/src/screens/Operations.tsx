@@ -15,7 +15,11 @@ const eventTypes = [
 ];
 
 function subjectLink(e: CofferEvent) {
-  return e.type.startsWith('wallet.') ? <Link to={`wallets/${e.subjectId}`}>{short(e.subjectId)}</Link> : <Link to={`transactions/${e.subjectId}`}>{short(e.subjectId)}</Link>;
+  return e.type.startsWith('wallet.') ? (
+    <Link to={`wallets/${e.subjectId}`}>{short(e.subjectId)}</Link>
+  ) : (
+    <Link to={`transactions/${e.subjectId}`}>{short(e.subjectId)}</Link>
+  );
 }
 
 function Events() {
@@ -80,7 +84,10 @@ function Events() {
 function Deliveries(props: { webhook: Webhook }) {
   const { api, canWrite } = useSession();
   const paged = usePaged((cursor) => api.webhooks.deliveries(props.webhook.id, { limit: 25, ...(cursor ? { cursor } : {}) }), [props.webhook.id]);
-  const replay = useSubmit((id: string, idempotencyKey) => api.webhooks.replay(props.webhook.id, id, { idempotencyKey }), () => paged.reload());
+  const replay = useSubmit(
+    (id: string, idempotencyKey) => api.webhooks.replay(props.webhook.id, id, { idempotencyKey }),
+    () => paged.reload(),
+  );
   return (
     <div className="card">
       <h3>Delivery log of {props.webhook.url}</h3>
@@ -138,7 +145,10 @@ function Webhooks() {
       paged.reload();
     },
   );
-  const toggle = useSubmit((w: Webhook, idempotencyKey) => api.webhooks.update(w.id, { status: w.status === 'active' ? 'disabled' : 'active' }, { idempotencyKey }), () => paged.reload());
+  const toggle = useSubmit(
+    (w: Webhook, idempotencyKey) => api.webhooks.update(w.id, { status: w.status === 'active' ? 'disabled' : 'active' }, { idempotencyKey }),
+    () => paged.reload(),
+  );
   return (
     <section aria-labelledby="wh-title">
       <h2 id="wh-title">Webhooks</h2>
@@ -156,7 +166,12 @@ function Webhooks() {
             <legend>Event types (none: all)</legend>
             {eventTypes.map((t) => (
               <label key={t} className="check">
-                <input type="checkbox" checked={types.includes(t)} onChange={(e) => setTypes(e.target.checked ? [...types, t] : types.filter((x) => x !== t))} /> {t}
+                <input
+                  type="checkbox"
+                  checked={types.includes(t)}
+                  onChange={(e) => setTypes(e.target.checked ? [...types, t] : types.filter((x) => x !== t))}
+                />{' '}
+                {t}
               </label>
             ))}
           </fieldset>
@@ -218,8 +233,14 @@ function ApiKeys() {
   const [role, setRole] = useState('merchant');
   const [merchantId, setMerchantId] = useState('');
   const [write, setWrite] = useState(true);
-  const create = useSubmit((body: Record<string, unknown>, idempotencyKey) => api.apiKeys.create(body, { idempotencyKey }), () => paged.reload());
-  const revoke = useSubmit((id: string, idempotencyKey) => api.apiKeys.revoke(id, { idempotencyKey }), () => paged.reload());
+  const create = useSubmit(
+    (body: Record<string, unknown>, idempotencyKey) => api.apiKeys.create(body, { idempotencyKey }),
+    () => paged.reload(),
+  );
+  const revoke = useSubmit(
+    (id: string, idempotencyKey) => api.apiKeys.revoke(id, { idempotencyKey }),
+    () => paged.reload(),
+  );
   return (
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">API keys</h2>

@@ -128,17 +128,64 @@ export function TransactionDetail(props: { id: string }) {
         {t.kind} {major(t.amount, c)} {c?.code}
       </h1>
       <dl className="facts">
-        <div><dt>ID</dt><dd className="mono">{t.id}</dd></div>
-        <div><dt>Status</dt><dd>{t.status}</dd></div>
-        <div><dt>Currency</dt><dd>{currencyLabel(c, t.currencyId)}</dd></div>
-        <div><dt>Created</dt><dd>{when(t.createdAt)}</dd></div>
-        {t.description && <div><dt>Description</dt><dd>{t.description}</dd></div>}
-        {t.reference && <div><dt>Reference</dt><dd>{t.reference}</dd></div>}
-        {t.reason && <div><dt>Reason</dt><dd>{t.reason}</dd></div>}
-        {t.reversesId && <div><dt>Reverses</dt><dd><Link to={`transactions/${t.reversesId}`}>{short(t.reversesId)}</Link></dd></div>}
-        {t.reversedAmount !== '0' && <div><dt>Reversed so far</dt><dd>{major(t.reversedAmount, c)} {c?.code}</dd></div>}
+        <div>
+          <dt>ID</dt>
+          <dd className="mono">{t.id}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>{t.status}</dd>
+        </div>
+        <div>
+          <dt>Currency</dt>
+          <dd>{currencyLabel(c, t.currencyId)}</dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>{when(t.createdAt)}</dd>
+        </div>
+        {t.description && (
+          <div>
+            <dt>Description</dt>
+            <dd>{t.description}</dd>
+          </div>
+        )}
+        {t.reference && (
+          <div>
+            <dt>Reference</dt>
+            <dd>{t.reference}</dd>
+          </div>
+        )}
+        {t.reason && (
+          <div>
+            <dt>Reason</dt>
+            <dd>{t.reason}</dd>
+          </div>
+        )}
+        {t.reversesId && (
+          <div>
+            <dt>Reverses</dt>
+            <dd>
+              <Link to={`transactions/${t.reversesId}`}>{short(t.reversesId)}</Link>
+            </dd>
+          </div>
+        )}
+        {t.reversedAmount !== '0' && (
+          <div>
+            <dt>Reversed so far</dt>
+            <dd>
+              {major(t.reversedAmount, c)} {c?.code}
+            </dd>
+          </div>
+        )}
         {t.exchange && (
-          <div><dt>Exchange</dt><dd>rate {t.exchange.rate} → {major(t.exchange.targetAmount, cur(t.exchange.targetCurrencyId))} {cur(t.exchange.targetCurrencyId)?.code}{t.exchange.quoteId ? ` (quote ${short(t.exchange.quoteId)})` : ''}</dd></div>
+          <div>
+            <dt>Exchange</dt>
+            <dd>
+              rate {t.exchange.rate} → {major(t.exchange.targetAmount, cur(t.exchange.targetCurrencyId))} {cur(t.exchange.targetCurrencyId)?.code}
+              {t.exchange.quoteId ? ` (quote ${short(t.exchange.quoteId)})` : ''}
+            </dd>
+          </div>
         )}
       </dl>
       {canWrite && t.status === 'posted' && t.kind !== 'reversal' && (
@@ -164,7 +211,9 @@ export function TransactionDetail(props: { id: string }) {
           <tbody>
             {(t.entries ?? []).map((e) => (
               <tr key={e.id}>
-                <td><Link to={`wallets/${e.walletId}`}>{short(e.walletId)}</Link></td>
+                <td>
+                  <Link to={`wallets/${e.walletId}`}>{short(e.walletId)}</Link>
+                </td>
                 <td>{currencyLabel(cur(e.currencyId), e.currencyId)}</td>
                 <td className="num">{e.direction === 'debit' ? major(e.amount, cur(e.currencyId)) : ''}</td>
                 <td className="num">{e.direction === 'credit' ? major(e.amount, cur(e.currencyId)) : ''}</td>
@@ -176,19 +225,27 @@ export function TransactionDetail(props: { id: string }) {
         </table>
       </div>
       <h2>Fees</h2>
-      {t.fees.length === 0 ? <p>None.</p> : (
+      {t.fees.length === 0 ? (
+        <p>None.</p>
+      ) : (
         <ul>
           {t.fees.map((f, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a transaction's fees are immutable and never reordered.
-            <li key={i}>{major(f.amount, c)} {c?.code} {f.description ?? ''}</li>
+            <li key={i}>
+              {major(f.amount, c)} {c?.code} {f.description ?? ''}
+            </li>
           ))}
         </ul>
       )}
       <h2>Reversals</h2>
-      {loaded.data!.reversals.length === 0 ? <p>None.</p> : (
+      {loaded.data!.reversals.length === 0 ? (
+        <p>None.</p>
+      ) : (
         <ul>
           {loaded.data!.reversals.map((r) => (
-            <li key={r.id}><Link to={`transactions/${r.id}`}>{short(r.id)}</Link> {major(r.amount, c)} {c?.code} {when(r.createdAt)}</li>
+            <li key={r.id}>
+              <Link to={`transactions/${r.id}`}>{short(r.id)}</Link> {major(r.amount, c)} {c?.code} {when(r.createdAt)}
+            </li>
           ))}
         </ul>
       )}

@@ -1,9 +1,36 @@
 import { useState } from 'react';
-import { CurrencySelect, currencyLabel, ErrorBox, Field, Link, major, MoreButton, short, toMinor, useCurrency, useLoad, usePaged, useSession, useSubmit, when } from '../lib.js';
+import {
+  CurrencySelect,
+  currencyLabel,
+  ErrorBox,
+  Field,
+  Link,
+  major,
+  MoreButton,
+  short,
+  toMinor,
+  useCurrency,
+  useLoad,
+  usePaged,
+  useSession,
+  useSubmit,
+  when,
+} from '../lib.js';
 import type { Api, AuditRecord, BalanceView, Currency, Entry, Transaction, Wallet } from '../sdk.js';
 import { WalletTable } from './Wallets.js';
 
-const reasons = ['customer_request', 'suspected_fraud', 'compliance_review', 'kyc_incomplete', 'lost_or_stolen', 'dormant', 'court_order', 'merchant_request', 'review_completed', 'other'];
+const reasons = [
+  'customer_request',
+  'suspected_fraud',
+  'compliance_review',
+  'kyc_incomplete',
+  'lost_or_stolen',
+  'dormant',
+  'court_order',
+  'merchant_request',
+  'review_completed',
+  'other',
+];
 
 function Balances(props: { wallet: Wallet; currency: Currency | undefined }) {
   const { api } = useSession();
@@ -90,11 +117,14 @@ function StatusPanel(props: { wallet: Wallet; onChanged(): void }) {
   const [status, setStatus] = useState(w.status === 'active' ? 'blocked' : 'active');
   const [reason, setReason] = useState('');
   const [description, setDescription] = useState('');
-  const change = useSubmit((body: Record<string, unknown>, idempotencyKey) => api.wallets.setStatus(w.id, body, { idempotencyKey }), () => {
-    setReason('');
-    setDescription('');
-    props.onChanged();
-  });
+  const change = useSubmit(
+    (body: Record<string, unknown>, idempotencyKey) => api.wallets.setStatus(w.id, body, { idempotencyKey }),
+    () => {
+      setReason('');
+      setDescription('');
+      props.onChanged();
+    },
+  );
   const history = useLoad(async () => {
     const page = await api.auditLog.list({ subjectId: w.id, limit: 50 }).page();
     return page.data.filter((r: AuditRecord) => 'status' in r.changes);
@@ -158,7 +188,10 @@ function StatusPanel(props: { wallet: Wallet; onChanged(): void }) {
         <ul className="history">
           {(history.data ?? []).map((r) => (
             <li key={r.id}>
-              {when(r.createdAt)}: {r.changes.status?.before === undefined || r.changes.status.before === null ? `created ${String(r.changes.status?.after ?? '')}` : `${String(r.changes.status.before)} → ${String(r.changes.status.after ?? '')}`}
+              {when(r.createdAt)}:{' '}
+              {r.changes.status?.before === undefined || r.changes.status.before === null
+                ? `created ${String(r.changes.status?.after ?? '')}`
+                : `${String(r.changes.status.before)} → ${String(r.changes.status.after ?? '')}`}
               {r.changes.statusReason ? ` (${String(r.changes.statusReason.after ?? '')})` : ''} by key {short(r.apiKeyId)}
             </li>
           ))}
@@ -171,7 +204,10 @@ function StatusPanel(props: { wallet: Wallet; onChanged(): void }) {
 
 function Reservations(props: { wallet: Wallet; currency: Currency | undefined; kind: 'hold' | 'pending_credit'; onChanged(): void }) {
   const { api, canWrite } = useSession();
-  const list = usePaged(() => api.transactions.list({ walletId: props.wallet.id, kind: props.kind, status: 'pending', limit: 50 }), [props.wallet.id, props.wallet.balance.held, props.wallet.balance.pending]);
+  const list = usePaged(
+    () => api.transactions.list({ walletId: props.wallet.id, kind: props.kind, status: 'pending', limit: 50 }),
+    [props.wallet.id, props.wallet.balance.held, props.wallet.balance.pending],
+  );
   const [amounts, setAmounts] = useState<Record<string, string>>({});
   const act = useSubmit(
     (a: { id: string; action: string; amount?: string }, idempotencyKey) => {
@@ -233,7 +269,13 @@ function Reservations(props: { wallet: Wallet; currency: Currency | undefined; k
                           <button
                             type="button"
                             disabled={act.busy}
-                            onClick={() => void act.submit(() => ({ id: t.id, action: 'capture', ...(amounts[t.id]?.trim() ? { amount: toMinor(amounts[t.id]!, props.currency) } : {}) }))}
+                            onClick={() =>
+                              void act.submit(() => ({
+                                id: t.id,
+                                action: 'capture',
+                                ...(amounts[t.id]?.trim() ? { amount: toMinor(amounts[t.id]!, props.currency) } : {}),
+                              }))
+                            }
                           >
                             Capture
                           </button>
@@ -276,9 +318,21 @@ function Instruments(props: { wallet: Wallet }) {
       <ul>
         {(data.data?.instruments ?? []).map((i) => (
           <li key={i.id}>
-            {i.kind === 'iban' && <>IBAN <span className="mono">{i.iban}</span></>}
-            {i.kind === 'uk_account' && <>Sort code {i.sortCode}, account {i.accountNumber}</>}
-            {i.kind === 'us_account' && <>Routing {i.routingNumber}, account {i.accountNumber}</>}
+            {i.kind === 'iban' && (
+              <>
+                IBAN <span className="mono">{i.iban}</span>
+              </>
+            )}
+            {i.kind === 'uk_account' && (
+              <>
+                Sort code {i.sortCode}, account {i.accountNumber}
+              </>
+            )}
+            {i.kind === 'us_account' && (
+              <>
+                Routing {i.routingNumber}, account {i.accountNumber}
+              </>
+            )}
             {!i.active && ' (inactive)'}
           </li>
         ))}
@@ -298,7 +352,11 @@ async function statementCsv(api: Api, wallet: Wallet, currency: Currency | undef
   const lines = ['createdAt,transactionId,kind,direction,amount,pending,balanceAfter,currency'];
   let n = 0;
   for await (const e of api.wallets.entries(wallet.id, { limit: 500 })) {
-    lines.push([e.createdAt, e.transactionId, e.kind, e.direction, major(e.amount, currency), e.pending, major(e.balanceAfter, currency), currency?.code ?? ''].join(','));
+    lines.push(
+      [e.createdAt, e.transactionId, e.kind, e.direction, major(e.amount, currency), e.pending, major(e.balanceAfter, currency), currency?.code ?? ''].join(
+        ',',
+      ),
+    );
     if (++n >= 100_000) break;
   }
   return `${lines.join('\n')}\n`;
@@ -306,7 +364,10 @@ async function statementCsv(api: Api, wallet: Wallet, currency: Currency | undef
 
 function Statement(props: { wallet: Wallet; currency: Currency | undefined }) {
   const { api } = useSession();
-  const paged = usePaged((cursor) => api.wallets.entries(props.wallet.id, { limit: 25, ...(cursor ? { cursor } : {}) }), [props.wallet.id, props.wallet.balance.posted, props.wallet.balance.held]);
+  const paged = usePaged(
+    (cursor) => api.wallets.entries(props.wallet.id, { limit: 25, ...(cursor ? { cursor } : {}) }),
+    [props.wallet.id, props.wallet.balance.posted, props.wallet.balance.held],
+  );
   const [error, setError] = useState<unknown>(null);
   const download = () => {
     setError(null);
@@ -404,16 +465,58 @@ export function WalletPage(props: { id: string }) {
         Wallet {w.serial} {w.name ? `· ${w.name}` : ''}
       </h1>
       <dl className="facts">
-        <div><dt>Currency</dt><dd>{currencyLabel(currency, w.currencyId)}</dd></div>
-        <div><dt>ID</dt><dd className="mono">{w.id}</dd></div>
-        <div><dt>Kind</dt><dd>{w.category}/{w.type}{w.main ? ', main' : ''}</dd></div>
-        {w.merchantId && <div><dt>Merchant</dt><dd>{w.merchantId}</dd></div>}
-        {w.customerId && <div><dt>Customer</dt><dd>{w.customerId}</dd></div>}
-        {w.externalId && <div><dt>External ID</dt><dd>{w.externalId}</dd></div>}
-        {w.program && <div><dt>Program</dt><dd>{w.program}</dd></div>}
-        {w.alias && <div><dt>Alias</dt><dd>{w.alias}</dd></div>}
+        <div>
+          <dt>Currency</dt>
+          <dd>{currencyLabel(currency, w.currencyId)}</dd>
+        </div>
+        <div>
+          <dt>ID</dt>
+          <dd className="mono">{w.id}</dd>
+        </div>
+        <div>
+          <dt>Kind</dt>
+          <dd>
+            {w.category}/{w.type}
+            {w.main ? ', main' : ''}
+          </dd>
+        </div>
+        {w.merchantId && (
+          <div>
+            <dt>Merchant</dt>
+            <dd>{w.merchantId}</dd>
+          </div>
+        )}
+        {w.customerId && (
+          <div>
+            <dt>Customer</dt>
+            <dd>{w.customerId}</dd>
+          </div>
+        )}
+        {w.externalId && (
+          <div>
+            <dt>External ID</dt>
+            <dd>{w.externalId}</dd>
+          </div>
+        )}
+        {w.program && (
+          <div>
+            <dt>Program</dt>
+            <dd>{w.program}</dd>
+          </div>
+        )}
+        {w.alias && (
+          <div>
+            <dt>Alias</dt>
+            <dd>{w.alias}</dd>
+          </div>
+        )}
         {w.parentWalletId && (
-          <div><dt>Parent (virtual wallet of)</dt><dd><Link to={`wallets/${w.parentWalletId}`}>{short(w.parentWalletId)}</Link></dd></div>
+          <div>
+            <dt>Parent (virtual wallet of)</dt>
+            <dd>
+              <Link to={`wallets/${w.parentWalletId}`}>{short(w.parentWalletId)}</Link>
+            </dd>
+          </div>
         )}
       </dl>
       {canWrite && w.status === 'active' && (

@@ -18,7 +18,8 @@ function NewWallet(props: { onDone(w: Wallet): void; onCancel(): void }) {
         void create.submit(() => {
           if (f.currencyId === '') throw new Error('Choose the wallet currency.');
           const body: Record<string, unknown> = { currencyId: f.currencyId, type: f.type || 'client' };
-          for (const k of ['name', 'merchantId', 'customerId', 'externalId', 'program', 'parentWalletId'] as const) if (f[k].trim() !== '') body[k] = f[k].trim();
+          for (const k of ['name', 'merchantId', 'customerId', 'externalId', 'program', 'parentWalletId'] as const)
+            if (f[k].trim() !== '') body[k] = f[k].trim();
           return body;
         });
       }}

@@ -54,7 +54,9 @@ const Coin = Type.Object(
 
 const CoinsQuery = Type.Object(
   {
-    customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "The customer whose coins (wallets) are listed; a merchant key sees only its merchant's." })),
+    customerId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "The customer whose coins (wallets) are listed; a merchant key sees only its merchant's." }),
+    ),
     currencyId: Type.Optional(Uuid),
   },
   { additionalProperties: false },

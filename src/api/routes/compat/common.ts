@@ -94,5 +94,8 @@ export async function replyIdempotentRaw(
 ): Promise<FastifyReply> {
   const outcome = await runIdempotent(context, idempotencyOf(request), async (tx) => ({ statusCode, body: { json: rawJson(await work(tx)) } }));
   if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
-  return reply.code(outcome.statusCode).type('application/json; charset=utf-8').send((outcome.body as { json: string }).json);
+  return reply
+    .code(outcome.statusCode)
+    .type('application/json; charset=utf-8')
+    .send((outcome.body as { json: string }).json);
 }

@@ -53,7 +53,8 @@ export function compatCurrencyRoutes(app: TypedApp, context: ServiceContext): vo
       schema: {
         tags,
         summary: 'List currencies in the currencies seed shape',
-        description: 'The currencies seed\'s `GET /currencies`: a JSON array of `{id, currencyCode, digitalCode, name, symbol, fraction, active, snPrefix}`, oldest first.',
+        description:
+          "The currencies seed's `GET /currencies`: a JSON array of `{id, currencyCode, digitalCode, name, symbol, fraction, active, snPrefix}`, oldest first.",
         querystring: CurrencyQuery,
         response: { 200: Type.Array(SeedCurrency), ...errorResponses },
       },

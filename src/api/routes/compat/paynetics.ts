@@ -44,8 +44,8 @@ const Account = Type.Object(
     token: Uuid,
     merchant: Nullable(Type.String()),
     user: Nullable(Type.String()),
-    type: Type.Enum(['default', 'virtual'], { description: '`virtual` for an account created with `main` (it uses its primary account\'s balance).' }),
-    number: Type.String({ description: 'The wallet number of the account\'s first balance.' }),
+    type: Type.Enum(['default', 'virtual'], { description: "`virtual` for an account created with `main` (it uses its primary account's balance)." }),
+    number: Type.String({ description: "The wallet number of the account's first balance." }),
     link_key: Type.String({ description: 'The last four characters of `number`.' }),
     is_main: Type.Boolean({ description: 'true for a primary account, false for a virtual one.' }),
     status: Type.Enum(['active', 'blocked', 'closed']),
@@ -55,7 +55,8 @@ const Account = Type.Object(
   { additionalProperties: false },
 );
 
-const Envelope = <T extends Parameters<typeof Type.Optional>[0]>(data: T) => Type.Object({ code: Type.Integer({ description: '0: success.' }), data }, { additionalProperties: false });
+const Envelope = <T extends Parameters<typeof Type.Optional>[0]>(data: T) =>
+  Type.Object({ code: Type.Integer({ description: '0: success.' }), data }, { additionalProperties: false });
 const Ok = Type.Object({ code: Type.Integer({ description: '0: success.' }) }, { additionalProperties: false });
 
 const AccountCreate = Type.Object(
@@ -97,12 +98,16 @@ async function programCurrencies(reader: StoreTx, program: string): Promise<Curr
       ...(code !== code.toUpperCase() ? await reader.listCurrencies({ code, active: true, limit: 1 }) : []),
     ];
     if (first === undefined) {
-      throw new CofferError('validation_failed', `Program "${program}" names currency "${code}", which is not an active currency.`, [{ field: 'program', message: 'unknown currency code' }]);
+      throw new CofferError('validation_failed', `Program "${program}" names currency "${code}", which is not an active currency.`, [
+        { field: 'program', message: 'unknown currency code' },
+      ]);
     }
     if (!found.some((currency) => currency.id === first.id)) found.push(first);
   }
   if (found.length === 0) {
-    throw new CofferError('validation_failed', `Program "${program}" names no currency: write its codes after an underscore ("account_eur").`, [{ field: 'program', message: 'names no currency' }]);
+    throw new CofferError('validation_failed', `Program "${program}" names no currency: write its codes after an underscore ("account_eur").`, [
+      { field: 'program', message: 'names no currency' },
+    ]);
   }
   return found;
 }
@@ -190,12 +195,15 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       if (mainToken !== null) {
         const main = await visibleAccount(context.store.read, actor, mainToken);
         if (main.merchantId !== merchantId || main.customerId !== customerId || main.mainToken !== null) {
-          throw new CofferError('validation_failed', 'The primary (main) account must be a primary account of the same merchant and user.', [{ field: 'main', message: 'not a fitting primary account' }]);
+          throw new CofferError('validation_failed', 'The primary (main) account must be a primary account of the same merchant and user.', [
+            { field: 'main', message: 'not a fitting primary account' },
+          ]);
         }
         parents = new Map((await accountWallets(context.store.read, main)).map((wallet) => [wallet.currencyId, wallet]));
         for (const currency of currencies) {
           const parent = parents.get(currency.id);
-          if (parent === undefined || parent.status !== 'active') throw new CofferError('wallet_not_virtual_parent', `The primary account has no active ${currency.code} balance.`);
+          if (parent === undefined || parent.status !== 'active')
+            throw new CofferError('wallet_not_virtual_parent', `The primary account has no active ${currency.code} balance.`);
         }
       }
       try {
@@ -251,7 +259,8 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       schema: {
         tags,
         summary: 'Block or reactivate an account (Paynetics account_status)',
-        description: 'Sets every balance (wallet) of the account to `active` or `blocked` (`inactive` is an alias) in one database transaction; a blocked account\'s cards are frozen. The reason is optional, as in the seed. Answers `{"code": 0}`.',
+        description:
+          'Sets every balance (wallet) of the account to `active` or `blocked` (`inactive` is an alias) in one database transaction; a blocked account\'s cards are frozen. The reason is optional, as in the seed. Answers `{"code": 0}`.',
         params: AccountParams,
         body: StatusBody,
         response: { 200: Ok, ...errorResponses },
@@ -273,7 +282,8 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       schema: {
         tags,
         summary: 'Terminate an account (Paynetics account_terminate)',
-        description: 'Closes every balance (wallet) of the account in one database transaction: irreversible; each must be empty with no open holds; its cards are destroyed and its IBANs deactivated. Answers `{"code": 0}`.',
+        description:
+          'Closes every balance (wallet) of the account in one database transaction: irreversible; each must be empty with no open holds; its cards are destroyed and its IBANs deactivated. Answers `{"code": 0}`.',
         params: AccountParams,
         response: { 200: Ok, ...errorResponses },
       },
@@ -282,7 +292,8 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       const account = await visibleAccount(context.store.read, request.actor, request.params.account);
       return replyIdempotent(context, request, reply, 200, async (tx) => {
         const now = context.clock();
-        for (const walletId of account.walletIds) await changeWalletStatusIn(tx, request.actor, walletId, { status: 'closed', reason: 'customer_request' }, now);
+        for (const walletId of account.walletIds)
+          await changeWalletStatusIn(tx, request.actor, walletId, { status: 'closed', reason: 'customer_request' }, now);
         return { code: 0 };
       });
     },
@@ -294,10 +305,14 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       schema: {
         tags,
         summary: 'List accounts (Paynetics accounts_list)',
-        description: 'Accounts page by page (page from 1, at most 100 per page), oldest first, filtered by merchant, user and program; a merchant key lists only its own. `total_items` counts every match (a string, as in the seed).',
+        description:
+          'Accounts page by page (page from 1, at most 100 per page), oldest first, filtered by merchant, user and program; a merchant key lists only its own. `total_items` counts every match (a string, as in the seed).',
         params: ListParams,
         querystring: ListQuery,
-        response: { 200: Envelope(Type.Object({ items: Type.Array(Account), total_items: Type.String() }, { additionalProperties: false })), ...errorResponses },
+        response: {
+          200: Envelope(Type.Object({ items: Type.Array(Account), total_items: Type.String() }, { additionalProperties: false })),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -313,7 +328,10 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
       const total = await context.store.read.countCompatAccounts(filter);
       const items = [];
       for (const account of accounts) items.push(await presentAccount(context.store.read, account));
-      return reply.code(200).type('application/json; charset=utf-8').send(rawJson({ code: 0, data: { items, total_items: String(total) } }));
+      return reply
+        .code(200)
+        .type('application/json; charset=utf-8')
+        .send(rawJson({ code: 0, data: { items, total_items: String(total) } }));
     },
   );
 
@@ -330,7 +348,10 @@ export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): v
     },
     async (request, reply) => {
       const account = await visibleAccount(context.store.read, request.actor, request.params.account);
-      return reply.code(200).type('application/json; charset=utf-8').send(rawJson({ code: 0, data: await presentAccount(context.store.read, account) }));
+      return reply
+        .code(200)
+        .type('application/json; charset=utf-8')
+        .send(rawJson({ code: 0, data: await presentAccount(context.store.read, account) }));
     },
   );
 }

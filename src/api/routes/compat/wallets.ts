@@ -11,7 +11,11 @@ import { balanceOfWallet, JsonNumber, sendRaw, walletByRef } from './common.js';
 
 const Amounts = Type.Object(
   {
-    usd: Nullable(Type.Number({ description: 'In US dollars: the wallet\'s own amount for a USD wallet, else valued at the current rate to USD (null without a USD currency or rate).' })),
+    usd: Nullable(
+      Type.Number({
+        description: "In US dollars: the wallet's own amount for a USD wallet, else valued at the current rate to USD (null without a USD currency or rate).",
+      }),
+    ),
     btc: Nullable(Type.Number({ description: 'In bitcoin: own amount for a BTC wallet, else valued at the current rate to BTC (null without one).' })),
     sat: Nullable(Type.Number({ description: 'The btc figure in satoshi (BTC minor units).' })),
     cent: Nullable(Type.Number({ description: 'The usd figure in cents (USD minor units).' })),
