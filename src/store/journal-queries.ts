@@ -62,14 +62,16 @@ export function journalQueries(db: Queryable) {
     },
 
     /**
-     * Locks the head and takes the commit stamp of this database transaction: `notBefore` (the
-     * service's clock: the database's is never read, so a replay with a fixed clock stamps alike),
-     * or later than every stamp taken before (whose transactions held the head until they
-     * committed). One statement, stored at once.
+     * Locks the head and takes the commit stamp of this database transaction: the database's
+     * clock when the head is locked, no earlier than `notBefore` (the service's clock), and later
+     * than every stamp taken before (whose transactions held the head until they committed). The
+     * database's clock is what makes a read `?at=` stable: a reader at T waits for the head's
+     * holders, and any later holder stamps after T. (A service clock ahead of the database's, as
+     * in the journal determinism test, wins, so a replay with a fixed clock stamps alike.)
      */
     async stampJournalHead(notBefore: Date): Promise<Date> {
       const rows = await db.query(
-        `update journal_head set stamped_at = greatest($1::timestamptz, coalesce(stamped_at, '-infinity'::timestamptz) + interval '1 millisecond')
+        `update journal_head set stamped_at = greatest(clock_timestamp(), $1::timestamptz, coalesce(stamped_at, '-infinity'::timestamptz) + interval '1 millisecond')
          where id = 1 returning stamped_at`,
         [notBefore.toISOString()],
       );

@@ -4,7 +4,8 @@
  * draws ids, e.g. one more object created per request, changes every id and so the head.)
  *
  * The canonical body seals real ids, which Coffer draws at random (UUIDv7), and times, which come
- * from the clock. To replay the same sequence, this test fixes the service clock and, only while
+ * from the clock. To replay the same sequence, this test fixes the service clock (ahead of the
+ * database's, which commit stamps also read) and, only while
  * the script runs, replaces `crypto.randomBytes` with a seeded generator (through
  * `syncBuiltinESMExports`, which updates the named export `services/ids.ts` imports). Everything
  * else in a body is data the transaction wrote; database-generated numbers (sequence values,
@@ -53,7 +54,9 @@ async function withSeededRandomness<T>(fn: () => Promise<T>): Promise<T> {
 async function scriptedHead(backend: Backend): Promise<string> {
   const store = await backend.open();
   const adminKey = generateApiKey();
-  const now = new Date('2026-01-02T03:04:05.678Z');
+  // Far ahead of the database's clock: commit stamps take the later of the two (journal-queries.ts),
+  // so with this clock they are the same on every run and backend.
+  const now = new Date('2099-01-02T03:04:05.678Z');
   await bootstrapAdminKey(store, adminKey, now);
   const context: ServiceContext = { store, clock: () => now, config: readConfig({}) };
   const app = await buildApp({ context, logger: false });
