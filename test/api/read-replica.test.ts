@@ -35,8 +35,12 @@ describe('read replica with consistency tokens [postgres, own primary and delaye
   });
 
   it('reads its own writes with the token; the delayed replica alone would miss them', async (context) => {
-    if (pair === null || harness === null)
-      return context.skip('PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_basebackup) are not installed: read replicas not tested');
+    if (pair === null || harness === null) {
+      // On a bare Node machine (issue 14) this says plainly that it did not run; in CI it must run.
+      const message = 'DID NOT RUN: PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_basebackup) are not installed: read replicas not tested';
+      assert.ok(process.env.CI !== 'true', message);
+      return context.skip(message);
+    }
     const h = harness;
     const currency = expectStatus<{ id: string }>(await h.request('POST', '/v1/currencies/iso/EUR'), 201);
     const from = expectStatus<{ id: string }>(await h.request('POST', '/v1/wallets', { currencyId: currency.id }), 201);

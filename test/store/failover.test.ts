@@ -123,7 +123,12 @@ describe('failover to a promoted standby [postgres, own primary and standby]', (
   });
 
   it('chooses the primary, fails cleanly while it is gone, and writes on the promoted standby within a second', async (context) => {
-    if (pair === null) return context.skip('PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_basebackup) are not installed: failover not tested');
+    if (pair === null) {
+      // On a bare Node machine (issue 14) this says plainly that it did not run; in CI it must run.
+      const message = 'DID NOT RUN: PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_basebackup) are not installed: failover not tested';
+      assert.ok(process.env.CI !== 'true', message);
+      return context.skip(message);
+    }
     const chosen: string[] = [];
     // The standby is listed first: the connector must pass it by.
     const multi = `postgres://postgres@127.0.0.1:${pair.standbyPort},127.0.0.1:${pair.primaryPort}/postgres?target_session_attrs=read-write`;

@@ -17,8 +17,8 @@ export interface Pager<T> extends AsyncIterable<T> {
 }
 type Query = Record<string, string | number | boolean | undefined>;
 type Body = Record<string, unknown>;
-// biome-ignore lint/suspicious/noExplicitAny: the loosely typed SDK methods the screens call with plain JSON shapes.
-type Fn<R = any> = (...args: any[]) => Promise<R>;
+/** A creating call: a plain JSON body, and the call's options (its Idempotency-Key). */
+type Create<R> = (body: Body, options?: CallOptions) => Promise<R>;
 
 export interface Api {
   currencies: {
@@ -38,19 +38,19 @@ export interface Api {
     instruments(id: string): Promise<{ data: Instrument[] }>;
     cards(id: string): Promise<{ data: Card[] }>;
   };
-  topups: { create: Fn<Transaction> };
-  withdrawals: { create: Fn<Transaction> };
-  transfers: { create: Fn<Transaction> };
-  exchanges: { create: Fn<Transaction> };
-  quotes: { create: Fn<Quote> };
+  topups: { create: Create<Transaction> };
+  withdrawals: { create: Create<Transaction> };
+  transfers: { create: Create<Transaction> };
+  exchanges: { create: Create<Transaction> };
+  quotes: { create: Create<Quote> };
   rates: { set(base: string, quote: string, b: { rate: string }, o?: CallOptions): Promise<unknown>; list(q?: Query): Pager<Rate> };
   holds: {
-    create: Fn<Reservation>;
+    create: Create<Reservation>;
     capture(id: string, b?: Body, o?: CallOptions): Promise<Reservation>;
     void(id: string, o?: CallOptions): Promise<Reservation>;
   };
   pendingCredits: {
-    create: Fn<Reservation>;
+    create: Create<Reservation>;
     settle(id: string, b: Body, o?: CallOptions): Promise<Reservation>;
     fail(id: string, b: Body, o?: CallOptions): Promise<Reservation>;
   };
@@ -63,13 +63,13 @@ export interface Api {
   verify: { run(): Promise<VerifyReport> };
   events: { list(q?: Query): Pager<CofferEvent>; stream(o: { after?: string; signal?: AbortSignal }): AsyncIterable<CofferEvent> };
   webhooks: {
-    create: Fn<Webhook & { secret: string }>;
+    create: Create<Webhook & { secret: string }>;
     list(q?: Query): Pager<Webhook>;
-    update: Fn<Webhook>;
+    update(id: string, body: Body, options?: CallOptions): Promise<Webhook>;
     deliveries(id: string, q?: Query): Pager<Delivery>;
     replay(id: string, deliveryId: string, o?: CallOptions): Promise<unknown>;
   };
-  apiKeys: { create: Fn<ApiKey & { key: string }>; list(q?: Query): Pager<ApiKey>; revoke(id: string, o?: CallOptions): Promise<ApiKey> };
+  apiKeys: { create: Create<ApiKey & { key: string }>; list(q?: Query): Pager<ApiKey>; revoke(id: string, o?: CallOptions): Promise<ApiKey> };
   auditLog: { list(q?: Query): Pager<AuditRecord> };
   instruments: { find(q: { iban: string }): Promise<{ data: Instrument[] }> };
 }
