@@ -21,7 +21,7 @@ export function registerConsistencyTokens(app: FastifyInstance, context: Service
   const replica = context.store.replica;
   if (replica === undefined) return;
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!writeMethods.has(request.method) || !request.url.startsWith('/v1/') || reply.statusCode >= 300) return payload;
+    if (!writeMethods.has(request.method) || !(request.routeOptions.url ?? '').startsWith('/v1/') || reply.statusCode >= 300) return payload;
     const token = await replica.commitPosition().catch(() => null);
     if (token !== null) void reply.header(consistencyTokenHeader, token);
     return payload;

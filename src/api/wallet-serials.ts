@@ -33,7 +33,7 @@ export function registerWalletSerials(app: FastifyInstance, context: ServiceCont
     }
   };
   app.addHook('preValidation', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/v1/')) return;
+    if (!(request.routeOptions.url ?? '').startsWith('/v1/')) return;
     const params = request.params as Record<string, unknown> | undefined;
     if ((request.routeOptions.url ?? '').startsWith('/v1/wallets/:id') && params !== undefined && isSerial(params.id)) params.id = await resolve(params.id);
     await rewrite(request.query);
