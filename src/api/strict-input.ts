@@ -29,7 +29,7 @@ export function jsonNestingDepth(text: string, max: number): number {
  * parser would silently turn bad bytes into U+FFFD and store that) and nested at most
  * `limits.jsonDepthMax` deep (deeper documents are refused before parsing, so no parser or
  * validator recursion can exhaust the stack). Parsing itself is Fastify's own, with
- * prototype-poisoning protection.
+ * prototype-poisoning protection. An empty body is read as no body, not as malformed JSON.
  */
 export function registerStrictJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -41,6 +41,12 @@ export function registerStrictJsonParser(app: FastifyInstance): void {
       return;
     }
     const text = bytes.toString('utf8');
+    // An empty body sent with a JSON content type (many HTTP clients set the header on every
+    // request) is no body: routes whose body is optional run, the others refuse it by schema.
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
     if (jsonNestingDepth(text, limits.jsonDepthMax) > limits.jsonDepthMax) {
       done(new CofferError('malformed_json', `The request body is nested deeper than ${limits.jsonDepthMax} levels.`), undefined);
       return;

@@ -152,6 +152,17 @@ for (const backend of backends) {
       assert.equal(await currencyCount(), before);
     });
 
+    it('reads an empty body sent as JSON as no body: optional bodies pass, required ones are refused by schema', async () => {
+      const json = { 'content-type': 'application/json' };
+      const gbp = expectStatus<{ code: string }>(await harness.request('POST', '/v1/currencies/iso/GBP', undefined, { headers: json }), 201);
+      assert.equal(gbp.code, 'GBP');
+      const before = await currencyCount();
+      expectProblem(await harness.request('POST', '/v1/currencies', '', { headers: json }), 400, 'validation_failed');
+      expectProblem(await harness.request('POST', '/v1/currencies', '   ', { headers: json }), 400, 'validation_failed');
+      expectProblem(await harness.request('POST', '/v1/currencies', '{', { headers: json }), 400, 'malformed_json');
+      assert.equal(await currencyCount(), before);
+    });
+
     it('forbids merchant keys from creating currencies and read-only keys from writing', async () => {
       const merchant = await harness.merchantKey('m1');
       expectProblem(await harness.request('POST', '/v1/currencies/iso/EUR', undefined, { key: merchant }), 403, 'forbidden');
