@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notFound } from '../services/access.js';
+import type { Actor } from '../domain/api-key.js';
+import { canSee, notFound } from '../services/access.js';
 import type { ServiceContext } from '../services/context.js';
 import { uuidPattern } from '../services/pagination.js';
 
@@ -8,7 +9,8 @@ import { uuidPattern } from '../services/pagination.js';
  * paths, in the `walletId`, `fromWalletId`, `toWalletId`, `parentWalletId` fields of bodies
  * (and of batch items) and in `walletId` query filters. A serial is replaced by its wallet's id
  * before validation, so every route, access check and idempotency fingerprint sees ids only;
- * a serial of a wallet the key may not see answers 404 exactly as an unknown one does.
+ * a serial of a wallet the key may not see answers 404 exactly as an unknown one does, naming
+ * the serial the client sent (never the id behind it).
  */
 const walletFields = ['walletId', 'fromWalletId', 'toWalletId', 'parentWalletId'] as const;
 /** A serial: an optional currency prefix, then the 10 digits of the wallet sequence. */
@@ -19,26 +21,29 @@ function isSerial(value: unknown): value is string {
 }
 
 export function registerWalletSerials(app: FastifyInstance, context: ServiceContext): void {
-  const resolve = async (serial: string): Promise<string> => {
+  const resolve = async (actor: Actor, serial: string): Promise<string> => {
     const id = await context.store.read.findWalletIdBySerial(serial);
-    if (id === null) throw notFound('wallet', serial);
+    const wallet = id === null || actor.role === 'admin' ? null : await context.store.read.getWallet(id);
+    if (id === null || (actor.role !== 'admin' && (wallet === null || !canSee(actor, wallet.merchantId)))) throw notFound('wallet', serial);
     return id;
   };
-  const rewrite = async (object: unknown): Promise<void> => {
+  const rewrite = async (actor: Actor, object: unknown): Promise<void> => {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) return;
     const record = object as Record<string, unknown>;
     for (const field of walletFields) {
       const value = record[field];
-      if (isSerial(value)) record[field] = await resolve(value);
+      if (isSerial(value)) record[field] = await resolve(actor, value);
     }
   };
   app.addHook('preValidation', async (request: FastifyRequest) => {
     if (!(request.routeOptions.url ?? '').startsWith('/v1/')) return;
+    const actor = request.actor;
     const params = request.params as Record<string, unknown> | undefined;
-    if ((request.routeOptions.url ?? '').startsWith('/v1/wallets/:id') && params !== undefined && isSerial(params.id)) params.id = await resolve(params.id);
-    await rewrite(request.query);
-    await rewrite(request.body);
+    if ((request.routeOptions.url ?? '').startsWith('/v1/wallets/:id') && params !== undefined && isSerial(params.id))
+      params.id = await resolve(actor, params.id);
+    await rewrite(actor, request.query);
+    await rewrite(actor, request.body);
     const items = (request.body as { items?: unknown } | null | undefined)?.items;
-    if (Array.isArray(items)) for (const item of items) await rewrite(item);
+    if (Array.isArray(items)) for (const item of items) await rewrite(actor, item);
   });
 }

@@ -99,13 +99,20 @@ for (const backend of backends) {
       // Unknown and foreign serials answer 404 alike; a serial a merchant may not see moves nothing.
       expectProblem(await harness.request('GET', '/v1/wallets/840_9999999999'), 404, 'not_found');
       const stranger = await harness.merchantKey('m-serial-other');
-      expectProblem(await harness.request('GET', `/v1/wallets/${from.serial}`, undefined, { key: stranger }), 404, 'not_found');
+      const foreign = expectProblem(await harness.request('GET', `/v1/wallets/${from.serial}`, undefined, { key: stranger }), 404, 'not_found');
+      // The answer names the serial sent, never the id behind it (that would map another merchant's numbers to ids).
+      assert.ok(!JSON.stringify(foreign).includes(from.id), JSON.stringify(foreign));
+      assert.match(String(foreign.detail), new RegExp(from.serial));
       const mine = await wallet(harness, usd.id, { customerId: 'x' }, stranger);
       expectProblem(
         await harness.request('POST', '/v1/transfers', { fromWalletId: from.serial, toWalletId: mine.serial, amount: '1' }, { key: stranger }),
         404,
         'not_found',
       );
+      for (const path of [`/v1/wallets/${from.serial}/entries`, `/v1/transactions?walletId=${from.serial}`]) {
+        const answer = await harness.request('GET', path, undefined, { key: stranger });
+        assert.ok(!answer.body.includes(from.id), `${path}: ${answer.body}`);
+      }
       // UK sort code + account number, US routing + account number.
       const uk = await wallet(harness, gbp.id, { merchantId: 'm-serial' });
       const [ukInstrument] = expectStatus<{ data: Json[] }>(await harness.request('GET', `/v1/wallets/${uk.serial}/instruments`), 200).data;
