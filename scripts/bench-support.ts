@@ -90,8 +90,17 @@ export interface CofferServer {
   stop(): Promise<void>;
 }
 
+/** Builds the server once per run (`npm run build:server`), so the benchmark measures the compiled JavaScript `npm start` runs. */
+let builtIn: string | null = null;
+function ensureBuilt(cwd: string): void {
+  if (builtIn === cwd || process.env.BENCH_NO_BUILD === '1') return;
+  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd, stdio: 'inherit' });
+  builtIn = cwd;
+}
+
 /**
- * `coffer serve` as a child process (node + tsx, no npx in between, so `pid` is the server).
+ * `coffer serve` as a child process: the compiled server (`bin/coffer.mjs`, as `npm start` runs
+ * it, at the default log level), no npm in between, so `pid` is the server.
  * The per-key rate limits are off: the benchmark sends thousands of requests a second on one
  * key, and the limits (300 money-moving requests a minute by default) would refuse almost all.
  */
@@ -102,7 +111,8 @@ export async function startCoffer(env: Record<string, string>, adminKey: string,
   const port = await freePort();
   // BENCH_SERVER_DIR: another checkout's server (a "before" figure in the same run conditions).
   const cwd = process.env.BENCH_SERVER_DIR ?? process.cwd();
-  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+  ensureBuilt(cwd);
+  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, 'bin/coffer.mjs', 'serve'], {
     cwd,
     env: {
       ...process.env,
@@ -111,7 +121,6 @@ export async function startCoffer(env: Record<string, string>, adminKey: string,
       PORT: String(port),
       HOST: '127.0.0.1',
       COFFER_ADMIN_KEY: adminKey,
-      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

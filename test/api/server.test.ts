@@ -60,6 +60,11 @@ describe('server process', () => {
       logLines.every((line) => !line.includes(key)),
       'the key never appears in a log line',
     );
+    // No access-log line per request at the default level (a 5xx would be logged).
+    assert.ok(
+      logLines.every((line) => !line.includes('/v1/currencies/iso/USD')),
+      'no log line per request at the default level',
+    );
     assert.equal(await stop(first), 0);
 
     const second = await start(dataDir, port);
