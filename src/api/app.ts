@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
@@ -65,7 +65,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     genReqId: () => crypto.randomUUID(),
     // No log line per request at the default level (two pino lines per request cost more CPU than
     // the request's own work): a 5xx is logged as an error, every answer at `debug` (logRequest).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     frameworkErrors,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
