@@ -27,7 +27,12 @@ export const AdjustmentBody = Type.Object(
     amount: AmountInput,
     direction: Direction,
     reason: Type.String({ minLength: 1, maxLength: 500 }),
-    systemAccount: Type.Optional(Type.Union([Type.Literal('issuing'), Type.Literal('settlement'), Type.Literal('fees'), Type.Literal('fx')])),
+    systemAccount: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9_]{0,31}$',
+        description: 'The system account on the other side: issuing (default), settlement, fees, fx, or an operator-added one such as reserve.',
+      }),
+    ),
     description: details.description,
     reference: details.reference,
     metadata: details.metadata,
