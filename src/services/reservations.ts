@@ -35,7 +35,9 @@ export interface NewReservation {
 
 export type ReservationKind = 'hold' | 'pending_credit' | 'withdrawal';
 
-const names: Readonly<Record<ReservationKind, { readonly what: string; readonly notPending: 'hold_not_pending' | 'pending_credit_not_pending' | 'payout_not_pending' }>> = {
+const names: Readonly<
+  Record<ReservationKind, { readonly what: string; readonly notPending: 'hold_not_pending' | 'pending_credit_not_pending' | 'payout_not_pending' }>
+> = {
   hold: { what: 'hold', notPending: 'hold_not_pending' },
   pending_credit: { what: 'pending credit', notPending: 'pending_credit_not_pending' },
   withdrawal: { what: 'payout', notPending: 'payout_not_pending' },

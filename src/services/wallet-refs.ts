@@ -63,7 +63,8 @@ export async function systemWalletId(tx: StoreTx, currencyId: string, type: stri
     if (ids.size > 0) systemWallets.set(currencyId, ids);
     id = ids.get(type);
   }
-  if (id === undefined && named) throw new CofferError('system_account_unknown', `The currency has no ${type} system account.`, [{ field: 'systemAccount', message: 'unknown' }]);
+  if (id === undefined && named)
+    throw new CofferError('system_account_unknown', `The currency has no ${type} system account.`, [{ field: 'systemAccount', message: 'unknown' }]);
   if (id === undefined) throw new Error(`currency ${currencyId} has no ${type} system account`);
   return id;
 }

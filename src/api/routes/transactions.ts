@@ -159,7 +159,14 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
     '/v1/withdrawals/:id/fail',
     {
       preValidation: emptyBodyAllowed,
-      schema: { tags, summary: 'The bank could not send a payout: release its money', params: IdParams, body: PayoutFailBody, headers, response: payoutResponse },
+      schema: {
+        tags,
+        summary: 'The bank could not send a payout: release its money',
+        params: IdParams,
+        body: PayoutFailBody,
+        headers,
+        response: payoutResponse,
+      },
     },
     async (request, reply) => {
       const actor = request.actor;

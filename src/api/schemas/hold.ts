@@ -37,7 +37,10 @@ export const HoldCapture = Type.Object(
 
 export const PendingCreditSettle = Type.Object(
   { amount: Type.Optional(AmountInput) },
-  { additionalProperties: false, description: 'Settle for the amount that arrived: at most the announced amount (all of it by default); the rest is released.' },
+  {
+    additionalProperties: false,
+    description: 'Settle for the amount that arrived: at most the announced amount (all of it by default); the rest is released.',
+  },
 );
 
 export const PendingCreditFail = Type.Object(
