@@ -33,5 +33,7 @@ export function presentPendingCredit(credit: Reservation) {
     walletId: credit.toWalletId ?? '',
     fromWalletId: credit.fromWalletId ?? '',
     settledAmount: credit.capturedAmount?.toString() ?? null,
+    reason: credit.reason,
+    source: credit.counterparty ?? null,
   };
 }

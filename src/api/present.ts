@@ -71,6 +71,7 @@ export function presentTransaction(transaction: Transaction) {
     createdAt: transaction.createdAt.toISOString(),
     postedAt: transaction.postedAt?.toISOString() ?? null,
     exchange: presentExchangeDetails(transaction.exchange),
+    counterparty: transaction.counterparty ?? null,
   };
 }
 

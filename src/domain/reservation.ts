@@ -20,6 +20,9 @@ export function resolutionLegs(reservation: ReservationLegs, kind: ResolutionKin
   const release: Leg = { debitWalletId: reservation.debitWalletId, creditWalletId: reservation.creditWalletId, amount: reservation.amount, phase: 'release' };
   if (kind === 'void' || kind === 'expire' || kind === 'fail') return [release];
   const posted = postedAmount ?? reservation.amount;
+  if (kind === 'settle' && (posted <= 0n || posted > reservation.amount)) {
+    throw new CofferError('settle_exceeds_pending_credit', `A settlement posts between 1 and the announced ${reservation.amount}; asked for ${posted}.`);
+  }
   if (posted <= 0n || posted > reservation.amount) {
     throw new CofferError('capture_exceeds_hold', `A capture takes between 1 and the held ${reservation.amount}; asked for ${posted}.`);
   }

@@ -1,3 +1,4 @@
+import type { BankAccount } from './counterparty.js';
 import type { ExchangeDetails } from './exchange.js';
 import type { Direction } from './posting.js';
 
@@ -47,6 +48,8 @@ export interface Transaction {
   readonly postedAt: Date | null;
   /** Set on exchanges only: the rate applied, its quote and what the target received. */
   readonly exchange?: ExchangeDetails | null;
+  /** The bank account outside Coffer: a payout's destination, a pending credit's source; null otherwise. */
+  readonly counterparty?: BankAccount | null;
 }
 
 export interface TransactionWithEntries extends Transaction {

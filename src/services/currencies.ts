@@ -5,6 +5,7 @@ import { CofferError } from '../domain/errors.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { StoreTx } from '../store/store.js';
 import type { CurrencyPatch } from '../store/currency-queries.js';
+import type { Wallet } from '../domain/wallet.js';
 import { notFound, requireAdmin } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
 import { recordWalletEvent } from './events.js';
@@ -23,35 +24,74 @@ export interface CurrencyInput {
   readonly serialPrefix?: string | null;
 }
 
+/** Inserts one system account of a currency (a built-in one or an operator's own type) and its `wallet.created` event. */
+async function insertSystemWallet(tx: StoreTx, currency: Currency, type: string, name: string, now: Date): Promise<Wallet> {
+  const wallet = await tx.insertWallet(
+    {
+      id: newId(now.getTime()),
+      name,
+      currencyId: currency.id,
+      category: 'system',
+      type,
+      merchantId: null,
+      customerId: null,
+      externalId: null,
+      alias: null,
+      program: null,
+      main: false,
+      accounting: true,
+      creditLimit: 0n,
+      lowBalanceThreshold: null,
+      parentWalletId: null,
+      status: 'active',
+      metadata: {},
+      createdAt: now,
+      updatedAt: now,
+    },
+    currency.serialPrefix,
+  );
+  await recordWalletEvent(tx, 'wallet.created', wallet, now);
+  return wallet;
+}
+
 /** Inserts a currency and its system accounts (issuing, settlement, fees, fx) in one database transaction. */
 async function insertWithSystemWallets(tx: StoreTx, currency: Currency, isoCode: string | null = null): Promise<void> {
   await tx.insertCurrency(currency, isoCode);
-  for (const type of systemWalletTypes) {
-    const wallet = await tx.insertWallet(
-      {
-        id: newId(currency.createdAt.getTime()),
-        name: `${currency.code} ${type}`,
-        currencyId: currency.id,
-        category: 'system',
-        type,
-        merchantId: null,
-        customerId: null,
-        externalId: null,
-        alias: null,
-        program: null,
-        main: false,
-        accounting: true,
-        creditLimit: 0n,
-        lowBalanceThreshold: null,
-        parentWalletId: null,
-        status: 'active',
-        metadata: {},
-        createdAt: currency.createdAt,
-        updatedAt: currency.createdAt,
-      },
-      currency.serialPrefix,
-    );
-    await recordWalletEvent(tx, 'wallet.created', wallet, currency.createdAt);
+  for (const type of systemWalletTypes) await insertSystemWallet(tx, currency, type, `${currency.code} ${type}`, currency.createdAt);
+}
+
+/**
+ * Adds an operator's own system account to a currency (admin): a `type` such as `reserve`, one per
+ * currency (`system_account_exists`, 409, for a type it already has, the built-in four included).
+ * It is listed with the currency's other system accounts (`GET /v1/wallets?currencyId=…&category=system`)
+ * and moves money by adjustment (`systemAccount: type`) or by an admin transfer with a client wallet.
+ */
+export async function addSystemAccount(
+  ctx: ServiceContext,
+  actor: Actor,
+  currencyId: string,
+  input: { readonly type: string; readonly name?: string | null },
+): Promise<Wallet> {
+  requireAdmin(actor);
+  const now = ctx.clock();
+  try {
+    return await ctx.store.transaction(async (tx) => {
+      const currency = await tx.getCurrency(currencyId);
+      if (currency === null) throw notFound('currency', currencyId);
+      const wallet = await insertSystemWallet(tx, currency, input.type, input.name ?? `${currency.code} ${input.type}`, now);
+      await recordAudit(
+        tx,
+        actor,
+        { action: 'wallet.created', subjectType: 'wallet', subjectId: wallet.id, merchantId: null, changes: { type: { before: null, after: input.type } } },
+        now,
+      );
+      return wallet;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'wallets_system')) {
+      throw new CofferError('system_account_exists', `The currency already has a ${input.type} system account.`, [{ field: 'type', message: 'taken' }]);
+    }
+    throw error;
   }
 }
 

@@ -33,6 +33,8 @@ export function transactionEventData(transaction: Transaction): EventData {
     fromWalletId: transaction.fromWalletId,
     toWalletId: transaction.toWalletId,
     reference: transaction.reference,
+    reason: transaction.reason,
+    ...(transaction.counterparty !== undefined && transaction.counterparty !== null ? { counterparty: { ...transaction.counterparty } } : {}),
     reversesId: transaction.reversesId,
     reversedAmount: transaction.reversedAmount.toString(),
     createdAt: transaction.createdAt.toISOString(),

@@ -49,6 +49,8 @@ export function journalBody(transaction: TransactionWithEntries): string {
             },
           }
         : {}),
+      // Only when set, so the links of transactions without one read as they always did.
+      ...(transaction.counterparty !== undefined && transaction.counterparty !== null ? { counterparty: { ...transaction.counterparty } } : {}),
     },
     entries: transaction.entries.map((entry) => ({
       walletId: entry.walletId,

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/api-key.js';
+import type { BankAccount } from '../domain/counterparty.js';
 import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
 import { requireScope } from './access.js';
@@ -11,6 +12,8 @@ export interface PendingCreditRequest extends Omit<MovementDetails, 'fees'> {
   readonly amount: bigint;
   /** Where the money comes from; the currency's `issuing` account by default. */
   readonly fromWalletId?: string;
+  /** The bank account the money comes from (an incoming wire), stored and shown. */
+  readonly source?: BankAccount;
 }
 
 /** Announces incoming money: `pending` and `ledger` grow, `available` does not. */
@@ -21,7 +24,7 @@ export async function createPendingCredit(tx: StoreTx, actor: Actor, request: Pe
   const refs = await walletRefs(tx, actor, named);
   const currencyId = refs.get(request.walletId)?.currencyId as string;
   const fromWalletId = request.fromWalletId ?? (await systemWalletId(tx, currencyId, 'issuing'));
-  const { walletId: _walletId, amount: _amount, fromWalletId: _from, ...details } = request;
+  const { walletId: _walletId, amount: _amount, fromWalletId: _from, source, ...details } = request;
   return createReservation(
     tx,
     actor,
@@ -33,17 +36,21 @@ export async function createPendingCredit(tx: StoreTx, actor: Actor, request: Pe
       amount: request.amount,
       expiresAt: null,
       details,
+      counterparty: source ?? null,
     },
     now,
   );
 }
 
-/** The money arrived: the whole pending credit is posted to the wallet. */
-export function settlePendingCredit(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<Reservation> {
-  return resolveReservation(tx, actor, id, 'settle', null, now);
+/**
+ * The money arrived: `amount` (at most the announced amount; all of it by default) is posted to
+ * the wallet and the rest released, as funds arrive confirmed for what they really are.
+ */
+export function settlePendingCredit(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
+  return resolveReservation(tx, actor, id, 'settle', amount, now);
 }
 
-/** The money will not arrive: the pending credit is released. */
-export function failPendingCredit(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<Reservation> {
-  return resolveReservation(tx, actor, id, 'fail', null, now);
+/** The money will not arrive: the pending credit is released, with the reason recorded on its transaction. */
+export function failPendingCredit(tx: StoreTx, actor: Actor, id: string, reason: string | null, now: Date): Promise<Reservation> {
+  return resolveReservation(tx, actor, id, 'fail', null, now, { reason });
 }

@@ -42,6 +42,8 @@ export interface Resolution {
   readonly capturedAmount: bigint | null;
   /** False lets a release-only resolution (expiry) run on a wallet whose currency was deactivated. */
   readonly requireActiveCurrency: boolean;
+  /** Why it was resolved so (a failed pending credit or payout), recorded as the transaction's `reason`; null keeps the reason it had. */
+  readonly reason?: string | null;
 }
 
 /**
@@ -59,9 +61,15 @@ export async function appendToTransaction(
 ): Promise<TransactionWithEntries> {
   const posting = await postLocked(tx, legs, lockIds, resolution.requireActiveCurrency);
   const stamp = await tx.commitStamp(now);
-  const resolved: Transaction = { ...transaction, status: resolution.status, postedAt: resolution.status === 'posted' ? stamp : transaction.postedAt };
+  const reason = resolution.reason ?? null;
+  const resolved: Transaction = {
+    ...transaction,
+    status: resolution.status,
+    postedAt: resolution.status === 'posted' ? stamp : transaction.postedAt,
+    reason: reason ?? transaction.reason,
+  };
   assert(
-    await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, stamp),
+    await tx.resolveTransaction(transaction.id, resolution.status, resolution.capturedAmount, stamp, reason),
     `transaction ${transaction.id} was pending under lock`,
   );
   const entries = await writePosting(tx, posting, resolved, stamp);

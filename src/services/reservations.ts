@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/api-key.js';
+import type { BankAccount } from '../domain/counterparty.js';
 import { assert } from '../domain/assert.js';
 import { CofferError } from '../domain/errors.js';
 import { checkMetadata } from '../domain/metadata.js';
@@ -19,7 +20,8 @@ import { walletOwners, walletRefs } from './wallet-refs.js';
  * status `pending`, with one `pending` leg; later resolved on the same transaction id.
  */
 export interface NewReservation {
-  readonly kind: 'hold' | 'pending_credit';
+  /** `withdrawal`: a payout to a bank account, pending until the bank connector settles or fails it. */
+  readonly kind: ReservationKind;
   readonly debitWalletId: string;
   readonly creditWalletId: string;
   /** The client-named wallets, checked for visibility (system accounts only for admins). */
@@ -27,7 +29,19 @@ export interface NewReservation {
   readonly amount: bigint;
   readonly expiresAt: Date | null;
   readonly details: Omit<MovementDetails, 'fees'>;
+  /** A payout's destination or a pending credit's source, when named. */
+  readonly counterparty?: BankAccount | null;
 }
+
+export type ReservationKind = 'hold' | 'pending_credit' | 'withdrawal';
+
+const names: Readonly<
+  Record<ReservationKind, { readonly what: string; readonly notPending: 'hold_not_pending' | 'pending_credit_not_pending' | 'payout_not_pending' }>
+> = {
+  hold: { what: 'hold', notPending: 'hold_not_pending' },
+  pending_credit: { what: 'pending credit', notPending: 'pending_credit_not_pending' },
+  withdrawal: { what: 'payout', notPending: 'payout_not_pending' },
+};
 
 export async function createReservation(tx: StoreTx, actor: Actor, request: NewReservation, now: Date): Promise<Reservation> {
   const refs = await walletRefs(tx, actor, request.namedWalletIds);
@@ -54,6 +68,7 @@ export async function createReservation(tx: StoreTx, actor: Actor, request: NewR
     reversedAmount: 0n,
     createdAt: now,
     postedAt: null,
+    counterparty: request.counterparty ?? null,
   };
   const legs: Leg[] = [{ debitWalletId: request.debitWalletId, creditWalletId: request.creditWalletId, amount: request.amount, phase: 'pending' }];
   await writeDraft(tx, { transaction, legs }, lockSet(allRefs, legs), now);
@@ -81,11 +96,14 @@ export async function resolveReservation(
   kind: ResolutionKind,
   postedAmount: bigint | null,
   now: Date,
+  options: { readonly expected?: ReservationKind; readonly reason?: string | null } = {},
 ): Promise<Reservation> {
-  const expected = kind === 'settle' || kind === 'fail' ? 'pending_credit' : 'hold';
+  const expected = options.expected ?? (kind === 'settle' || kind === 'fail' ? 'pending_credit' : 'hold');
   const reservation = await tx.lockReservation(id);
-  const what = expected === 'hold' ? 'hold' : 'pending credit';
-  if (reservation === null || reservation.kind !== expected) throw notFound(what, id);
+  const { what, notPending } = names[expected];
+  // A payout is a withdrawal that named a destination; a withdrawal posted at once is not one.
+  const matches = reservation !== null && reservation.kind === expected && (expected !== 'withdrawal' || (reservation.counterparty ?? null) !== null);
+  if (reservation === null || !matches) throw notFound(what, id);
   if (!canSee(actor, reservation.merchantId)) {
     const owners = await walletOwners(
       tx,
@@ -93,15 +111,15 @@ export async function resolveReservation(
     );
     requireMovementOwner(actor, reservation.merchantId, [...owners.values()], what, id);
   }
-  const notPending = expected === 'hold' ? 'hold_not_pending' : 'pending_credit_not_pending';
+  const title = what.charAt(0).toUpperCase() + what.slice(1);
   if (reservation.status !== 'pending') {
-    throw new CofferError(notPending, `${expected === 'hold' ? 'Hold' : 'Pending credit'} ${id} is already ${reservation.status}.`);
+    throw new CofferError(notPending, `${title} ${id} is already ${reservation.status}.`);
   }
   // A due hold is expired, whether or not the expiry worker has reached it yet.
   if (kind !== 'expire' && reservation.expiresAt !== null && reservation.expiresAt.getTime() <= now.getTime()) {
-    throw new CofferError(notPending, `Hold ${id} expired at ${reservation.expiresAt.toISOString()}.`);
+    throw new CofferError(notPending, `${title} ${id} expired at ${reservation.expiresAt.toISOString()}.`);
   }
-  return applyResolution(tx, reservation, kind, postedAmount, now);
+  return applyResolution(tx, reservation, kind, postedAmount, now, options.reason ?? null);
 }
 
 /** Writes the resolution of a reservation whose row the caller has locked and found pending. */
@@ -111,13 +129,14 @@ export async function applyResolution(
   kind: ResolutionKind,
   postedAmount: bigint | null,
   now: Date,
+  reason: string | null = null,
 ): Promise<Reservation> {
   const { fromWalletId, toWalletId } = reservation;
   if (fromWalletId === null || toWalletId === null) throw new Error(`reservation ${reservation.id} names both wallets`);
   const legs = resolutionLegs({ debitWalletId: fromWalletId, creditWalletId: toWalletId, amount: reservation.amount }, kind, postedAmount);
   const refs = new Map((await tx.walletRefs([fromWalletId, toWalletId])).map((ref) => [ref.id, ref]));
   const capturedAmount = legs[1]?.amount ?? null;
-  const resolution = { status: statusAfter[kind], capturedAmount, requireActiveCurrency: kind !== 'expire' };
+  const resolution = { status: statusAfter[kind], capturedAmount, requireActiveCurrency: kind !== 'expire', reason };
   const written = await appendToTransaction(tx, reservation, legs, lockSet(refs, legs), resolution, now);
-  return { ...reservation, status: written.status, postedAt: written.postedAt, capturedAmount, resolvedAt: now };
+  return { ...reservation, status: written.status, postedAt: written.postedAt, capturedAmount, resolvedAt: now, reason: written.reason };
 }

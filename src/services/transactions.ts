@@ -1,6 +1,8 @@
 import type { Actor } from '../domain/api-key.js';
 import type { NewAuditRecord } from '../domain/audit.js';
+import { systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
+import type { ExchangeDetails } from '../domain/exchange.js';
 import { limits } from '../domain/limits.js';
 import { checkMetadata } from '../domain/metadata.js';
 import type { Leg } from '../domain/posting.js';
@@ -33,7 +35,8 @@ export type MovementRequest =
       readonly amount: bigint;
       readonly direction: 'credit' | 'debit';
       readonly reason: string;
-      readonly systemAccount?: 'issuing' | 'settlement' | 'fees' | 'fx';
+      /** A built-in system account or an operator-added one (`reserve`); `issuing` by default. */
+      readonly systemAccount?: string;
     } & MovementDetails)
   | ({ readonly kind: 'reversal'; readonly transactionId: string; readonly amount?: bigint; readonly reason?: string | null } & MovementDetails)
   | ({ readonly kind: 'exchange' } & ExchangeRequest);
@@ -134,10 +137,11 @@ async function draftMovement(tx: StoreTx, actor: Actor, request: SimpleMovement,
       from = request.fromWalletId;
       to = request.toWalletId;
       payer = from;
+      checkTransferSides(actor, refs.get(from), refs.get(to));
       break;
     case 'adjustment': {
       requireAdmin(actor);
-      const system = await systemWalletId(tx, currencyId, request.systemAccount ?? 'issuing');
+      const system = await systemWalletId(tx, currencyId, request.systemAccount ?? 'issuing', true);
       [from, to] = request.direction === 'credit' ? [system, request.walletId] : [request.walletId, system];
       payer = request.walletId;
       if (request.fees !== undefined && request.fees.length > 0) throw new CofferError('fee_invalid', 'Adjustments carry no fees.');
@@ -155,10 +159,43 @@ async function draftMovement(tx: StoreTx, actor: Actor, request: SimpleMovement,
   return { draft: { transaction, legs }, refs };
 }
 
-const reversibleKinds: readonly TransactionKind[] = ['topup', 'withdrawal', 'transfer', 'adjustment'];
+/**
+ * A transfer moves money between wallets in circulation. The built-in system accounts (issuing,
+ * settlement, fees, fx) move only through their own kinds (top-up, withdrawal, adjustment, fees,
+ * exchange): a transfer out of issuing would create money under the wrong kind. An operator-added
+ * system account (`reserve`) may send to or receive from a client wallet by an admin transfer;
+ * money it sends enters circulation, so that needs the `issue` scope too.
+ */
+function checkTransferSides(actor: Actor, from: WalletRef | undefined, to: WalletRef | undefined): void {
+  for (const side of [from, to]) {
+    if (side?.category === 'system' && (systemWalletTypes as readonly string[]).includes(side.type)) {
+      throw new CofferError(
+        'system_account_kind',
+        `Wallet ${side.id} is the currency's ${side.type} account: move it with a top-up, a withdrawal or an adjustment, not a transfer.`,
+      );
+    }
+  }
+  if (from?.category === 'system' && to?.category === 'system') {
+    throw new CofferError('system_account_kind', 'A transfer between two system accounts is an adjustment of the books, not a transfer: use two adjustments.');
+  }
+  if (from?.category === 'system') requireScope(actor, 'issue');
+}
+
+const reversibleKinds: readonly TransactionKind[] = ['topup', 'withdrawal', 'transfer', 'adjustment', 'exchange', 'hold', 'pending_credit'];
+
+/**
+ * The part of `total` that goes with `amount` more of an original of `originalAmount`, of which
+ * `reversedBefore` was already reversed: cumulative and rounded down, so that after reversals
+ * summing to R the parts returned sum to floor(total × R / originalAmount), and the reversal that
+ * reaches the whole original returns exactly what is left of `total`.
+ */
+export function proportionalPart(total: bigint, originalAmount: bigint, reversedBefore: bigint, amount: bigint): bigint {
+  const upTo = (reversed: bigint) => (total * reversed) / originalAmount;
+  return upTo(reversedBefore + amount) - upTo(reversedBefore);
+}
 
 async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<MovementRequest, { kind: 'reversal' }>, now: Date) {
-  const original = await tx.lockTransaction(request.transactionId);
+  const original = await tx.lockReservation(request.transactionId);
   if (original === null) throw notFound('transaction', request.transactionId);
   if (!canSee(actor, original.merchantId)) {
     const owners = await walletOwners(
@@ -170,20 +207,41 @@ async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<Movemen
   if (original.status !== 'posted' || !reversibleKinds.includes(original.kind) || original.fromWalletId === null || original.toWalletId === null) {
     throw new CofferError('transaction_not_reversible', `Transaction ${original.id} (${original.kind}, ${original.status}) cannot be reversed.`);
   }
-  const left = original.amount - original.reversedAmount;
+  // A captured hold, a settled pending credit or a settled payout can be reversed up to what was posted.
+  const reversible = original.capturedAmount ?? original.amount;
+  const left = reversible - original.reversedAmount;
   const amount = request.amount ?? left;
   if (amount > left || left === 0n) {
     throw new CofferError('reversal_exceeds_original', `Transaction ${original.id} has ${left} left to reverse; asked for ${amount}.`);
   }
-  const refs = await tx.walletRefs([original.fromWalletId, original.toWalletId]).then((list) => new Map(list.map((ref) => [ref.id, ref])));
-  const legs: Leg[] = [{ debitWalletId: original.toWalletId, creditWalletId: original.fromWalletId, amount, phase: 'posted' }];
-  // A full reversal also gives the fees back to whoever paid them.
-  const full = amount === original.amount;
-  if (full && original.fees.length > 0) {
+  const part = (total: bigint) => proportionalPart(total, reversible, original.reversedAmount, amount);
+  const legs: Leg[] = [];
+  const walletIds = [original.fromWalletId, original.toWalletId];
+  let exchange: ExchangeDetails | null = null;
+  if (original.kind === 'exchange' && original.exchange !== undefined && original.exchange !== null) {
+    // Back at the original rate: the target wallet returns its share of what it received, the source gets `amount` back.
+    const { targetCurrencyId, targetAmount } = original.exchange;
+    const sourceFx = await systemWalletId(tx, original.currencyId, 'fx');
+    const targetFx = await systemWalletId(tx, targetCurrencyId, 'fx');
+    const targetPart = part(targetAmount);
+    if (targetPart > 0n) legs.push({ debitWalletId: original.toWalletId, creditWalletId: targetFx, amount: targetPart, phase: 'posted' });
+    legs.push({ debitWalletId: sourceFx, creditWalletId: original.fromWalletId, amount, phase: 'posted' });
+    walletIds.push(sourceFx, targetFx);
+    exchange = { rate: original.exchange.rate, quoteId: null, targetCurrencyId, targetAmount: targetPart };
+  } else {
+    legs.push({ debitWalletId: original.toWalletId, creditWalletId: original.fromWalletId, amount, phase: 'posted' });
+  }
+  // Fees go back in proportion (rounded down, cumulatively): the reversal that completes the original returns the rest.
+  if (original.fees.length > 0) {
     const payer = original.kind === 'topup' ? original.toWalletId : original.fromWalletId;
     const feesId = await systemWalletId(tx, original.currencyId, 'fees');
-    for (const fee of original.fees) legs.push({ debitWalletId: feesId, creditWalletId: payer, amount: fee.amount, phase: 'posted' });
+    walletIds.push(feesId);
+    for (const fee of original.fees) {
+      const back = part(fee.amount);
+      if (back > 0n) legs.push({ debitWalletId: feesId, creditWalletId: payer, amount: back, phase: 'posted' });
+    }
   }
+  const refs = await tx.walletRefs(walletIds).then((list) => new Map(list.map((ref) => [ref.id, ref])));
   await tx.addReversedAmount(original.id, amount);
   const transaction: Transaction = {
     ...baseTransaction('reversal', actor, original.currencyId, amount, request, now),
@@ -193,6 +251,7 @@ async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<Movemen
     reason: request.reason ?? null,
     fees: [],
     reversesId: original.id,
+    ...(exchange !== null ? { exchange } : {}),
   };
   return { draft: { transaction, legs } as Draft, refs };
 }

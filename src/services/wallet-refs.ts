@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/api-key.js';
+import { CofferError } from '../domain/errors.js';
 import type { StoreTx } from '../store/store.js';
 import type { WalletRef } from '../store/wallet-queries.js';
 import { canSee, notFound } from './access.js';
@@ -50,13 +51,20 @@ export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string
   return result;
 }
 
-export async function systemWalletId(tx: StoreTx, currencyId: string, type: string): Promise<string> {
-  let ids = systemWallets.get(currencyId);
-  if (ids === undefined) {
-    ids = await tx.systemWalletIds(currencyId);
+/**
+ * The id of a currency's system account of `type`. The built-in four exist from the currency's
+ * creation; an operator-added one (`reserve`) may be newer than the cache, which is read again
+ * once on a miss. `named` marks a type the client chose: an unknown one is refused with a code.
+ */
+export async function systemWalletId(tx: StoreTx, currencyId: string, type: string, named = false): Promise<string> {
+  let id = systemWallets.get(currencyId)?.get(type);
+  if (id === undefined) {
+    const ids = await tx.systemWalletIds(currencyId);
     if (ids.size > 0) systemWallets.set(currencyId, ids);
+    id = ids.get(type);
   }
-  const id = ids.get(type);
+  if (id === undefined && named)
+    throw new CofferError('system_account_unknown', `The currency has no ${type} system account.`, [{ field: 'systemAccount', message: 'unknown' }]);
   if (id === undefined) throw new Error(`currency ${currencyId} has no ${type} system account`);
   return id;
 }

@@ -76,7 +76,7 @@ export function holdQueries(db: Queryable) {
     async openReservationCount(walletId: string): Promise<number> {
       const rows = await db.query(
         `select count(*)::int as n from transactions
-         where status = 'pending' and kind in ('hold', 'pending_credit') and (from_wallet_id = $1 or to_wallet_id = $1)`,
+         where status = 'pending' and kind in ('hold', 'pending_credit', 'withdrawal') and (from_wallet_id = $1 or to_wallet_id = $1)`,
         [walletId],
       );
       return Number(text(String(rows[0]?.n ?? '0')));

@@ -1,3 +1,4 @@
+import type { BankAccount } from '../domain/counterparty.js';
 import type { PlannedEntry } from '../domain/posting.js';
 import type { Entry, Fee, Transaction, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable, Row } from './database.js';
@@ -25,6 +26,7 @@ export function toTransaction(row: Row): Transaction {
     createdAt: date(row.created_at),
     postedAt: dateOrNull(row.posted_at),
     exchange: exchangeDetailsOf(row),
+    counterparty: row.counterparty === null || row.counterparty === undefined ? null : json<BankAccount>(row.counterparty),
   };
 }
 
@@ -68,16 +70,16 @@ export function transactionQueries(db: Queryable) {
     await db.query(
       `insert into transactions (id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
                                  reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-                                 exchange_rate, quote_id, target_currency_id, target_amount)
+                                 exchange_rate, quote_id, target_currency_id, target_amount, counterparty)
        select id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
               reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-              exchange_rate, quote_id, target_currency_id, target_amount
+              exchange_rate, quote_id, target_currency_id, target_amount, counterparty
        from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bigint[], $7::uuid[], $8::uuid[], $9::text[], $10::text[],
                    $11::text[], $12::jsonb[], $13::jsonb[], $14::uuid[], $15::bigint[], $16::timestamptz[], $17::timestamptz[],
-                   $18::text[], $19::uuid[], $20::uuid[], $21::bigint[])
+                   $18::text[], $19::uuid[], $20::uuid[], $21::bigint[], $22::jsonb[])
             with ordinality as v(id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
                                  reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-                                 exchange_rate, quote_id, target_currency_id, target_amount, n)
+                                 exchange_rate, quote_id, target_currency_id, target_amount, counterparty, n)
        order by n`,
       [
         column((t) => t.id),
@@ -101,6 +103,7 @@ export function transactionQueries(db: Queryable) {
         column((t) => t.exchange?.quoteId ?? null),
         column((t) => t.exchange?.targetCurrencyId ?? null),
         column((t) => t.exchange?.targetAmount.toString() ?? null),
+        column((t) => (t.counterparty ? JSON.stringify(t.counterparty) : null)),
       ],
     );
   }
@@ -156,12 +159,13 @@ export function transactionQueries(db: Queryable) {
     },
 
     /** Marks a pending transaction resolved (the caller holds its row lock and checked it is pending). */
-    async resolveTransaction(id: string, status: TransactionStatus, capturedAmount: bigint | null, now: Date): Promise<boolean> {
+    async resolveTransaction(id: string, status: TransactionStatus, capturedAmount: bigint | null, now: Date, reason: string | null = null): Promise<boolean> {
       const rows = await db.query(
         `update transactions set status = $2, captured_amount = $3, resolved_at = $4,
-                posted_at = case when $2 = 'posted' then $4 else posted_at end
+                posted_at = case when $2 = 'posted' then $4 else posted_at end,
+                reason = coalesce($5, reason)
          where id = $1 and status = 'pending' returning id`,
-        [id, status, capturedAmount?.toString() ?? null, now],
+        [id, status, capturedAmount?.toString() ?? null, now, reason],
       );
       return rows.length === 1;
     },

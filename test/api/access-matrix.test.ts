@@ -27,6 +27,7 @@ type ObjectName =
   | 'quote'
   | 'hold'
   | 'pendingCredit'
+  | 'payout'
   | 'currency'
   | 'eurCurrency'
   | 'apiKey'
@@ -114,6 +115,9 @@ const matrix: Readonly<Record<string, Spec>> = {
   'GET /v1/pending-credits/{id}': { access: 'tenant', params: id('pendingCredit') },
   'POST /v1/pending-credits/{id}/settle': { access: 'tenant', params: id('pendingCredit'), body: async () => ({}) },
   'POST /v1/pending-credits/{id}/fail': { access: 'tenant', params: id('pendingCredit'), body: async () => ({}) },
+  'POST /v1/withdrawals/{id}/settle': { access: 'tenant', params: id('payout'), body: async () => ({}) },
+  'POST /v1/withdrawals/{id}/fail': { access: 'tenant', params: id('payout'), body: async () => ({ reason: 'matrix' }) },
+  'POST /v1/currencies/{id}/system-accounts': { access: 'admin', params: id('currency'), body: async () => ({ type: 'reserve' }) },
   'POST /v1/transactions/{id}/reverse': { access: 'tenant', params: id('transaction'), body: async () => ({}) },
   'GET /v1/transactions': { access: 'merchant', foreign: { query: async (need) => `walletId=${await need('wallet')}`, expect: [404] } },
   'GET /v1/transactions/{id}': { access: 'tenant', params: id('transaction') },
@@ -263,6 +267,16 @@ for (const backend of backends) {
         case 'pendingCredit':
           return expectStatus<{ id: string }>(
             await harness.request('POST', '/v1/pending-credits', { walletId: await need('wallet'), amount: '10' }, as(keys.a)),
+            201,
+          ).id;
+        case 'payout':
+          return expectStatus<{ id: string }>(
+            await harness.request(
+              'POST',
+              '/v1/withdrawals',
+              { walletId: await need('wallet'), amount: '10', destination: { iban: 'DE89370400440532013000', name: 'Matrix' } },
+              as(keys.a),
+            ),
             201,
           ).id;
         case 'apiKey':

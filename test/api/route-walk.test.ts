@@ -63,6 +63,7 @@ const matrix: Readonly<Record<string, Entry>> = {
 
   'POST /v1/currencies': { access: 'admin', body: () => ({ code: 'XTS', name: 'Test', fraction: 100, assetType: 'fiat' }) },
   'POST /v1/currencies/iso/:code': { access: 'admin', params: () => ({ code: 'JPY' }) },
+  'POST /v1/currencies/:id/system-accounts': { access: 'admin', params: (f) => ({ id: f.eurId }), body: () => ({ type: 'reserve' }) },
   'GET /v1/currencies': { access: 'read' },
   'GET /v1/currencies/:id': { access: 'read', params: (f) => ({ id: f.currencyId }) },
   'PATCH /v1/currencies/:id': { access: 'admin', params: (f) => ({ id: f.eurId }), body: () => ({ name: 'Euro' }) },
@@ -89,6 +90,8 @@ const matrix: Readonly<Record<string, Entry>> = {
 
   'POST /v1/topups': { access: 'issue', body: (f) => ({ walletId: f.walletId, amount: '1' }) },
   'POST /v1/withdrawals': { access: 'write' },
+  'POST /v1/withdrawals/:id/settle': { access: 'write' },
+  'POST /v1/withdrawals/:id/fail': { access: 'write' },
   'POST /v1/transfers': { access: 'write' },
   'POST /v1/exchanges': { access: 'write' },
   'POST /v1/adjustments': { access: 'admin', body: (f) => ({ walletId: f.walletId, amount: '1', direction: 'credit', reason: 'walk' }) },

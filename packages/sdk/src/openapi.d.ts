@@ -1011,6 +1011,306 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/currencies/{id}/system-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an operator's own system account to a currency, such as reserve (admin)
+         * @description Adds an operator's own system account to a currency, such as the coins seed's reserve: `type` is a lower-case slug unique per currency (a type it already has, the built-in issuing, settlement, fees and fx included, answers 409 system_account_exists). It is listed with the currency's system accounts (GET /v1/wallets?currencyId=…&category=system) and moves money by adjustment (`systemAccount: type`) or by an admin transfer with a client wallet (money it sends needs the issue scope). Needs an admin key; a retry after success answers 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "reserve",
+                     *       "name": "EUR reserve"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A lower-case slug, unique per currency (issuing, settlement, fees and fx exist already). */
+                        type: string;
+                        name?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0d7e3b1a-55c2-4f0e-9a61-2b8f4c7d9e10",
+                         *       "serial": "EUR000001043",
+                         *       "name": "EUR reserve",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "category": "system",
+                         *       "type": "reserve",
+                         *       "merchantId": null,
+                         *       "customerId": null,
+                         *       "externalId": null,
+                         *       "alias": null,
+                         *       "program": null,
+                         *       "main": false,
+                         *       "accounting": true,
+                         *       "creditLimit": "0",
+                         *       "lowBalanceThreshold": null,
+                         *       "parentWalletId": null,
+                         *       "status": "active",
+                         *       "statusReason": null,
+                         *       "statusDescription": null,
+                         *       "statusChangedAt": null,
+                         *       "statusChangedBy": null,
+                         *       "metadata": {},
+                         *       "balance": {
+                         *         "posted": "0",
+                         *         "held": "0",
+                         *         "pending": "0",
+                         *         "available": "0",
+                         *         "ledger": "0",
+                         *         "creditLimit": "0"
+                         *       },
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            serial: string;
+                            name: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            category: "client" | "system";
+                            type: string;
+                            merchantId: string | null;
+                            customerId: string | null;
+                            externalId: string | null;
+                            alias: string | null;
+                            program: string | null;
+                            main: boolean;
+                            accounting: boolean;
+                            /** @description Minor units, as a string of digits. */
+                            creditLimit: string;
+                            lowBalanceThreshold: string | null;
+                            parentWalletId: string | null;
+                            /** @enum {unknown} */
+                            status: "active" | "blocked" | "closed";
+                            statusReason: string | null;
+                            statusDescription: string | null;
+                            statusChangedAt: string | null;
+                            statusChangedBy: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            balance: {
+                                /** @description Minor units, as a string of digits. */
+                                posted: string;
+                                /** @description Minor units, as a string of digits. */
+                                held: string;
+                                /** @description Minor units, as a string of digits. */
+                                pending: string;
+                                /** @description Minor units, as a string of digits. */
+                                available: string;
+                                /** @description Minor units, as a string of digits. */
+                                ledger: string;
+                                /** @description Minor units, as a string of digits. */
+                                creditLimit: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                            currency?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                code: string;
+                                symbol: string | null;
+                                fraction: number;
+                                assetType: string;
+                            };
+                            /** @description With `?expand=instruments`: the bank identifiers. */
+                            instruments?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "iban" | "uk_account" | "us_account";
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                                /** @description False once the wallet is closed. */
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deactivatedAt: string | null;
+                            }[];
+                            /** @description With `?expand=cards`: the cards (masked numbers only). */
+                            cards?: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /** @enum {unknown} */
+                                kind: "plastic" | "virtual";
+                                /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                maskedNumber: string;
+                                name: string | null;
+                                /** Format: date */
+                                expirationDate: string;
+                                /** @enum {unknown} */
+                                expirationStatus: "ACTIVE" | "EXPIRED";
+                                /** @description False once destroyed (the wallet closed). */
+                                active: boolean;
+                                /** @description True while the wallet is blocked. */
+                                frozen: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                destroyedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wallets": {
         parameters: {
             query?: never;
@@ -3247,287 +3547,12 @@ export interface paths {
                                 /** @description Minor units, as a string of digits. */
                                 targetAmount: string;
                             } | null;
-                            entries: {
-                                id: string;
-                                /**
-                                 * Format: uuid
-                                 * @description UUID
-                                 */
-                                transactionId: string;
-                                /** @enum {unknown} */
-                                kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
-                                /**
-                                 * Format: uuid
-                                 * @description UUID
-                                 */
-                                walletId: string;
-                                /**
-                                 * Format: uuid
-                                 * @description UUID
-                                 */
-                                currencyId: string;
-                                direction: "debit" | "credit";
-                                /** @description Minor units, as a string of digits. */
-                                amount: string;
-                                pending: boolean;
-                                /** @description Minor units, as a string of digits. */
-                                balanceAfter: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/withdrawals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Withdraw from a wallet to the currency settlement account
-         * @description Debits a wallet to its currency's settlement account (a payout). Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    /**
-                     * @example {
-                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
-                     *       "amount": "1050",
-                     *       "description": "Payout to bank account",
-                     *       "reference": "payout-2026-03-14-17",
-                     *       "metadata": {
-                     *         "orderId": "1042"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /**
-                         * Format: uuid
-                         * @description UUID
-                         */
-                        walletId: string;
-                        /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
-                        amount: string | number;
-                        description?: string | null;
-                        reference?: string | null;
-                        /** @description A small map of strings (at most 50 keys). */
-                        metadata?: {
-                            [key: string]: string;
-                        };
-                        /** @description Extra entries to the currency fees account, paid by the customer wallet. */
-                        fees?: {
-                            /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
-                            amount: string | number;
-                            description?: string | null;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *       "kind": "withdrawal",
-                         *       "status": "posted",
-                         *       "merchantId": "shop-eu-01",
-                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
-                         *       "amount": "1050",
-                         *       "fromWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
-                         *       "toWalletId": null,
-                         *       "description": "Payout to bank account",
-                         *       "reference": "payout-2026-03-14-17",
-                         *       "reason": null,
-                         *       "metadata": {
-                         *         "orderId": "1042"
-                         *       },
-                         *       "fees": [],
-                         *       "reversesId": null,
-                         *       "reversedAmount": "0",
-                         *       "createdAt": "2026-03-14T09:26:53.000Z",
-                         *       "postedAt": "2026-03-14T09:26:53.000Z",
-                         *       "exchange": null,
-                         *       "entries": [
-                         *         {
-                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
-                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
-                         *           "kind": "withdrawal",
-                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
-                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
-                         *           "direction": "debit",
-                         *           "amount": "1050",
-                         *           "pending": false,
-                         *           "balanceAfter": "123950",
-                         *           "createdAt": "2026-03-14T09:26:53.000Z"
-                         *         }
-                         *       ]
-                         *     }
-                         */
-                        "application/json": {
-                            /**
-                             * Format: uuid
-                             * @description UUID
-                             */
-                            id: string;
-                            /** @enum {unknown} */
-                            kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
-                            /** @enum {unknown} */
-                            status: "pending" | "posted" | "voided" | "expired" | "failed";
-                            merchantId: string | null;
-                            /**
-                             * Format: uuid
-                             * @description UUID
-                             */
-                            currencyId: string;
-                            /** @description Minor units, as a string of digits. */
-                            amount: string;
-                            fromWalletId: string | null;
-                            toWalletId: string | null;
-                            description: string | null;
-                            reference: string | null;
-                            reason: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            fees: {
-                                /** @description Minor units, as a string of digits. */
-                                amount: string;
-                                description: string | null;
-                            }[];
-                            reversesId: string | null;
-                            /** @description Minor units, as a string of digits. */
-                            reversedAmount: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            postedAt: string | null;
-                            exchange: {
-                                /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
-                                rate: string;
-                                quoteId: string | null;
-                                /**
-                                 * Format: uuid
-                                 * @description UUID
-                                 */
-                                targetCurrencyId: string;
-                                /** @description Minor units, as a string of digits. */
-                                targetAmount: string;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
                             } | null;
                             entries: {
                                 id: string;
@@ -3840,6 +3865,13 @@ export interface paths {
                                 /** @description Minor units, as a string of digits. */
                                 targetAmount: string;
                             } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                             entries: {
                                 id: string;
                                 /**
@@ -4017,7 +4049,8 @@ export interface paths {
                         amount: string | number;
                         direction: "debit" | "credit";
                         reason: string;
-                        systemAccount?: "issuing" | "settlement" | "fees" | "fx";
+                        /** @description The system account on the other side: issuing (default), settlement, fees, fx, or an operator-added one such as reserve. */
+                        systemAccount?: string;
                         description?: string | null;
                         reference?: string | null;
                         /** @description A small map of strings (at most 50 keys). */
@@ -4120,6 +4153,854 @@ export interface paths {
                                 targetCurrencyId: string;
                                 /** @description Minor units, as a string of digits. */
                                 targetAmount: string;
+                            } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
+                            entries: {
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                transactionId: string;
+                                /** @enum {unknown} */
+                                kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                currencyId: string;
+                                direction: "debit" | "credit";
+                                /** @description Minor units, as a string of digits. */
+                                amount: string;
+                                pending: boolean;
+                                /** @description Minor units, as a string of digits. */
+                                balanceAfter: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw from a wallet to the currency settlement account, or pay out to a bank account (destination)
+         * @description Debits a wallet to its currency's settlement account. With a destination (an IBAN, a UK sort code + account number or a US routing + account number, and the holder's name) it is a payout through the bank rails: answered 201 with status pending, its money held on the wallet, until the bank connector settles or fails it (POST /v1/withdrawals/{id}/settle or /fail); a payout carries no fees. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer instead of paying twice.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                     *       "amount": "1050",
+                     *       "description": "Payout to bank account",
+                     *       "reference": "payout-2026-03-14-17",
+                     *       "metadata": {
+                     *         "orderId": "1042"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description UUID
+                         */
+                        walletId: string;
+                        /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
+                        amount: string | number;
+                        description?: string | null;
+                        reference?: string | null;
+                        /** @description A small map of strings (at most 50 keys). */
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                        /** @description Extra entries to the currency fees account, paid by the customer wallet. */
+                        fees?: {
+                            /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
+                            amount: string | number;
+                            description?: string | null;
+                        }[];
+                        destination?: {
+                            /** @description The account holder. */
+                            name: string;
+                            /** @description An IBAN with valid check digits (spaces allowed). */
+                            iban?: string;
+                            /** @description UK sort code: 6 digits (dashes allowed). */
+                            sortCode?: string;
+                            /** @description US ABA routing number. */
+                            routingNumber?: string;
+                            /** @description With sortCode (8 digits) or routingNumber (4 to 17 digits). */
+                            accountNumber?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "withdrawal",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": null,
+                         *       "description": "Payout to bank account",
+                         *       "reference": "payout-2026-03-14-17",
+                         *       "reason": null,
+                         *       "metadata": {
+                         *         "orderId": "1042"
+                         *       },
+                         *       "fees": [],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:26:53.000Z",
+                         *       "exchange": null,
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "withdrawal",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "123950",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
+                            /** @enum {unknown} */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            fromWalletId: string | null;
+                            toWalletId: string | null;
+                            description: string | null;
+                            reference: string | null;
+                            reason: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            fees: {
+                                /** @description Minor units, as a string of digits. */
+                                amount: string;
+                                description: string | null;
+                            }[];
+                            reversesId: string | null;
+                            /** @description Minor units, as a string of digits. */
+                            reversedAmount: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            postedAt: string | null;
+                            exchange: {
+                                /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
+                                rate: string;
+                                quoteId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                targetCurrencyId: string;
+                                /** @description Minor units, as a string of digits. */
+                                targetAmount: string;
+                            } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
+                            entries: {
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                transactionId: string;
+                                /** @enum {unknown} */
+                                kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                currencyId: string;
+                                direction: "debit" | "credit";
+                                /** @description Minor units, as a string of digits. */
+                                amount: string;
+                                pending: boolean;
+                                /** @description Minor units, as a string of digits. */
+                                balanceAfter: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/withdrawals/{id}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bank sent a payout: post it
+         * @description The operator's bank connector reports that a payout (a withdrawal with a destination) was sent: its held money is posted to the currency's settlement account. Needs the write scope (an admin key for a payout between two merchants); a payout already settled or failed answers 409 payout_not_pending. Send an Idempotency-Key so that a retry replays the first answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "withdrawal",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "0d7e3b1a-55c2-4f0e-9a61-2b8f4c7d9e10",
+                         *       "description": "Payout to bank account",
+                         *       "reference": "payout-2026-03-14-18",
+                         *       "reason": null,
+                         *       "metadata": {},
+                         *       "fees": [],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": "2026-03-14T09:27:10.000Z",
+                         *       "exchange": null,
+                         *       "counterparty": {
+                         *         "name": "Erika Mustermann",
+                         *         "iban": "DE89370400440532013000",
+                         *         "sortCode": null,
+                         *         "routingNumber": null,
+                         *         "accountNumber": null
+                         *       },
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "withdrawal",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "1050",
+                         *           "pending": false,
+                         *           "balanceAfter": "122900",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
+                            /** @enum {unknown} */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            fromWalletId: string | null;
+                            toWalletId: string | null;
+                            description: string | null;
+                            reference: string | null;
+                            reason: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            fees: {
+                                /** @description Minor units, as a string of digits. */
+                                amount: string;
+                                description: string | null;
+                            }[];
+                            reversesId: string | null;
+                            /** @description Minor units, as a string of digits. */
+                            reversedAmount: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            postedAt: string | null;
+                            exchange: {
+                                /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
+                                rate: string;
+                                quoteId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                targetCurrencyId: string;
+                                /** @description Minor units, as a string of digits. */
+                                targetAmount: string;
+                            } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
+                            entries: {
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                transactionId: string;
+                                /** @enum {unknown} */
+                                kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                currencyId: string;
+                                direction: "debit" | "credit";
+                                /** @description Minor units, as a string of digits. */
+                                amount: string;
+                                pending: boolean;
+                                /** @description Minor units, as a string of digits. */
+                                balanceAfter: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/withdrawals/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bank could not send a payout: release its money
+         * @description The operator's bank connector reports that a payout could not be sent: its held money is released to the wallet and the reason recorded on the transaction and in its transaction.failed event. Needs the write scope (an admin key for a payout between two merchants); a payout already settled or failed answers 409 payout_not_pending. Send an Idempotency-Key so that a retry replays the first answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Beneficiary account closed"
+                     *     }
+                     */
+                    "application/json": {
+                        reason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "kind": "withdrawal",
+                         *       "status": "failed",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1050",
+                         *       "fromWalletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "0d7e3b1a-55c2-4f0e-9a61-2b8f4c7d9e10",
+                         *       "description": "Payout to bank account",
+                         *       "reference": "payout-2026-03-14-18",
+                         *       "reason": "Beneficiary account closed",
+                         *       "metadata": {},
+                         *       "fees": [],
+                         *       "reversesId": null,
+                         *       "reversedAmount": "0",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "postedAt": null,
+                         *       "exchange": null,
+                         *       "counterparty": {
+                         *         "name": "Erika Mustermann",
+                         *         "iban": "DE89370400440532013000",
+                         *         "sortCode": null,
+                         *         "routingNumber": null,
+                         *         "accountNumber": null
+                         *       },
+                         *       "entries": [
+                         *         {
+                         *           "id": "7c1f2a9e-3b64-4d8e-9f21-5a0c6e8b4d13",
+                         *           "transactionId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "kind": "withdrawal",
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "direction": "debit",
+                         *           "amount": "-1050",
+                         *           "pending": true,
+                         *           "balanceAfter": "123950",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "topup" | "withdrawal" | "transfer" | "adjustment" | "reversal" | "exchange" | "hold" | "pending_credit";
+                            /** @enum {unknown} */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            fromWalletId: string | null;
+                            toWalletId: string | null;
+                            description: string | null;
+                            reference: string | null;
+                            reason: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            fees: {
+                                /** @description Minor units, as a string of digits. */
+                                amount: string;
+                                description: string | null;
+                            }[];
+                            reversesId: string | null;
+                            /** @description Minor units, as a string of digits. */
+                            reversedAmount: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            postedAt: string | null;
+                            exchange: {
+                                /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
+                                rate: string;
+                                quoteId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                targetCurrencyId: string;
+                                /** @description Minor units, as a string of digits. */
+                                targetAmount: string;
+                            } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
                             } | null;
                             entries: {
                                 id: string;
@@ -4407,6 +5288,13 @@ export interface paths {
                                 /** @description Minor units, as a string of digits. */
                                 targetAmount: string;
                             } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                             entries: {
                                 id: string;
                                 /**
@@ -4655,6 +5543,13 @@ export interface paths {
                                     /** @description Minor units, as a string of digits. */
                                     targetAmount: string;
                                 } | null;
+                                counterparty?: {
+                                    name: string;
+                                    iban: string | null;
+                                    sortCode: string | null;
+                                    routingNumber: string | null;
+                                    accountNumber: string | null;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -4892,6 +5787,13 @@ export interface paths {
                                 targetCurrencyId: string;
                                 /** @description Minor units, as a string of digits. */
                                 targetAmount: string;
+                            } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
                             } | null;
                             entries: {
                                 id: string;
@@ -5150,7 +6052,8 @@ export interface paths {
                             amount: string | number;
                             direction: "debit" | "credit";
                             reason: string;
-                            systemAccount?: "issuing" | "settlement" | "fees" | "fx";
+                            /** @description The system account on the other side: issuing (default), settlement, fees, fx, or an operator-added one such as reserve. */
+                            systemAccount?: string;
                             description?: string | null;
                             reference?: string | null;
                             /** @description A small map of strings (at most 50 keys). */
@@ -5290,6 +6193,13 @@ export interface paths {
                                         targetCurrencyId: string;
                                         /** @description Minor units, as a string of digits. */
                                         targetAmount: string;
+                                    } | null;
+                                    counterparty?: {
+                                        name: string;
+                                        iban: string | null;
+                                        sortCode: string | null;
+                                        routingNumber: string | null;
+                                        accountNumber: string | null;
                                     } | null;
                                 };
                                 error?: {
@@ -7727,6 +8637,14 @@ export interface paths {
                                  */
                                 fromWalletId: string;
                                 settledAmount: string | null;
+                                reason?: string | null;
+                                source?: {
+                                    name: string;
+                                    iban: string | null;
+                                    sortCode: string | null;
+                                    routingNumber: string | null;
+                                    accountNumber: string | null;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -7865,6 +8783,18 @@ export interface paths {
                          * @description UUID
                          */
                         fromWalletId?: string;
+                        source?: {
+                            /** @description The account holder. */
+                            name: string;
+                            /** @description An IBAN with valid check digits (spaces allowed). */
+                            iban?: string;
+                            /** @description UK sort code: 6 digits (dashes allowed). */
+                            sortCode?: string;
+                            /** @description US ABA routing number. */
+                            routingNumber?: string;
+                            /** @description With sortCode (8 digits) or routingNumber (4 to 17 digits). */
+                            accountNumber?: string;
+                        };
                         description?: string | null;
                         reference?: string | null;
                         /** @description A small map of strings (at most 50 keys). */
@@ -7935,6 +8865,14 @@ export interface paths {
                              */
                             fromWalletId: string;
                             settledAmount: string | null;
+                            reason?: string | null;
+                            source?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -7998,6 +8936,14 @@ export interface paths {
                              */
                             fromWalletId: string;
                             settledAmount: string | null;
+                            reason?: string | null;
+                            source?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -8109,8 +9055,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The money arrived: post it
-         * @description Posts a pending credit: the money becomes available on the wallet. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         * The money arrived: post what arrived (at most the announced amount), release the rest
+         * @description Posts a pending credit for the amount that arrived: `amount` (at most the announced amount, more is 422 settle_exceeds_pending_credit; all of it by default) becomes available on the wallet and the rest is released. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
          */
         post: {
             parameters: {
@@ -8125,10 +9071,18 @@ export interface paths {
                 };
                 cookie?: never;
             };
+            /** @description Settle for the amount that arrived: at most the announced amount (all of it by default); the rest is released. */
             requestBody: {
                 content: {
-                    /** @example {} */
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "amount": "1050"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
+                        amount?: string | number;
+                    };
                 };
             };
             responses: {
@@ -8192,6 +9146,14 @@ export interface paths {
                              */
                             fromWalletId: string;
                             settledAmount: string | null;
+                            reason?: string | null;
+                            source?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -8255,6 +9217,14 @@ export interface paths {
                              */
                             fromWalletId: string;
                             settledAmount: string | null;
+                            reason?: string | null;
+                            source?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -8366,8 +9336,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The money will not arrive: release it
-         * @description Drops a pending credit without posting it. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
+         * The money will not arrive: release it, with a reason
+         * @description Drops a pending credit without posting it; an optional `reason` is recorded on its transaction and in its transaction.failed event. Needs the write scope (an admin key for a credit between two merchants); send an Idempotency-Key so that a retry replays the first answer.
          */
         post: {
             parameters: {
@@ -8384,8 +9354,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    /** @example {} */
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "reason": "Returned by the sending bank"
+                     *     }
+                     */
+                    "application/json": {
+                        reason?: string | null;
+                    };
                 };
             };
             responses: {
@@ -8449,6 +9425,14 @@ export interface paths {
                              */
                             fromWalletId: string;
                             settledAmount: string | null;
+                            reason?: string | null;
+                            source?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -8512,6 +9496,14 @@ export interface paths {
                              */
                             fromWalletId: string;
                             settledAmount: string | null;
+                            reason?: string | null;
+                            source?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -8696,6 +9688,14 @@ export interface paths {
                              */
                             fromWalletId: string;
                             settledAmount: string | null;
+                            reason?: string | null;
+                            source?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -12859,6 +13859,13 @@ export interface paths {
                                 targetCurrencyId: string;
                                 /** @description Minor units, as a string of digits. */
                                 targetAmount: string;
+                            } | null;
+                            counterparty?: {
+                                name: string;
+                                iban: string | null;
+                                sortCode: string | null;
+                                routingNumber: string | null;
+                                accountNumber: string | null;
                             } | null;
                             entries: {
                                 id: string;

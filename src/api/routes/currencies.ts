@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
-import { createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
+import { addSystemAccount, createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
-import { presentCurrency } from '../present.js';
+import { presentCurrency, presentWallet } from '../present.js';
+import { Wallet } from '../schemas/wallet.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { Currency, CurrencyCreate, CurrencyListQuery, CurrencyPatch, IsoCurrencyCreate } from '../schemas/currency.js';
 
@@ -66,5 +67,30 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request) => presentCurrency(await patchCurrency(context, request.actor, request.params.id, request.body)),
+  );
+
+  app.post(
+    '/v1/currencies/:id/system-accounts',
+    {
+      schema: {
+        tags,
+        summary: "Add an operator's own system account to a currency, such as reserve (admin)",
+        params: IdParams,
+        body: Type.Object(
+          {
+            type: Type.String({
+              pattern: '^[a-z][a-z0-9_]{1,31}$',
+              description: 'A lower-case slug, unique per currency (issuing, settlement, fees and fx exist already).',
+            }),
+            name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Wallet, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      return reply.code(201).send(presentWallet(await addSystemAccount(context, request.actor, request.params.id, request.body)));
+    },
   );
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../../domain/api-key.js';
+import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
 import type { ServiceContext } from '../../services/context.js';
 import { captureHold, createHold, getReservation, listReservations, voidHold } from '../../services/holds.js';
@@ -9,7 +10,17 @@ import type { TypedApp } from '../typed-app.js';
 import { replyIdempotent } from '../idempotent.js';
 import { presentHold, presentPendingCredit } from '../present-reservations.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
-import { EmptyBody, Hold, HoldCapture, HoldCreate, PendingCredit, PendingCreditCreate, ReservationListQuery } from '../schemas/hold.js';
+import {
+  EmptyBody,
+  Hold,
+  HoldCapture,
+  HoldCreate,
+  PendingCredit,
+  PendingCreditCreate,
+  PendingCreditFail,
+  PendingCreditSettle,
+  ReservationListQuery,
+} from '../schemas/hold.js';
 
 const headers = {
   type: 'object',
@@ -100,25 +111,50 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const { amount, ...rest } = request.body;
-      const credit = run((tx, actor, now) => createPendingCredit(tx, actor, { ...rest, amount: parseAmount(amount) }, now), presentPendingCredit);
+      const { amount, source, ...rest } = request.body;
+      const parsed = { ...rest, amount: parseAmount(amount), ...(source !== undefined ? { source: checkBankAccount(source, 'source') } : {}) };
+      const credit = run((tx, actor, now) => createPendingCredit(tx, actor, parsed, now), presentPendingCredit);
       return replyIdempotent(context, request, reply, 201, credit(request.actor));
     },
   );
-  for (const [action, summary] of [
-    ['settle', 'The money arrived: post it'],
-    ['fail', 'The money will not arrive: release it'],
-  ] as const) {
-    app.post(
-      `/v1/pending-credits/:id/${action}`,
-      { preValidation: emptyBodyAllowed, schema: { tags: creditTags, summary, params: IdParams, body: EmptyBody, headers, response: creditResponse } },
-      async (request, reply) => {
-        const resolve = action === 'settle' ? settlePendingCredit : failPendingCredit;
-        const work = run((tx, actor, now) => resolve(tx, actor, request.params.id, now), presentPendingCredit);
-        return replyIdempotent(context, request, reply, 200, work(request.actor));
+  app.post(
+    '/v1/pending-credits/:id/settle',
+    {
+      preValidation: emptyBodyAllowed,
+      schema: {
+        tags: creditTags,
+        summary: 'The money arrived: post what arrived (at most the announced amount), release the rest',
+        params: IdParams,
+        body: PendingCreditSettle,
+        headers,
+        response: creditResponse,
       },
-    );
-  }
+    },
+    async (request, reply) => {
+      const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
+      const work = run((tx, actor, now) => settlePendingCredit(tx, actor, request.params.id, amount, now), presentPendingCredit);
+      return replyIdempotent(context, request, reply, 200, work(request.actor));
+    },
+  );
+  app.post(
+    '/v1/pending-credits/:id/fail',
+    {
+      preValidation: emptyBodyAllowed,
+      schema: {
+        tags: creditTags,
+        summary: 'The money will not arrive: release it, with a reason',
+        params: IdParams,
+        body: PendingCreditFail,
+        headers,
+        response: creditResponse,
+      },
+    },
+    async (request, reply) => {
+      const reason = request.body.reason ?? null;
+      const work = run((tx, actor, now) => failPendingCredit(tx, actor, request.params.id, reason, now), presentPendingCredit);
+      return replyIdempotent(context, request, reply, 200, work(request.actor));
+    },
+  );
   app.get(
     '/v1/pending-credits',
     {

@@ -1,9 +1,11 @@
 import type { Static } from 'typebox';
 import type { Actor } from '../../domain/api-key.js';
+import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
 import type { Fee } from '../../domain/transaction.js';
 import type { ServiceContext } from '../../services/context.js';
 import { getTransaction, listTransactions } from '../../services/ledger-reads.js';
+import { createPayout, failPayout, payoutAnswer, settlePayout } from '../../services/payouts.js';
 import { movementUnit } from '../../services/set-posting.js';
 import { executeMovement, type MovementRequest, type SimpleMovement } from '../../services/transactions.js';
 import type { TypedApp } from '../typed-app.js';
@@ -19,9 +21,16 @@ import {
   Transaction,
   TransactionListQuery,
   TransactionWithEntries,
+  PayoutFailBody,
   TransferBody,
-  WithdrawalBody,
+  WithdrawalRequestBody,
 } from '../schemas/transaction.js';
+import { EmptyBody } from '../schemas/hold.js';
+
+/** Settle and fail may be sent without a body: it means `{}`. */
+const emptyBodyAllowed = async (request: { body: unknown }) => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
 
 type FeeBody = { readonly amount: string | number; readonly description?: string | null | undefined };
 
@@ -85,7 +94,6 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
 
   const routes = [
     ['/v1/topups', TopupBody, 'topup', 'Top up a wallet from the currency issuing account'],
-    ['/v1/withdrawals', WithdrawalBody, 'withdrawal', 'Withdraw from a wallet to the currency settlement account'],
     ['/v1/transfers', TransferBody, 'transfer', 'Transfer between two wallets of one currency'],
     ['/v1/adjustments', AdjustmentBody, 'adjustment', 'Operator correction between a wallet and a system account (admin)'],
   ] as const;
@@ -100,6 +108,75 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
       );
     });
   }
+
+  app.post(
+    '/v1/withdrawals',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw from a wallet to the currency settlement account, or pay out to a bank account (destination)',
+        body: WithdrawalRequestBody,
+        headers,
+        response,
+      },
+    },
+    async (request, reply) => {
+      const { destination, ...body } = request.body;
+      const movement = movementOf({ ...body, kind: 'withdrawal' }) as SimpleMovement;
+      if (destination === undefined) {
+        return replyPosting(
+          context,
+          request,
+          reply,
+          movementUnit(request.actor, movement, context.clock(), (written) => ({ statusCode: 201, body: presentTransactionWithEntries(written) })),
+        );
+      }
+      // A payout: pending, its money held, until the bank connector settles or fails it.
+      const payout = { ...(movement as Extract<SimpleMovement, { kind: 'withdrawal' }>), destination: checkBankAccount(destination, 'destination') };
+      const actor = request.actor;
+      return replyIdempotent(context, request, reply, 201, async (tx) => {
+        const written = await createPayout(tx, actor, payout, context.clock());
+        return presentTransactionWithEntries(await payoutAnswer(tx, actor, written));
+      });
+    },
+  );
+  const payoutResponse = { 200: TransactionWithEntries, ...errorResponses };
+  app.post(
+    '/v1/withdrawals/:id/settle',
+    {
+      preValidation: emptyBodyAllowed,
+      schema: { tags, summary: 'The bank sent a payout: post it', params: IdParams, body: EmptyBody, headers, response: payoutResponse },
+    },
+    async (request, reply) => {
+      const actor = request.actor;
+      return replyIdempotent(context, request, reply, 200, async (tx) => {
+        const settled = await settlePayout(tx, actor, request.params.id, context.clock());
+        return presentTransactionWithEntries(await payoutAnswer(tx, actor, settled));
+      });
+    },
+  );
+  app.post(
+    '/v1/withdrawals/:id/fail',
+    {
+      preValidation: emptyBodyAllowed,
+      schema: {
+        tags,
+        summary: 'The bank could not send a payout: release its money',
+        params: IdParams,
+        body: PayoutFailBody,
+        headers,
+        response: payoutResponse,
+      },
+    },
+    async (request, reply) => {
+      const actor = request.actor;
+      const reason = request.body.reason ?? null;
+      return replyIdempotent(context, request, reply, 200, async (tx) => {
+        const failed = await failPayout(tx, actor, request.params.id, reason, context.clock());
+        return presentTransactionWithEntries(await payoutAnswer(tx, actor, failed));
+      });
+    },
+  );
 
   app.post(
     '/v1/transactions/:id/reverse',

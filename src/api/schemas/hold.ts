@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { limits } from '../../domain/limits.js';
 import { transactionStatuses } from '../../domain/transaction.js';
+import { BankAccount, BankAccountInput } from './transaction.js';
 import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 
 const Status = Type.Enum([...transactionStatuses]);
@@ -34,10 +35,23 @@ export const HoldCapture = Type.Object(
   { additionalProperties: false, description: 'Capture all of the hold, or `amount` of it (the rest is released).' },
 );
 
+export const PendingCreditSettle = Type.Object(
+  { amount: Type.Optional(AmountInput) },
+  {
+    additionalProperties: false,
+    description: 'Settle for the amount that arrived: at most the announced amount (all of it by default); the rest is released.',
+  },
+);
+
+export const PendingCreditFail = Type.Object(
+  { reason: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'Why it failed; recorded as the transaction reason and in its event.' }))) },
+  { additionalProperties: false },
+);
+
 export const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 export const PendingCreditCreate = Type.Object(
-  { walletId: Uuid, amount: AmountInput, fromWalletId: Type.Optional(Uuid), ...details },
+  { walletId: Uuid, amount: AmountInput, fromWalletId: Type.Optional(Uuid), source: Type.Optional(BankAccountInput), ...details },
   { additionalProperties: false },
 );
 
@@ -67,6 +81,8 @@ export const PendingCredit = Type.Object({
   walletId: Uuid,
   fromWalletId: Uuid,
   settledAmount: Nullable(AmountOutput),
+  reason: Type.Optional(Nullable(Type.String({ description: 'Why it failed, when a reason was given.' }))),
+  source: Type.Optional(Nullable({ ...BankAccount, description: 'The bank account the money comes from, when named.' })),
 });
 
 export const ReservationListQuery = Type.Object(

@@ -18,8 +18,40 @@ const details = {
   fees: Type.Optional(Type.Array(FeeInput, { maxItems: 10, description: 'Extra entries to the currency fees account, paid by the customer wallet.' })),
 };
 
+/** A bank account outside Coffer, named by exactly one of: `iban`; `sortCode` + `accountNumber` (UK); `routingNumber` + `accountNumber` (US). */
+export const BankAccountInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 140, description: 'The account holder.' }),
+    iban: Type.Optional(Type.String({ minLength: 5, maxLength: 42, description: 'An IBAN with valid check digits (spaces allowed).' })),
+    sortCode: Type.Optional(Type.String({ minLength: 6, maxLength: 8, description: 'UK sort code: 6 digits (dashes allowed).' })),
+    routingNumber: Type.Optional(Type.String({ minLength: 9, maxLength: 9, description: 'US ABA routing number.' })),
+    accountNumber: Type.Optional(Type.String({ minLength: 4, maxLength: 17, description: 'With sortCode (8 digits) or routingNumber (4 to 17 digits).' })),
+  },
+  { additionalProperties: false },
+);
+
+export const BankAccount = Type.Object({
+  name: Type.String(),
+  iban: Nullable(Type.String()),
+  sortCode: Nullable(Type.String()),
+  routingNumber: Nullable(Type.String()),
+  accountNumber: Nullable(Type.String()),
+});
+
 export const TopupBody = Type.Object({ walletId: Uuid, amount: AmountInput, ...details }, { additionalProperties: false });
 export const WithdrawalBody = Type.Object({ walletId: Uuid, amount: AmountInput, ...details }, { additionalProperties: false });
+/** The route's withdrawal body: a `destination` makes it a payout through the bank rails (not in batches). */
+export const WithdrawalRequestBody = Type.Object(
+  {
+    ...WithdrawalBody.properties,
+    destination: Type.Optional(BankAccountInput),
+  },
+  { additionalProperties: false },
+);
+export const PayoutFailBody = Type.Object(
+  { reason: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'Why the bank could not send it; recorded as the transaction reason.' }))) },
+  { additionalProperties: false },
+);
 export const TransferBody = Type.Object({ fromWalletId: Uuid, toWalletId: Uuid, amount: AmountInput, ...details }, { additionalProperties: false });
 export const AdjustmentBody = Type.Object(
   {
@@ -27,7 +59,12 @@ export const AdjustmentBody = Type.Object(
     amount: AmountInput,
     direction: Direction,
     reason: Type.String({ minLength: 1, maxLength: 500 }),
-    systemAccount: Type.Optional(Type.Union([Type.Literal('issuing'), Type.Literal('settlement'), Type.Literal('fees'), Type.Literal('fx')])),
+    systemAccount: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9_]{0,31}$',
+        description: 'The system account on the other side: issuing (default), settlement, fees, fx, or an operator-added one such as reserve.',
+      }),
+    ),
     description: details.description,
     reference: details.reference,
     metadata: details.metadata,
@@ -77,6 +114,9 @@ const transactionFields = {
   createdAt: Timestamp,
   postedAt: Nullable(Timestamp),
   exchange: Nullable(ExchangeDetails),
+  counterparty: Type.Optional(
+    Nullable({ ...BankAccount, description: 'The bank account outside Coffer: a payout destination, a pending credit source; null otherwise.' }),
+  ),
 };
 
 export const Transaction = Type.Object(transactionFields);
