@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { limits } from '../../src/domain/limits.js';
-import { checkIdempotencyKey, requestHash } from '../../src/services/idempotency.js';
+import { checkIdempotencyKey, requestHash, retryAfterSeconds } from '../../src/services/idempotency.js';
 import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
@@ -39,6 +39,18 @@ describe('Idempotency-Key content (unit)', () => {
   it('still refuses empty, too long and non-printable keys', () => {
     for (const key of ['', 'x'.repeat(limits.idempotencyKeyLengthMax + 1), 'a b', 'tab\tkey', 'é'])
       assert.throws(() => checkIdempotencyKey(key), /idempotency_key_invalid|Idempotency/);
+  });
+
+  it('computes Retry-After for a key in flight: whole seconds until the lease ends, rounded up, at least 1', () => {
+    const now = new Date('2026-11-30T00:00:00.000Z');
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    assert.equal(retryAfterSeconds(at(2_001), now), 3);
+    assert.equal(retryAfterSeconds(at(3_000), now), 3);
+    assert.equal(retryAfterSeconds(at(10), now), 1);
+    // A lease already over (the holder died; this very claim statement lost a race): still at least 1.
+    assert.equal(retryAfterSeconds(at(-5_000), now), 1);
+    // Unknown (the holder is a copy in the same statement): a fresh claim's lease.
+    assert.equal(retryAfterSeconds(null, now), Math.ceil(limits.idempotencyInFlightTimeoutMs / 1000));
   });
 
   it('fingerprints canonical JSON: the order of keys does not matter, values do', () => {
