@@ -24,6 +24,12 @@ export function renderErrorsDoc(): string {
     'commit landed: the change is then whole or absent, never half, and retrying with the same',
     '`Idempotency-Key` tells which (docs/scaling.md). This page is generated from `src/domain/errors.ts` by `npm run docs:errors`.',
     '',
+    '`Retry-After` (delay in whole seconds) comes with `rate_limited` (429), `service_unavailable`',
+    '(503) and `request_in_progress` (409). For `request_in_progress` it is the time until the lease',
+    'of the claim on that `Idempotency-Key` can end, at least 1 s: by then the first request has',
+    'finished (a retry replays its answer) or, if its process died, the claim can be taken over and',
+    "the retry runs. A claim's lease lasts 3 s and is renewed every second while its request runs.",
+    '',
     '| code | HTTP | meaning |',
     '|---|---|---|',
   ];

@@ -1,5 +1,5 @@
 /**
- * `npm run failover-drill -- [--tuned] [--short] [--seconds N] [--clients N] [--servers N] [--keep] [--timing-advisory]`:
+ * `npm run failover-drill -- [--tuned | --default-timeouts] [--short] [--seconds N] [--clients N] [--servers N] [--keep] [--timing-advisory]`:
  * the failover drill (docs/scaling.md). It builds a pg_auto_failover formation of its own (a
  * monitor, a primary and a synchronous standby, on loopback in a temporary directory), starts
  * Coffer processes on it with a multi-host DATABASE_URL and HAProxy in front of them, and drives
@@ -9,10 +9,12 @@
  * retrying its key, and the ledger is checked: every acknowledged transfer present exactly once,
  * none doubled, every resolved one as its retry said, money conserved, `coffer verify` passing.
  *
- * `--tuned` shortens pg_auto_failover's timeouts (scripts/drill/formation.ts); `--short` is the CI
- * run: tuned, two Coffer processes, 25 s of load, and the unknown answers of the killed Coffer
- * process resolved at once (as the chaos harness's --fast-final-read: every server killed, the
- * database quiet, the resolving servers' clock moved past the 60 s in-flight timeout).
+ * `--tuned` shortens pg_auto_failover's timeouts (scripts/drill/formation.ts), `--default-timeouts`
+ * keeps pg_auto_failover's own (also the default without `--short`); each mode has its bound
+ * (scripts/drill/options.ts). `--short` is the CI run: tuned unless `--default-timeouts`, two
+ * Coffer processes, 30 s of load, and the unknown answers of the killed Coffer process resolved at
+ * once (as the chaos harness's --fast-final-read: every server killed, the database quiet, the
+ * resolving servers' clock moved past the in-flight lease).
  * Exit 0: all held; 1: a check failed; 2: the drill itself could not run.
  */
 import { spawn } from 'node:child_process';
@@ -21,50 +23,15 @@ import { type Answer, call, type Outcome, outcomeOf, steady } from './chaos/http
 import { sleep } from './chaos/options.js';
 import { Fleet, prepareDatabase, type Server } from './chaos/servers.js';
 import { Balancer } from './drill/haproxy.js';
-import { drillBinaries, Formation, type Timeouts } from './drill/formation.js';
+import { drillBinaries, Formation } from './drill/formation.js';
+import { type DrillOptions, failoverFloorSeconds, findBoundSeconds, parseDrillOptions, recoveryBoundSeconds } from './drill/options.js';
 import { freePort } from './free-port.js';
 import { limits } from '../src/domain/limits.js';
 
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
 
-interface Options {
-  readonly timeouts: Timeouts;
-  readonly short: boolean;
-  readonly seconds: number;
-  readonly killAfterSeconds: number;
-  readonly clients: number;
-  readonly servers: number;
-  readonly keep: boolean;
-  /** `--timing-advisory`: the time bounds are printed but do not fail the run (CI on a shared 2-core machine); money safety always does. */
-  readonly timingAdvisory: boolean;
-}
-
-function parse(argv: readonly string[]): Options {
-  const number = (name: string, fallback: number) => {
-    const index = argv.indexOf(`--${name}`);
-    const value = index >= 0 ? Number(argv[index + 1]) : fallback;
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
-  const short = argv.includes('--short');
-  const timeouts: Timeouts = short || argv.includes('--tuned') ? 'tuned' : 'default';
-  return {
-    timeouts,
-    short,
-    seconds: number('seconds', short ? 30 : timeouts === 'tuned' ? 40 : 80),
-    killAfterSeconds: number('kill-after', short ? 4 : 8),
-    clients: number('clients', short ? 6 : 8),
-    servers: Math.max(2, number('servers', short ? 2 : 3)),
-    keep: argv.includes('--keep'),
-    timingAdvisory: argv.includes('--timing-advisory'),
-  };
-}
-
 const wallets = 10;
 const funding = 1_000_000n;
-/** The promise of the issue: a write succeeds this long after the primary's death, at most. */
-const recoveryBoundSeconds: Readonly<Record<Timeouts, number>> = { default: 45, tuned: 15 };
-const findBoundSeconds = 1;
 
 interface Sent {
   readonly key: string;
@@ -85,7 +52,7 @@ async function transfer(port: number, sent: Pick<Sent, 'key' | 'body'>): Promise
 }
 
 async function main(): Promise<number> {
-  const options = parse(process.argv.slice(2));
+  const options = parseDrillOptions(process.argv.slice(2));
   let binaries: ReturnType<typeof drillBinaries>;
   try {
     binaries = drillBinaries();
@@ -110,6 +77,13 @@ async function main(): Promise<number> {
   try {
     formation = await Formation.create(options.timeouts, log);
     log(`formation ready in ${seconds(Date.now() - started)} s: ${formation.databaseUrl}`);
+    const settings = await formation.monitorSettings();
+    log(
+      `monitor settings in force: ${Object.entries(settings)
+        .filter(([name]) => /health_check|unhealthy|demote/.test(name))
+        .map(([name, value]) => `${name.replace('pgautofailover.', '')}=${value}`)
+        .join(' ')}; pg_auto_failover's own floor (unhealthy + demote timeouts): ${failoverFloorSeconds(settings)} s`,
+    );
     await prepareDatabase(formation.databaseUrl);
     fleet = await Fleet.create(formation.databaseUrl, options.servers);
     await fleet.heal(180_000);
@@ -120,7 +94,7 @@ async function main(): Promise<number> {
       fleet.servers.map((server) => server.port),
     );
     log(`Coffer processes ready on ${fleet.servers.map((server) => server.port).join(', ')}; HAProxy on ${balancer.port}`);
-    return await drill(options, formation, fleet, balancer);
+    return await drill(options, formation, fleet, balancer, failoverFloorSeconds(settings));
   } catch (error) {
     process.stderr.write(`failover drill could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     if (fleet !== null) process.stderr.write(`${fleet.recentErrors.slice(-5).join('\n')}\n`);
@@ -131,7 +105,7 @@ async function main(): Promise<number> {
   }
 }
 
-async function drill(options: Options, formation: Formation, fleet: Fleet, balancer: Balancer): Promise<number> {
+async function drill(options: DrillOptions, formation: Formation, fleet: Fleet, balancer: Balancer, floorSeconds: number): Promise<number> {
   // The world: one currency, ten funded wallets.
   const currency = await steady(fleet.servers, 'POST', '/v1/currencies/iso/EUR');
   if (currency.status !== 201) throw new Error(`setup: currency answered ${currency.status}`);
@@ -235,7 +209,7 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
 
   // Resolution: every unknown answer retried with its key until it is definite.
   if (options.short) {
-    // Claims of the killed process would stay "in flight" for 60 s: skip the wait as the chaos
+    // Claims of the killed process stay "in flight" until their lease ends: skip the wait as the chaos
     // harness does, which is safe only once no process is running any request.
     fleet.killAll(limits.idempotencyInFlightTimeoutMs + 5_000);
     await quiesce(formation);
@@ -257,7 +231,8 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
           request.resolution = 'refused';
         } else {
           lastAnswers.set(request.key, answer === null ? 'no answer' : `${answer.status} ${String(answer.json.code ?? '')}`);
-          await sleep(1000);
+          // As a client should: the Retry-After of a 503 or of a 409 request_in_progress (when the key's lease can end).
+          await sleep(Math.min(15_000, Math.max(1000, (answer?.retryAfterSeconds ?? 1) * 1000)));
         }
       }
     }
@@ -326,7 +301,11 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
     moneyConserved: conserved,
     verify: verified,
     promotionSeconds: promotedAt === 0 ? null : seconds(promotedAt - primaryKilledAt),
+    failoverFloorSeconds: floorSeconds,
     recoverySeconds: recovery,
+    recoveryBoundSeconds: recoveryBoundSeconds[options.timeouts],
+    /** Coffer's share of the recovery: the standby writable → the first successful write. */
+    cofferShareSeconds: firstWrite === undefined || promotedAt === 0 ? null : seconds(firstWrite.finished - promotedAt),
     cofferFoundPrimarySeconds: foundLags,
     acknowledgedAfterCofferKill: afterCofferKill,
   };
@@ -341,7 +320,8 @@ async function drill(options: Options, formation: Formation, fleet: Fleet, balan
       `  lost ${lost}, doubled ${doubled}, answer/ledger mismatches ${mismatched}`,
       `  money conserved: ${conserved ? 'yes' : `NO (${total} instead of ${funding * BigInt(wallets)})`}; coffer verify: ${verified ? 'passed' : 'FAILED'}`,
       `  primary killed → standby writable (promoted and out of pg_auto_failover's read-only wait): ${summary.promotionSeconds ?? 'never'} s`,
-      `  recovery seconds (primary kill → first successful write): ${recovery ?? 'never'} (bound ${recoveryBoundSeconds[options.timeouts]} s: ${recoveryOk ? 'ok' : 'MISSED'})`,
+      `  recovery seconds (primary kill → first successful write): ${recovery ?? 'never'} (bound ${recoveryBoundSeconds[options.timeouts]} s: ${recoveryOk ? 'ok' : 'MISSED'}); of which Coffer's share after the promotion: ${summary.cofferShareSeconds ?? 'n/a'} s`,
+      `  pg_auto_failover's floor with these timeouts (node_considered_unhealthy_timeout + primary_demote_timeout): ${floorSeconds} s${floorSeconds > recoveryBoundSeconds[options.timeouts] ? ` — above the bound: no client can meet it with these settings` : ''}`,
       `  Coffer found the new primary after its promotion: ${foundLags.map((lag) => `${lag} s`).join(', ') || 'never'} (bound ${findBoundSeconds} s: ${findOk ? 'ok' : 'MISSED'})`,
       `  Coffer process killed ${cofferKilledAt === 0 ? 'never' : `${seconds(cofferKilledAt - primaryKilledAt)} s after the primary`}; acknowledged after that: ${afterCofferKill}`,
       `DRILL_SUMMARY ${JSON.stringify(summary)}`,

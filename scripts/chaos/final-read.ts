@@ -36,25 +36,33 @@ async function prepareServers(options: ChaosOptions, cluster: Cluster, fleet: Fl
   await fleet.waitReady(server, 180_000);
 }
 
+/** The longest wait a round of the final read honours from a `Retry-After` (a lease is seconds long). */
+const retryAfterMaxMs = 15_000;
+
 /**
  * Replays every unknown operation once per round, two at a time, until none is left or the
- * deadline passes; a round that leaves some (their keys still in flight) is followed by a
- * second's pause. Two at a time: with more, the final-read server's group commit forms groups,
- * and their deadlocks (docs/chaos.md) make the final read slower, not faster.
+ * deadline passes; a round that leaves some (their keys still in flight) is followed by a pause:
+ * the longest `Retry-After` of the round (a 409 `request_in_progress` says when the holder's lease
+ * can end, so when a key left by a killed server can be taken over), at least a second. Two at a
+ * time: with more, the final-read server's group commit forms groups, and their deadlocks
+ * (docs/chaos.md) make the final read slower, not faster.
  */
 async function resolveUnknown(fleet: Fleet, record: ClientRecord, random: Random, unknown: readonly Operation[], deadline: number): Promise<void> {
   for (const operation of unknown) operation.resolvedLate = true;
   let left = [...unknown];
   while (left.length > 0 && Date.now() < deadline) {
     const queue = [...left];
+    let waitMs = 1000;
     const worker = async () => {
       for (let operation = queue.shift(); operation !== undefined && Date.now() < deadline; operation = queue.shift()) {
-        await record.attempt(random.pick(fleet.running()), operation, 30_000);
+        const answer = await record.attempt(random.pick(fleet.running()), operation, 30_000);
+        if (operation.outcome === 'unknown' && answer?.retryAfterSeconds != null)
+          waitMs = Math.max(waitMs, Math.min(answer.retryAfterSeconds * 1000, retryAfterMaxMs));
       }
     };
     await Promise.all([worker(), worker()]);
     left = left.filter((operation) => operation.outcome === 'unknown');
-    if (left.length > 0) await sleep(1000);
+    if (left.length > 0) await sleep(Math.min(waitMs, Math.max(0, deadline - Date.now())));
   }
 }
 

@@ -8,6 +8,8 @@ export interface Answer {
   readonly status: number;
   readonly json: Json;
   readonly replayed: boolean;
+  /** The answer's Retry-After in seconds (503, 429, 409 `request_in_progress`), if any. */
+  readonly retryAfterSeconds: number | null;
 }
 
 export async function call(server: Server, method: string, path: string, body?: unknown, key?: string, timeoutMs = 5000): Promise<Answer> {
@@ -28,7 +30,13 @@ export async function call(server: Server, method: string, path: string, body?: 
   } catch {
     json = { unparsable: text.slice(0, 200) };
   }
-  return { status: response.status, json, replayed: response.headers.get('idempotent-replayed') === 'true' };
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return {
+    status: response.status,
+    json,
+    replayed: response.headers.get('idempotent-replayed') === 'true',
+    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+  };
 }
 
 /**

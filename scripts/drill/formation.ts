@@ -234,6 +234,12 @@ export class Formation {
     return (rows ?? []).map((row) => ({ at: Number(row.at), description: String(row.description).slice(0, 160) }));
   }
 
+  /** The monitor's pgautofailover.* settings in force (milliseconds or counts), read back from it: what the run really used. */
+  async monitorSettings(): Promise<Record<string, number>> {
+    const rows = await this.query(this.monitor.port, 'pg_auto_failover', `select name, setting from pg_settings where name like 'pgautofailover.%'`);
+    return Object.fromEntries((rows ?? []).map((row) => [String(row.name), Number(row.setting)]).filter(([, value]) => Number.isFinite(value)));
+  }
+
   /** The node that takes writes now, if any (not in recovery and not read-only). */
   async writable(): Promise<Node | null> {
     for (const node of this.nodes) {

@@ -95,6 +95,7 @@ export function problemBody(error: CofferError, request?: FastifyRequest): Probl
 }
 
 export function sendProblem(reply: FastifyReply, error: CofferError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(error.retryAfterSeconds));
   return reply
     .code(statusOf[error.code])
     .type('application/problem+json')

@@ -70,7 +70,7 @@ export const errorCodes = {
 
   idempotency_key_invalid: 'An Idempotency-Key is 1 to 255 printable ASCII characters (any of them: keys are stored hashed, never judged by their content).',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
-  request_in_progress: 'A request with this Idempotency-Key is still running; retry later.',
+  request_in_progress: 'A request with this Idempotency-Key is still running; retry after the time in Retry-After (when its lease can end).',
 
   webhook_url_invalid: 'A webhook URL is an absolute http(s) URL without credentials whose host resolves.',
   webhook_delivery_pending: 'The delivery is already waiting to be sent; replay it once it has succeeded or failed.',
@@ -90,13 +90,16 @@ export class CofferError extends Error {
   readonly code: ErrorCode;
   readonly detail: string;
   readonly errors: readonly FieldError[] | undefined;
+  /** Seconds the client should wait before retrying, sent as `Retry-After` (e.g. a key still in flight). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[]) {
+  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[], retryAfterSeconds?: number) {
     super(detail ?? errorCodes[code]);
     this.name = 'CofferError';
     this.code = code;
     this.detail = detail ?? errorCodes[code];
     this.errors = errors;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

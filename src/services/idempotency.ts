@@ -113,6 +113,16 @@ function claimerOf(ctx: ServiceContext): Coalescer<IdempotencyClaimRequest, Idem
 }
 
 /**
+ * Seconds until a claim's lease can end (the `Retry-After` of 409 `request_in_progress`), at least 1:
+ * by then the request has finished (a retry replays its answer) or, if its process died, the claim
+ * can be taken over. Unknown (the holder is a request of the same batch): the lease of a fresh claim.
+ */
+export function retryAfterSeconds(leaseUntil: Date | null, now: Date): number {
+  const leftMs = leaseUntil === null ? limits.idempotencyInFlightTimeoutMs : leaseUntil.getTime() - now.getTime();
+  return Math.max(1, Math.ceil(leftMs / 1000));
+}
+
+/**
  * Claims the request's key (its own short commit), so a concurrent duplicate sees it in flight
  * (409); or answers a replay of a finished request; or, without a key, holds nothing.
  */
@@ -133,7 +143,15 @@ async function claim(ctx: ServiceContext, request: IdempotencyRequest): Promise<
   if (claimed.state === 'claimed') return { held: { scope, key, claimedAt: now } };
   // The key is not echoed: it is the client's, and is stored only hashed.
   if (claimed.requestHash !== hash) throw new CofferError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
-  if (claimed.state === 'in_flight') throw new CofferError('request_in_progress', 'A request with this Idempotency-Key is still running.');
+  if (claimed.state === 'in_flight') {
+    const wait = retryAfterSeconds(claimed.leaseUntil, now);
+    throw new CofferError(
+      'request_in_progress',
+      `A request with this Idempotency-Key is still running; retry in ${wait} s (if its process died, its claim can be taken over then).`,
+      undefined,
+      wait,
+    );
+  }
   return { replay: { statusCode: claimed.statusCode, body: claimed.response, replayed: true } };
 }
 

@@ -4,7 +4,8 @@ import { date, json, text } from './rows.js';
 
 export type IdempotencyClaim =
   | { readonly state: 'claimed' }
-  | { readonly state: 'in_flight'; readonly requestHash: string }
+  /** `leaseUntil`: when the holder's lease ends unless renewed (null: not known, e.g. the holder is a request of the same batch). */
+  | { readonly state: 'in_flight'; readonly requestHash: string; readonly leaseUntil: Date | null }
   | { readonly state: 'done'; readonly requestHash: string; readonly statusCode: number; readonly response: unknown };
 
 /** The recorded outcome of a claimed key. */
@@ -47,15 +48,19 @@ const keyOf = storedKey;
 
 function toClaim(row: Row | undefined, requestHash: string): IdempotencyClaim {
   // The holder finished and the row expired between our two statements: report it in flight, the client retries.
-  if (row === undefined) return { state: 'in_flight', requestHash };
-  if (text(row.state) === 'in_flight') return { state: 'in_flight', requestHash: text(row.request_hash) };
+  if (row === undefined) return { state: 'in_flight', requestHash, leaseUntil: null };
+  if (text(row.state) === 'in_flight') {
+    const leaseUntil = row.lease_until === null || row.lease_until === undefined ? new Date(date(row.created_at).getTime() + 60_000) : date(row.lease_until);
+    return { state: 'in_flight', requestHash: text(row.request_hash), leaseUntil };
+  }
   return { state: 'done', requestHash: text(row.request_hash), statusCode: Number(row.status_code), response: json(row.response) };
 }
 
 export function idempotencyQueries(db: Queryable) {
   /**
    * Claims many keys in one statement and one commit (each in its own request's name); answers
-   * in the order asked. The same key twice in one call: the first claims, the second finds it in flight.
+   * in the order asked. The same key twice in one call: if the first claims it, the second finds it
+   * in flight; otherwise both get the key's stored state (a finished key replays for every copy).
    * Rows are written in key order, so two concurrent calls never wait on each other in a cycle.
    */
   async function claimIdempotencyKeys(requests: readonly IdempotencyClaimRequest[]): Promise<IdempotencyClaim[]> {
@@ -95,8 +100,16 @@ export function idempotencyQueries(db: Queryable) {
     }
     return requests.map((request) => {
       const id = keyOf(request.scope, request.key);
-      if (firsts.get(id) !== request) return { state: 'in_flight', requestHash: firsts.get(id)?.requestHash ?? request.requestHash };
-      return won.has(id) ? { state: 'claimed' } : toClaim(held.get(id), request.requestHash);
+      const first = firsts.get(id);
+      if (won.has(id)) {
+        // The first copy of the batch claimed it: every other copy is a concurrent duplicate of a running request.
+        return first === request
+          ? { state: 'claimed' }
+          : { state: 'in_flight', requestHash: first?.requestHash ?? request.requestHash, leaseUntil: first?.leaseUntil ?? null };
+      }
+      // Not claimed (finished, or held by another request): every copy gets what is stored. Answering a
+      // later copy "in flight" regardless made a finished key replay as 409 when two replays shared a batch.
+      return toClaim(held.get(id), request.requestHash);
     });
   }
 

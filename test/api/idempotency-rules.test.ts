@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { limits } from '../../src/domain/limits.js';
-import { checkIdempotencyKey, requestHash } from '../../src/services/idempotency.js';
+import { checkIdempotencyKey, requestHash, retryAfterSeconds } from '../../src/services/idempotency.js';
 import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
@@ -39,6 +39,18 @@ describe('Idempotency-Key content (unit)', () => {
   it('still refuses empty, too long and non-printable keys', () => {
     for (const key of ['', 'x'.repeat(limits.idempotencyKeyLengthMax + 1), 'a b', 'tab\tkey', 'é'])
       assert.throws(() => checkIdempotencyKey(key), /idempotency_key_invalid|Idempotency/);
+  });
+
+  it('computes Retry-After for a key in flight: whole seconds until the lease ends, rounded up, at least 1', () => {
+    const now = new Date('2026-11-30T00:00:00.000Z');
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    assert.equal(retryAfterSeconds(at(2_001), now), 3);
+    assert.equal(retryAfterSeconds(at(3_000), now), 3);
+    assert.equal(retryAfterSeconds(at(10), now), 1);
+    // A lease already over (the holder died; this very claim statement lost a race): still at least 1.
+    assert.equal(retryAfterSeconds(at(-5_000), now), 1);
+    // Unknown (the holder is a copy in the same statement): a fresh claim's lease.
+    assert.equal(retryAfterSeconds(null, now), Math.ceil(limits.idempotencyInFlightTimeoutMs / 1000));
   });
 
   it('fingerprints canonical JSON: the order of keys does not matter, values do', () => {
@@ -145,6 +157,61 @@ for (const backend of backends) {
         [scope, hashOf()],
       );
       assert.ok(rows.every((row) => new Date(row.lease_until).getTime() < Date.now() + 90_000));
+    });
+
+    it('replays a finished key to every copy of a batch of concurrent replays, never 409 (chaos seed 76549)', async () => {
+      const first = expectStatus<{ id: string }>(await transfer('finished-1'), 201);
+      // Many replays at once: the claim coalescer puts several copies of the key in one statement.
+      const answers = await Promise.all(Array.from({ length: 40 }, () => transfer('finished-1')));
+      for (const answer of answers) {
+        assert.equal(answer.statusCode, 201, answer.body);
+        assert.equal(answer.headers['idempotent-replayed'], 'true');
+        assert.equal(JSON.parse(answer.body).id, first.id);
+      }
+      // The same in one statement, deterministically: two copies of a finished key, then a fresh key twice.
+      const scope = '_admin';
+      const now = new Date();
+      const request = (key: string) => ({
+        scope,
+        key,
+        requestHash: hashOf(),
+        now,
+        expiresAt: new Date(now.getTime() + 3_600_000),
+        leaseUntil: new Date(now.getTime() + limits.idempotencyInFlightTimeoutMs),
+      });
+      const claims = await harness.store.read.claimIdempotencyKeys([request('finished-1'), request('finished-1'), request('fresh-1'), request('fresh-1')]);
+      assert.deepEqual(
+        claims.map((claim) => claim.state),
+        ['done', 'done', 'claimed', 'in_flight'],
+      );
+      const [, again, , duplicate] = claims;
+      assert.ok(again?.state === 'done' && again.statusCode === 201);
+      assert.ok(duplicate?.state === 'in_flight' && duplicate.leaseUntil?.getTime() === now.getTime() + limits.idempotencyInFlightTimeoutMs);
+      await harness.assertLedgerConsistent();
+    });
+
+    it('answers 409 request_in_progress with Retry-After: the seconds until the lease can end, at least 1', async () => {
+      const scope = '_admin';
+      const at = new Date();
+      const claimWithLease = (key: string, leaseMs: number) =>
+        harness.store.read.claimIdempotencyKey(scope, key, hashOf(), at, new Date(at.getTime() + 3_600_000), new Date(Date.now() + leaseMs));
+      await claimWithLease('lease-long', 42_500);
+      const long = await transfer('lease-long');
+      expectProblem(long, 409, 'request_in_progress');
+      const seconds = Number(long.headers['retry-after']);
+      assert.ok(seconds >= 42 && seconds <= 43, `Retry-After ${String(long.headers['retry-after'])}`);
+      await claimWithLease('lease-short', 400);
+      const short = await transfer('lease-short');
+      expectProblem(short, 409, 'request_in_progress');
+      assert.equal(short.headers['retry-after'], '1');
+      // After that wait the claim (its holder never renewed it: a dead process) is taken over and the request runs.
+      await new Promise((resolve) => setTimeout(resolve, Number(short.headers['retry-after']) * 1000));
+      expectStatus(await transfer('lease-short'), 201);
+      // A different request under a running key is still "reused", with no Retry-After (retrying cannot help).
+      const reused = await transfer('lease-long', { fromWalletId: from.id, toWalletId: to.id, amount: '2' });
+      expectProblem(reused, 422, 'idempotency_key_reused');
+      assert.equal(reused.headers['retry-after'], undefined);
+      await harness.assertLedgerConsistent();
     });
 
     it('refuses to lower a creditLimit below what the wallet owes (422 credit_limit_below_debt), and allows it down to the debt', async () => {

@@ -45,6 +45,7 @@ for (const backend of backends) {
         status: response.statusCode,
         json: JSON.parse(response.body) as Json,
         replayed: response.headers['idempotent-replayed'] === 'true',
+        retryAfterSeconds: null,
       };
       record.settle(operation, answer);
       operations[name] = operation;

@@ -1,7 +1,7 @@
 /**
  * The SDK's transport against a scripted local HTTP server: every non-GET carries an
  * Idempotency-Key that all its retries reuse; retries happen on network errors, timeouts,
- * 409 request_in_progress, 429 (after Retry-After) and 5xx, never on other 4xx; the overall
+ * 409 request_in_progress (after its Retry-After), 429 (after Retry-After) and 5xx, never on other 4xx; the overall
  * deadline bounds everything; refusals, connection failures and timeouts are told apart.
  */
 import assert from 'node:assert/strict';
@@ -163,6 +163,26 @@ describe('sdk transport: idempotency keys, retries, timeouts and errors', () => 
     assert.equal(error.retryAfterSeconds, 30);
     assert.equal(seen.length, 1);
     assert.ok(Date.now() - quick < 1_000);
+  });
+
+  it("honours the Retry-After of 409 request_in_progress (when the key's lease can end), with the same key", async () => {
+    handler = (_request, response, attempt) =>
+      attempt === 1 ? problem(response, 409, 'request_in_progress', { 'retry-after': '1' }) : ok(response, 201, { id: 'tx' });
+    const started = Date.now();
+    await client().transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' });
+    // The backoff alone would be 5 ms here: the second is the server's.
+    assert.ok(Date.now() - started >= 950, 'waited the Retry-After second');
+    assert.equal(seen.length, 2);
+    assert.ok(seen[0]?.key !== undefined && seen[0].key === seen[1]?.key);
+    // Retries exhausted while the key is still in flight: the error says how long to wait, and names the key.
+    seen = [];
+    handler = (_request, response) => problem(response, 409, 'request_in_progress', { 'retry-after': '3' });
+    const error = await client({ maxRetries: 0 })
+      .transfers.create({ fromWalletId: 'a', toWalletId: 'b', amount: '1' })
+      .catch((caught: unknown) => caught);
+    assert.ok(error instanceof CofferError && error.code === 'request_in_progress');
+    assert.equal(error.retryAfterSeconds, 3);
+    assert.equal(error.idempotencyKey, seen[0]?.key);
   });
 
   it('an answer that is not problem+json still becomes a CofferError (code http_error)', async () => {

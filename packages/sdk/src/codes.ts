@@ -129,7 +129,7 @@ export const errorMeanings: Readonly<Record<ErrorCode, string>> = {
   batch_item_failed: "An item of an atomic batch failed; nothing in the batch was applied.",
   idempotency_key_invalid: "An Idempotency-Key is 1 to 255 printable ASCII characters (any of them: keys are stored hashed, never judged by their content).",
   idempotency_key_reused: "This Idempotency-Key was used with a different request.",
-  request_in_progress: "A request with this Idempotency-Key is still running; retry later.",
+  request_in_progress: "A request with this Idempotency-Key is still running; retry after the time in Retry-After (when its lease can end).",
   webhook_url_invalid: "A webhook URL is an absolute http(s) URL without credentials whose host resolves.",
   webhook_delivery_pending: "The delivery is already waiting to be sent; replay it once it has succeeded or failed.",
   webhook_destination_private: "The webhook URL points at a loopback or private address, refused unless COFFER_WEBHOOKS_ALLOW_PRIVATE=true.",
