@@ -20,6 +20,7 @@ import { registerConsole } from './console.js';
 import { batchRoutes } from './routes/batches.js';
 import { compatRoutes } from './routes/compat/index.js';
 import { currencyRoutes } from './routes/currencies.js';
+import { cardRoutes } from './routes/cards.js';
 import { holdRoutes } from './routes/holds.js';
 import { instrumentRoutes } from './routes/instruments.js';
 import { eventRoutes } from './routes/events.js';
@@ -151,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   holdRoutes(typed, context);
   walletLifecycleRoutes(typed, context);
   instrumentRoutes(typed, context);
+  cardRoutes(typed, context);
   eventRoutes(typed, context, state);
   auditLogRoutes(typed, context);
   webhookRoutes(typed, context);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Currency } from '../domain/currency.js';
 import type { ServiceContext } from '../services/context.js';
-import { presentCard, presentInstrument } from './routes/instruments.js';
+import { presentCard, presentInstrument } from './present-cards.js';
 
 type WalletJson = Record<string, unknown> & { id: string; currencyId: string; status: 'active' | 'blocked' | 'closed' };
 

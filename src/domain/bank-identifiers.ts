@@ -14,6 +14,10 @@ export interface IbanPlan {
 
 export type InstrumentKind = 'iban' | 'uk_account' | 'us_account';
 
+/** An instrument's verification status (Paysafe's): set by an admin; generated identifiers start VERIFIED. */
+export const instrumentStatuses = ['VERIFIED', 'UNVERIFIED', 'VERIFICATION_REQUIRED', 'REJECTED'] as const;
+export type InstrumentStatus = (typeof instrumentStatuses)[number];
+
 /** The generated numbers of one instrument; the fields of other kinds are null. */
 export interface BankIdentifier {
   readonly kind: InstrumentKind;

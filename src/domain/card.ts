@@ -15,7 +15,28 @@ export interface Card {
   readonly expirationDate: Date;
   readonly active: boolean;
   readonly destroyedAt: Date | null;
+  /** Set while the card is frozen by its own freeze; a wallet's block freezes it apart from this. */
+  readonly frozenAt: Date | null;
+  /** The card this one replaced (`POST /v1/cards/{id}/replace`), if any. */
+  readonly replacesCardId: string | null;
   readonly createdAt: Date;
+}
+
+/**
+ * Why a card cannot be used now, in the order a client can act on: destroyed (final), expired,
+ * frozen by its own freeze, frozen by its wallet's block. Null when it can be used.
+ */
+export function cardRefusalOf(
+  card: Pick<Card, 'active' | 'destroyedAt' | 'expirationDate' | 'frozenAt'>,
+  walletStatus: string,
+  today: Date,
+): 'card_destroyed' | 'card_expired' | 'card_frozen' | 'wallet_blocked' | 'wallet_closed' | null {
+  if (!card.active || card.destroyedAt !== null) return 'card_destroyed';
+  if (walletStatus === 'closed') return 'wallet_closed';
+  if (expirationStatusOf(card.expirationDate, today) === 'EXPIRED') return 'card_expired';
+  if (card.frozenAt !== null) return 'card_frozen';
+  if (walletStatus === 'blocked') return 'wallet_blocked';
+  return null;
 }
 
 /** The Luhn check digit that makes `payload` + digit pass the Luhn test. */

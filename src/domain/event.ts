@@ -9,6 +9,12 @@ export const eventTypes = [
   'transaction.expired',
   'transaction.reversed',
   'transaction.failed',
+  'card.frozen',
+  'card.unfrozen',
+  'card.destroyed',
+  'card.replaced',
+  'instrument.created',
+  'instrument.updated',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

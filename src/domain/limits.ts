@@ -43,6 +43,8 @@ export const limits = {
   holdExpiryBatchMax: 500,
   /** Active cards per wallet unless its program allows more. */
   activeCardsPerWalletMax: 1,
+  /** Bank identifiers per wallet (the generated one and those added with POST /v1/wallets/{id}/instruments). */
+  instrumentsPerWalletMax: 10,
   /** Deepest nesting of arrays and objects accepted in a JSON request body. */
   jsonDepthMax: 32,
   /** The largest per-key rate limit (`rateLimitPerMinute` of an API key; none unless set). */

@@ -19,7 +19,7 @@ export interface ReservationFilter {
   readonly limit: number;
 }
 
-function toReservation(row: Row): Reservation & { readonly seq: bigint } {
+export function toReservation(row: Row): Reservation & { readonly seq: bigint } {
   return {
     ...toTransaction(row),
     expiresAt: dateOrNull(row.expires_at),

@@ -1,4 +1,4 @@
-import type { BankIdentifier, InstrumentKind } from '../domain/bank-identifiers.js';
+import type { BankIdentifier, InstrumentKind, InstrumentStatus } from '../domain/bank-identifiers.js';
 import type { Card, CardKind } from '../domain/card.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, dateOrNull, text, textOrNull } from './rows.js';
@@ -8,8 +8,18 @@ export interface Instrument extends BankIdentifier {
   readonly id: string;
   readonly walletId: string;
   readonly active: boolean;
+  /** Set by an admin (Paysafe's instrument status); identifiers Coffer generates start VERIFIED. */
+  readonly status: InstrumentStatus;
+  readonly externallyVerified: boolean;
   readonly createdAt: Date;
+  readonly updatedAt: Date;
   readonly deactivatedAt: Date | null;
+}
+
+/** What an admin may change on an instrument. */
+export interface InstrumentPatch {
+  readonly status?: InstrumentStatus;
+  readonly externallyVerified?: boolean;
 }
 
 export function toInstrument(row: Row): Instrument {
@@ -22,12 +32,15 @@ export function toInstrument(row: Row): Instrument {
     routingNumber: textOrNull(row.routing_number),
     accountNumber: textOrNull(row.account_number),
     active: Boolean(row.active),
+    status: text(row.status) as InstrumentStatus,
+    externallyVerified: Boolean(row.externally_verified),
     createdAt: date(row.created_at),
+    updatedAt: dateOrNull(row.updated_at) ?? date(row.created_at),
     deactivatedAt: dateOrNull(row.deactivated_at),
   };
 }
 
-function toCard(row: Row): Card {
+export function toCard(row: Row): Card {
   return {
     id: text(row.id),
     walletId: text(row.wallet_id),
@@ -37,6 +50,8 @@ function toCard(row: Row): Card {
     expirationDate: date(row.expiration_date),
     active: Boolean(row.active),
     destroyedAt: dateOrNull(row.destroyed_at),
+    frozenAt: dateOrNull(row.frozen_at),
+    replacesCardId: textOrNull(row.replaces_card_id),
     createdAt: date(row.created_at),
   };
 }
@@ -52,8 +67,8 @@ export function instrumentQueries(db: Queryable) {
 
     async insertInstrument(id: string, walletId: string, identifier: BankIdentifier, now: Date): Promise<Instrument> {
       const rows = await db.query(
-        `insert into instruments (id, wallet_id, kind, iban, sort_code, routing_number, account_number, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+        `insert into instruments (id, wallet_id, kind, iban, sort_code, routing_number, account_number, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning *`,
         [id, walletId, identifier.kind, identifier.iban, identifier.sortCode, identifier.routingNumber, identifier.accountNumber, now],
       );
       return toInstrument(rows[0] as Row);
@@ -64,6 +79,30 @@ export function instrumentQueries(db: Queryable) {
       return rows.map(toInstrument);
     },
 
+    async getInstrument(id: string): Promise<Instrument | null> {
+      const rows = await db.query('select * from instruments where id = $1', [id]);
+      return rows[0] === undefined ? null : toInstrument(rows[0]);
+    },
+
+    async lockInstrument(id: string): Promise<Instrument | null> {
+      const rows = await db.query('select * from instruments where id = $1 for update', [id]);
+      return rows[0] === undefined ? null : toInstrument(rows[0]);
+    },
+
+    async instrumentCount(walletId: string): Promise<number> {
+      const rows = await db.query('select count(*)::int as n from instruments where wallet_id = $1', [walletId]);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async updateInstrument(id: string, patch: InstrumentPatch, now: Date): Promise<Instrument> {
+      const rows = await db.query(
+        `update instruments set status = coalesce($2, status), externally_verified = coalesce($3, externally_verified), updated_at = $4
+         where id = $1 returning *`,
+        [id, patch.status ?? null, patch.externallyVerified ?? null, now],
+      );
+      return toInstrument(rows[0] as Row);
+    },
+
     async findInstrumentsByIban(iban: string): Promise<Instrument[]> {
       const rows = await db.query('select * from instruments where iban = $1', [iban]);
       return rows.map(toInstrument);
@@ -71,9 +110,20 @@ export function instrumentQueries(db: Queryable) {
 
     async insertCard(card: Card, numberHash: string, now: Date): Promise<Card> {
       const rows = await db.query(
-        `insert into cards (id, wallet_id, kind, masked_number, number_hash, name, expiration_date, active, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $9) returning *`,
-        [card.id, card.walletId, card.kind, card.maskedNumber, numberHash, card.name, card.expirationDate.toISOString().slice(0, 10), card.active, now],
+        `insert into cards (id, wallet_id, kind, masked_number, number_hash, name, expiration_date, active, replaces_card_id, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $10) returning *`,
+        [
+          card.id,
+          card.walletId,
+          card.kind,
+          card.maskedNumber,
+          numberHash,
+          card.name,
+          card.expirationDate.toISOString().slice(0, 10),
+          card.active,
+          card.replacesCardId,
+          now,
+        ],
       );
       return toCard(rows[0] as Row);
     },

@@ -8,6 +8,7 @@ import { holdQueries } from './hold-queries.js';
 import { eventQueries } from './event-queries.js';
 import { exchangeQueries } from './exchange-queries.js';
 import { idempotencyQueries } from './idempotency-queries.js';
+import { cardQueries } from './card-queries.js';
 import { instrumentQueries } from './instrument-queries.js';
 import { lifecycleQueries } from './lifecycle-queries.js';
 import { journalQueries } from './journal-queries.js';
@@ -135,6 +136,7 @@ function storeTx(db: Queryable) {
     ...holdQueries(db),
     ...lifecycleQueries(db),
     ...instrumentQueries(db),
+    ...cardQueries(db),
     ...journalQueries(db),
     ...eventQueries(db),
     ...auditQueries(db),

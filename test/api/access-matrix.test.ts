@@ -32,7 +32,10 @@ type ObjectName =
   | 'eurCurrency'
   | 'apiKey'
   | 'eurWallet'
-  | 'payneticsAccount';
+  | 'payneticsAccount'
+  | 'card'
+  | 'authorization'
+  | 'instrument';
 type Objects = (name: ObjectName) => Promise<string>;
 type Params = (need: Objects) => Promise<Record<string, string>>;
 type Body = (need: Objects) => Promise<unknown>;
@@ -90,6 +93,19 @@ const matrix: Readonly<Record<string, Spec>> = {
   'DELETE /v1/wallets/{id}': { access: 'tenant', params: id('wallet') },
   'GET /v1/wallets/{id}/status-history': { access: 'tenant', params: id('wallet') },
   'GET /v1/instruments': { access: 'merchant' },
+  'POST /v1/wallets/{id}/instruments': { access: 'tenant', params: id('wallet'), body: async () => ({ kind: 'us_account' }) },
+  'GET /v1/instruments/{id}': { access: 'tenant', params: id('instrument') },
+  'PATCH /v1/instruments/{id}': { access: 'admin', params: id('instrument'), body: async () => ({ status: 'REJECTED', externallyVerified: true }) },
+  'GET /v1/cards/{id}': { access: 'tenant', params: id('card') },
+  'POST /v1/cards/{id}/freeze': { access: 'tenant', params: id('card'), body: async () => ({}) },
+  'POST /v1/cards/{id}/unfreeze': { access: 'tenant', params: id('card'), body: async () => ({}) },
+  'POST /v1/cards/{id}/destroy': { access: 'tenant', params: id('card'), body: async () => ({}) },
+  'POST /v1/cards/{id}/replace': { access: 'tenant', params: id('card'), body: async () => ({}) },
+  'POST /v1/cards/{id}/authorizations': { access: 'tenant', params: id('card'), body: async () => ({ amount: '5' }) },
+  'GET /v1/cards/{id}/authorizations': { access: 'tenant', params: id('card') },
+  'GET /v1/authorizations/{id}': { access: 'tenant', params: id('authorization') },
+  'POST /v1/authorizations/{id}/clear': { access: 'tenant', params: id('authorization'), body: async () => ({}) },
+  'POST /v1/authorizations/{id}/reverse': { access: 'tenant', params: id('authorization'), body: async () => ({}) },
   'POST /v1/topups': { access: 'merchant', foreign: { body: async (need) => ({ walletId: await need('wallet'), amount: '1' }), expect: [404] } },
   'POST /v1/withdrawals': { access: 'merchant', foreign: { body: async (need) => ({ walletId: await need('wallet'), amount: '1' }), expect: [404] } },
   'POST /v1/transfers': {
@@ -279,6 +295,20 @@ for (const backend of backends) {
             ),
             201,
           ).id;
+        case 'card': {
+          const owner = await wallet(harness, await need('currency'), { customerId: 'a-card' }, keys.a);
+          await topup(harness, owner.id, '1000', keys.a);
+          return expectStatus<{ id: string }>(await harness.request('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }, as(keys.a)), 201).id;
+        }
+        case 'authorization':
+          return expectStatus<{ id: string }>(
+            await harness.request('POST', `/v1/cards/${await need('card')}/authorizations`, { amount: '10' }, as(keys.a)),
+            201,
+          ).id;
+        case 'instrument': {
+          const listed = await harness.request('GET', `/v1/wallets/${await need('wallet')}/instruments`, undefined, as(keys.a));
+          return String(expectStatus<{ data: { id: string }[] }>(listed, 200).data[0]?.id);
+        }
         case 'apiKey':
           return expectStatus<{ id: string }>(await harness.request('POST', '/v1/api-keys', { role: 'merchant', merchantId: 'm-x' }), 201).id;
       }

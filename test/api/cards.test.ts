@@ -21,6 +21,9 @@ type Card = {
   expirationStatus: string;
   active: boolean;
   frozen: boolean;
+  frozenByCard: boolean;
+  frozenByWallet: boolean;
+  replacesCardId: string | null;
   destroyedAt: string | null;
 };
 
@@ -117,6 +120,115 @@ for (const backend of backends) {
       assert.equal(destroyed?.active, false);
       assert.notEqual(destroyed?.destroyedAt, null);
       expectProblem(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }), 422, 'wallet_closed');
+    });
+
+    it('freezes a card by itself apart from its wallet: its own freeze outlasts an unblock, a block-only freeze thaws with it', async () => {
+      const owner = await wallet(harness, eur.id, { program: 'premium' });
+      const own = expectStatus<Card>(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'plastic' }), 201);
+      const other = expectStatus<Card>(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }), 201);
+      const cardOf = async (id: string) => expectStatus<Card>(await call('GET', `/v1/cards/${id}`), 200);
+      const frozen = expectStatus<Card>(await call('POST', `/v1/cards/${own.id}/freeze`), 200);
+      assert.deepEqual([frozen.frozen, frozen.frozenByCard, frozen.frozenByWallet], [true, true, false]);
+      // Freezing again changes nothing (and records no second event).
+      assert.equal(expectStatus<Card>(await call('POST', `/v1/cards/${own.id}/freeze`, {}), 200).frozen, true);
+      expectStatus(await call('POST', `/v1/wallets/${owner.id}/status`, { status: 'blocked', reason: 'suspected_fraud' }), 200);
+      const [ownBlocked, otherBlocked] = [await cardOf(own.id), await cardOf(other.id)];
+      assert.deepEqual([ownBlocked.frozenByCard, ownBlocked.frozenByWallet], [true, true]);
+      assert.deepEqual([otherBlocked.frozen, otherBlocked.frozenByCard, otherBlocked.frozenByWallet], [true, false, true]);
+      expectStatus(await call('POST', `/v1/wallets/${owner.id}/status`, { status: 'active', reason: 'review_completed' }), 200);
+      assert.deepEqual([(await cardOf(own.id)).frozen, (await cardOf(other.id)).frozen], [true, false]);
+      const listed = expectStatus<{ data: Card[] }>(await call('GET', `/v1/wallets/${owner.id}/cards`), 200).data;
+      assert.deepEqual(
+        listed.map((card) => [card.id, card.frozen]),
+        [
+          [own.id, true],
+          [other.id, false],
+        ],
+      );
+      const thawed = expectStatus<Card>(await call('POST', `/v1/cards/${own.id}/unfreeze`), 200);
+      assert.deepEqual([thawed.frozen, thawed.frozenByCard], [false, false]);
+      // Unfreezing a card of a blocked wallet lifts its own freeze only: the block still holds it.
+      expectStatus(await call('POST', `/v1/cards/${own.id}/freeze`), 200);
+      expectStatus(await call('POST', `/v1/wallets/${owner.id}/status`, { status: 'blocked' }), 200);
+      const stillFrozen = expectStatus<Card>(await call('POST', `/v1/cards/${own.id}/unfreeze`), 200);
+      assert.deepEqual([stillFrozen.frozen, stillFrozen.frozenByCard, stillFrozen.frozenByWallet], [true, false, true]);
+      const events = expectStatus<{ data: { type: string; subjectId: string }[] }>(
+        await call('GET', '/v1/events?types=card.frozen,card.unfrozen&limit=500'),
+        200,
+      );
+      assert.deepEqual(
+        events.data.filter((event) => event.subjectId === own.id).map((event) => event.type),
+        ['card.frozen', 'card.unfrozen', 'card.frozen', 'card.unfrozen'],
+      );
+    });
+
+    it('destroys and replaces a card: the replacement has a new number and names the card it replaced', async () => {
+      const owner = await wallet(harness, eur.id);
+      const original = expectStatus<Card>(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'plastic', name: 'BOB EXAMPLE' }), 201);
+      expectStatus(await call('POST', `/v1/cards/${original.id}/freeze`), 200);
+      const replacement = expectStatus<Card & { name: string }>(await call('POST', `/v1/cards/${original.id}/replace`), 201);
+      assert.notEqual(replacement.id, original.id);
+      assert.equal(replacement.replacesCardId, original.id);
+      assert.deepEqual([replacement.kind, replacement.name, replacement.active, replacement.frozen], ['plastic', 'BOB EXAMPLE', true, false]);
+      const stored = await harness.store.database.query<{ number_hash: string }>('select number_hash from cards where id = any($1::uuid[])', [
+        [original.id, replacement.id],
+      ]);
+      assert.equal(new Set(stored.map((row) => row.number_hash)).size, 2, 'a new number');
+      const old = expectStatus<Card>(await call('GET', `/v1/cards/${original.id}`), 200);
+      assert.equal(old.active, false);
+      assert.notEqual(old.destroyedAt, null);
+      assert.equal(old.frozen, false, 'a destroyed card is not shown as frozen');
+      for (const action of ['freeze', 'unfreeze', 'replace']) expectProblem(await call('POST', `/v1/cards/${original.id}/${action}`), 422, 'card_destroyed');
+      // The one active card per wallet is still one: the replacement took the old card's place.
+      expectProblem(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }), 409, 'card_limit_reached');
+      const destroyed = expectStatus<Card>(await call('POST', `/v1/cards/${replacement.id}/destroy`), 200);
+      assert.equal(destroyed.active, false);
+      assert.equal(expectStatus<Card>(await call('POST', `/v1/cards/${replacement.id}/destroy`), 200).destroyedAt, destroyed.destroyedAt);
+      expectStatus(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }), 201);
+      expectStatus(await call('POST', `/v1/wallets/${owner.id}/status`, { status: 'blocked' }), 200);
+      const [live] = expectStatus<{ data: Card[] }>(await call('GET', `/v1/wallets/${owner.id}/cards`), 200).data.filter((card) => card.active);
+      expectProblem(await call('POST', `/v1/cards/${live?.id}/replace`), 422, 'wallet_blocked');
+      const events = expectStatus<{ data: { type: string; subjectId: string; data: Record<string, unknown> }[] }>(
+        await call('GET', '/v1/events?types=card.replaced,card.destroyed&limit=500'),
+        200,
+      );
+      const mine = events.data.filter((event) => event.subjectId === original.id || event.subjectId === replacement.id);
+      assert.deepEqual(
+        mine.map((event) => event.type),
+        ['card.replaced', 'card.destroyed'],
+      );
+      assert.equal(mine[0]?.data.replacedByCardId, replacement.id);
+    });
+
+    it('shows EXPIRED past the expiration date in every answer, with no sweep', async () => {
+      const owner = await wallet(harness, eur.id);
+      const card = expectStatus<Card>(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }), 201);
+      await harness.store.database.query(`update cards set expiration_date = (current_date - 1) where id = $1`, [card.id]);
+      assert.equal(expectStatus<Card>(await call('GET', `/v1/cards/${card.id}`), 200).expirationStatus, 'EXPIRED');
+      assert.equal(expectStatus<{ data: Card[] }>(await call('GET', `/v1/wallets/${owner.id}/cards`), 200).data[0]?.expirationStatus, 'EXPIRED');
+      assert.equal(expectStatus<Card>(await call('POST', `/v1/cards/${card.id}/freeze`), 200).expirationStatus, 'EXPIRED');
+      await harness.store.database.query(`update cards set expiration_date = current_date where id = $1`, [card.id]);
+      assert.equal(expectStatus<Card>(await call('GET', `/v1/cards/${card.id}`), 200).expirationStatus, 'ACTIVE', 'valid through its last day');
+      // A replacement of an expired card is a fresh card.
+      await harness.store.database.query(`update cards set expiration_date = '2020-01-31' where id = $1`, [card.id]);
+      assert.equal(expectStatus<Card>(await call('POST', `/v1/cards/${card.id}/replace`), 201).expirationStatus, 'ACTIVE');
+    });
+
+    it("answers 404 for another merchant's card on every card route, and 403 without the write scope", async () => {
+      const owner = await wallet(harness, eur.id, { merchantId: 'acme' });
+      const card = expectStatus<Card>(await call('POST', `/v1/wallets/${owner.id}/cards`, { kind: 'virtual' }), 201);
+      const acme = await harness.merchantKey('acme');
+      const globex = await harness.merchantKey('globex');
+      expectProblem(await harness.request('GET', `/v1/cards/${card.id}`, undefined, { key: globex }), 404, 'not_found');
+      for (const action of ['freeze', 'unfreeze', 'destroy', 'replace']) {
+        expectProblem(await harness.request('POST', `/v1/cards/${card.id}/${action}`, {}, { key: globex }), 404, 'not_found');
+      }
+      expectProblem(await harness.request('GET', `/v1/cards/${card.id}/authorizations`, undefined, { key: globex }), 404, 'not_found');
+      const readOnly = await harness.merchantKey('acme', ['read']);
+      expectProblem(await harness.request('POST', `/v1/cards/${card.id}/freeze`, {}, { key: readOnly }), 403, 'forbidden');
+      assert.equal(expectStatus<Card>(await harness.request('GET', `/v1/cards/${card.id}`, undefined, { key: readOnly }), 200).frozen, false);
+      assert.equal(expectStatus<Card>(await harness.request('POST', `/v1/cards/${card.id}/freeze`, {}, { key: acme }), 200).frozen, true);
+      expectProblem(await call('GET', '/v1/cards/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
     });
 
     it('shows no full card number in any response, log line or table row', async () => {

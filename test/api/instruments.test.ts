@@ -4,12 +4,17 @@
  * number, a USD wallet a routing number (ABA checksum) + account number, a points or crypto
  * wallet nothing, and `skipIbanGeneration` skips them. Identifiers are unique, a wallet is
  * found by its IBAN (only by its own merchant), and closing the wallet deactivates them.
+ * A wallet may add more identifiers (`POST /v1/wallets/{id}/instruments {kind}`) within its
+ * currency's kinds and a limit; each has a verification status and `externallyVerified`, set by
+ * an admin only; merchants read their own; wallets are found by UK sort code + account number
+ * and by US routing + account number too.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isValidIBAN } from 'ibantools';
 import { backends } from '../support/backends.js';
 import { type CurrencyRecord, isoCurrency, wallet } from '../support/fixtures.js';
+import { limits } from '../../src/domain/limits.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
 
 type Instrument = {
@@ -21,6 +26,8 @@ type Instrument = {
   routingNumber: string | null;
   accountNumber: string | null;
   active: boolean;
+  status: string;
+  externallyVerified: boolean;
 };
 
 /** ISO 13616 / ISO 7064 mod 97-10, written independently of the library under test. */
@@ -141,6 +148,108 @@ for (const backend of backends) {
       const found = expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/instruments?iban=${instrument?.iban}`), 200);
       assert.equal(found.data[0]?.active, false);
       await harness.assertLedgerConsistent();
+    });
+
+    it('adds identifiers of the kinds its currency allows, up to a limit; closing deactivates them all', async () => {
+      const created = await wallet(harness, (currencies.EUR as CurrencyRecord).id, { merchantId: 'acme' });
+      const acme = await harness.merchantKey('acme');
+      const second = expectStatus<Instrument>(await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'iban' }, { key: acme }), 201);
+      assert.ok(second.iban !== null && mod97Valid(second.iban));
+      assert.deepEqual([second.status, second.externallyVerified, second.active], ['VERIFIED', false, true]);
+      const uk = expectStatus<Instrument>(await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'uk_account' }), 201);
+      assert.match(String(uk.accountNumber), /^[0-9]{8}$/);
+      const us = expectStatus<Instrument>(await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'us_account' }), 201);
+      assert.ok(abaValid(String(us.routingNumber)));
+      const all = await instrumentsOf(created.id);
+      assert.deepEqual(
+        all.map((row) => row.kind),
+        ['iban', 'iban', 'uk_account', 'us_account'],
+      );
+      assert.equal(new Set(all.map((row) => row.iban ?? row.accountNumber)).size, 4);
+      const gbp = await wallet(harness, (currencies.GBP as CurrencyRecord).id);
+      expectProblem(await harness.request('POST', `/v1/wallets/${gbp.id}/instruments`, { kind: 'iban' }), 422, 'instrument_kind_unavailable');
+      const points = await wallet(harness, (currencies.PTS as CurrencyRecord).id);
+      expectProblem(await harness.request('POST', `/v1/wallets/${points.id}/instruments`, { kind: 'uk_account' }), 422, 'instrument_kind_unavailable');
+      expectProblem(await harness.request('POST', `/v1/wallets/${points.id}/instruments`, { kind: 'sepa' }), 400, 'validation_failed');
+      for (let index = all.length; index < limits.instrumentsPerWalletMax; index++) {
+        expectStatus(await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'us_account' }), 201);
+      }
+      expectProblem(await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'us_account' }), 409, 'instrument_limit_reached');
+      const globex = await harness.merchantKey('globex');
+      expectProblem(await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'iban' }, { key: globex }), 404, 'not_found');
+      expectProblem(
+        await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'iban' }, { key: await harness.merchantKey('acme', ['read']) }),
+        403,
+        'forbidden',
+      );
+      expectStatus(await harness.request('POST', `/v1/wallets/${gbp.id}/status`, { status: 'blocked' }), 200);
+      expectProblem(await harness.request('POST', `/v1/wallets/${gbp.id}/instruments`, { kind: 'uk_account' }), 422, 'wallet_blocked');
+      expectStatus(await harness.request('POST', `/v1/wallets/${created.id}/status`, { status: 'closed', reason: 'customer_request' }), 200);
+      const closed = await instrumentsOf(created.id);
+      assert.equal(closed.length, limits.instrumentsPerWalletMax);
+      assert.ok(closed.every((row) => !row.active));
+      expectProblem(await harness.request('POST', `/v1/wallets/${created.id}/instruments`, { kind: 'iban' }), 422, 'wallet_closed');
+      await harness.assertLedgerConsistent();
+    });
+
+    it('lets an admin set the verification status; merchants read their own instruments only', async () => {
+      const created = await wallet(harness, (currencies.USD as CurrencyRecord).id, { merchantId: 'acme' });
+      const [instrument] = await instrumentsOf(created.id);
+      const id = String(instrument?.id);
+      const acme = await harness.merchantKey('acme');
+      const globex = await harness.merchantKey('globex');
+      expectProblem(await harness.request('PATCH', `/v1/instruments/${id}`, { status: 'REJECTED' }, { key: acme }), 403, 'forbidden');
+      expectProblem(await harness.request('PATCH', `/v1/instruments/${id}`, { status: 'BOGUS' }), 400, 'validation_failed');
+      for (const status of ['VERIFICATION_REQUIRED', 'UNVERIFIED', 'REJECTED', 'VERIFIED']) {
+        assert.equal(expectStatus<Instrument>(await harness.request('PATCH', `/v1/instruments/${id}`, { status }), 200).status, status);
+      }
+      const verified = expectStatus<Instrument>(await harness.request('PATCH', `/v1/instruments/${id}`, { externallyVerified: true }), 200);
+      assert.deepEqual([verified.status, verified.externallyVerified], ['VERIFIED', true]);
+      const read = expectStatus<Instrument>(await harness.request('GET', `/v1/instruments/${id}`, undefined, { key: acme }), 200);
+      assert.deepEqual([read.status, read.externallyVerified, read.walletId], ['VERIFIED', true, created.id]);
+      expectProblem(await harness.request('GET', `/v1/instruments/${id}`, undefined, { key: globex }), 404, 'not_found');
+      expectProblem(await harness.request('GET', '/v1/instruments/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
+      expectProblem(await harness.request('PATCH', '/v1/instruments/00000000-0000-4000-8000-000000000000', { status: 'VERIFIED' }), 404, 'not_found');
+      const events = expectStatus<{ data: { type: string; subjectId: string; data: { status: string } }[] }>(
+        await harness.request('GET', '/v1/events?types=instrument.updated&limit=500', undefined, { key: acme }),
+        200,
+      );
+      assert.deepEqual(
+        events.data.filter((event) => event.subjectId === id).map((event) => event.data.status),
+        ['VERIFICATION_REQUIRED', 'UNVERIFIED', 'REJECTED', 'VERIFIED', 'VERIFIED'],
+      );
+    });
+
+    it('finds wallets by UK sort code + account number and by US routing + account number, for their own merchant only', async () => {
+      const uk = await wallet(harness, (currencies.GBP as CurrencyRecord).id, { merchantId: 'acme' });
+      const us = await wallet(harness, (currencies.USD as CurrencyRecord).id, { merchantId: 'acme' });
+      const [ukAccount] = await instrumentsOf(uk.id);
+      const [usAccount] = await instrumentsOf(us.id);
+      const sortCode = String(ukAccount?.sortCode);
+      const dashed = `${sortCode.slice(0, 2)}-${sortCode.slice(2, 4)}-${sortCode.slice(4)}`;
+      const acme = await harness.merchantKey('acme');
+      const globex = await harness.merchantKey('globex');
+      const find = async (query: string, key?: string) =>
+        expectStatus<{ data: Instrument[] }>(await harness.request('GET', `/v1/instruments?${query}`, undefined, key !== undefined ? { key } : {}), 200).data;
+      for (const sort of [sortCode, dashed]) {
+        assert.deepEqual(
+          (await find(`sortCode=${sort}&accountNumber=${ukAccount?.accountNumber}`, acme)).map((row) => row.walletId),
+          [uk.id],
+        );
+      }
+      assert.deepEqual(
+        (await find(`routingNumber=${usAccount?.routingNumber}&accountNumber=${usAccount?.accountNumber}`, acme)).map((row) => row.walletId),
+        [us.id],
+      );
+      assert.deepEqual(await find(`sortCode=${sortCode}&accountNumber=${ukAccount?.accountNumber}`, globex), []);
+      assert.deepEqual(await find(`routingNumber=${usAccount?.routingNumber}&accountNumber=${usAccount?.accountNumber}`, globex), []);
+      assert.deepEqual(await find(`sortCode=${sortCode}&accountNumber=99999999`), []);
+      expectProblem(await harness.request('GET', `/v1/instruments?sortCode=${sortCode}`), 400, 'validation_failed');
+      expectProblem(
+        await harness.request('GET', `/v1/instruments?routingNumber=${usAccount?.routingNumber}&sortCode=${sortCode}&accountNumber=1234`),
+        400,
+        'validation_failed',
+      );
     });
   });
 }

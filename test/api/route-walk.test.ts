@@ -17,7 +17,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.js';
-import { isoCurrency, wallet } from '../support/fixtures.js';
+import { isoCurrency, topup, wallet } from '../support/fixtures.js';
 import { expectStatus, type Harness, startHarness } from '../support/harness.js';
 
 type Access = 'public' | 'read' | 'write' | 'issue' | 'admin';
@@ -33,6 +33,10 @@ interface Fixtures {
   /** A's Paynetics account (program account_usd) and a second one for the terminate route. */
   readonly payneticsToken: string;
   readonly closablePayneticsToken: string;
+  /** A's card (on a funded wallet), one of its authorizations, and a bank identifier of A's wallet. */
+  readonly cardId: string;
+  readonly authorizationId: string;
+  readonly instrumentId: string;
 }
 interface Entry {
   readonly access: Access;
@@ -44,6 +48,8 @@ interface Entry {
 
 const anyId = '00000000-0000-4000-8000-000000000000';
 const wallet$ = (f: Fixtures) => ({ id: f.walletId });
+const card$ = (f: Fixtures) => ({ id: f.cardId });
+const authorization$ = (f: Fixtures) => ({ id: f.authorizationId });
 const pair = (f: Fixtures) => ({ baseCurrencyId: f.currencyId, quoteCurrencyId: f.eurId });
 
 /** Every registered route and who may call it. */
@@ -85,6 +91,19 @@ const matrix: Readonly<Record<string, Entry>> = {
   'POST /v1/wallets/:id/status': { access: 'write', tenant: true, params: wallet$, body: () => ({ status: 'active', reason: 'other' }) },
   'GET /v1/wallets/:id/instruments': { access: 'read', tenant: true, params: wallet$ },
   'GET /v1/instruments': { access: 'read' },
+  'POST /v1/wallets/:id/instruments': { access: 'write', tenant: true, params: wallet$, body: () => ({ kind: 'us_account' }) },
+  'GET /v1/instruments/:id': { access: 'read', tenant: true, params: (f) => ({ id: f.instrumentId }) },
+  'PATCH /v1/instruments/:id': { access: 'admin', params: (f) => ({ id: f.instrumentId }), body: () => ({ status: 'VERIFIED' }) },
+  'GET /v1/cards/:id': { access: 'read', tenant: true, params: card$ },
+  'POST /v1/cards/:id/freeze': { access: 'write', tenant: true, params: card$ },
+  'POST /v1/cards/:id/unfreeze': { access: 'write', tenant: true, params: card$ },
+  'POST /v1/cards/:id/destroy': { access: 'write', tenant: true, params: card$ },
+  'POST /v1/cards/:id/replace': { access: 'write', tenant: true, params: card$ },
+  'POST /v1/cards/:id/authorizations': { access: 'write', tenant: true, params: card$, body: () => ({ amount: '1' }) },
+  'GET /v1/cards/:id/authorizations': { access: 'read', tenant: true, params: card$ },
+  'GET /v1/authorizations/:id': { access: 'read', tenant: true, params: authorization$ },
+  'POST /v1/authorizations/:id/clear': { access: 'write', tenant: true, params: authorization$ },
+  'POST /v1/authorizations/:id/reverse': { access: 'write', tenant: true, params: authorization$ },
   'POST /v1/wallets/:id/cards': { access: 'write', tenant: true, params: wallet$, body: () => ({ kind: 'virtual' }) },
   'GET /v1/wallets/:id/cards': { access: 'read', tenant: true, params: wallet$ },
 
@@ -226,7 +245,21 @@ for (const backend of backends) {
           await harness.request('POST', '/compat/paynetics/v2/accounts', { program: 'account_usd', user }, { key: a }),
           200,
         ).data.token;
+      const carded = await wallet(harness, currencyId, { customerId: 'walk-card' }, a);
+      await topup(harness, carded.id, '1000', a);
+      const cardId = expectStatus<{ id: string }>(await harness.request('POST', `/v1/wallets/${carded.id}/cards`, { kind: 'virtual' }, { key: a }), 201).id;
+      const authorizationId = expectStatus<{ id: string }>(
+        await harness.request('POST', `/v1/cards/${cardId}/authorizations`, { amount: '10' }, { key: a }),
+        201,
+      ).id;
+      const instruments = expectStatus<{ data: { id: string }[] }>(
+        await harness.request('GET', `/v1/wallets/${walked.id}/instruments`, undefined, { key: a }),
+        200,
+      );
       fixtures = {
+        cardId,
+        authorizationId,
+        instrumentId: String(instruments.data[0]?.id),
         currencyId,
         eurId,
         walletId: walked.id,

@@ -182,6 +182,30 @@ for (const backend of backends) {
       assert.equal(closed.status, 'closed');
     });
 
+    it('cards one by one and card authorizations; instruments added and verified', async () => {
+      const dave = await coffer.wallets.create({ currencyId: usd.id, merchantId: 'm-sdk', customerId: 'dave' });
+      await coffer.topups.create({ walletId: dave.id, amount: 5000n });
+      const card = await coffer.wallets.createCard(dave.id, { kind: 'plastic' });
+      assert.equal((await coffer.cards.freeze(card.id)).frozenByCard, true);
+      assert.equal((await refusal(coffer.cards.authorize(card.id, { amount: '100' }))).code, 'card_frozen');
+      assert.equal((await coffer.cards.unfreeze(card.id)).frozen, false);
+      const authorization = await coffer.cards.authorize(card.id, { amount: 1200n, merchantName: 'SDK SHOP' });
+      assert.equal(authorization.status, 'pending');
+      assert.equal((await coffer.cards.authorization(authorization.id)).cardId, card.id);
+      assert.equal((await coffer.cards.clear(authorization.id, { amount: '1000' })).capturedAmount, '1000');
+      const listed = await coffer.cards.authorizations(card.id).toArray();
+      assert.deepEqual(
+        listed.map((item) => item.id),
+        [authorization.id],
+      );
+      const replacement = await coffer.cards.replace(card.id);
+      assert.equal(replacement.replacesCardId, card.id);
+      assert.equal((await coffer.cards.get(card.id)).active, false);
+      const added = await coffer.wallets.addInstrument(dave.id, { kind: 'us_account' });
+      assert.equal((await coffer.instruments.update(added.id, { status: 'REJECTED' })).status, 'REJECTED');
+      assert.equal((await coffer.instruments.get(added.id)).status, 'REJECTED');
+    });
+
     it('API keys: create, list, revoke; a revoked key is refused with 401', async () => {
       const created = await coffer.apiKeys.create({ name: 'sdk test', role: 'merchant', merchantId: 'm-sdk', scopes: ['read'] });
       assert.match(created.key, /.+/);

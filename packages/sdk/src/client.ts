@@ -14,6 +14,7 @@ import type {
   Entry,
   Exchange,
   Hold,
+  CardAuthorization,
   Instrument,
   Loose,
   PendingCredit,
@@ -110,7 +111,7 @@ export class Wallets extends Resource {
     return this.fetchOne(pathOf('/v1/wallets/{id}/instruments', { id }), undefined, options);
   }
   /** Adds a bank identifier (`{kind}`), where the server supports it. */
-  addInstrument(id: Id, body: { kind: string } & Loose, options?: RequestOptions): Promise<Instrument> {
+  addInstrument(id: Id, body: BodyOf<'/v1/wallets/{id}/instruments'>, options?: RequestOptions): Promise<Instrument> {
     return this.send('POST', pathOf('/v1/wallets/{id}/instruments', { id }), body, options);
   }
   cards(id: Id, options?: RequestOptions): Promise<ResultOf<'/v1/wallets/{id}/cards'>> {
@@ -325,10 +326,20 @@ export class Instruments extends Resource {
   find(lookup: InstrumentLookup, options?: RequestOptions): Promise<ResultOf<'/v1/instruments'>> {
     return this.fetchOne('/v1/instruments', lookup, options);
   }
+  get(id: Id, options?: RequestOptions): Promise<Instrument> {
+    return this.fetchOne(pathOf('/v1/instruments/{id}', { id }), undefined, options);
+  }
+  /** Sets the verification status (admin keys only). */
+  update(id: Id, body: BodyOf<'/v1/instruments/{id}', 'patch'>, options?: RequestOptions): Promise<Instrument> {
+    return this.send('PATCH', pathOf('/v1/instruments/{id}', { id }), body, options);
+  }
 }
 
-/** Card actions and authorizations (where the server has them: these routes are newer than the generated types). */
+/** Card actions and authorizations. */
 export class Cards extends Resource {
+  get(id: Id, options?: RequestOptions): Promise<Card> {
+    return this.fetchOne(pathOf('/v1/cards/{id}', { id }), undefined, options);
+  }
   freeze(id: Id, options?: RequestOptions): Promise<Card> {
     return this.send('POST', pathOf('/v1/cards/{id}/freeze', { id }), {}, options);
   }
@@ -342,11 +353,22 @@ export class Cards extends Resource {
     return this.send('POST', pathOf('/v1/cards/{id}/replace', { id }), {}, options);
   }
   /** Places a hold on the card's wallet. */
-  authorize(id: Id, body: { amount: string | bigint } & Loose, options?: RequestOptions): Promise<Loose> {
+  authorize(id: Id, body: BodyOf<'/v1/cards/{id}/authorizations'>, options?: RequestOptions): Promise<CardAuthorization> {
     return this.send('POST', pathOf('/v1/cards/{id}/authorizations', { id }), body, options);
   }
-  authorizations(id: Id, query?: { cursor?: string; limit?: number }, options?: RequestOptions): Pager<Loose> {
+  authorizations(id: Id, query?: { cursor?: string; limit?: number }, options?: RequestOptions): Pager<CardAuthorization> {
     return this.fetchList(pathOf('/v1/cards/{id}/authorizations', { id }), query, options);
+  }
+  authorization(id: Id, options?: RequestOptions): Promise<CardAuthorization> {
+    return this.fetchOne(pathOf('/v1/authorizations/{id}', { id }), undefined, options);
+  }
+  /** Captures all of the authorization's hold, or `amount` of it. */
+  clear(id: Id, body: BodyOf<'/v1/authorizations/{id}/clear'> = {}, options?: RequestOptions): Promise<CardAuthorization> {
+    return this.send('POST', pathOf('/v1/authorizations/{id}/clear', { id }), body, options);
+  }
+  /** Voids the authorization's hold. */
+  reverse(id: Id, options?: RequestOptions): Promise<CardAuthorization> {
+    return this.send('POST', pathOf('/v1/authorizations/{id}/reverse', { id }), {}, options);
   }
 }
 

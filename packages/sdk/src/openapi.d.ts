@@ -1492,8 +1492,17 @@ export interface paths {
                                     accountNumber: string | null;
                                     /** @description False once the wallet is closed. */
                                     active: boolean;
+                                    /**
+                                     * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                     * @enum {unknown}
+                                     */
+                                    status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                    /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                    externallyVerified: boolean;
                                     /** Format: date-time */
                                     createdAt: string;
+                                    /** Format: date-time */
+                                    updatedAt: string;
                                     deactivatedAt: string | null;
                                 }[];
                                 /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -1517,10 +1526,15 @@ export interface paths {
                                     expirationDate: string;
                                     /** @enum {unknown} */
                                     expirationStatus: "ACTIVE" | "EXPIRED";
-                                    /** @description False once destroyed (the wallet closed). */
+                                    /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                     active: boolean;
-                                    /** @description True while the wallet is blocked. */
+                                    /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                     frozen: boolean;
+                                    /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                    frozenByCard: boolean;
+                                    /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                    frozenByWallet: boolean;
+                                    replacesCardId: string | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     destroyedAt: string | null;
@@ -1814,8 +1828,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                             /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -1839,10 +1862,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -1986,8 +2014,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                             /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -2011,10 +2048,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -2282,8 +2324,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                             /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -2307,10 +2358,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -2567,8 +2623,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                             /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -2592,10 +2657,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -2872,8 +2942,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                             /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -2897,10 +2976,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -9979,8 +10063,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                             /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -10004,10 +10097,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -10322,7 +10420,10 @@ export interface paths {
                          *           "routingNumber": null,
                          *           "accountNumber": null,
                          *           "active": true,
+                         *           "status": "VERIFIED",
+                         *           "externallyVerified": false,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z",
                          *           "deactivatedAt": null
                          *         }
                          *       ]
@@ -10348,8 +10449,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                         };
@@ -10448,7 +10558,186 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Add a bank identifier (IBAN, UK or US account) to a wallet
+         * @description Adds a bank identifier of the given kind to a client wallet: an IBAN (needs an IBAN plan for the wallet's currency code, COFFER_IBAN_CURRENCIES), a UK sort code + account number or a US routing + account number (fiat wallets). At most 10 per wallet; refused on a blocked or closed wallet. Needs the write scope; not idempotent (each call adds one).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "us_account"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description iban: needs an IBAN plan for the wallet's currency code; uk_account and us_account: a fiat wallet.
+                         * @enum {unknown}
+                         */
+                        kind: "iban" | "uk_account" | "us_account";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "us_account",
+                         *       "iban": null,
+                         *       "sortCode": null,
+                         *       "routingNumber": "021000021",
+                         *       "accountNumber": "000000004211",
+                         *       "active": true,
+                         *       "status": "VERIFIED",
+                         *       "externallyVerified": false,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "deactivatedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "iban" | "uk_account" | "us_account";
+                            iban: string | null;
+                            sortCode: string | null;
+                            routingNumber: string | null;
+                            accountNumber: string | null;
+                            /** @description False once the wallet is closed. */
+                            active: boolean;
+                            /**
+                             * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                             * @enum {unknown}
+                             */
+                            status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                            /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                            externallyVerified: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            deactivatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -10502,7 +10791,10 @@ export interface paths {
                          *           "routingNumber": null,
                          *           "accountNumber": null,
                          *           "active": true,
+                         *           "status": "VERIFIED",
+                         *           "externallyVerified": false,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.000Z",
                          *           "deactivatedAt": null
                          *         }
                          *       ]
@@ -10528,8 +10820,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                         };
@@ -10635,6 +10936,365 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/instruments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bank identifier
+         * @description A bank identifier with its verification status. Needs the read scope; a merchant key reads only the identifiers of its own wallets (another merchant's answers 404).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "iban",
+                         *       "iban": "DE89370400440532013000",
+                         *       "sortCode": null,
+                         *       "routingNumber": null,
+                         *       "accountNumber": null,
+                         *       "active": true,
+                         *       "status": "VERIFIED",
+                         *       "externallyVerified": false,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "deactivatedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "iban" | "uk_account" | "us_account";
+                            iban: string | null;
+                            sortCode: string | null;
+                            routingNumber: string | null;
+                            accountNumber: string | null;
+                            /** @description False once the wallet is closed. */
+                            active: boolean;
+                            /**
+                             * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                             * @enum {unknown}
+                             */
+                            status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                            /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                            externallyVerified: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            deactivatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set a bank identifier's verification status (admin)
+         * @description Sets a bank identifier's verification status (VERIFIED, UNVERIFIED, VERIFICATION_REQUIRED, REJECTED) and whether it was verified outside Coffer. Admin keys only; records an instrument.updated event and an audit record. Safe to retry (it sets values).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description What an admin may change: the verification status and whether it was verified outside. */
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "VERIFICATION_REQUIRED",
+                     *       "externallyVerified": false
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {unknown} */
+                        status?: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                        externallyVerified?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "iban",
+                         *       "iban": "DE89370400440532013000",
+                         *       "sortCode": null,
+                         *       "routingNumber": null,
+                         *       "accountNumber": null,
+                         *       "active": true,
+                         *       "status": "VERIFICATION_REQUIRED",
+                         *       "externallyVerified": false,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-15T10:00:00.000Z",
+                         *       "deactivatedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "iban" | "uk_account" | "us_account";
+                            iban: string | null;
+                            sortCode: string | null;
+                            routingNumber: string | null;
+                            accountNumber: string | null;
+                            /** @description False once the wallet is closed. */
+                            active: boolean;
+                            /**
+                             * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                             * @enum {unknown}
+                             */
+                            status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                            /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                            externallyVerified: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            deactivatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/wallets/{id}/cards": {
         parameters: {
             query?: never;
@@ -10673,10 +11333,13 @@ export interface paths {
                          *           "kind": "plastic",
                          *           "maskedNumber": "424242******4242",
                          *           "name": "JANE DOE",
-                         *           "expirationDate": "2026-03-14",
+                         *           "expirationDate": "2029-03-31",
                          *           "expirationStatus": "ACTIVE",
                          *           "active": true,
                          *           "frozen": false,
+                         *           "frozenByCard": false,
+                         *           "frozenByWallet": false,
+                         *           "replacesCardId": null,
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "destroyedAt": null
                          *         }
@@ -10704,10 +11367,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -10851,10 +11519,13 @@ export interface paths {
                          *       "kind": "plastic",
                          *       "maskedNumber": "424242******4242",
                          *       "name": "JANE DOE",
-                         *       "expirationDate": "2026-03-14",
+                         *       "expirationDate": "2029-03-31",
                          *       "expirationStatus": "ACTIVE",
                          *       "active": true,
                          *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "destroyedAt": null
                          *     }
@@ -10879,13 +11550,2442 @@ export interface paths {
                             expirationDate: string;
                             /** @enum {unknown} */
                             expirationStatus: "ACTIVE" | "EXPIRED";
-                            /** @description False once destroyed (the wallet closed). */
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
                             active: boolean;
-                            /** @description True while the wallet is blocked. */
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                             frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A card (masked number only)
+         * @description A card, masked number only, with its two freezes shown apart and an expirationStatus computed at the time of the answer. Needs the read scope; another merchant's card answers 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Freeze a card by its own freeze (stays frozen when its wallet is unblocked)
+         * @description Freezes a card by its own freeze: it authorizes nothing until unfrozen, and it stays frozen when its wallet is unblocked. Freezing a frozen card changes nothing. Records card.frozen. Needs the write scope; safe to retry.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": true,
+                         *       "frozenByCard": true,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": true,
+                         *       "frozenByCard": true,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/unfreeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift a card's own freeze (a blocked wallet's cards stay frozen with it)
+         * @description Lifts the card's own freeze. A card of a blocked wallet stays frozen by the block (frozenByWallet) until the wallet is unblocked. Records card.unfrozen. Needs the write scope; safe to retry.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/destroy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Destroy a card for good
+         * @description Destroys a card for good: it authorizes nothing more (its open authorizations can still be cleared or reversed). Destroying it again changes nothing. Records card.destroyed. Needs the write scope; safe to retry.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": false,
+                         *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": "2026-03-15T10:00:00.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******4242",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": false,
+                         *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": null,
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": "2026-03-15T10:00:00.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a card: a new number, the old card destroyed; answers the new card
+         * @description Replaces a card: a new card with a new number and expiration date, the same kind and name, naming the card it replaces; the old card is destroyed in the same step. Answers the new card (201). Refused for a destroyed card or a blocked or closed wallet. Records card.replaced. Needs the write scope; each call replaces once (not idempotent).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c2-1b2c-7d3e-8f4a-5b6c7d8e9fa0",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******1881",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c2-1b2c-7d3e-8f4a-5b6c7d8e9fa0",
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "kind": "plastic",
+                         *       "maskedNumber": "424242******1881",
+                         *       "name": "JANE DOE",
+                         *       "expirationDate": "2029-03-31",
+                         *       "expirationStatus": "ACTIVE",
+                         *       "active": true,
+                         *       "frozen": false,
+                         *       "frozenByCard": false,
+                         *       "frozenByWallet": false,
+                         *       "replacesCardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "destroyedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /** @enum {unknown} */
+                            kind: "plastic" | "virtual";
+                            /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                            maskedNumber: string;
+                            name: string | null;
+                            /** Format: date */
+                            expirationDate: string;
+                            /** @enum {unknown} */
+                            expirationStatus: "ACTIVE" | "EXPIRED";
+                            /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                            active: boolean;
+                            /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                            frozen: boolean;
+                            /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                            frozenByCard: boolean;
+                            /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                            frozenByWallet: boolean;
+                            replacesCardId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            destroyedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A card's authorizations, newest first
+         * @description A card's authorizations, newest first, cursor-paginated. Needs the read scope; another merchant's card answers 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                    /** @description Page size (default 50). */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *           "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *           "merchantName": "CORNER CAFE LONDON",
+                         *           "status": "pending",
+                         *           "merchantId": "shop-eu-01",
+                         *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "amount": "1250",
+                         *           "description": "Card payment",
+                         *           "reference": "auth-889231",
+                         *           "metadata": {},
+                         *           "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *           "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *           "capturedAmount": null,
+                         *           "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "resolvedAt": null
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                cardId: string;
+                                merchantName: string | null;
+                                /**
+                                 * @description pending until cleared (posted), reversed (voided) or expired.
+                                 * @enum {unknown}
+                                 */
+                                status: "pending" | "posted" | "voided" | "expired" | "failed";
+                                merchantId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                currencyId: string;
+                                /** @description Minor units, as a string of digits. */
+                                amount: string;
+                                description: string | null;
+                                reference: string | null;
+                                metadata: {
+                                    [key: string]: string;
+                                };
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                walletId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUID
+                                 */
+                                toWalletId: string;
+                                capturedAmount: string | null;
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                resolvedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Authorize a payment by card: a hold on the card's wallet
+         * @description Authorizes a payment by card: a hold on the card's wallet for amount (to toWalletId on clearing, the currency's settlement account by default). Refused (422) for a frozen (card_frozen), destroyed (card_destroyed) or expired (card_expired) card, a blocked wallet (wallet_blocked) or missing funds (insufficient_funds). Needs the write scope; send an Idempotency-Key so that a retry replays the first answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": "1250",
+                     *       "merchantName": "CORNER CAFE LONDON",
+                     *       "description": "Card payment",
+                     *       "reference": "auth-889231"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
+                        amount: string | number;
+                        merchantName?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description Who receives the money when the authorization clears; the currency's settlement account by default.
+                         */
+                        toWalletId?: string;
+                        description?: string | null;
+                        reference?: string | null;
+                        /** @description A small map of strings (at most 50 keys). */
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *       "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantName": "CORNER CAFE LONDON",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1250",
+                         *       "description": "Card payment",
+                         *       "reference": "auth-889231",
+                         *       "metadata": {},
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            cardId: string;
+                            merchantName: string | null;
+                            /**
+                             * @description pending until cleared (posted), reversed (voided) or expired.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            description: string | null;
+                            reference: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            toWalletId: string;
+                            capturedAmount: string | null;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *       "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantName": "CORNER CAFE LONDON",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1250",
+                         *       "description": "Card payment",
+                         *       "reference": "auth-889231",
+                         *       "metadata": {},
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            cardId: string;
+                            merchantName: string | null;
+                            /**
+                             * @description pending until cleared (posted), reversed (voided) or expired.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            description: string | null;
+                            reference: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            toWalletId: string;
+                            capturedAmount: string | null;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authorizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A card authorization
+         * @description A card authorization: its hold (same id as GET /v1/holds/{id}), the card and the shop. Needs the read scope.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *       "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantName": "CORNER CAFE LONDON",
+                         *       "status": "pending",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1250",
+                         *       "description": "Card payment",
+                         *       "reference": "auth-889231",
+                         *       "metadata": {},
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": null
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            cardId: string;
+                            merchantName: string | null;
+                            /**
+                             * @description pending until cleared (posted), reversed (voided) or expired.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            description: string | null;
+                            reference: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            toWalletId: string;
+                            capturedAmount: string | null;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authorizations/{id}/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear all or part of a card authorization (the rest is released)
+         * @description Clears a card authorization: captures all of its hold, or amount of it (the rest is released to the wallet). Allowed after the card was frozen or destroyed (the payment was approved). Needs the write scope; send an Idempotency-Key so that a retry replays the first answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Clear all of the authorization, or `amount` of it (the rest is released). */
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": "1100"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
+                        amount?: string | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *       "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantName": "CORNER CAFE LONDON",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1250",
+                         *       "description": "Card payment",
+                         *       "reference": "auth-889231",
+                         *       "metadata": {},
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": "1100",
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-15T10:00:00.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            cardId: string;
+                            merchantName: string | null;
+                            /**
+                             * @description pending until cleared (posted), reversed (voided) or expired.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            description: string | null;
+                            reference: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            toWalletId: string;
+                            capturedAmount: string | null;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *       "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantName": "CORNER CAFE LONDON",
+                         *       "status": "posted",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1250",
+                         *       "description": "Card payment",
+                         *       "reference": "auth-889231",
+                         *       "metadata": {},
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": "1100",
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-15T10:00:00.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            cardId: string;
+                            merchantName: string | null;
+                            /**
+                             * @description pending until cleared (posted), reversed (voided) or expired.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            description: string | null;
+                            reference: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            toWalletId: string;
+                            capturedAmount: string | null;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/authorizations/{id}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse a card authorization before it clears (its hold is voided)
+         * @description Reverses a card authorization before it clears: its hold is voided and the money is available again. Needs the write scope; send an Idempotency-Key so that a retry replays the first answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *       "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantName": "CORNER CAFE LONDON",
+                         *       "status": "voided",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1250",
+                         *       "description": "Card payment",
+                         *       "reference": "auth-889231",
+                         *       "metadata": {},
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-15T10:00:00.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            cardId: string;
+                            merchantName: string | null;
+                            /**
+                             * @description pending until cleared (posted), reversed (voided) or expired.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            description: string | null;
+                            reference: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            toWalletId: string;
+                            capturedAmount: string | null;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0195a3c1-7e2b-7c4d-9a1e-3f5b6c7d8e9f",
+                         *       "cardId": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *       "merchantName": "CORNER CAFE LONDON",
+                         *       "status": "voided",
+                         *       "merchantId": "shop-eu-01",
+                         *       "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "amount": "1250",
+                         *       "description": "Card payment",
+                         *       "reference": "auth-889231",
+                         *       "metadata": {},
+                         *       "walletId": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *       "toWalletId": "15cb2450-052d-4eda-8b7d-d3d8459135ab",
+                         *       "capturedAmount": null,
+                         *       "expiresAt": "2026-03-21T09:26:53.000Z",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "resolvedAt": "2026-03-15T10:00:00.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            cardId: string;
+                            merchantName: string | null;
+                            /**
+                             * @description pending until cleared (posted), reversed (voided) or expired.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "posted" | "voided" | "expired" | "failed";
+                            merchantId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            /** @description Minor units, as a string of digits. */
+                            amount: string;
+                            description: string | null;
+                            reference: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            walletId: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            toWalletId: string;
+                            capturedAmount: string | null;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
                         };
                     };
                 };
@@ -11053,7 +14153,7 @@ export interface paths {
                                 /** @description Place in the gap-free feed: 1, 2, 3… in commit order. */
                                 position: string;
                                 /** @enum {unknown} */
-                                type: "wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed";
+                                type: "wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated";
                                 merchantId: string | null;
                                 /**
                                  * Format: uuid
@@ -11465,7 +14565,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The event types sent; empty means all. */
-                                eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                                eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated")[];
                                 /** @enum {unknown} */
                                 status: "active" | "disabled";
                                 disabledReason: string | null;
@@ -11598,7 +14698,7 @@ export interface paths {
                     "application/json": {
                         url: string;
                         description?: string | null;
-                        eventTypes?: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                        eventTypes?: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated")[];
                         merchantId?: string | null;
                     };
                 };
@@ -11637,7 +14737,7 @@ export interface paths {
                             url: string;
                             description: string | null;
                             /** @description The event types sent; empty means all. */
-                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated")[];
                             /** @enum {unknown} */
                             status: "active" | "disabled";
                             disabledReason: string | null;
@@ -11802,7 +14902,7 @@ export interface paths {
                             url: string;
                             description: string | null;
                             /** @description The event types sent; empty means all. */
-                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated")[];
                             /** @enum {unknown} */
                             status: "active" | "disabled";
                             disabledReason: string | null;
@@ -11937,7 +15037,7 @@ export interface paths {
                     "application/json": {
                         url?: string;
                         description?: string | null;
-                        eventTypes?: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                        eventTypes?: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated")[];
                         /** @enum {unknown} */
                         status?: "active" | "disabled";
                     };
@@ -11976,7 +15076,7 @@ export interface paths {
                             url: string;
                             description: string | null;
                             /** @description The event types sent; empty means all. */
-                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated")[];
                             /** @enum {unknown} */
                             status: "active" | "disabled";
                             disabledReason: string | null;
@@ -12345,7 +15445,7 @@ export interface paths {
                             url: string;
                             description: string | null;
                             /** @description The event types sent; empty means all. */
-                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed")[];
+                            eventTypes: ("wallet.created" | "wallet.status_changed" | "wallet.balance_below_threshold" | "transaction.pending" | "transaction.posted" | "transaction.voided" | "transaction.expired" | "transaction.reversed" | "transaction.failed" | "card.frozen" | "card.unfrozen" | "card.destroyed" | "card.replaced" | "instrument.created" | "instrument.updated")[];
                             /** @enum {unknown} */
                             status: "active" | "disabled";
                             disabledReason: string | null;
@@ -14438,7 +17538,7 @@ export interface paths {
                                     name: string;
                                     /** @enum {unknown} */
                                     expirationStatus: "ACTIVE" | "EXPIRED";
-                                    /** @description false for a destroyed card, or while its wallet is blocked (frozen). */
+                                    /** @description false for a destroyed card, or while it is frozen (by its own freeze or its wallet's block). */
                                     active: boolean;
                                 }[];
                                 deactivationDate: string | null;
@@ -14658,7 +17758,7 @@ export interface paths {
                                 name: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description false for a destroyed card, or while its wallet is blocked (frozen). */
+                                /** @description false for a destroyed card, or while it is frozen (by its own freeze or its wallet's block). */
                                 active: boolean;
                             }[];
                             deactivationDate: string | null;

@@ -52,6 +52,7 @@ export type CofferEvent = ItemOf<'/v1/events'>;
 export type AuditEntry = ItemOf<'/v1/audit-log'>;
 export type Instrument = ItemOf<'/v1/wallets/{id}/instruments'>;
 export type Card = ItemOf<'/v1/wallets/{id}/cards'>;
+export type CardAuthorization = ResultOf<'/v1/authorizations/{id}'>;
 
 /** A loosely typed object, for routes the served OpenAPI document does not describe yet. */
 export type Loose = Record<string, unknown>;

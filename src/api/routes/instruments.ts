@@ -1,35 +1,12 @@
-import { type Card as CardValue, expirationStatusOf } from '../../domain/card.js';
-import type { Wallet } from '../../domain/wallet.js';
 import { issueCard, listCards } from '../../services/cards.js';
 import type { ServiceContext } from '../../services/context.js';
-import { findInstruments, listWalletInstruments } from '../../services/instruments.js';
-import type { Instrument as InstrumentValue } from '../../store/instrument-queries.js';
+import { addInstrument, findInstruments, getInstrument, listWalletInstruments, patchInstrument } from '../../services/instruments.js';
+import { presentCard, presentInstrument } from '../present-cards.js';
 import type { TypedApp } from '../typed-app.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
-import { Card, CardCreate, CardList, InstrumentList, InstrumentQuery } from '../schemas/instrument.js';
+import { Card, CardCreate, CardList, Instrument, InstrumentCreate, InstrumentList, InstrumentPatch, InstrumentQuery } from '../schemas/instrument.js';
 
-export function presentInstrument(instrument: InstrumentValue) {
-  return { ...instrument, createdAt: instrument.createdAt.toISOString(), deactivatedAt: instrument.deactivatedAt?.toISOString() ?? null };
-}
-
-/** A card never carries its full number; `frozen` follows the wallet's status. */
-export function presentCard(card: CardValue, wallet: Pick<Wallet, 'status'>, today: Date) {
-  return {
-    id: card.id,
-    walletId: card.walletId,
-    kind: card.kind,
-    maskedNumber: card.maskedNumber,
-    name: card.name,
-    expirationDate: card.expirationDate.toISOString().slice(0, 10),
-    expirationStatus: expirationStatusOf(card.expirationDate, today),
-    active: card.active,
-    frozen: card.active && wallet.status === 'blocked',
-    createdAt: card.createdAt.toISOString(),
-    destroyedAt: card.destroyedAt?.toISOString() ?? null,
-  };
-}
-
-/** Bank identifiers (`/v1/wallets/{id}/instruments`, `/v1/instruments?iban=`) and cards. */
+/** Bank identifiers (`/v1/wallets/{id}/instruments`, `/v1/instruments?iban=`, `/v1/instruments/{id}`) and issuing cards. */
 export function instrumentRoutes(app: TypedApp, context: ServiceContext): void {
   app.get(
     '/v1/wallets/:id/instruments',
@@ -54,6 +31,37 @@ export function instrumentRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request) => ({ data: (await findInstruments(context, request.actor, request.query)).map(presentInstrument) }),
+  );
+  app.post(
+    '/v1/wallets/:id/instruments',
+    {
+      schema: {
+        tags: ['instruments'],
+        summary: 'Add a bank identifier (IBAN, UK or US account) to a wallet',
+        params: IdParams,
+        body: InstrumentCreate,
+        response: { 201: Instrument, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(presentInstrument(await addInstrument(context, request.actor, request.params.id, request.body.kind))),
+  );
+  app.get(
+    '/v1/instruments/:id',
+    { schema: { tags: ['instruments'], summary: 'A bank identifier', params: IdParams, response: { 200: Instrument, ...errorResponses } } },
+    async (request) => presentInstrument(await getInstrument(context, request.actor, request.params.id)),
+  );
+  app.patch(
+    '/v1/instruments/:id',
+    {
+      schema: {
+        tags: ['instruments'],
+        summary: "Set a bank identifier's verification status (admin)",
+        params: IdParams,
+        body: InstrumentPatch,
+        response: { 200: Instrument, ...errorResponses },
+      },
+    },
+    async (request) => presentInstrument(await patchInstrument(context, request.actor, request.params.id, request.body)),
   );
   app.post(
     '/v1/wallets/:id/cards',

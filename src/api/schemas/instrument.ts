@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import { cardKinds } from '../../domain/card.js';
-import { Nullable, Timestamp, Uuid } from './common.js';
+import { instrumentStatuses } from '../../domain/bank-identifiers.js';
+import { transactionStatuses } from '../../domain/transaction.js';
+import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 
 export const Instrument = Type.Object({
   id: Uuid,
@@ -11,9 +13,28 @@ export const Instrument = Type.Object({
   routingNumber: Nullable(Type.String()),
   accountNumber: Nullable(Type.String()),
   active: Type.Boolean({ description: 'False once the wallet is closed.' }),
+  status: Type.Enum([...instrumentStatuses], {
+    description: 'Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.',
+  }),
+  externallyVerified: Type.Boolean({ description: 'Verified outside Coffer (by the bank or a provider); set by an admin.' }),
   createdAt: Timestamp,
+  updatedAt: Timestamp,
   deactivatedAt: Nullable(Timestamp),
 });
+
+export const InstrumentCreate = Type.Object(
+  {
+    kind: Type.Enum(['iban', 'uk_account', 'us_account'], {
+      description: "iban: needs an IBAN plan for the wallet's currency code; uk_account and us_account: a fiat wallet.",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const InstrumentPatch = Type.Object(
+  { status: Type.Optional(Type.Enum([...instrumentStatuses])), externallyVerified: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, description: 'What an admin may change: the verification status and whether it was verified outside.' },
+);
 
 export const InstrumentList = Type.Object({ data: Type.Array(Instrument) });
 
@@ -40,10 +61,57 @@ export const Card = Type.Object({
   name: Nullable(Type.String()),
   expirationDate: Type.String({ format: 'date' }),
   expirationStatus: Type.Enum(['ACTIVE', 'EXPIRED']),
-  active: Type.Boolean({ description: 'False once destroyed (the wallet closed).' }),
-  frozen: Type.Boolean({ description: 'True while the wallet is blocked.' }),
+  active: Type.Boolean({ description: 'False once destroyed (destroy, replace, or the wallet closed).' }),
+  frozen: Type.Boolean({ description: 'True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments.' }),
+  frozenByCard: Type.Boolean({ description: 'Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked.' }),
+  frozenByWallet: Type.Boolean({ description: 'Frozen because its wallet is blocked: thaws when the wallet is unblocked.' }),
+  replacesCardId: Nullable(Type.String({ format: 'uuid', description: 'The card this one replaced.' })),
   createdAt: Timestamp,
   destroyedAt: Nullable(Timestamp),
 });
 
 export const CardList = Type.Object({ data: Type.Array(Card) });
+
+const authorizationDetails = {
+  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  metadata: Type.Optional(Metadata),
+};
+
+export const CardAuthorizationCreate = Type.Object(
+  {
+    amount: AmountInput,
+    merchantName: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'The shop the card paid at.' }))),
+    toWalletId: Type.Optional(
+      Type.String({ format: 'uuid', description: "Who receives the money when the authorization clears; the currency's settlement account by default." }),
+    ),
+    ...authorizationDetails,
+  },
+  { additionalProperties: false },
+);
+
+export const CardAuthorizationClear = Type.Object(
+  { amount: Type.Optional(AmountInput) },
+  { additionalProperties: false, description: 'Clear all of the authorization, or `amount` of it (the rest is released).' },
+);
+
+export const CardAuthorization = Type.Object({
+  id: Uuid,
+  cardId: Uuid,
+  merchantName: Nullable(Type.String()),
+  status: Type.Enum([...transactionStatuses], { description: 'pending until cleared (posted), reversed (voided) or expired.' }),
+  merchantId: Nullable(Type.String()),
+  currencyId: Uuid,
+  amount: AmountOutput,
+  description: Nullable(Type.String()),
+  reference: Nullable(Type.String()),
+  metadata: Type.Record(Type.String(), Type.String()),
+  walletId: Uuid,
+  toWalletId: Uuid,
+  capturedAmount: Nullable(AmountOutput),
+  expiresAt: Nullable(Timestamp),
+  createdAt: Timestamp,
+  resolvedAt: Nullable(Timestamp),
+});
+
+export const CardAuthorizationListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });

@@ -16,7 +16,7 @@ const SmartCard = Type.Object(
     expirationDate: Type.String({ description: 'The last day the card is valid (YYYY-MM-DD).' }),
     name: Type.String(),
     expirationStatus: Type.Enum(['ACTIVE', 'EXPIRED']),
-    active: Type.Boolean({ description: 'false for a destroyed card, or while its wallet is blocked (frozen).' }),
+    active: Type.Boolean({ description: "false for a destroyed card, or while it is frozen (by its own freeze or its wallet's block)." }),
   },
   { additionalProperties: false },
 );
@@ -76,7 +76,7 @@ function smartCard(card: Card, wallet: Wallet, today: Date) {
     expirationDate: card.expirationDate.toISOString().slice(0, 10),
     name: card.name ?? '',
     expirationStatus: expirationStatusOf(card.expirationDate, today),
-    active: card.active && wallet.status === 'active',
+    active: card.active && card.frozenAt === null && wallet.status === 'active',
   };
 }
 

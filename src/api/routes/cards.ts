@@ -1,0 +1,129 @@
+import { parseAmount } from '../../domain/money.js';
+import { clearAuthorization, getAuthorization, listCardAuthorizations, reverseAuthorization } from '../../services/card-authorizations.js';
+import { authorizeCard } from '../../services/card-authorizations.js';
+import { type CardView, destroyCard, freezeCard, getCard, unfreezeCard } from '../../services/card-state.js';
+import { replaceCard } from '../../services/cards.js';
+import type { ServiceContext } from '../../services/context.js';
+import type { TypedApp } from '../typed-app.js';
+import { replyIdempotent } from '../idempotent.js';
+import { presentAuthorization, presentCard } from '../present-cards.js';
+import { errorResponses, IdParams, Page } from '../schemas/common.js';
+import { EmptyBody } from '../schemas/hold.js';
+import { Card, CardAuthorization, CardAuthorizationClear, CardAuthorizationCreate, CardAuthorizationListQuery } from '../schemas/instrument.js';
+
+const headers = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed.' } },
+} as const;
+
+/** The state changes and clearing may be sent without a body: it means `{}`. */
+const emptyBodyAllowed = async (request: { body: unknown }) => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
+
+/** Cards one by one (`/v1/cards/{id}`: read, freeze, unfreeze, destroy, replace) and card authorizations. */
+export function cardRoutes(app: TypedApp, context: ServiceContext): void {
+  const tags = ['cards'];
+  const present = (view: CardView) => presentCard(view.card, view.wallet, context.clock());
+  app.get(
+    '/v1/cards/:id',
+    { schema: { tags, summary: 'A card (masked number only)', params: IdParams, response: { 200: Card, ...errorResponses } } },
+    async (request) => present(await getCard(context, request.actor, request.params.id)),
+  );
+  for (const [action, change, summary] of [
+    ['freeze', freezeCard, 'Freeze a card by its own freeze (stays frozen when its wallet is unblocked)'],
+    ['unfreeze', unfreezeCard, "Lift a card's own freeze (a blocked wallet's cards stay frozen with it)"],
+    ['destroy', destroyCard, 'Destroy a card for good'],
+    ['replace', replaceCard, 'Replace a card: a new number, the old card destroyed; answers the new card'],
+  ] as const) {
+    app.post(
+      `/v1/cards/:id/${action}`,
+      {
+        preValidation: emptyBodyAllowed,
+        schema: { tags, summary, params: IdParams, body: EmptyBody, response: { 200: Card, 201: Card, ...errorResponses } },
+      },
+      async (request, reply) => reply.code(action === 'replace' ? 201 : 200).send(present(await change(context, request.actor, request.params.id))),
+    );
+  }
+
+  const authorizationResponse = { 201: CardAuthorization, 200: CardAuthorization, ...errorResponses };
+  app.post(
+    '/v1/cards/:id/authorizations',
+    {
+      schema: {
+        tags,
+        summary: "Authorize a payment by card: a hold on the card's wallet",
+        params: IdParams,
+        body: CardAuthorizationCreate,
+        headers,
+        response: authorizationResponse,
+      },
+    },
+    async (request, reply) => {
+      const { amount, ...rest } = request.body;
+      const parsed = parseAmount(amount);
+      return replyIdempotent(context, request, reply, 201, (tx) =>
+        authorizeCard(tx, request.actor, request.params.id, { ...rest, amount: parsed }, context.clock()).then(presentAuthorization),
+      );
+    },
+  );
+  app.get(
+    '/v1/cards/:id/authorizations',
+    {
+      schema: {
+        tags,
+        summary: "A card's authorizations, newest first",
+        params: IdParams,
+        querystring: CardAuthorizationListQuery,
+        response: { 200: Page(CardAuthorization), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await listCardAuthorizations(context, request.actor, request.params.id, request.query.cursor, request.query.limit);
+      return { data: page.data.map(presentAuthorization), nextCursor: page.nextCursor };
+    },
+  );
+  app.get(
+    '/v1/authorizations/:id',
+    { schema: { tags, summary: 'A card authorization', params: IdParams, response: { 200: CardAuthorization, ...errorResponses } } },
+    async (request) => presentAuthorization(await getAuthorization(context, request.actor, request.params.id)),
+  );
+  app.post(
+    '/v1/authorizations/:id/clear',
+    {
+      preValidation: emptyBodyAllowed,
+      schema: {
+        tags,
+        summary: 'Clear all or part of a card authorization (the rest is released)',
+        params: IdParams,
+        body: CardAuthorizationClear,
+        headers,
+        response: authorizationResponse,
+      },
+    },
+    async (request, reply) => {
+      const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
+      return replyIdempotent(context, request, reply, 200, (tx) =>
+        clearAuthorization(tx, request.actor, request.params.id, amount, context.clock()).then(presentAuthorization),
+      );
+    },
+  );
+  app.post(
+    '/v1/authorizations/:id/reverse',
+    {
+      preValidation: emptyBodyAllowed,
+      schema: {
+        tags,
+        summary: 'Reverse a card authorization before it clears (its hold is voided)',
+        params: IdParams,
+        body: EmptyBody,
+        headers,
+        response: authorizationResponse,
+      },
+    },
+    async (request, reply) =>
+      replyIdempotent(context, request, reply, 200, (tx) =>
+        reverseAuthorization(tx, request.actor, request.params.id, context.clock()).then(presentAuthorization),
+      ),
+  );
+}

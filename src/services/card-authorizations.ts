@@ -1,0 +1,108 @@
+import type { Actor } from '../domain/api-key.js';
+import { cardRefusalOf } from '../domain/card.js';
+import { CofferError } from '../domain/errors.js';
+import type { CardAuthorization } from '../store/card-queries.js';
+import type { StoreTx } from '../store/store.js';
+import { canSee, notFound, seesMovement } from './access.js';
+import { getCard } from './card-state.js';
+import type { ServiceContext } from './context.js';
+import { captureHold, createHold, voidHold } from './holds.js';
+import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
+import type { MovementDetails } from './transactions.js';
+import { systemWalletId, walletOwners } from './wallet-refs.js';
+
+export interface AuthorizationRequest extends Omit<MovementDetails, 'fees'> {
+  readonly amount: bigint;
+  /** Who receives the money when the authorization clears; the currency's `settlement` account by default. */
+  readonly toWalletId?: string;
+  /** The shop the card paid at, as the card network names it. */
+  readonly merchantName?: string | null;
+}
+
+const refusalDetails = {
+  card_destroyed: 'is destroyed',
+  card_expired: 'is past its expiration date',
+  card_frozen: 'is frozen',
+  wallet_blocked: 'is frozen: its wallet is blocked',
+  wallet_closed: 'is destroyed: its wallet is closed',
+} as const;
+
+/**
+ * Authorizes a payment by card: a hold on the card's wallet (the existing hold service), linked to
+ * the card. The card's wallet (and the hold's target) are locked first, in id order as every
+ * posting locks them, and the card is read under that lock: card freezes, destroys and wallet
+ * blocks take the same wallet lock, so a card is never authorized after one of them committed.
+ * Parallel authorizations on one card queue on the wallet's lock, so they never overdraw it.
+ */
+export async function authorizeCard(tx: StoreTx, actor: Actor, cardId: string, request: AuthorizationRequest, now: Date): Promise<CardAuthorization> {
+  const found = await tx.getCard(cardId);
+  if (found === null) throw notFound('card', cardId);
+  const [ref] = await tx.walletRefs([found.walletId]);
+  if (ref === undefined || !canSee(actor, ref.merchantId)) throw notFound('card', cardId);
+  const target = request.toWalletId ?? (await systemWalletId(tx, ref.currencyId, 'settlement'));
+  const wallet = (await tx.lockWallets([found.walletId, target])).get(found.walletId);
+  const card = await tx.getCard(cardId);
+  if (wallet === undefined || card === null) throw notFound('card', cardId);
+  const refusal = cardRefusalOf(card, wallet.status, now);
+  if (refusal !== null) throw new CofferError(refusal, `Card ${card.maskedNumber} (${card.id}) ${refusalDetails[refusal]}: it cannot authorize payments.`);
+  const { amount, toWalletId, merchantName, ...details } = request;
+  const hold = await createHold(tx, actor, { walletId: card.walletId, amount, ...(toWalletId !== undefined ? { toWalletId } : {}), ...details }, now);
+  await tx.insertCardAuthorization(hold.id, card.id, merchantName ?? null, now);
+  return { ...hold, cardId: card.id, merchantName: merchantName ?? null };
+}
+
+/**
+ * An authorization the actor may see: its own, or (for a merchant) one whose hold moves money to
+ * or from one of its wallets. Otherwise not_found.
+ */
+async function visibleAuthorization(reader: StoreTx, actor: Actor, id: string): Promise<CardAuthorization> {
+  const authorization = await reader.getCardAuthorization(id);
+  if (authorization === null) throw notFound('authorization', id);
+  if (canSee(actor, authorization.merchantId)) return authorization;
+  const sides = [authorization.fromWalletId, authorization.toWalletId].filter((side): side is string => side !== null);
+  const owners = await walletOwners(reader, sides);
+  if (
+    !seesMovement(
+      actor,
+      authorization.merchantId,
+      sides.map((side) => owners.get(side)),
+    )
+  )
+    throw notFound('authorization', id);
+  return authorization;
+}
+
+export function getAuthorization(ctx: ServiceContext, actor: Actor, id: string): Promise<CardAuthorization> {
+  return visibleAuthorization(ctx.store.read, actor, id);
+}
+
+/**
+ * Clears an authorization: captures all of its hold, or `amount` of it (the rest goes back to the
+ * wallet). A card frozen or destroyed after authorizing does not stop it: the payment was approved.
+ */
+export async function clearAuthorization(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<CardAuthorization> {
+  const authorization = await visibleAuthorization(tx, actor, id);
+  const captured = await captureHold(tx, actor, id, amount, now);
+  return { ...captured, cardId: authorization.cardId, merchantName: authorization.merchantName };
+}
+
+/** Reverses an authorization before it clears: its hold is voided, the money is available again. */
+export async function reverseAuthorization(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<CardAuthorization> {
+  const authorization = await visibleAuthorization(tx, actor, id);
+  const voided = await voidHold(tx, actor, id, now);
+  return { ...voided, cardId: authorization.cardId, merchantName: authorization.merchantName };
+}
+
+/** A card's authorizations, newest first, cursor-paginated. */
+export async function listCardAuthorizations(
+  ctx: ServiceContext,
+  actor: Actor,
+  cardId: string,
+  cursor: string | undefined,
+  limit: number | undefined,
+): Promise<Page<CardAuthorization>> {
+  await getCard(ctx, actor, cardId);
+  const size = pageSize(limit);
+  const rows = await ctx.store.read.listCardAuthorizations(cardId, decodeCursor(cursor, uuidPattern) ?? null, size + 1);
+  return toPage(rows, size, (row) => row.id);
+}
