@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
+import { replyCreated } from '../idempotent.js';
 import { presentCurrency } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { Currency, CurrencyCreate, CurrencyListQuery, CurrencyPatch, IsoCurrencyCreate } from '../schemas/currency.js';
@@ -13,7 +14,10 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/currencies',
     { schema: { tags, summary: 'Create a currency (admin)', body: CurrencyCreate, response: { 201: Currency, ...errorResponses } } },
     async (request, reply) => {
-      return reply.code(201).send(presentCurrency(await createCurrency(context, request.actor, request.body)));
+      return replyCreated(context, request, reply, async () => ({
+        statusCode: 201,
+        body: presentCurrency(await createCurrency(context, request.actor, request.body)),
+      }));
     },
   );
 
@@ -32,8 +36,10 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const imported = await createIsoCurrency(context, request.actor, request.params.code, request.body ?? {});
-      return reply.code(imported.created ? 201 : 200).send(presentCurrency(imported.currency));
+      return replyCreated(context, request, reply, async () => {
+        const imported = await createIsoCurrency(context, request.actor, request.params.code, request.body ?? {});
+        return { statusCode: imported.created ? 201 : 200, body: presentCurrency(imported.currency) };
+      });
     },
   );
 

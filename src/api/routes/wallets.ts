@@ -6,6 +6,7 @@ import { parseAmount } from '../../domain/money.js';
 import type { Wallet as WalletValue } from '../../domain/wallet.js';
 import { balanceParents } from '../../services/virtual-wallets.js';
 import type { TypedApp } from '../typed-app.js';
+import { replyCreated } from '../idempotent.js';
 import { readContext } from '../read-routing.js';
 import { presentBalanceView } from '../present-exchange.js';
 import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';
@@ -40,7 +41,7 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     {
       schema: {
         tags,
-        summary: 'Create a wallet (a retry with the same externalId returns the first one)',
+        summary: 'Create a wallet (a retry with the same externalId and body returns the first one)',
         body: WalletCreate,
         response: { 200: Wallet, 201: Wallet, ...errorResponses },
       },
@@ -49,12 +50,15 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
       const { creditLimit, lowBalanceThreshold, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
       const threshold = thresholdOf(lowBalanceThreshold);
-      const result = await createWallet(context, request.actor, {
+      const input = {
         ...rest,
         ...(limit !== undefined ? { creditLimit: limit } : {}),
         ...(threshold !== undefined ? { lowBalanceThreshold: threshold } : {}),
+      };
+      return replyCreated(context, request, reply, async () => {
+        const result = await createWallet(context, request.actor, input);
+        return { statusCode: result.created ? 201 : 200, body: await presentOne(result.wallet) };
       });
-      return reply.code(result.created ? 201 : 200).send(await presentOne(result.wallet));
     },
   );
 
