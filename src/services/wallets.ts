@@ -243,6 +243,13 @@ export function walletAudit(action: string, before: Wallet | null, after: Wallet
 /** The store's filters, with an opaque cursor instead of a key. */
 export type WalletListQuery = Omit<WalletFilter, 'afterId' | 'limit'> & { readonly cursor?: string; readonly limit?: number };
 
+/** How many wallets match the filters, whatever the cursor (a merchant key counts its own only). */
+export async function countWallets(ctx: ServiceContext, actor: Actor, query: WalletListQuery): Promise<number> {
+  const { cursor: _cursor, limit: _limit, ...filters } = query;
+  const merchantId = actor.role === 'merchant' ? (actor.merchantId ?? undefined) : query.merchantId;
+  return ctx.store.read.countWallets({ ...filters, ...(merchantId !== undefined ? { merchantId } : {}) });
+}
+
 export async function listWallets(ctx: ServiceContext, actor: Actor, query: WalletListQuery): Promise<Page<Wallet>> {
   const limit = pageSize(query.limit);
   const { cursor, limit: _limit, ...filters } = query;

@@ -78,6 +78,15 @@ export function currencyQueries(db: Queryable) {
       return rows.map(toCurrency);
     },
 
+    /** How many currencies match `listCurrencies`' filters, whatever the cursor. */
+    async countCurrencies(filter: Omit<CurrencyFilter, 'afterId' | 'limit'>): Promise<number> {
+      const rows = await db.query(
+        'select count(*)::text as total from currencies where ($1::boolean is null or active = $1) and ($2::text is null or code = $2)',
+        [filter.active ?? null, filter.code ?? null],
+      );
+      return Number(rows[0]?.total ?? 0);
+    },
+
     async updateCurrency(id: string, patch: CurrencyPatch, now: Date): Promise<Currency | null> {
       const rows = await db.query(
         `update currencies set

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
+import { countCurrencies, createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
 import { replyCreated } from '../idempotent.js';
@@ -47,8 +47,10 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/currencies',
     { schema: { tags, summary: 'List currencies', querystring: CurrencyListQuery, response: { 200: Page(Currency), ...errorResponses } } },
     async (request) => {
-      const page = await listCurrencies(context, request.query);
-      return { data: page.data.map(presentCurrency), nextCursor: page.nextCursor };
+      const { include, ...query } = request.query;
+      const page = await listCurrencies(context, query);
+      const total = include === 'total' ? { total: await countCurrencies(context, query) } : {};
+      return { data: page.data.map(presentCurrency), nextCursor: page.nextCursor, ...total };
     },
   );
 

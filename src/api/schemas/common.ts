@@ -47,8 +47,19 @@ export const PageQuery = {
 
 export const IdParams = Type.Object({ id: Uuid });
 
+/** `?include=total` on a list: adds `total`, the count of every row matching its filters, whatever the cursor. */
+export const IncludeQuery = {
+  include: Type.Optional(
+    Type.Enum(['total'], { description: '`total` adds `total` to the page: how many rows match the filters in all (not only this page and after).' }),
+  ),
+};
+
 export function Page<T extends TSchema>(item: T) {
-  return Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+  return Type.Object({
+    data: Type.Array(item),
+    nextCursor: Nullable(Type.String()),
+    total: Type.Optional(Type.Integer({ minimum: 0, description: 'With `?include=total`: the count of every row matching the filters, whatever the cursor.' })),
+  });
 }
 
 /** The error answers every route may give, referenced from the OpenAPI document. */
