@@ -8,9 +8,9 @@ export interface StatementEntry extends Entry {
   readonly description: string | null;
   readonly reference: string | null;
   /**
-   * The other wallet the movement names (a transfer's or exchange's other side; a hold's or
-   * pending credit's counterparty), or null when the other side is a system account the movement
-   * does not name (a top-up from issuing, a withdrawal to settlement).
+   * The other wallet the movement names: a transfer's or exchange's other side, a top-up's
+   * issuing account, a withdrawal's settlement account; null when the entry's wallet is neither
+   * side the movement names (a fee line on the fees account, say).
    */
   readonly counterpartyWalletId: string | null;
   readonly counterpartyWalletSerial: string | null;

@@ -51,7 +51,13 @@ export async function listStatement(ctx: ServiceContext, actor: Actor, walletId:
   const wallet = await visibleWallet(ctx, actor, walletId);
   const size = pageSize(query.limit);
   const before = decodeCursor(query.cursor, sequencePattern);
-  const rows = await ctx.store.read.listStatementEntries(walletId, wallet.parentWalletId !== null, before === undefined ? null : BigInt(before), size + 1, range);
+  const rows = await ctx.store.read.listStatementEntries(
+    walletId,
+    wallet.parentWalletId !== null,
+    before === undefined ? null : BigInt(before),
+    size + 1,
+    range,
+  );
   const shown = rows.map((entry) =>
     actor.role === 'admin' || entry.counterpartyMerchantId === actor.merchantId ? entry : { ...entry, counterpartyWalletSerial: null },
   );

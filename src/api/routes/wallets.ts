@@ -143,7 +143,7 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
         tags,
         summary: 'Statement: posted entries, newest first, with the balance after each; JSON or CSV',
         description:
-          'Each entry carries its transaction\'s `description` and `reference` and the counterparty wallet. `from` (inclusive) and `to` (exclusive) ' +
+          "Each entry carries its transaction's `description` and `reference` and the counterparty wallet. `from` (inclusive) and `to` (exclusive) " +
           'narrow it to a date range. With `Accept: text/csv` the page comes as CSV (RFC 4180, a header row, amounts in minor units and as decimals; ' +
           'cells that would run as a spreadsheet formula are neutralised with a leading apostrophe); its next page is in the `Link` header ' +
           '(rel="next") and in `Coffer-Next-Cursor`.',

@@ -88,10 +88,18 @@ export const TransactionListQuery = Type.Object(
 );
 
 const StatementDate = (description: string) =>
-  Type.String({ maxLength: 40, description: `${description} ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z).` });
+  Type.String({
+    maxLength: 40,
+    description: `${description} ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z).`,
+  });
 
 export const EntryListQuery = Type.Object(
-  { ...PageQuery, ...IncludeQuery, from: Type.Optional(StatementDate('Entries at or after this instant.')), to: Type.Optional(StatementDate('Entries before this instant.')) },
+  {
+    ...PageQuery,
+    ...IncludeQuery,
+    from: Type.Optional(StatementDate('Entries at or after this instant.')),
+    to: Type.Optional(StatementDate('Entries before this instant.')),
+  },
   { additionalProperties: false },
 );
 
@@ -101,9 +109,11 @@ export const StatementEntry = Type.Object({
   description: Nullable(Type.String()),
   reference: Nullable(Type.String()),
   counterpartyWalletId: Type.Union([Uuid, Type.Null()], {
-    description: 'The other wallet the movement names (a transfer\'s other side); null for a system account it does not name (top-up, withdrawal).',
+    description: "The other wallet the movement names (a transfer's other side, a top-up's issuing or a withdrawal's settlement account); null when none.",
   }),
-  counterpartyWalletSerial: Type.Union([Type.String(), Type.Null()], { description: "That wallet's serial (for a merchant key: only when the wallet is its own)." }),
+  counterpartyWalletSerial: Type.Union([Type.String(), Type.Null()], {
+    description: "That wallet's serial (for a merchant key: only when the wallet is its own).",
+  }),
 });
 
 export const BatchItem = Type.Union([
