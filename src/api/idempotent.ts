@@ -27,7 +27,7 @@ export function idempotencyOf(request: FastifyRequest, lockHint?: readonly strin
   };
 }
 
-const problemFields = ['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', 'errors'] as const;
+const problemFields = ['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', 'errors', 'currencyId', 'currencyCode'] as const;
 
 /** A problem document in its fields' fixed order (a recorded one comes back from jsonb in another). */
 function problemJson(body: unknown): string {

@@ -79,18 +79,30 @@ export interface FieldError {
   readonly message: string;
 }
 
+/**
+ * The currency an error is about, named by id and code together: codes are not unique (three
+ * "USD" currencies are told apart by their ids), ids alone are unreadable.
+ */
+export interface CurrencyRef {
+  readonly id: string;
+  readonly code: string;
+}
+
 /** An operating error: expected, answered with a stable code, never a 5xx. */
 export class CofferError extends Error {
   readonly code: ErrorCode;
   readonly detail: string;
   readonly errors: readonly FieldError[] | undefined;
+  /** The currency the error is about, when there is one (the problem document's `currencyId` and `currencyCode`). */
+  readonly currency: CurrencyRef | undefined;
 
-  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[]) {
+  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[], currency?: CurrencyRef) {
     super(detail ?? errorCodes[code]);
     this.name = 'CofferError';
     this.code = code;
     this.detail = detail ?? errorCodes[code];
     this.errors = errors;
+    this.currency = currency === undefined ? undefined : { id: currency.id, code: currency.code };
   }
 }
 

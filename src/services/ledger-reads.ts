@@ -112,6 +112,8 @@ export interface TrialBalanceLine {
 
 export interface TrialBalanceCurrency {
   readonly currencyId: string;
+  /** Beside the id: codes are not unique, so both are needed to read the report. */
+  readonly currencyCode: string;
   readonly lines: readonly TrialBalanceLine[];
   readonly posted: bigint;
   readonly pending: bigint;
@@ -133,9 +135,10 @@ export async function trialBalance(ctx: ServiceContext): Promise<TrialBalanceCur
     });
     byCurrency.set(String(row.currency_id), lines);
   }
+  const codes = await ctx.store.read.currencyCodes([...byCurrency.keys()]);
   return [...byCurrency].map(([currencyId, lines]) => {
     const posted = lines.reduce((sum, line) => sum + line.posted, 0n);
     const pending = lines.reduce((sum, line) => sum + line.pending, 0n);
-    return { currencyId, lines, posted, pending, balanced: posted === 0n && pending === 0n };
+    return { currencyId, currencyCode: codes.get(currencyId) ?? '', lines, posted, pending, balanced: posted === 0n && pending === 0n };
   });
 }

@@ -97,7 +97,7 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
   }
   const currency = await ctx.store.read.getCurrency(input.currencyId);
   if (currency === null) throw notFound('currency', input.currencyId);
-  if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`);
+  if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`, undefined, currency);
   const metadata = checkMetadata(input.metadata);
 
   if (input.externalId !== undefined && input.externalId !== null) {

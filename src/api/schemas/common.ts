@@ -36,6 +36,8 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    currencyId: Type.Optional(Type.String({ description: 'For an error about one currency (currency_inactive, …): its id.' })),
+    currencyCode: Type.Optional(Type.String({ description: 'Its code, beside the id: codes are not unique.' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details.' },
 );
