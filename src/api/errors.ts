@@ -82,6 +82,8 @@ export interface ProblemBody {
   readonly instance?: string;
   readonly requestId?: string;
   readonly errors?: readonly FieldError[];
+  readonly currencyId?: string;
+  readonly currencyCode?: string;
 }
 
 export function problemBody(error: CofferError, request?: FastifyRequest): ProblemBody {
@@ -96,6 +98,7 @@ export function problemBody(error: CofferError, request?: FastifyRequest): Probl
     ...(error.errors !== undefined
       ? { errors: error.errors.map((item) => ({ field: maskCardNumbers(item.field), message: maskCardNumbers(item.message) })) }
       : {}),
+    ...(error.currency !== undefined ? { currencyId: error.currency.id, currencyCode: error.currency.code } : {}),
   };
 }
 

@@ -1,8 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CofferError } from '../domain/errors.js';
+import { CofferError } from '../domain/errors.js';
 import { problemBody, statusOf } from './errors.js';
 import type { ServiceContext } from '../services/context.js';
-import { type IdempotencyRequest, type IdempotentOutcome, runIdempotent, runIdempotentPosting } from '../services/idempotency.js';
+import {
+  type IdempotencyRequest,
+  type IdempotentOutcome,
+  type Outcome,
+  runIdempotent,
+  runIdempotentApart,
+  runIdempotentPosting,
+} from '../services/idempotency.js';
+import { decryptSecret, encryptSecret, secretKeysOf } from '../services/secrets.js';
 import type { PostingUnit } from '../services/set-posting.js';
 import type { StoreTx } from '../store/store.js';
 
@@ -19,7 +27,7 @@ export function idempotencyOf(request: FastifyRequest, lockHint?: readonly strin
   };
 }
 
-const problemFields = ['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', 'errors'] as const;
+const problemFields = ['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', 'errors', 'currencyId', 'currencyCode'] as const;
 
 /** A problem document in its fields' fixed order (a recorded one comes back from jsonb in another). */
 function problemJson(body: unknown): string {
@@ -59,4 +67,54 @@ export async function replyPosting(
   unit: Omit<PostingUnit, 'idempotency'>,
 ): Promise<FastifyReply> {
   return send(reply, await runIdempotentPosting(context, idempotencyOf(request), unit));
+}
+
+/** The field of a creation's answer that holds a secret shown once (a new API key's `key`, a webhook's `secret`). */
+export type SecretField = 'key' | 'secret';
+
+/**
+ * Answers a creation (wallet, currency, API key, webhook, card) through the idempotency protocol:
+ * the same Idempotency-Key with the same request replays the first answer; with another request
+ * it is refused (422 idempotency_key_reused). An answer that carries a secret shown once is
+ * recorded with that secret encrypted (COFFER_SECRET_KEY), and its key is scoped to the calling
+ * API key, not its merchant: only the caller that created the secret can have it again, within
+ * the key's lifetime; another key of the same merchant, or another admin key, with the same
+ * Idempotency-Key makes a creation of its own.
+ */
+export async function replyCreated(
+  context: ServiceContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: () => Promise<Outcome>,
+  secretField?: SecretField,
+): Promise<FastifyReply> {
+  const idempotency = idempotencyOf(request);
+  if (secretField === undefined) return send(reply, await runIdempotentApart(context, idempotency, work));
+  const sealing = secretKeysOf(context.config).idempotentSecrets;
+  let shown: unknown;
+  const outcome = await runIdempotentApart(context, { ...idempotency, scope: `api_key:${request.actor.apiKeyId}` }, async () => {
+    const created = await work();
+    shown = created.body;
+    return { statusCode: created.statusCode, body: withField(created.body, secretField, (secret) => encryptSecret(sealing, secret)) };
+  });
+  if (!outcome.replayed || outcome.statusCode >= 400) return send(reply, shown === undefined ? outcome : { ...outcome, body: shown });
+  return send(reply, { ...outcome, body: withField(outcome.body, secretField, (sealed) => unseal(sealing, sealed)) });
+}
+
+function unseal(sealing: Buffer, sealed: string): string {
+  try {
+    return decryptSecret(sealing, sealed);
+  } catch {
+    // Sealed under a master secret since rotated: the recorded answer cannot be given again.
+    throw new CofferError(
+      'idempotency_key_reused',
+      'The answer recorded under this Idempotency-Key holds a secret sealed before COFFER_SECRET_KEY was rotated; create again with a new key.',
+    );
+  }
+}
+
+function withField(body: unknown, field: SecretField, change: (value: string) => string): unknown {
+  const record = body as Record<string, unknown>;
+  const value = record[field];
+  return typeof value === 'string' ? { ...record, [field]: change(value) } : body;
 }

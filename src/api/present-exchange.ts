@@ -3,10 +3,12 @@ import { type CurrencyRate, formatRate } from '../domain/rate.js';
 import type { BalanceView } from '../services/balance-units.js';
 
 /** Exchange domain values to the JSON of the contract: rates as exact decimal strings. */
-export function presentRate(rate: CurrencyRate) {
+export function presentRate(rate: CurrencyRate, codes: ReadonlyMap<string, string>) {
   return {
     baseCurrencyId: rate.baseCurrencyId,
+    baseCurrencyCode: codes.get(rate.baseCurrencyId) ?? '',
     quoteCurrencyId: rate.quoteCurrencyId,
+    quoteCurrencyCode: codes.get(rate.quoteCurrencyId) ?? '',
     rate: formatRate(rate.rate),
     setBy: rate.setBy,
     setAt: rate.setAt.toISOString(),

@@ -1,6 +1,7 @@
 import type { ApiKey } from '../domain/api-key.js';
 import { balanceOf, type Balance } from '../domain/balance.js';
 import type { Currency } from '../domain/currency.js';
+import type { StatementEntry } from '../domain/statement.js';
 import type { Entry, Transaction, TransactionWithEntries } from '../domain/transaction.js';
 import type { Wallet } from '../domain/wallet.js';
 import type { BalanceReading } from '../services/ledger-reads.js';
@@ -48,6 +49,17 @@ export function presentEntry(entry: Entry) {
     pending: entry.pending,
     balanceAfter: entry.balanceAfter.toString(),
     createdAt: entry.createdAt.toISOString(),
+  };
+}
+
+/** A statement line (GET /v1/wallets/{id}/entries). */
+export function presentStatementEntry(entry: StatementEntry) {
+  return {
+    ...presentEntry(entry),
+    description: entry.description,
+    reference: entry.reference,
+    counterpartyWalletId: entry.counterpartyWalletId,
+    counterpartyWalletSerial: entry.counterpartyWalletSerial,
   };
 }
 

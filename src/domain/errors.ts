@@ -90,6 +90,21 @@ export interface FieldError {
   readonly message: string;
 }
 
+/**
+ * The currency an error is about, named by id and code together: codes are not unique (three
+ * "USD" currencies are told apart by their ids), ids alone are unreadable.
+ */
+export interface CurrencyRef {
+  readonly id: string;
+  readonly code: string;
+}
+
+/** What an error may carry besides its code, detail and field errors. */
+export interface CofferErrorOptions {
+  readonly retryAfterSeconds?: number;
+  readonly currency?: CurrencyRef;
+}
+
 /** An operating error: expected, answered with a stable code, never a 5xx. */
 export class CofferError extends Error {
   readonly code: ErrorCode;
@@ -97,14 +112,17 @@ export class CofferError extends Error {
   readonly errors: readonly FieldError[] | undefined;
   /** Seconds the client should wait before retrying, sent as `Retry-After` (e.g. a key still in flight). */
   readonly retryAfterSeconds: number | undefined;
+  /** The currency the error is about, when there is one (the problem document's `currencyId` and `currencyCode`). */
+  readonly currency: CurrencyRef | undefined;
 
-  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[], retryAfterSeconds?: number) {
+  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[], options: CofferErrorOptions = {}) {
     super(detail ?? errorCodes[code]);
     this.name = 'CofferError';
     this.code = code;
     this.detail = detail ?? errorCodes[code];
     this.errors = errors;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.currency = options.currency === undefined ? undefined : { id: options.currency.id, code: options.currency.code };
   }
 }
 

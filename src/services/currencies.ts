@@ -204,6 +204,14 @@ export async function listCurrencies(ctx: ServiceContext, query: CurrencyListQue
   return toPage(rows, limit, (currency) => currency.id);
 }
 
+/** How many currencies match the filters, whatever the cursor. */
+export async function countCurrencies(ctx: ServiceContext, query: CurrencyListQuery): Promise<number> {
+  return ctx.store.read.countCurrencies({
+    ...(query.active !== undefined ? { active: query.active } : {}),
+    ...(query.code !== undefined ? { code: query.code } : {}),
+  });
+}
+
 export async function patchCurrency(ctx: ServiceContext, actor: Actor, id: string, patch: CurrencyPatch): Promise<Currency> {
   requireAdmin(actor);
   return ctx.store.transaction(async (tx) => {

@@ -139,6 +139,14 @@ export function startPosition(query: Pick<EventListQuery, 'cursor' | 'after'>): 
   return cursor === undefined ? 0n : BigInt(cursor);
 }
 
+/** How many events of the feed a key sees (of these types), from its start. */
+export async function countEvents(ctx: ServiceContext, actor: Actor, query: Pick<EventListQuery, 'types'>): Promise<number> {
+  return ctx.store.read.countEvents({
+    merchantId: actor.role === 'admin' ? null : (actor.merchantId ?? ''),
+    types: query.types !== undefined && query.types.length > 0 ? query.types : null,
+  });
+}
+
 /** Lists the feed, oldest first, after a position; a merchant key sees only its merchant's events. */
 export async function listEvents(ctx: ServiceContext, actor: Actor, query: EventListQuery): Promise<EventPage> {
   const after = startPosition(query);

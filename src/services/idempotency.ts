@@ -149,7 +149,7 @@ async function claim(ctx: ServiceContext, request: IdempotencyRequest): Promise<
       'request_in_progress',
       `A request with this Idempotency-Key is still running; retry in ${wait} s (if its process died, its claim can be taken over then).`,
       undefined,
-      wait,
+      { retryAfterSeconds: wait },
     );
   }
   return { replay: { statusCode: claimed.statusCode, body: claimed.response, replayed: true } };
@@ -217,6 +217,27 @@ export async function runIdempotent(ctx: ServiceContext, request: IdempotencyReq
       return outcome;
     }, request.lockHint),
   );
+}
+
+/**
+ * `runIdempotent` for a creation whose service commits its own database transaction (wallets,
+ * currencies, API keys, webhooks, cards): the key is claimed first, so a concurrent duplicate
+ * meets 409 and a finished one is replayed; the answer is recorded in a statement of its own
+ * right after the creation commits. Only a crash between those two commits leaves the claim in
+ * flight (a retry is refused with 409 until the claim goes stale, then creates again): wallets
+ * carry an `externalId` for onboarding that must never create twice.
+ */
+export async function runIdempotentApart(ctx: ServiceContext, request: IdempotencyRequest, work: () => Promise<Outcome>): Promise<IdempotentOutcome> {
+  const claimed = await claim(ctx, request);
+  if ('replay' in claimed) return claimed.replay;
+  const { held } = claimed;
+  return releasing(ctx, request, held, async () => {
+    const outcome = await work();
+    // The creation has committed: its answer is the client's whatever happens to the record (a
+    // record that fails leaves the claim to go stale, see above).
+    if (held !== null) await ctx.store.read.completeIdempotencyKey(held.scope, held.key, held.claimedAt, outcome.statusCode, outcome.body).catch(() => false);
+    return outcome;
+  });
 }
 
 /** `runIdempotent` for a unit of the set-based posting path: its answer is recorded with the group's writes. */

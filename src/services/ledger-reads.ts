@@ -33,16 +33,28 @@ export interface TransactionListQuery {
   readonly limit?: number;
 }
 
-export async function listTransactions(ctx: ServiceContext, actor: Actor, query: TransactionListQuery): Promise<Page<Transaction>> {
-  const limit = pageSize(query.limit);
-  const before = decodeCursor(query.cursor, sequencePattern);
+/** The store's filter of a transaction list as `actor` may see it (the cursor and page size aside). */
+async function transactionFilter(ctx: ServiceContext, actor: Actor, query: TransactionListQuery) {
   if (query.walletId !== undefined) await visibleWallet(ctx, actor, query.walletId);
-  const rows = await ctx.store.read.listTransactions({
+  return {
     // Filtered by one of its wallets, a merchant also sees the movements between merchants that touch it.
     ...(actor.role === 'merchant' && actor.merchantId !== null && query.walletId === undefined ? { merchantId: actor.merchantId } : {}),
     ...(query.walletId !== undefined ? { walletId: query.walletId } : {}),
     ...(query.kind !== undefined ? { kind: query.kind } : {}),
     ...(query.status !== undefined ? { status: query.status } : {}),
+  };
+}
+
+/** How many transactions match the filters, whatever the cursor. */
+export async function countTransactions(ctx: ServiceContext, actor: Actor, query: TransactionListQuery): Promise<number> {
+  return ctx.store.read.countTransactions(await transactionFilter(ctx, actor, query));
+}
+
+export async function listTransactions(ctx: ServiceContext, actor: Actor, query: TransactionListQuery): Promise<Page<Transaction>> {
+  const limit = pageSize(query.limit);
+  const before = decodeCursor(query.cursor, sequencePattern);
+  const rows = await ctx.store.read.listTransactions({
+    ...(await transactionFilter(ctx, actor, query)),
     ...(before !== undefined ? { beforeSeq: BigInt(before) } : {}),
     limit: limit + 1,
   });
@@ -100,6 +112,8 @@ export interface TrialBalanceLine {
 
 export interface TrialBalanceCurrency {
   readonly currencyId: string;
+  /** Beside the id: codes are not unique, so both are needed to read the report. */
+  readonly currencyCode: string;
   readonly lines: readonly TrialBalanceLine[];
   readonly posted: bigint;
   readonly pending: bigint;
@@ -121,9 +135,10 @@ export async function trialBalance(ctx: ServiceContext): Promise<TrialBalanceCur
     });
     byCurrency.set(String(row.currency_id), lines);
   }
+  const codes = await ctx.store.read.currencyCodes([...byCurrency.keys()]);
   return [...byCurrency].map(([currencyId, lines]) => {
     const posted = lines.reduce((sum, line) => sum + line.posted, 0n);
     const pending = lines.reduce((sum, line) => sum + line.pending, 0n);
-    return { currencyId, lines, posted, pending, balanced: posted === 0n && pending === 0n };
+    return { currencyId, currencyCode: codes.get(currencyId) ?? '', lines, posted, pending, balanced: posted === 0n && pending === 0n };
   });
 }

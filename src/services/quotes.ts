@@ -24,7 +24,7 @@ export async function createQuote(ctx: ServiceContext, tx: StoreTx, actor: Actor
   const target = await tx.getCurrency(request.toCurrencyId);
   if (target === null) throw notFound('currency', request.toCurrencyId);
   for (const currency of [source, target]) {
-    if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.id} (${currency.code}) is inactive.`);
+    if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`, undefined, { currency });
   }
   const rate = await currentRate(tx, source.id, target.id);
   const targetAmount = exchangeTargetAmount(request.amount, rate.rate, source.fraction, target.fraction);

@@ -16,13 +16,19 @@ export interface SecretKeys {
   readonly cardHash: Buffer;
   /** The AES-256-GCM key of the webhook signing secrets stored in the database. */
   readonly webhookSecrets: Buffer;
+  /** The AES-256-GCM key of secrets inside recorded idempotent answers (a new API key's, a webhook's). */
+  readonly idempotentSecrets: Buffer;
 }
 
-const labels = { cardHash: 'coffer/card-number-hash/v1', webhookSecrets: 'coffer/webhook-secrets/aes-256-gcm/v1' } as const;
+const labels = {
+  cardHash: 'coffer/card-number-hash/v1',
+  webhookSecrets: 'coffer/webhook-secrets/aes-256-gcm/v1',
+  idempotentSecrets: 'coffer/idempotent-answer-secrets/aes-256-gcm/v1',
+} as const;
 
 export function deriveSecretKeys(master: string): SecretKeys {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', Buffer.from(master, 'utf8'), Buffer.from('coffer', 'utf8'), info, 32));
-  return { cardHash: derive(labels.cardHash), webhookSecrets: derive(labels.webhookSecrets) };
+  return { cardHash: derive(labels.cardHash), webhookSecrets: derive(labels.webhookSecrets), idempotentSecrets: derive(labels.idempotentSecrets) };
 }
 
 export function checkMasterSecret(value: string, source: string): string {

@@ -37,14 +37,31 @@ export interface WalletInput {
   readonly skipIbanGeneration?: boolean;
 }
 
-/** The fields that make a retried onboarding "the same" wallet. */
+/** Two string maps with the same pairs, in any order. */
+function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+/**
+ * A retried onboarding is "the same" wallet only if every field it sends matches the wallet as it
+ * stands (an omitted field matches its default): a changed body is a conflict, never a change
+ * dropped in silence. `skipIbanGeneration` is not compared: it is not a field of the wallet.
+ */
 function sameOnboarding(existing: Wallet, input: WalletInput, merchantId: string | null): boolean {
   return (
     existing.currencyId === input.currencyId &&
     existing.merchantId === merchantId &&
     existing.customerId === (input.customerId ?? null) &&
     existing.type === (input.type ?? 'client') &&
-    existing.parentWalletId === (input.parentWalletId ?? null)
+    existing.parentWalletId === (input.parentWalletId ?? null) &&
+    existing.name === (input.name ?? null) &&
+    existing.alias === (input.alias ?? null) &&
+    existing.program === (input.program ?? null) &&
+    existing.main === (input.main ?? false) &&
+    existing.creditLimit === (input.creditLimit ?? 0n) &&
+    existing.lowBalanceThreshold === (input.lowBalanceThreshold ?? null) &&
+    sameMetadata(existing.metadata, input.metadata ?? {})
   );
 }
 
@@ -73,13 +90,14 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
   // A credit limit lets a wallet spend money it does not have: granting one creates credit.
   if (input.creditLimit !== undefined && input.creditLimit !== 0n) requireScope(actor, 'issue');
   const merchantId = owningMerchant(actor, input.merchantId);
+  if (input.main === true && (input.customerId ?? null) === null) throw mainNeedsCustomer();
   const type = input.type ?? 'client';
   if ((systemWalletTypes as readonly string[]).includes(type)) {
     throw new CofferError('system_wallet_not_allowed', `Type "${type}" is reserved for system accounts, created with their currency.`);
   }
   const currency = await ctx.store.read.getCurrency(input.currencyId);
   if (currency === null) throw notFound('currency', input.currencyId);
-  if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`);
+  if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`, undefined, { currency });
   const metadata = checkMetadata(input.metadata);
 
   if (input.externalId !== undefined && input.externalId !== null) {
@@ -147,9 +165,16 @@ export async function insertClientWallet(
 
 function replayOnboarding(existing: Wallet, input: WalletInput, merchantId: string | null): CreatedWallet {
   if (!sameOnboarding(existing, input, merchantId)) {
-    throw new CofferError('external_id_conflict', `Wallet ${existing.id} already has externalId "${input.externalId}" with other fields.`);
+    throw new CofferError(
+      'external_id_conflict',
+      `Wallet ${existing.id} already has externalId "${input.externalId}" with other fields: a retry must send the same body (change the wallet with PATCH).`,
+    );
   }
   return { wallet: existing, created: false };
+}
+
+function mainNeedsCustomer(): CofferError {
+  return new CofferError('validation_failed', 'Only a wallet with a customerId can be a main wallet.', [{ field: 'main', message: 'needs customerId' }]);
 }
 
 function mainConflict(input: { customerId?: string | null }): CofferError {
@@ -160,9 +185,7 @@ export async function patchWallet(ctx: ServiceContext, actor: Actor, id: string,
   const wallet = await visibleWallet(ctx, actor, id);
   if (wallet.category === 'system' && actor.role !== 'admin') throw notFound('wallet', id);
   if (patch.creditLimit !== undefined) requireScope(actor, 'issue');
-  if (patch.main === true && wallet.customerId === null) {
-    throw new CofferError('validation_failed', 'Only a wallet with a customerId can be a main wallet.', [{ field: 'main', message: 'needs customerId' }]);
-  }
+  if (patch.main === true && wallet.customerId === null) throw mainNeedsCustomer();
   const checked = patch.metadata !== undefined ? { ...patch, metadata: checkMetadata(patch.metadata) } : patch;
   try {
     return await ctx.store.transaction(async (tx) => {
@@ -219,6 +242,13 @@ export function walletAudit(action: string, before: Wallet | null, after: Wallet
 
 /** The store's filters, with an opaque cursor instead of a key. */
 export type WalletListQuery = Omit<WalletFilter, 'afterId' | 'limit'> & { readonly cursor?: string; readonly limit?: number };
+
+/** How many wallets match the filters, whatever the cursor (a merchant key counts its own only). */
+export async function countWallets(ctx: ServiceContext, actor: Actor, query: WalletListQuery): Promise<number> {
+  const { cursor: _cursor, limit: _limit, ...filters } = query;
+  const merchantId = actor.role === 'merchant' ? (actor.merchantId ?? undefined) : query.merchantId;
+  return ctx.store.read.countWallets({ ...filters, ...(merchantId !== undefined ? { merchantId } : {}) });
+}
 
 export async function listWallets(ctx: ServiceContext, actor: Actor, query: WalletListQuery): Promise<Page<Wallet>> {
   const limit = pageSize(query.limit);

@@ -63,6 +63,13 @@ export function currencyQueries(db: Queryable) {
       return rows[0] === undefined ? null : toCurrency(rows[0]);
     },
 
+    /** The codes of some currencies, by id (ids not found are left out). */
+    async currencyCodes(ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.query('select id, code from currencies where id = any($1::uuid[])', [[...new Set(ids)]]);
+      return new Map(rows.map((row) => [String(row.id), String(row.code)]));
+    },
+
     async getCurrency(id: string): Promise<Currency | null> {
       const rows = await db.query('select * from currencies where id = $1', [id]);
       return rows[0] === undefined ? null : toCurrency(rows[0]);
@@ -76,6 +83,15 @@ export function currencyQueries(db: Queryable) {
         [filter.active ?? null, filter.code ?? null, filter.afterId ?? null, filter.limit],
       );
       return rows.map(toCurrency);
+    },
+
+    /** How many currencies match `listCurrencies`' filters, whatever the cursor. */
+    async countCurrencies(filter: Omit<CurrencyFilter, 'afterId' | 'limit'>): Promise<number> {
+      const rows = await db.query(
+        'select count(*)::text as total from currencies where ($1::boolean is null or active = $1) and ($2::text is null or code = $2)',
+        [filter.active ?? null, filter.code ?? null],
+      );
+      return Number(rows[0]?.total ?? 0);
     },
 
     async updateCurrency(id: string, patch: CurrencyPatch, now: Date): Promise<Currency | null> {

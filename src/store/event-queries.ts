@@ -110,6 +110,16 @@ export function eventQueries(db: Queryable) {
       return rows.map(toEvent);
     },
 
+    /** How many events match `listEvents`' filters, from the start of the feed. */
+    async countEvents(filter: Omit<EventFilter, 'afterPosition' | 'limit'>): Promise<number> {
+      const rows = await db.query(
+        `select count(*)::text as total from events
+         where position is not null and ($1::text is null or merchant_id = $1) and ($2::text[] is null or type = any($2))`,
+        [filter.merchantId, filter.types],
+      );
+      return Number(rows[0]?.total ?? 0);
+    },
+
     async getEvent(id: string): Promise<CofferEvent | null> {
       const rows = await db.query('select * from events where id = $1 and position is not null', [id]);
       return rows[0] === undefined ? null : toEvent(rows[0]);

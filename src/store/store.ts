@@ -3,6 +3,7 @@ import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
 import { auditQueries } from './audit-queries.js';
 import { seedQueries } from './seed-queries.js';
+import { statementQueries } from './statement-queries.js';
 import { currencyQueries } from './currency-queries.js';
 import { holdQueries } from './hold-queries.js';
 import { eventQueries } from './event-queries.js';
@@ -143,6 +144,7 @@ function storeTx(db: Queryable) {
     ...webhookQueries(db),
     ...exchangeQueries(db),
     ...seedQueries(db),
+    ...statementQueries(db),
   };
 }
 

@@ -187,6 +187,18 @@ export function transactionQueries(db: Queryable) {
       return rows.map((row) => ({ ...toTransaction(row), seq: big(row.seq) }));
     },
 
+    /** How many transactions match `listTransactions`' filters, whatever the cursor. */
+    async countTransactions(filter: Omit<TransactionFilter, 'beforeSeq' | 'limit'>): Promise<number> {
+      const rows = await db.query(
+        `select count(*)::text as total from transactions
+         where ($1::text is null or merchant_id = $1)
+           and ($2::uuid is null or from_wallet_id = $2 or to_wallet_id = $2)
+           and ($3::text is null or kind = $3) and ($4::text is null or status = $4)`,
+        [filter.merchantId ?? null, filter.walletId ?? null, filter.kind ?? null, filter.status ?? null],
+      );
+      return Number(rows[0]?.total ?? 0);
+    },
+
     /**
      * A wallet's statement, newest first. A balance-holding wallet's statement is every entry that
      * moved its counters (its own and its virtual wallets'); a virtual wallet's is the entries

@@ -167,6 +167,30 @@ export function walletQueries(db: Queryable) {
       return rows.map(toWallet);
     },
 
+    /** How many wallets match `listWallets`' filters, whatever the cursor (`?include=total`). */
+    async countWallets(filter: Omit<WalletFilter, 'afterId' | 'limit'>): Promise<number> {
+      const rows = await db.query(
+        `select count(*)::text as total from wallets
+         where ($1::text is null or merchant_id = $1) and ($2::text is null or customer_id = $2)
+           and ($3::uuid is null or currency_id = $3) and ($4::text is null or category = $4)
+           and ($5::text is null or type = $5) and ($6::text is null or status = $6)
+           and ($7::text is null or program = $7) and ($8::text is null or external_id = $8)
+           and ($9::uuid is null or parent_wallet_id = $9)`,
+        [
+          filter.merchantId ?? null,
+          filter.customerId ?? null,
+          filter.currencyId ?? null,
+          filter.category ?? null,
+          filter.type ?? null,
+          filter.status ?? null,
+          filter.program ?? null,
+          filter.externalId ?? null,
+          filter.parentWalletId ?? null,
+        ],
+      );
+      return Number(rows[0]?.total ?? 0);
+    },
+
     async updateWallet(id: string, patch: WalletPatch, now: Date): Promise<Wallet | null> {
       const rows = await db.query(
         `update wallets set

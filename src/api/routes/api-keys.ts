@@ -4,6 +4,7 @@ import { createApiKey, listApiKeys, patchApiKey, revokeApiKey } from '../../serv
 import { limits } from '../../domain/limits.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
+import { replyCreated } from '../idempotent.js';
 import { presentApiKey } from '../present.js';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 
@@ -68,8 +69,16 @@ export function apiKeyRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const { apiKey, key } = await createApiKey(context, request.actor, request.body);
-      return reply.code(201).send({ ...presentApiKey(apiKey), key });
+      return replyCreated(
+        context,
+        request,
+        reply,
+        async () => {
+          const { apiKey, key } = await createApiKey(context, request.actor, request.body);
+          return { statusCode: 201, body: { ...presentApiKey(apiKey), key } };
+        },
+        'key',
+      );
     },
   );
   app.get(

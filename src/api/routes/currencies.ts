@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
-import { addSystemAccount, createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
+import { addSystemAccount, countCurrencies, createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
+import { replyCreated } from '../idempotent.js';
 import { presentCurrency, presentWallet } from '../present.js';
 import { Wallet } from '../schemas/wallet.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
@@ -14,7 +15,10 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/currencies',
     { schema: { tags, summary: 'Create a currency (admin)', body: CurrencyCreate, response: { 201: Currency, ...errorResponses } } },
     async (request, reply) => {
-      return reply.code(201).send(presentCurrency(await createCurrency(context, request.actor, request.body)));
+      return replyCreated(context, request, reply, async () => ({
+        statusCode: 201,
+        body: presentCurrency(await createCurrency(context, request.actor, request.body)),
+      }));
     },
   );
 
@@ -33,8 +37,10 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const imported = await createIsoCurrency(context, request.actor, request.params.code, request.body ?? {});
-      return reply.code(imported.created ? 201 : 200).send(presentCurrency(imported.currency));
+      return replyCreated(context, request, reply, async () => {
+        const imported = await createIsoCurrency(context, request.actor, request.params.code, request.body ?? {});
+        return { statusCode: imported.created ? 201 : 200, body: presentCurrency(imported.currency) };
+      });
     },
   );
 
@@ -42,8 +48,10 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/currencies',
     { schema: { tags, summary: 'List currencies', querystring: CurrencyListQuery, response: { 200: Page(Currency), ...errorResponses } } },
     async (request) => {
-      const page = await listCurrencies(context, request.query);
-      return { data: page.data.map(presentCurrency), nextCursor: page.nextCursor };
+      const { include, ...query } = request.query;
+      const page = await listCurrencies(context, query);
+      const total = include === 'total' ? { total: await countCurrencies(context, query) } : {};
+      return { data: page.data.map(presentCurrency), nextCursor: page.nextCursor, ...total };
     },
   );
 

@@ -4,7 +4,7 @@ import { type CofferEvent, eventTypes } from '../../domain/event.js';
 import { CofferError } from '../../domain/errors.js';
 import type { ServiceContext } from '../../services/context.js';
 import { limits } from '../../domain/limits.js';
-import { listEvents, startPosition } from '../../services/events.js';
+import { countEvents, listEvents, startPosition } from '../../services/events.js';
 import type { AppState, TypedApp } from '../typed-app.js';
 import { readContext } from '../read-routing.js';
 import { errorResponses } from '../schemas/common.js';
@@ -42,10 +42,12 @@ export function eventRoutes(app: TypedApp, context: ServiceContext, state: AppSt
       },
     },
     async (request) => {
-      const { types: typesText, ...query } = request.query;
+      const { types: typesText, include, ...query } = request.query;
       const types = typesOf(typesText);
-      const page = await listEvents(await readContext(context, request, true), request.actor, { ...query, ...(types !== undefined ? { types } : {}) });
-      return { data: page.data.map(presentEvent), nextCursor: page.nextCursor };
+      const reading = await readContext(context, request, true);
+      const page = await listEvents(reading, request.actor, { ...query, ...(types !== undefined ? { types } : {}) });
+      const total = include === 'total' ? { total: await countEvents(reading, request.actor, types !== undefined ? { types } : {}) } : {};
+      return { data: page.data.map(presentEvent), nextCursor: page.nextCursor, ...total };
     },
   );
 

@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import type { CurrencyRate } from '../../domain/rate.js';
 import { parseAmount } from '../../domain/money.js';
 import type { ServiceContext } from '../../services/context.js';
 import { createQuote, getQuote } from '../../services/quotes.js';
@@ -23,6 +24,12 @@ const headers = {
 /** Rates (admin sets, anyone reads), quotes that lock a rate, and exchanges between currencies. */
 export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
   const tags = ['exchange'];
+  /** Rates with both currencies' codes beside their ids (one lookup for the page). */
+  const presentRates = async (rates: readonly CurrencyRate[]) => {
+    const codes = await context.store.read.currencyCodes(rates.flatMap((rate) => [rate.baseCurrencyId, rate.quoteCurrencyId]));
+    return rates.map((rate) => presentRate(rate, codes));
+  };
+  const presentOneRate = async (rate: CurrencyRate) => (await presentRates([rate]))[0];
 
   app.put(
     '/v1/rates/:baseCurrencyId/:quoteCurrencyId',
@@ -35,7 +42,7 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
         response: { 200: Rate, ...errorResponses },
       },
     },
-    async (request) => presentRate(await setRate(context, request.actor, request.params.baseCurrencyId, request.params.quoteCurrencyId, request.body.rate)),
+    async (request) => presentOneRate(await setRate(context, request.actor, request.params.baseCurrencyId, request.params.quoteCurrencyId, request.body.rate)),
   );
 
   app.get(
@@ -43,14 +50,14 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
     { schema: { tags, summary: 'Current rates, by pair', querystring: RateListQuery, response: { 200: Page(Rate), ...errorResponses } } },
     async (request) => {
       const page = await listRates(context, request.query);
-      return { data: page.data.map(presentRate), nextCursor: page.nextCursor };
+      return { data: await presentRates(page.data), nextCursor: page.nextCursor };
     },
   );
 
   app.get(
     '/v1/rates/:baseCurrencyId/:quoteCurrencyId',
     { schema: { tags, summary: 'The current rate of a pair', params: PairParams, response: { 200: Rate, ...errorResponses } } },
-    async (request) => presentRate(await getRate(context, request.params.baseCurrencyId, request.params.quoteCurrencyId)),
+    async (request) => presentOneRate(await getRate(context, request.params.baseCurrencyId, request.params.quoteCurrencyId)),
   );
 
   app.get(
@@ -66,7 +73,7 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request) => {
       const page = await rateHistory(context, request.params.baseCurrencyId, request.params.quoteCurrencyId, request.query.cursor, request.query.limit);
-      return { data: page.data.map(presentRate), nextCursor: page.nextCursor };
+      return { data: await presentRates(page.data), nextCursor: page.nextCursor };
     },
   );
 

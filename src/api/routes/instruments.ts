@@ -3,6 +3,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { addInstrument, findInstruments, getInstrument, listWalletInstruments, patchInstrument } from '../../services/instruments.js';
 import { presentCard, presentInstrument } from '../present-cards.js';
 import type { TypedApp } from '../typed-app.js';
+import { replyCreated } from '../idempotent.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { Card, CardCreate, CardList, Instrument, InstrumentCreate, InstrumentList, InstrumentPatch, InstrumentQuery } from '../schemas/instrument.js';
 
@@ -75,8 +76,10 @@ export function instrumentRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const card = await issueCard(context, request.actor, request.params.id, request.body);
-      return reply.code(201).send(presentCard(card, { status: 'active' }, context.clock()));
+      return replyCreated(context, request, reply, async () => {
+        const card = await issueCard(context, request.actor, request.params.id, request.body);
+        return { statusCode: 201, body: presentCard(card, { status: 'active' }, context.clock()) };
+      });
     },
   );
   app.get(

@@ -10,6 +10,7 @@ const TrialBalance = Type.Object({
   data: Type.Array(
     Type.Object({
       currencyId: Uuid,
+      currencyCode: Type.String({ description: "The currency's code, beside its id (codes are not unique)." }),
       posted: AmountOutput,
       pending: AmountOutput,
       balanced: Type.Boolean(),
@@ -34,6 +35,7 @@ export function reportRoutes(app: TypedApp, context: ServiceContext): void {
       return {
         data: currencies.map((currency) => ({
           currencyId: currency.currencyId,
+          currencyCode: currency.currencyCode,
           posted: currency.posted.toString(),
           pending: currency.pending.toString(),
           balanced: currency.balanced,

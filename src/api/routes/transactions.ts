@@ -4,7 +4,7 @@ import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
 import type { Fee } from '../../domain/transaction.js';
 import type { ServiceContext } from '../../services/context.js';
-import { getTransaction, listTransactions } from '../../services/ledger-reads.js';
+import { countTransactions, getTransaction, listTransactions } from '../../services/ledger-reads.js';
 import { createPayout, failPayout, payoutAnswer, settlePayout } from '../../services/payouts.js';
 import { movementUnit } from '../../services/set-posting.js';
 import { executeMovement, type MovementRequest, type SimpleMovement } from '../../services/transactions.js';
@@ -202,8 +202,11 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
       schema: { tags, summary: 'List transactions, newest first', querystring: TransactionListQuery, response: { 200: Page(Transaction), ...errorResponses } },
     },
     async (request) => {
-      const page = await listTransactions(await readContext(context, request), request.actor, request.query);
-      return { data: page.data.map(presentTransaction), nextCursor: page.nextCursor };
+      const { include, ...query } = request.query;
+      const reading = await readContext(context, request);
+      const page = await listTransactions(reading, request.actor, query);
+      const total = include === 'total' ? { total: await countTransactions(reading, request.actor, query) } : {};
+      return { data: page.data.map(presentTransaction), nextCursor: page.nextCursor, ...total };
     },
   );
 

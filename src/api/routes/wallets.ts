@@ -1,16 +1,20 @@
 import type { ServiceContext } from '../../services/context.js';
 import { parseUnits, readBalanceInUnits } from '../../services/balance-units.js';
-import { listEntries, readBalance } from '../../services/ledger-reads.js';
-import { createWallet, listWallets, patchWallet, visibleWallet } from '../../services/wallets.js';
+import { readBalance } from '../../services/ledger-reads.js';
+import { countStatement, listStatement } from '../../services/statements.js';
+import { statementCsv } from '../statement-csv.js';
+import { countWallets, createWallet, listWallets, patchWallet, visibleWallet } from '../../services/wallets.js';
 import { parseAmount } from '../../domain/money.js';
+import type { Currency as CurrencyValue } from '../../domain/currency.js';
 import type { Wallet as WalletValue } from '../../domain/wallet.js';
 import { balanceParents } from '../../services/virtual-wallets.js';
 import type { TypedApp } from '../typed-app.js';
+import { replyCreated } from '../idempotent.js';
 import { readContext } from '../read-routing.js';
 import { presentBalanceView } from '../present-exchange.js';
-import { presentBalanceReading, presentEntry, presentWallet } from '../present.js';
+import { presentBalanceReading, presentStatementEntry, presentWallet } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
-import { Entry, EntryListQuery } from '../schemas/transaction.js';
+import { EntryListQuery, StatementEntry } from '../schemas/transaction.js';
 import { BalanceQuery, BalanceReading, Wallet, WalletCreate, WalletGetQuery, WalletListQuery, WalletPatch } from '../schemas/wallet.js';
 
 /** A credit limit of 0 is allowed, unlike a movement amount. */
@@ -40,7 +44,7 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     {
       schema: {
         tags,
-        summary: 'Create a wallet (a retry with the same externalId returns the first one)',
+        summary: 'Create a wallet (a retry with the same externalId and body returns the first one)',
         body: WalletCreate,
         response: { 200: Wallet, 201: Wallet, ...errorResponses },
       },
@@ -49,12 +53,15 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
       const { creditLimit, lowBalanceThreshold, ...rest } = request.body;
       const limit = creditLimitOf(creditLimit);
       const threshold = thresholdOf(lowBalanceThreshold);
-      const result = await createWallet(context, request.actor, {
+      const input = {
         ...rest,
         ...(limit !== undefined ? { creditLimit: limit } : {}),
         ...(threshold !== undefined ? { lowBalanceThreshold: threshold } : {}),
+      };
+      return replyCreated(context, request, reply, async () => {
+        const result = await createWallet(context, request.actor, input);
+        return { statusCode: result.created ? 201 : 200, body: await presentOne(result.wallet) };
       });
-      return reply.code(result.created ? 201 : 200).send(await presentOne(result.wallet));
     },
   );
 
@@ -62,12 +69,12 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     '/v1/wallets',
     { schema: { tags, summary: 'List wallets', querystring: WalletListQuery, response: { 200: Page(Wallet), ...errorResponses } } },
     async (request) => {
-      const { status, expand: _expand, ...query } = request.query;
-      const page = await listWallets(await readContext(context, request), request.actor, {
-        ...query,
-        ...(status !== undefined ? { status: status === 'inactive' ? 'blocked' : status } : {}),
-      });
-      return { data: await present(page.data), nextCursor: page.nextCursor };
+      const { status, expand: _expand, include, ...rest } = request.query;
+      const query = { ...rest, ...(status !== undefined ? { status: status === 'inactive' ? ('blocked' as const) : status } : {}) };
+      const reading = await readContext(context, request);
+      const page = await listWallets(reading, request.actor, query);
+      const total = include === 'total' ? { total: await countWallets(reading, request.actor, query) } : {};
+      return { data: await present(page.data), nextCursor: page.nextCursor, ...total };
     },
   );
 
@@ -134,15 +141,49 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     {
       schema: {
         tags,
-        summary: 'Statement: posted entries, newest first, with the balance after each',
+        summary: 'Statement: posted entries, newest first, with the balance after each; JSON or CSV',
+        description:
+          "Each entry carries its transaction's `description` and `reference` and the counterparty wallet. `from` (inclusive) and `to` (exclusive) " +
+          'narrow it to a date range. With `Accept: text/csv` the page comes as CSV (RFC 4180, a header row, amounts in minor units and as decimals; ' +
+          'cells that would run as a spreadsheet formula are neutralised with a leading apostrophe); its next page is in the `Link` header ' +
+          '(rel="next") and in `Coffer-Next-Cursor`.',
         params: IdParams,
         querystring: EntryListQuery,
-        response: { 200: Page(Entry), ...errorResponses },
+        response: { 200: Page(StatementEntry), ...errorResponses },
       },
     },
-    async (request) => {
-      const page = await listEntries(await readContext(context, request), request.actor, request.params.id, request.query.cursor, request.query.limit);
-      return { data: page.data.map(presentEntry), nextCursor: page.nextCursor };
+    async (request, reply) => {
+      const { include, ...query } = request.query;
+      const reading = await readContext(context, request);
+      const page = await listStatement(reading, request.actor, request.params.id, query);
+      const total = include === 'total' ? await countStatement(reading, request.actor, request.params.id, query) : undefined;
+      if (!wantsCsv(request.headers.accept)) {
+        return { data: page.data.map(presentStatementEntry), nextCursor: page.nextCursor, ...(total !== undefined ? { total } : {}) };
+      }
+      const currencies = new Map<string, CurrencyValue>();
+      for (const id of new Set(page.data.map((entry) => entry.currencyId))) {
+        const currency = await reading.store.read.getCurrency(id);
+        if (currency !== null) currencies.set(id, currency);
+      }
+      if (page.nextCursor !== null) {
+        const next = new URLSearchParams({ ...stringQuery(request.query), cursor: page.nextCursor });
+        void reply.header('link', `<${request.url.split('?')[0]}?${next.toString()}>; rel="next"`).header('coffer-next-cursor', page.nextCursor);
+      }
+      if (total !== undefined) void reply.header('coffer-total', String(total));
+      return reply.type('text/csv; charset=utf-8').send(statementCsv(page.data, (id) => currencies.get(id)));
     },
   );
+}
+
+/** Whether the client asked for CSV: `text/csv` named in Accept (without q=0). */
+function wantsCsv(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  return accept.split(',').some((part) => {
+    const [type, ...parameters] = part.trim().toLowerCase().split(';');
+    return type?.trim() === 'text/csv' && !parameters.some((parameter) => /^\s*q=0(\.0*)?\s*$/.test(parameter));
+  });
+}
+
+function stringQuery(query: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).flatMap(([name, value]) => (value === undefined || name === 'cursor' ? [] : [[name, String(value)]])));
 }

@@ -14,6 +14,7 @@ import {
   updateWebhook,
 } from '../../services/webhooks.js';
 import type { TypedApp } from '../typed-app.js';
+import { replyCreated } from '../idempotent.js';
 import { errorResponses, IdParams, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 import { EventType } from '../schemas/event.js';
 
@@ -124,8 +125,16 @@ export function webhookRoutes(app: TypedApp, context: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const { endpoint, secret } = await createWebhook(context, request.actor, request.body);
-      return reply.code(201).send({ ...presentWebhook(endpoint), secret });
+      return replyCreated(
+        context,
+        request,
+        reply,
+        async () => {
+          const { endpoint, secret } = await createWebhook(context, request.actor, request.body);
+          return { statusCode: 201, body: { ...presentWebhook(endpoint), secret } };
+        },
+        'secret',
+      );
     },
   );
   app.get(

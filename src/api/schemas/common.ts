@@ -36,6 +36,8 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    currencyId: Type.Optional(Type.String({ description: 'For an error about one currency (currency_inactive, …): its id.' })),
+    currencyCode: Type.Optional(Type.String({ description: 'Its code, beside the id: codes are not unique.' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details.' },
 );
@@ -47,8 +49,19 @@ export const PageQuery = {
 
 export const IdParams = Type.Object({ id: Uuid });
 
+/** `?include=total` on a list: adds `total`, the count of every row matching its filters, whatever the cursor. */
+export const IncludeQuery = {
+  include: Type.Optional(
+    Type.Enum(['total'], { description: '`total` adds `total` to the page: how many rows match the filters in all (not only this page and after).' }),
+  ),
+};
+
 export function Page<T extends TSchema>(item: T) {
-  return Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+  return Type.Object({
+    data: Type.Array(item),
+    nextCursor: Nullable(Type.String()),
+    total: Type.Optional(Type.Integer({ minimum: 0, description: 'With `?include=total`: the count of every row matching the filters, whatever the cursor.' })),
+  });
 }
 
 /** The error answers every route may give, referenced from the OpenAPI document. */

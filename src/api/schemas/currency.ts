@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { assetTypes } from '../../domain/currency.js';
-import { Nullable, Timestamp, Uuid } from './common.js';
+import { IncludeQuery, Nullable, Timestamp, Uuid } from './common.js';
 
 const AssetType = Type.Enum([...assetTypes]);
 const Code = Type.String({ minLength: 1, maxLength: 12, description: '1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique.' });
@@ -64,6 +64,7 @@ export const CurrencyListQuery = Type.Object(
     code: Type.Optional(Code),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    ...IncludeQuery,
   },
   { additionalProperties: false },
 );

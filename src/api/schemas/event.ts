@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { eventTypes } from '../../domain/event.js';
-import { Nullable, PageQuery, Timestamp, Uuid } from './common.js';
+import { IncludeQuery, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 
 export const EventType = Type.Enum([...eventTypes]);
 
@@ -19,10 +19,11 @@ const FeedQuery = {
   types: Type.Optional(Type.String({ maxLength: 1000, description: 'Comma-separated event types to keep (default: all).' })),
 };
 
-export const EventListQuery = Type.Object({ ...PageQuery, ...FeedQuery }, { additionalProperties: false });
+export const EventListQuery = Type.Object({ ...PageQuery, ...FeedQuery, ...IncludeQuery }, { additionalProperties: false });
 export const EventStreamQuery = Type.Object(FeedQuery, { additionalProperties: false });
 
 export const EventPage = Type.Object({
   data: Type.Array(Event),
   nextCursor: Type.String({ description: 'Where to continue; never null: poll again with it to get newer events.' }),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'With `?include=total`: how many events of these types the feed holds, from its start.' })),
 });

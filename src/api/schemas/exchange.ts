@@ -15,7 +15,9 @@ export const RateBody = Type.Object({ rate: RateInput }, { additionalProperties:
 
 export const Rate = Type.Object({
   baseCurrencyId: Uuid,
+  baseCurrencyCode: Type.String({ description: "The base currency's code, beside its id (codes are not unique)." }),
   quoteCurrencyId: Uuid,
+  quoteCurrencyCode: Type.String({ description: "The quote currency's code, beside its id." }),
   rate: RateOutput,
   setBy: Nullable(Type.String({ description: 'The API key id that set it.' })),
   setAt: Timestamp,

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { limits } from '../../domain/limits.js';
 import { transactionKinds, transactionStatuses } from '../../domain/transaction.js';
-import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
+import { AmountInput, AmountOutput, IncludeQuery, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 import { ExchangeDetails, exchangeFields } from './exchange.js';
 
 const Kind = Type.Enum([...transactionKinds]);
@@ -123,11 +123,38 @@ export const Transaction = Type.Object(transactionFields);
 export const TransactionWithEntries = Type.Object({ ...transactionFields, entries: Type.Array(Entry) });
 
 export const TransactionListQuery = Type.Object(
-  { walletId: Type.Optional(Uuid), kind: Type.Optional(Kind), status: Type.Optional(Status), ...PageQuery },
+  { walletId: Type.Optional(Uuid), kind: Type.Optional(Kind), status: Type.Optional(Status), ...PageQuery, ...IncludeQuery },
   { additionalProperties: false },
 );
 
-export const EntryListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+const StatementDate = (description: string) =>
+  Type.String({
+    maxLength: 40,
+    description: `${description} ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z).`,
+  });
+
+export const EntryListQuery = Type.Object(
+  {
+    ...PageQuery,
+    ...IncludeQuery,
+    from: Type.Optional(StatementDate('Entries at or after this instant.')),
+    to: Type.Optional(StatementDate('Entries before this instant.')),
+  },
+  { additionalProperties: false },
+);
+
+/** A statement line: an entry with its transaction's description and reference and the counterparty wallet. */
+export const StatementEntry = Type.Object({
+  ...Entry.properties,
+  description: Nullable(Type.String()),
+  reference: Nullable(Type.String()),
+  counterpartyWalletId: Type.Union([Uuid, Type.Null()], {
+    description: "The other wallet the movement names (a transfer's other side, a top-up's issuing or a withdrawal's settlement account); null when none.",
+  }),
+  counterpartyWalletSerial: Type.Union([Type.String(), Type.Null()], {
+    description: "That wallet's serial (for a merchant key: only when the wallet is its own).",
+  }),
+});
 
 export const BatchItem = Type.Union([
   Type.Object({ kind: Type.Literal('topup'), ...TopupBody.properties }, { additionalProperties: false }),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { walletStatuses } from '../../domain/wallet.js';
 import { Card, Instrument } from './instrument.js';
-import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
+import { AmountInput, AmountOutput, IncludeQuery, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 import { BalanceView } from './exchange.js';
 
 export const Balance = Type.Object({
@@ -106,6 +106,7 @@ export const WalletListQuery = Type.Object(
     parentWalletId: Type.Optional(Uuid),
     expand: Type.Optional(Expand),
     ...PageQuery,
+    ...IncludeQuery,
   },
   { additionalProperties: false },
 );
