@@ -34,8 +34,11 @@ export function addSharedSchema(schema: { $id: string }): void {
  */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  const check = ajv.compile(schema as object);
+  // Compiled on the route's first request, not at start: compiling every route's schemas took
+  // most of a second of the server's start (docs/operations.md, "Start time").
+  let check: ReturnType<typeof ajv.compile> | undefined;
   const validate = (data: unknown): boolean => {
+    check ??= ajv.compile(schema as object);
     const valid = check(data);
     validate.errors = check.errors ?? null;
     if (!valid) return false;
