@@ -1820,6 +1820,382 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/wallets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create many wallets in one request (each independent; an externalId already there returns its wallet)
+         * @description Creates up to 1,000 wallets in one request, each exactly as POST /v1/wallets would (same fields, same checks; an externalId already there answers its wallet, status existing), and each on its own: a refused item (status failed, with the problem code) leaves no trace and the others still apply. Needs the write scope (and issue for a non-zero creditLimit). Safe to send again: every item with an externalId is found instead of created twice. `coffer import wallets` uses it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                     *           "name": "Main EUR wallet",
+                     *           "type": "customer",
+                     *           "merchantId": "shop-eu-01",
+                     *           "customerId": "customer-1042",
+                     *           "externalId": "customer-1042",
+                     *           "program": "consumer-eur",
+                     *           "metadata": {
+                     *             "crmId": "C-88213"
+                     *           }
+                     *         },
+                     *         {
+                     *           "currencyId": "00000000-0000-4000-8000-000000000000",
+                     *           "externalId": "customer-1043"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            name?: string | null;
+                            type?: string;
+                            merchantId?: string | null;
+                            customerId?: string | null;
+                            externalId?: string | null;
+                            alias?: string | null;
+                            program?: string | null;
+                            main?: boolean;
+                            /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
+                            creditLimit?: string | number;
+                            lowBalanceThreshold?: (string | number) | null;
+                            parentWalletId?: string | null;
+                            /** @description A small map of strings (at most 50 keys). */
+                            metadata?: {
+                                [key: string]: string;
+                            };
+                            /** @description Create the wallet without a bank identifier (IBAN, UK or US account). */
+                            skipIbanGeneration?: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "created": 1,
+                         *       "existing": 0,
+                         *       "failed": 1,
+                         *       "results": [
+                         *         {
+                         *           "index": 0,
+                         *           "status": "created",
+                         *           "wallet": {
+                         *             "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *             "serial": "EUR000001042",
+                         *             "name": "Main EUR wallet",
+                         *             "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *             "category": "client",
+                         *             "type": "customer",
+                         *             "merchantId": "shop-eu-01",
+                         *             "customerId": "customer-1042",
+                         *             "externalId": "customer-1042",
+                         *             "alias": null,
+                         *             "program": "consumer-eur",
+                         *             "main": false,
+                         *             "accounting": false,
+                         *             "creditLimit": "0",
+                         *             "lowBalanceThreshold": null,
+                         *             "parentWalletId": null,
+                         *             "status": "active",
+                         *             "statusReason": null,
+                         *             "statusDescription": null,
+                         *             "statusChangedAt": null,
+                         *             "statusChangedBy": null,
+                         *             "metadata": {
+                         *               "crmId": "C-88213"
+                         *             },
+                         *             "balance": {
+                         *               "posted": "125000",
+                         *               "held": "1050",
+                         *               "pending": "0",
+                         *               "available": "123950",
+                         *               "ledger": "125000",
+                         *               "creditLimit": "0"
+                         *             },
+                         *             "createdAt": "2026-03-14T09:26:53.000Z",
+                         *             "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *             "currency": {
+                         *               "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *               "code": "EUR",
+                         *               "symbol": "€",
+                         *               "fraction": 2,
+                         *               "assetType": "fiat"
+                         *             }
+                         *           }
+                         *         },
+                         *         {
+                         *           "index": 1,
+                         *           "status": "failed",
+                         *           "error": {
+                         *             "code": "not_found",
+                         *             "detail": "No currency with id 00000000-0000-4000-8000-000000000000."
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            created: number;
+                            existing: number;
+                            failed: number;
+                            results: {
+                                index: number;
+                                status: "created" | "existing" | "failed";
+                                wallet?: {
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    id: string;
+                                    serial: string;
+                                    name: string | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    currencyId: string;
+                                    category: "client" | "system";
+                                    type: string;
+                                    merchantId: string | null;
+                                    customerId: string | null;
+                                    externalId: string | null;
+                                    alias: string | null;
+                                    program: string | null;
+                                    main: boolean;
+                                    accounting: boolean;
+                                    /** @description Minor units, as a string of digits. */
+                                    creditLimit: string;
+                                    lowBalanceThreshold: string | null;
+                                    parentWalletId: string | null;
+                                    /** @enum {unknown} */
+                                    status: "active" | "blocked" | "closed";
+                                    statusReason: string | null;
+                                    statusDescription: string | null;
+                                    statusChangedAt: string | null;
+                                    statusChangedBy: string | null;
+                                    metadata: {
+                                        [key: string]: string;
+                                    };
+                                    balance: {
+                                        /** @description Minor units, as a string of digits. */
+                                        posted: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        held: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        pending: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        available: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        ledger: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        creditLimit: string;
+                                    };
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                    /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                                    currency?: {
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        id: string;
+                                        code: string;
+                                        symbol: string | null;
+                                        fraction: number;
+                                        assetType: string;
+                                    };
+                                    /** @description With `?expand=instruments`: the bank identifiers. */
+                                    instruments?: {
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        id: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        walletId: string;
+                                        /** @enum {unknown} */
+                                        kind: "iban" | "uk_account" | "us_account";
+                                        iban: string | null;
+                                        sortCode: string | null;
+                                        routingNumber: string | null;
+                                        accountNumber: string | null;
+                                        /** @description False once the wallet is closed. */
+                                        active: boolean;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        deactivatedAt: string | null;
+                                    }[];
+                                    /** @description With `?expand=cards`: the cards (masked numbers only). */
+                                    cards?: {
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        id: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        walletId: string;
+                                        /** @enum {unknown} */
+                                        kind: "plastic" | "virtual";
+                                        /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                        maskedNumber: string;
+                                        name: string | null;
+                                        /** Format: date */
+                                        expirationDate: string;
+                                        /** @enum {unknown} */
+                                        expirationStatus: "ACTIVE" | "EXPIRED";
+                                        /** @description False once destroyed (the wallet closed). */
+                                        active: boolean;
+                                        /** @description True while the wallet is blocked. */
+                                        frozen: boolean;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        destroyedAt: string | null;
+                                    }[];
+                                };
+                                error?: {
+                                    code: string;
+                                    detail: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wallets/{id}": {
         parameters: {
             query?: never;
