@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from '../store/database.js';
 import type { ServiceContext } from '../services/context.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
+import { lazySerializers } from './lazy-serializer.js';
 import { registerMetrics } from './metrics.js';
 import { groupCommitOf } from '../services/group-commit.js';
 import { markRoutesPublic, type RegisteredRoute, registerAccessControl } from './access-control.js';
@@ -69,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     frameworkErrors,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const state: AppState = { draining: false };
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));

@@ -229,6 +229,82 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       },
     },
   },
+  'POST /v1/wallets/bulk': {
+    description:
+      'Creates up to 1,000 wallets in one request, each exactly as POST /v1/wallets would (same fields, same checks; an externalId already there answers its wallet, status existing), and each on its own: a refused item (status failed, with the problem code) leaves no trace and the others still apply. Needs the write scope (and issue for a non-zero creditLimit). Safe to send again: every item with an externalId is found instead of created twice. `coffer import wallets` uses it.',
+    request: {
+      items: [
+        {
+          currencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+          name: 'Main EUR wallet',
+          type: 'customer',
+          merchantId: 'shop-eu-01',
+          customerId: 'customer-1042',
+          externalId: 'customer-1042',
+          program: 'consumer-eur',
+          metadata: {
+            crmId: 'C-88213',
+          },
+        },
+        { currencyId: '00000000-0000-4000-8000-000000000000', externalId: 'customer-1043' },
+      ],
+    },
+    response: {
+      created: 1,
+      existing: 0,
+      failed: 1,
+      results: [
+        {
+          index: 0,
+          status: 'created',
+          wallet: {
+            id: '68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b',
+            serial: 'EUR000001042',
+            name: 'Main EUR wallet',
+            currencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+            category: 'client',
+            type: 'customer',
+            merchantId: 'shop-eu-01',
+            customerId: 'customer-1042',
+            externalId: 'customer-1042',
+            alias: null,
+            program: 'consumer-eur',
+            main: false,
+            accounting: false,
+            creditLimit: '0',
+            lowBalanceThreshold: null,
+            parentWalletId: null,
+            status: 'active',
+            statusReason: null,
+            statusDescription: null,
+            statusChangedAt: null,
+            statusChangedBy: null,
+            metadata: {
+              crmId: 'C-88213',
+            },
+            balance: {
+              posted: '125000',
+              held: '1050',
+              pending: '0',
+              available: '123950',
+              ledger: '125000',
+              creditLimit: '0',
+            },
+            createdAt: '2026-03-14T09:26:53.000Z',
+            updatedAt: '2026-03-14T09:26:53.000Z',
+            currency: {
+              id: '52da5bc4-4d85-473e-889e-8db63ef2370b',
+              code: 'EUR',
+              symbol: '€',
+              fraction: 2,
+              assetType: 'fiat',
+            },
+          },
+        },
+        { index: 1, status: 'failed', error: { code: 'not_found', detail: 'No currency with id 00000000-0000-4000-8000-000000000000.' } },
+      ],
+    },
+  },
   'GET /v1/wallets': {
     description: 'Lists wallets page by page, filtered by customer, currency, status and more. Needs the read scope; a merchant key sees only its own wallets.',
     response: {

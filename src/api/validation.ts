@@ -7,7 +7,9 @@ import { screenRequestData } from './text-screening.js';
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
-const shared: Options = { allErrors: false, strict: false, removeAdditional: false, useDefaults: true };
+// validateSchema: false: schemas are not checked against the JSON Schema meta-schema, whose compilation
+// cost most of a second of every start; TypeBox writes them, and ajv still refuses one it cannot compile.
+const shared: Options = { allErrors: false, strict: false, removeAdditional: false, useDefaults: true, validateSchema: false };
 
 /**
  * Bodies are validated strictly: a string is never coerced into a number, so wrong types are
@@ -34,8 +36,11 @@ export function addSharedSchema(schema: { $id: string }): void {
  */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  const check = ajv.compile(schema as object);
+  // Compiled on the route's first request, not at start: compiling every route's schemas took
+  // most of a second of the server's start (docs/operations.md, "Start time").
+  let check: ReturnType<typeof ajv.compile> | undefined;
   const validate = (data: unknown): boolean => {
+    check ??= ajv.compile(schema as object);
     const valid = check(data);
     validate.errors = check.errors ?? null;
     if (!valid) return false;

@@ -113,20 +113,14 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 40);
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+/** Rows per POST /v1/wallets/bulk (at most 1,000) and per batch of opening balances. */
+const chunkSize = 250;
 
-const chunkSize = 100;
+interface BulkWallet {
+  readonly id: string;
+  readonly currencyId: string;
+  readonly balance: { readonly posted: string; readonly held: string; readonly pending: string };
+}
 
 interface Summary {
   rows: number;
@@ -150,7 +144,7 @@ export async function importCommand(invocation: Invocation): Promise<number> {
     throw new UsageError(`no such file: ${file}`);
   });
   const defaultCurrency = typeof options.currency === 'string' ? options.currency : undefined;
-  const concurrency = Math.max(1, Math.min(64, Number(options.concurrency ?? 8) || 8));
+  const concurrency = Math.max(1, Math.min(16, Number(options.concurrency ?? 2) || 2));
   // Count the rows first (and validate every line) so the bar has a total and a bad file changes nothing.
   let total = 0;
   for await (const _row of readRows(file, defaultCurrency)) total++;
@@ -183,34 +177,62 @@ export async function importCommand(invocation: Invocation): Promise<number> {
   bar.start(total, 0, { created: 0, toppedUp: 0, failed: 0 });
 
   const runChunk = async (rows: readonly Row[]) => {
-    const wallets = await mapLimit(rows, concurrency, async (row) => {
-      try {
-        const currency = await currencyOf(row.currency);
-        const response = await coffer.wallets.create({
-          currencyId: currency.id,
-          externalId: row.externalId,
-          ...(row.name !== undefined ? { name: row.name } : {}),
-          ...(row.customerId !== undefined ? { customerId: row.customerId } : {}),
-          ...(row.merchantId !== undefined ? { merchantId: row.merchantId } : {}),
-        });
-        const wallet = response as unknown as { id: string; currencyId: string; balance: { posted: string; held: string; pending: string } };
-        const zero = wallet.balance.posted === '0' && wallet.balance.held === '0' && wallet.balance.pending === '0';
-        if (wallet.currencyId !== currency.id) throw new Error(`externalId ${row.externalId} already names a wallet in another currency`);
-        let amount: string | undefined;
-        if (row.opening !== undefined) {
-          amount = row.opening.startsWith('minor:') ? row.opening.slice('minor:'.length) : parseMajor(row.opening, currency.fraction).toString();
-          if (BigInt(amount) <= 0n) amount = undefined;
+    // Each row's currency and opening amount; a row that fails here is reported and left out.
+    const prepared = await Promise.all(
+      rows.map(async (row) => {
+        try {
+          const currency = await currencyOf(row.currency);
+          let amount: string | undefined;
+          if (row.opening !== undefined) {
+            amount = row.opening.startsWith('minor:') ? row.opening.slice('minor:'.length) : parseMajor(row.opening, currency.fraction).toString();
+            if (BigInt(amount) <= 0n) amount = undefined;
+          }
+          return { row, currency, amount, ok: true as const };
+        } catch (error) {
+          summary.failed++;
+          failures.push(`line ${row.line} (${row.externalId}): ${describe(error)}`);
+          return { row, ok: false as const };
         }
-        return { row, walletId: wallet.id, zero, amount, ok: true as const };
+      }),
+    );
+    const ready = prepared.flatMap((item) => (item.ok ? [item] : []));
+    // One request for the whole chunk (POST /v1/wallets/bulk): an externalId already there answers its wallet.
+    let answer: { results: readonly { index: number; status: string; wallet?: BulkWallet; error?: { code: string; detail: string } }[] } | undefined;
+    if (ready.length > 0) {
+      try {
+        answer = (await coffer.wallets.createMany({
+          items: ready.map(({ row, currency }) => ({
+            currencyId: currency.id,
+            externalId: row.externalId,
+            ...(row.name !== undefined ? { name: row.name } : {}),
+            ...(row.customerId !== undefined ? { customerId: row.customerId } : {}),
+            ...(row.merchantId !== undefined ? { merchantId: row.merchantId } : {}),
+          })),
+        })) as unknown as typeof answer;
       } catch (error) {
-        summary.failed++;
-        failures.push(`line ${row.line} (${row.externalId}): ${describe(error)}`);
-        return { row, ok: false as const };
+        summary.failed += ready.length;
+        failures.push(`lines ${ready[0]?.row.line}–${ready.at(-1)?.row.line}: ${describe(error)}`);
       }
+    }
+    const wallets = (answer?.results ?? []).map((result) => {
+      const item = ready[result.index];
+      const wallet = result.wallet;
+      if (item === undefined || result.status === 'failed' || wallet === undefined) {
+        summary.failed++;
+        failures.push(`line ${item?.row.line} (${item?.row.externalId}): ${result.error?.code}: ${result.error?.detail}`);
+        return { ok: false as const };
+      }
+      if (wallet.currencyId !== item.currency.id) {
+        summary.failed++;
+        failures.push(`line ${item.row.line} (${item.row.externalId}): externalId ${item.row.externalId} already names a wallet in another currency`);
+        return { ok: false as const };
+      }
+      const zero = wallet.balance.posted === '0' && wallet.balance.held === '0' && wallet.balance.pending === '0';
+      return { row: item.row, walletId: wallet.id, zero, amount: item.amount, ok: true as const };
     });
     for (const wallet of wallets) {
       if (!wallet.ok) continue;
-      // Counted from the balance, not the status code: a resumed run sees what the interrupted one created.
+      // Counted from the balance, not the status: a resumed run sees what the interrupted one created.
       if (wallet.zero) summary.created++;
       else summary.existing++;
     }
@@ -241,15 +263,23 @@ export async function importCommand(invocation: Invocation): Promise<number> {
     bar.update(summary.rows, { created: summary.created, toppedUp: summary.toppedUp, failed: summary.failed });
   };
 
+  // Up to --concurrency chunks in flight: the next one travels while the server writes the last.
+  const inFlight = new Set<Promise<void>>();
+  const launch = (rows: readonly Row[]) => {
+    const running: Promise<void> = runChunk(rows).finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  };
   let chunk: Row[] = [];
   for await (const row of readRows(file, defaultCurrency)) {
     chunk.push(row);
     if (chunk.length === chunkSize) {
-      await runChunk(chunk);
+      launch(chunk);
       chunk = [];
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }
   }
-  if (chunk.length > 0) await runChunk(chunk);
+  if (chunk.length > 0) launch(chunk);
+  await Promise.all(inFlight);
   bar.stop();
 
   const format = formatOf(options.output);

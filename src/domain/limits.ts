@@ -9,6 +9,8 @@ export const limits = {
   pageSizeDefault: 50,
   pageSizeMax: 500,
   batchItemsMax: 5000,
+  /** Most wallets in one POST /v1/wallets/bulk (its body stays under bodyBytesMax at a few hundred bytes each). */
+  walletBulkItemsMax: 1000,
   /** Largest request body (COFFER_BODY_LIMIT_BYTES): 1 MiB, enough for any single object. */
   bodyBytesMax: 1024 * 1024,
   /** Largest body of POST /v1/batches (5,000 items): 16 MiB, or COFFER_BODY_LIMIT_BYTES if larger. */

@@ -1,7 +1,7 @@
 import { balanceOf } from '../domain/balance.js';
 import type { Actor } from '../domain/api-key.js';
 import { type Currency, systemWalletTypes } from '../domain/currency.js';
-import { CofferError } from '../domain/errors.js';
+import { CofferError, isCofferError } from '../domain/errors.js';
 import { checkMetadata } from '../domain/metadata.js';
 import type { Wallet } from '../domain/wallet.js';
 import { isUniqueViolation } from '../store/database.js';
@@ -118,6 +118,152 @@ export async function createWallet(ctx: ServiceContext, actor: Actor, input: Wal
     }
     throw error;
   }
+}
+
+/** One wallet of a bulk onboarding: created, found (same externalId, same fields), or refused. */
+export type BulkWalletResult =
+  | { readonly index: number; readonly status: 'created' | 'existing'; readonly wallet: Wallet }
+  | { readonly index: number; readonly status: 'failed'; readonly error: CofferError };
+
+/** Thrown inside the fast path to roll it back and go item by item. */
+class RetryItemByItem extends Error {}
+
+/**
+ * Creates many wallets in one request, each as `createWallet` would (same checks, same answer for
+ * an externalId already there), independently: a refused one leaves no trace and does not stop
+ * the others. The externalIds already there are found in one query per merchant, and the new
+ * wallets are written in one database transaction; only if one of them fails there (a race on an
+ * externalId, a second main wallet) is that transaction rolled back and redone wallet by wallet,
+ * each under its own savepoint.
+ */
+export async function createWallets(ctx: ServiceContext, actor: Actor, inputs: readonly WalletInput[]): Promise<BulkWalletResult[]> {
+  const results: BulkWalletResult[] = new Array(inputs.length);
+  const currencies = new Map<string, Promise<Currency | null>>();
+  const currencyOf = (id: string) => {
+    let found = currencies.get(id);
+    if (found === undefined) {
+      found = ctx.store.read.getCurrency(id);
+      currencies.set(id, found);
+    }
+    return found;
+  };
+  interface Checked {
+    readonly index: number;
+    readonly input: WalletInput & { readonly type: string; readonly merchantId: string | null; readonly metadata: Readonly<Record<string, string>> };
+    readonly currency: Currency;
+  }
+  const checked: Checked[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      if (input.creditLimit !== undefined && input.creditLimit !== 0n) requireScope(actor, 'issue');
+      const merchantId = owningMerchant(actor, input.merchantId);
+      const type = input.type ?? 'client';
+      if ((systemWalletTypes as readonly string[]).includes(type)) {
+        throw new CofferError('system_wallet_not_allowed', `Type "${type}" is reserved for system accounts, created with their currency.`);
+      }
+      const currency = await currencyOf(input.currencyId);
+      if (currency === null) throw notFound('currency', input.currencyId);
+      if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`);
+      const metadata = checkMetadata(input.metadata);
+      checked.push({ index, input: { ...input, type, merchantId, metadata }, currency });
+    } catch (error) {
+      if (!isCofferError(error)) throw error;
+      results[index] = { index, status: 'failed', error };
+    }
+  }
+  // The externalIds already there: one query per merchant.
+  const byMerchant = new Map<string | null, Checked[]>();
+  for (const item of checked) {
+    if (item.input.externalId === undefined || item.input.externalId === null) continue;
+    const group = byMerchant.get(item.input.merchantId) ?? [];
+    group.push(item);
+    byMerchant.set(item.input.merchantId, group);
+  }
+  const found = new Map<string, Wallet>();
+  const keyOf = (merchantId: string | null, externalId: string) => `${merchantId ?? ''}\u0000${externalId}`;
+  for (const [merchantId, group] of byMerchant) {
+    const wallets = await ctx.store.read.findWalletsByExternalIds(merchantId, [...new Set(group.map((item) => item.input.externalId as string))]);
+    for (const wallet of wallets) found.set(keyOf(merchantId, wallet.externalId as string), wallet);
+  }
+  const toInsert: Checked[] = [];
+  const claimed = new Map<string, Checked>();
+  for (const item of checked) {
+    const { externalId, merchantId } = item.input;
+    try {
+      if (externalId !== undefined && externalId !== null) {
+        const key = keyOf(merchantId, externalId);
+        const existing = found.get(key);
+        if (existing !== undefined) {
+          results[item.index] = { index: item.index, status: 'existing', wallet: replayOnboarding(existing, item.input, merchantId).wallet };
+          continue;
+        }
+        // The same externalId twice in one request: the later one is answered from the first once it exists.
+        if (claimed.has(key)) continue;
+        claimed.set(key, item);
+      }
+      await checkParent(ctx, actor, item.input, merchantId);
+      toInsert.push(item);
+    } catch (error) {
+      if (!isCofferError(error)) throw error;
+      results[item.index] = { index: item.index, status: 'failed', error };
+    }
+  }
+  const now = ctx.clock();
+  const insert = (tx: StoreTx, item: Checked) => insertClientWallet(tx, ctx, actor, item.input, item.currency, now);
+  const refusal = (error: unknown, item: Checked): CofferError | null => {
+    if (isUniqueViolation(error, 'wallets_main')) return mainConflict(item.input);
+    if (isUniqueViolation(error, 'wallets_external_id'))
+      return new CofferError(
+        'external_id_conflict',
+        `Another request created a wallet with externalId "${item.input.externalId}" meanwhile; send this one again.`,
+      );
+    return isCofferError(error) ? error : null;
+  };
+  if (toInsert.length > 0) {
+    const written = new Map<number, Wallet>();
+    try {
+      await ctx.store.transaction(async (tx) => {
+        for (const item of toInsert) {
+          try {
+            written.set(item.index, await insert(tx, item));
+          } catch (error) {
+            if (refusal(error, item) === null) throw error;
+            throw new RetryItemByItem();
+          }
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof RetryItemByItem)) throw error;
+      written.clear();
+      await ctx.store.transaction(async (tx) => {
+        for (const item of toInsert) {
+          try {
+            written.set(item.index, await tx.savepoint(() => insert(tx, item)));
+          } catch (failure) {
+            const refused = refusal(failure, item);
+            if (refused === null) throw failure;
+            results[item.index] = { index: item.index, status: 'failed', error: refused };
+          }
+        }
+      });
+    }
+    for (const [index, wallet] of written) results[index] = { index, status: 'created', wallet };
+  }
+  // Repeated externalIds: answered as a retry of the first would be.
+  for (const item of checked) {
+    if (results[item.index] !== undefined) continue;
+    const first = claimed.get(keyOf(item.input.merchantId, item.input.externalId as string));
+    const firstResult = first === undefined ? undefined : results[first.index];
+    try {
+      if (firstResult === undefined || firstResult.status === 'failed')
+        throw new CofferError('external_id_conflict', `externalId "${item.input.externalId}" is given twice and its first wallet was not created.`);
+      results[item.index] = { index: item.index, status: 'existing', wallet: replayOnboarding(firstResult.wallet, item.input, item.input.merchantId).wallet };
+    } catch (error) {
+      if (!isCofferError(error)) throw error;
+      results[item.index] = { index: item.index, status: 'failed', error };
+    }
+  }
+  return results;
 }
 
 /**

@@ -128,6 +128,16 @@ export function walletQueries(db: Queryable) {
       return rows[0] === undefined ? null : toWallet(rows[0]);
     },
 
+    /** The wallets of one merchant (null: none) with any of these externalIds: a bulk onboarding's lookup in one query. */
+    async findWalletsByExternalIds(merchantId: string | null, externalIds: readonly string[]): Promise<Wallet[]> {
+      if (externalIds.length === 0) return [];
+      const rows = await db.query(`select * from wallets where coalesce(merchant_id, '') = coalesce($1, '') and external_id = any($2::text[])`, [
+        merchantId,
+        [...externalIds],
+      ]);
+      return rows.map(toWallet);
+    },
+
     async findMainWallet(customerId: string, currencyId: string): Promise<Wallet | null> {
       const rows = await db.query(`select * from wallets where customer_id = $1 and currency_id = $2 and main and status <> 'closed'`, [
         customerId,

@@ -81,6 +81,11 @@ const matrix: Readonly<Record<string, Spec>> = {
     access: 'merchant',
     foreign: { body: async (need) => ({ currencyId: await need('currency'), parentWalletId: await need('wallet') }), expect: [404] },
   },
+  'POST /v1/wallets/bulk': {
+    access: 'merchant',
+    // A's wallet as the parent of B's new one: that item fails (404 inside a 200 answer) and nothing is created.
+    foreign: { body: async (need) => ({ items: [{ currencyId: await need('currency'), parentWalletId: await need('wallet') }] }), expect: [200] },
+  },
   'GET /v1/wallets': { access: 'merchant' },
   'GET /v1/wallets/{id}': { access: 'tenant', params: id('wallet') },
   'PATCH /v1/wallets/{id}': { access: 'tenant', params: id('wallet'), body: async () => ({ creditLimit: '1000000', name: 'mine now' }) },

@@ -81,6 +81,7 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /v1/quotes/:id': { access: 'read' },
 
   'POST /v1/wallets': { access: 'issue', body: (f) => ({ currencyId: f.currencyId, creditLimit: '1000' }) },
+  'POST /v1/wallets/bulk': { access: 'write', body: (f) => ({ items: [{ currencyId: f.currencyId }] }) },
   'GET /v1/wallets': { access: 'read' },
   'GET /v1/wallets/:id': { access: 'read', tenant: true, params: wallet$ },
   'PATCH /v1/wallets/:id': { access: 'issue', tenant: true, params: wallet$, body: () => ({ creditLimit: String(2n ** 63n - 1n) }) },

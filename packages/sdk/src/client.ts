@@ -81,6 +81,10 @@ export class Wallets extends Resource {
   create(body: BodyOf<'/v1/wallets'>, options?: RequestOptions): Promise<Wallet> {
     return this.send('POST', '/v1/wallets', body, options);
   }
+  /** Creates up to 1,000 wallets in one request, each on its own (`POST /v1/wallets/bulk`): created, existing (same externalId) or failed. */
+  createMany(body: BodyOf<'/v1/wallets/bulk'>, options?: RequestOptions): Promise<ResultOf<'/v1/wallets/bulk', 'post'>> {
+    return this.send('POST', '/v1/wallets/bulk', body, options);
+  }
   /** A wallet by id (or serial, where the server accepts it); `expand: ['instruments', 'cards']` where the server supports it. */
   get(id: Id, params: { expand?: string | readonly string[] } = {}, options?: RequestOptions): Promise<Wallet> {
     return this.fetchOne(pathOf('/v1/wallets/{id}', { id }), params.expand !== undefined ? { expand: params.expand } : undefined, options);

@@ -124,6 +124,8 @@ export interface paths {
                     code?: string;
                     cursor?: string;
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -179,6 +181,8 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -1177,8 +1181,17 @@ export interface paths {
                                 accountNumber: string | null;
                                 /** @description False once the wallet is closed. */
                                 active: boolean;
+                                /**
+                                 * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                 * @enum {unknown}
+                                 */
+                                status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                externallyVerified: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
                                 deactivatedAt: string | null;
                             }[];
                             /** @description With `?expand=cards`: the cards (masked numbers only). */
@@ -1202,10 +1215,15 @@ export interface paths {
                                 expirationDate: string;
                                 /** @enum {unknown} */
                                 expirationStatus: "ACTIVE" | "EXPIRED";
-                                /** @description False once destroyed (the wallet closed). */
+                                /** @description False once destroyed (destroy, replace, or the wallet closed). */
                                 active: boolean;
-                                /** @description True while the wallet is blocked. */
+                                /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
                                 frozen: boolean;
+                                /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                frozenByCard: boolean;
+                                /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                frozenByWallet: boolean;
+                                replacesCardId: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
@@ -1343,6 +1361,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (default 50). */
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -1541,6 +1561,8 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -1638,7 +1660,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create a wallet (a retry with the same externalId returns the first one)
+         * Create a wallet (a retry with the same externalId and body returns the first one)
          * @description Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).
          */
         post: {
@@ -2060,6 +2082,396 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 destroyedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create many wallets in one request (each independent; an externalId already there returns its wallet)
+         * @description Creates up to 1,000 wallets in one request, each exactly as POST /v1/wallets would (same fields, same checks; an externalId already there answers its wallet, status existing), and each on its own: a refused item (status failed, with the problem code) leaves no trace and the others still apply. Needs the write scope (and issue for a non-zero creditLimit). Safe to send again: every item with an externalId is found instead of created twice. `coffer import wallets` uses it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                     *           "name": "Main EUR wallet",
+                     *           "type": "customer",
+                     *           "merchantId": "shop-eu-01",
+                     *           "customerId": "customer-1042",
+                     *           "externalId": "customer-1042",
+                     *           "program": "consumer-eur",
+                     *           "metadata": {
+                     *             "crmId": "C-88213"
+                     *           }
+                     *         },
+                     *         {
+                     *           "currencyId": "00000000-0000-4000-8000-000000000000",
+                     *           "externalId": "customer-1043"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             */
+                            currencyId: string;
+                            name?: string | null;
+                            type?: string;
+                            merchantId?: string | null;
+                            customerId?: string | null;
+                            externalId?: string | null;
+                            alias?: string | null;
+                            program?: string | null;
+                            main?: boolean;
+                            /** @description Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1. */
+                            creditLimit?: string | number;
+                            lowBalanceThreshold?: (string | number) | null;
+                            parentWalletId?: string | null;
+                            /** @description A small map of strings (at most 50 keys). */
+                            metadata?: {
+                                [key: string]: string;
+                            };
+                            /** @description Create the wallet without a bank identifier (IBAN, UK or US account). */
+                            skipIbanGeneration?: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "created": 1,
+                         *       "existing": 0,
+                         *       "failed": 1,
+                         *       "results": [
+                         *         {
+                         *           "index": 0,
+                         *           "status": "created",
+                         *           "wallet": {
+                         *             "id": "68f07c57-62d1-444b-ab5b-2cc1a2fc1e6b",
+                         *             "serial": "EUR000001042",
+                         *             "name": "Main EUR wallet",
+                         *             "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *             "category": "client",
+                         *             "type": "customer",
+                         *             "merchantId": "shop-eu-01",
+                         *             "customerId": "customer-1042",
+                         *             "externalId": "customer-1042",
+                         *             "alias": null,
+                         *             "program": "consumer-eur",
+                         *             "main": false,
+                         *             "accounting": false,
+                         *             "creditLimit": "0",
+                         *             "lowBalanceThreshold": null,
+                         *             "parentWalletId": null,
+                         *             "status": "active",
+                         *             "statusReason": null,
+                         *             "statusDescription": null,
+                         *             "statusChangedAt": null,
+                         *             "statusChangedBy": null,
+                         *             "metadata": {
+                         *               "crmId": "C-88213"
+                         *             },
+                         *             "balance": {
+                         *               "posted": "125000",
+                         *               "held": "1050",
+                         *               "pending": "0",
+                         *               "available": "123950",
+                         *               "ledger": "125000",
+                         *               "creditLimit": "0"
+                         *             },
+                         *             "createdAt": "2026-03-14T09:26:53.000Z",
+                         *             "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *             "currency": {
+                         *               "id": "52da5bc4-4d85-473e-889e-8db63ef2370b",
+                         *               "code": "EUR",
+                         *               "symbol": "€",
+                         *               "fraction": 2,
+                         *               "assetType": "fiat"
+                         *             }
+                         *           }
+                         *         },
+                         *         {
+                         *           "index": 1,
+                         *           "status": "failed",
+                         *           "error": {
+                         *             "code": "not_found",
+                         *             "detail": "No currency with id 00000000-0000-4000-8000-000000000000."
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            created: number;
+                            existing: number;
+                            failed: number;
+                            results: {
+                                index: number;
+                                status: "created" | "existing" | "failed";
+                                wallet?: {
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    id: string;
+                                    serial: string;
+                                    name: string | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description UUID
+                                     */
+                                    currencyId: string;
+                                    category: "client" | "system";
+                                    type: string;
+                                    merchantId: string | null;
+                                    customerId: string | null;
+                                    externalId: string | null;
+                                    alias: string | null;
+                                    program: string | null;
+                                    main: boolean;
+                                    accounting: boolean;
+                                    /** @description Minor units, as a string of digits. */
+                                    creditLimit: string;
+                                    lowBalanceThreshold: string | null;
+                                    parentWalletId: string | null;
+                                    /** @enum {unknown} */
+                                    status: "active" | "blocked" | "closed";
+                                    statusReason: string | null;
+                                    statusDescription: string | null;
+                                    statusChangedAt: string | null;
+                                    statusChangedBy: string | null;
+                                    metadata: {
+                                        [key: string]: string;
+                                    };
+                                    balance: {
+                                        /** @description Minor units, as a string of digits. */
+                                        posted: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        held: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        pending: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        available: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        ledger: string;
+                                        /** @description Minor units, as a string of digits. */
+                                        creditLimit: string;
+                                    };
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                    /** @description The wallet's currency: id, code, symbol, fraction, assetType. */
+                                    currency?: {
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        id: string;
+                                        code: string;
+                                        symbol: string | null;
+                                        fraction: number;
+                                        assetType: string;
+                                    };
+                                    /** @description With `?expand=instruments`: the bank identifiers. */
+                                    instruments?: {
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        id: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        walletId: string;
+                                        /** @enum {unknown} */
+                                        kind: "iban" | "uk_account" | "us_account";
+                                        iban: string | null;
+                                        sortCode: string | null;
+                                        routingNumber: string | null;
+                                        accountNumber: string | null;
+                                        /** @description False once the wallet is closed. */
+                                        active: boolean;
+                                        /**
+                                         * @description Verification status, set by an admin (PATCH /v1/instruments/{id}); identifiers Coffer generates start VERIFIED.
+                                         * @enum {unknown}
+                                         */
+                                        status: "VERIFIED" | "UNVERIFIED" | "VERIFICATION_REQUIRED" | "REJECTED";
+                                        /** @description Verified outside Coffer (by the bank or a provider); set by an admin. */
+                                        externallyVerified: boolean;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        /** Format: date-time */
+                                        updatedAt: string;
+                                        deactivatedAt: string | null;
+                                    }[];
+                                    /** @description With `?expand=cards`: the cards (masked numbers only). */
+                                    cards?: {
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        id: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description UUID
+                                         */
+                                        walletId: string;
+                                        /** @enum {unknown} */
+                                        kind: "plastic" | "virtual";
+                                        /** @description First 6 and last 4 digits; the full number is never stored or shown. */
+                                        maskedNumber: string;
+                                        name: string | null;
+                                        /** Format: date */
+                                        expirationDate: string;
+                                        /** @enum {unknown} */
+                                        expirationStatus: "ACTIVE" | "EXPIRED";
+                                        /** @description False once destroyed (destroy, replace, or the wallet closed). */
+                                        active: boolean;
+                                        /** @description True while frozen by its own freeze or by its wallet being blocked: it cannot authorize payments. */
+                                        frozen: boolean;
+                                        /** @description Frozen by POST /v1/cards/{id}/freeze: stays frozen when the wallet is unblocked. */
+                                        frozenByCard: boolean;
+                                        /** @description Frozen because its wallet is blocked: thaws when the wallet is unblocked. */
+                                        frozenByWallet: boolean;
+                                        replacesCardId: string | null;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        destroyedAt: string | null;
+                                    }[];
+                                };
+                                error?: {
+                                    code: string;
+                                    detail: string;
+                                };
                             }[];
                         };
                     };
@@ -3300,8 +3712,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Statement: posted entries, newest first, with the balance after each
-         * @description Lists the posted ledger entries of a wallet, newest first, each with the balance after it. Needs the read scope.
+         * Statement: posted entries, newest first, with the balance after each; JSON or CSV
+         * @description Each entry carries its transaction's `description` and `reference` and the counterparty wallet. `from` (inclusive) and `to` (exclusive) narrow it to a date range. With `Accept: text/csv` the page comes as CSV (RFC 4180, a header row, amounts in minor units and as decimals; cells that would run as a spreadsheet formula are neutralised with a leading apostrophe); its next page is in the `Link` header (rel="next") and in `Coffer-Next-Cursor`.
          */
         get: {
             parameters: {
@@ -3310,6 +3722,12 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (default 50). */
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
+                    /** @description Entries at or after this instant. ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z). */
+                    from?: string;
+                    /** @description Entries before this instant. ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z). */
+                    to?: string;
                 };
                 header?: never;
                 path: {
@@ -3373,8 +3791,16 @@ export interface paths {
                                 balanceAfter: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                description: string | null;
+                                reference: string | null;
+                                /** @description The other wallet the movement names (a transfer's other side, a top-up's issuing or a withdrawal's settlement account); null when none. */
+                                counterpartyWalletId: string | null;
+                                /** @description That wallet's serial (for a merchant key: only when the wallet is its own). */
+                                counterpartyWalletSerial: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -5530,6 +5956,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (default 50). */
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -5636,6 +6064,8 @@ export interface paths {
                                 } | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -6453,6 +6883,8 @@ export interface paths {
                                  * @description UUID
                                  */
                                 currencyId: string;
+                                /** @description The currency's code, beside its id (codes are not unique). */
+                                currencyCode: string;
                                 /** @description Minor units, as a string of digits. */
                                 posted: string;
                                 /** @description Minor units, as a string of digits. */
@@ -6804,6 +7236,8 @@ export interface paths {
                                 revokedAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -7533,6 +7967,8 @@ export interface paths {
                                 expiresAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -8731,6 +9167,8 @@ export interface paths {
                                 } | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -10276,6 +10714,8 @@ export interface paths {
                                 changedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -12936,6 +13376,8 @@ export interface paths {
                                 resolvedAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -14109,6 +14551,8 @@ export interface paths {
                     after?: string;
                     /** @description Comma-separated event types to keep (default: all). */
                     types?: string;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -14168,6 +14612,8 @@ export interface paths {
                             }[];
                             /** @description Where to continue; never null: poll again with it to get newer events. */
                             nextCursor: string;
+                            /** @description With `?include=total`: how many events of these types the feed holds, from its start. */
+                            total?: number;
                         };
                     };
                 };
@@ -14399,6 +14845,8 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -14575,6 +15023,8 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -15275,6 +15725,8 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -15789,11 +16241,15 @@ export interface paths {
                              * @description UUID
                              */
                             baseCurrencyId: string;
+                            /** @description The base currency's code, beside its id (codes are not unique). */
+                            baseCurrencyCode: string;
                             /**
                              * Format: uuid
                              * @description UUID
                              */
                             quoteCurrencyId: string;
+                            /** @description The quote currency's code, beside its id. */
+                            quoteCurrencyCode: string;
                             /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                             rate: string;
                             setBy: string | null;
@@ -15945,11 +16401,15 @@ export interface paths {
                              * @description UUID
                              */
                             baseCurrencyId: string;
+                            /** @description The base currency's code, beside its id (codes are not unique). */
+                            baseCurrencyCode: string;
                             /**
                              * Format: uuid
                              * @description UUID
                              */
                             quoteCurrencyId: string;
+                            /** @description The quote currency's code, beside its id. */
+                            quoteCurrencyCode: string;
                             /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                             rate: string;
                             setBy: string | null;
@@ -16113,11 +16573,15 @@ export interface paths {
                                  * @description UUID
                                  */
                                 baseCurrencyId: string;
+                                /** @description The base currency's code, beside its id (codes are not unique). */
+                                baseCurrencyCode: string;
                                 /**
                                  * Format: uuid
                                  * @description UUID
                                  */
                                 quoteCurrencyId: string;
+                                /** @description The quote currency's code, beside its id. */
+                                quoteCurrencyCode: string;
                                 /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                                 rate: string;
                                 setBy: string | null;
@@ -16125,6 +16589,8 @@ export interface paths {
                                 setAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -16285,11 +16751,15 @@ export interface paths {
                                  * @description UUID
                                  */
                                 baseCurrencyId: string;
+                                /** @description The base currency's code, beside its id (codes are not unique). */
+                                baseCurrencyCode: string;
                                 /**
                                  * Format: uuid
                                  * @description UUID
                                  */
                                 quoteCurrencyId: string;
+                                /** @description The quote currency's code, beside its id. */
+                                quoteCurrencyCode: string;
                                 /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                                 rate: string;
                                 setBy: string | null;
@@ -16297,6 +16767,8 @@ export interface paths {
                                 setAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -19177,6 +19649,10 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description For an error about one currency (currency_inactive, …): its id. */
+            currencyId?: string;
+            /** @description Its code, beside the id: codes are not unique. */
+            currencyCode?: string;
         };
     };
     responses: never;

@@ -3,7 +3,8 @@ import { parseUnits, readBalanceInUnits } from '../../services/balance-units.js'
 import { readBalance } from '../../services/ledger-reads.js';
 import { countStatement, listStatement } from '../../services/statements.js';
 import { statementCsv } from '../statement-csv.js';
-import { countWallets, createWallet, listWallets, patchWallet, visibleWallet } from '../../services/wallets.js';
+import { countWallets, createWallet, createWallets, listWallets, patchWallet, visibleWallet, type WalletInput } from '../../services/wallets.js';
+import { isCofferError } from '../../domain/errors.js';
 import { parseAmount } from '../../domain/money.js';
 import type { Currency as CurrencyValue } from '../../domain/currency.js';
 import type { Wallet as WalletValue } from '../../domain/wallet.js';
@@ -15,7 +16,17 @@ import { presentBalanceView } from '../present-exchange.js';
 import { presentBalanceReading, presentStatementEntry, presentWallet } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { EntryListQuery, StatementEntry } from '../schemas/transaction.js';
-import { BalanceQuery, BalanceReading, Wallet, WalletCreate, WalletGetQuery, WalletListQuery, WalletPatch } from '../schemas/wallet.js';
+import {
+  BalanceQuery,
+  BalanceReading,
+  Wallet,
+  WalletBulkCreate,
+  WalletBulkResult,
+  WalletCreate,
+  WalletGetQuery,
+  WalletListQuery,
+  WalletPatch,
+} from '../schemas/wallet.js';
 
 /** A credit limit of 0 is allowed, unlike a movement amount. */
 function creditLimitOf(value: string | number | undefined): bigint | undefined {
@@ -62,6 +73,59 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
         const result = await createWallet(context, request.actor, input);
         return { statusCode: result.created ? 201 : 200, body: await presentOne(result.wallet) };
       });
+    },
+  );
+
+  app.post(
+    '/v1/wallets/bulk',
+    {
+      schema: {
+        tags,
+        summary: 'Create many wallets in one request (each independent; an externalId already there returns its wallet)',
+        body: WalletBulkCreate,
+        response: { 200: WalletBulkResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { items } = request.body;
+      const inputs: (WalletInput | null)[] = [];
+      const refused = new Map<number, { code: string; detail: string }>();
+      for (const [index, item] of items.entries()) {
+        const { creditLimit, lowBalanceThreshold, ...rest } = item;
+        try {
+          const limit = creditLimitOf(creditLimit);
+          const threshold = thresholdOf(lowBalanceThreshold);
+          inputs.push({
+            ...rest,
+            ...(limit !== undefined ? { creditLimit: limit } : {}),
+            ...(threshold !== undefined ? { lowBalanceThreshold: threshold } : {}),
+          });
+        } catch (error) {
+          if (!isCofferError(error)) throw error;
+          refused.set(index, { code: error.code, detail: error.detail });
+          inputs.push(null);
+        }
+      }
+      const accepted = inputs.flatMap((input, index) => (input === null ? [] : [{ index, input }]));
+      const outcomes = await createWallets(
+        context,
+        request.actor,
+        accepted.map(({ input }) => input),
+      );
+      const wallets = await present(outcomes.flatMap((outcome) => (outcome.status === 'failed' ? [] : [outcome.wallet])));
+      const outcomeAt = new Map(accepted.map((entry, position) => [entry.index, outcomes[position]]));
+      let next = 0;
+      const results = items.map((_item, index) => {
+        const early = refused.get(index);
+        if (early !== undefined) return { index, status: 'failed' as const, error: early };
+        const outcome = outcomeAt.get(index);
+        if (outcome === undefined || outcome.status === 'failed') {
+          return { index, status: 'failed' as const, error: { code: outcome?.error.code ?? 'internal_error', detail: outcome?.error.detail ?? '' } };
+        }
+        return { index, status: outcome.status, wallet: wallets[next++] };
+      });
+      const count = (status: string) => results.filter((result) => result.status === status).length;
+      return { created: count('created'), existing: count('existing'), failed: count('failed'), results };
     },
   );
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { limits } from '../../domain/limits.js';
 import { walletStatuses } from '../../domain/wallet.js';
 import { Card, Instrument } from './instrument.js';
 import { AmountInput, AmountOutput, IncludeQuery, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
@@ -80,6 +81,26 @@ export const WalletCreate = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** POST /v1/wallets/bulk: many wallets in one request, each independent (limits.walletBulkItemsMax). */
+export const WalletBulkCreate = Type.Object(
+  { items: Type.Array(WalletCreate, { minItems: 1, maxItems: limits.walletBulkItemsMax }) },
+  { additionalProperties: false },
+);
+
+export const WalletBulkResult = Type.Object({
+  created: Type.Integer(),
+  existing: Type.Integer(),
+  failed: Type.Integer(),
+  results: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      status: Type.Union([Type.Literal('created'), Type.Literal('existing'), Type.Literal('failed')]),
+      wallet: Type.Optional(Wallet),
+      error: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String() })),
+    }),
+  ),
+});
 
 export const WalletPatch = Type.Object(
   {
