@@ -168,7 +168,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 function logRequest(request: FastifyRequest, reply: FastifyReply): void {
   const status = reply.statusCode;
   if (status < 500 && request.log.level !== 'debug' && request.log.level !== 'trace') return;
-  const line = { method: request.method, url: request.url, route: request.routeOptions.url, statusCode: status, ms: Math.round(reply.elapsedTime * 10) / 10 };
+  const line = { method: request.method, url: request.url, route: request.routeOptions.url, statusCode: status, responseTime: reply.elapsedTime };
   if (status >= 500) request.log.error(line, 'request failed');
   else request.log.debug(line, 'request completed');
 }
