@@ -317,7 +317,10 @@ for (const backend of backends) {
       assert.equal(plain.status, 'posted', 'a withdrawal without destination posts at once');
       expectProblem(await harness.request('POST', `/v1/withdrawals/${plain.id}/settle`), 404, 'not_found');
       expectProblem(await harness.request('POST', `/v1/wallets/${payer.id}/status`, { status: 'closed' }), 422, 'wallet_has_open_holds');
+      expectStatus(await harness.request('POST', `/v1/wallets/${payer.id}/status`, { status: 'blocked', reason: 'other' }), 200);
+      expectProblem(await harness.request('POST', `/v1/withdrawals/${open.id}/settle`), 422, 'wallet_blocked');
       expectStatus(await harness.request('POST', `/v1/withdrawals/${open.id}/fail`), 200);
+      expectStatus(await harness.request('POST', `/v1/wallets/${payer.id}/status`, { status: 'active', reason: 'other' }), 200);
       await harness.assertLedgerConsistent();
     });
 
