@@ -105,6 +105,17 @@ for (const backend of backends) {
       assert.equal(await posted(target.id), 0n);
       assert.equal(await posted(source.id), 5000n);
       expectProblem(await harness.request('POST', `/v1/transactions/${exchange.id}/reverse`, {}), 422, 'reversal_exceeds_original');
+
+      // A cross-currency transfer between two merchants (by an admin) is reversed by an admin only.
+      const [keyA, keyB] = [await harness.merchantKey('m-fx-a'), await harness.merchantKey('m-fx-b')];
+      const fromA = await wallet(harness, usd.id, {}, keyA);
+      const toB = await wallet(harness, eur.id, {}, keyB);
+      await topup(harness, fromA.id, '100');
+      const shared = expectStatus<Movement>(await harness.request('POST', '/v1/exchanges', { fromWalletId: fromA.id, toWalletId: toB.id, amount: '100' }), 201);
+      expectProblem(await harness.request('POST', `/v1/transactions/${shared.id}/reverse`, {}, { key: keyA }), 403, 'forbidden');
+      expectProblem(await harness.request('POST', `/v1/transactions/${shared.id}/reverse`, {}, { key: keyB }), 403, 'forbidden');
+      expectStatus(await harness.request('POST', `/v1/transactions/${shared.id}/reverse`, {}), 201);
+      assert.deepEqual([await posted(fromA.id), await posted(toB.id)], [100n, 0n]);
       await harness.assertLedgerConsistent();
     });
 
@@ -306,7 +317,10 @@ for (const backend of backends) {
       assert.equal(plain.status, 'posted', 'a withdrawal without destination posts at once');
       expectProblem(await harness.request('POST', `/v1/withdrawals/${plain.id}/settle`), 404, 'not_found');
       expectProblem(await harness.request('POST', `/v1/wallets/${payer.id}/status`, { status: 'closed' }), 422, 'wallet_has_open_holds');
+      expectStatus(await harness.request('POST', `/v1/wallets/${payer.id}/status`, { status: 'blocked', reason: 'other' }), 200);
+      expectProblem(await harness.request('POST', `/v1/withdrawals/${open.id}/settle`), 422, 'wallet_blocked');
       expectStatus(await harness.request('POST', `/v1/withdrawals/${open.id}/fail`), 200);
+      expectStatus(await harness.request('POST', `/v1/wallets/${payer.id}/status`, { status: 'active', reason: 'other' }), 200);
       await harness.assertLedgerConsistent();
     });
 
