@@ -29,8 +29,8 @@ const refusalDetails = {
 
 /**
  * Authorizes a payment by card: a hold on the card's wallet (the existing hold service), linked to
- * the card. The card's wallet (and the hold's target) are locked first, in id order as every
- * posting locks them, and the card is read under that lock: card freezes, destroys and wallet
+ * the card. The card's wallet, the hold's target and their parents are locked first, in one
+ * statement in id order as every posting locks them, and the card is read under that lock: card freezes, destroys and wallet
  * blocks take the same wallet lock, so a card is never authorized after one of them committed.
  * Parallel authorizations on one card queue on the wallet's lock, so they never overdraw it.
  */
@@ -40,7 +40,10 @@ export async function authorizeCard(tx: StoreTx, actor: Actor, cardId: string, r
   const [ref] = await tx.walletRefs([found.walletId]);
   if (ref === undefined || !canSee(actor, ref.merchantId)) throw notFound('card', cardId);
   const target = request.toWalletId ?? (await systemWalletId(tx, ref.currencyId, 'settlement'));
-  const wallet = (await tx.lockWallets([found.walletId, target])).get(found.walletId);
+  // Every wallet the hold will lock (a virtual wallet's parent too), in one statement in id order.
+  const sides = await tx.walletRefs([found.walletId, target]);
+  const lockIds = [...sides.map((side) => side.id), ...sides.flatMap((side) => (side.parentWalletId !== null ? [side.parentWalletId] : []))];
+  const wallet = (await tx.lockWallets(lockIds)).get(found.walletId);
   const card = await tx.getCard(cardId);
   if (wallet === undefined || card === null) throw notFound('card', cardId);
   const refusal = cardRefusalOf(card, wallet.status, now);

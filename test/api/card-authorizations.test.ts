@@ -162,6 +162,20 @@ for (const backend of backends) {
       await harness.assertLedgerConsistent();
     });
 
+    it("spends a virtual wallet's card from its parent's balance", async () => {
+      const parent = await wallet(harness, eur.id, { merchantId: 'shop-a', customerId: 'family' });
+      await topup(harness, parent.id, '1000');
+      const child = await wallet(harness, eur.id, { merchantId: 'shop-a', customerId: 'family', parentWalletId: parent.id });
+      const card = expectStatus<{ id: string }>(await harness.request('POST', `/v1/wallets/${child.id}/cards`, { kind: 'virtual' }), 201);
+      const authorization = expectStatus<Authorization>(await authorize(card.id, { amount: '300' }), 201);
+      assert.equal(authorization.walletId, child.id);
+      assert.deepEqual([(await balanceOf(harness, parent.id)).held, (await balanceOf(harness, parent.id)).available], ['300', '700']);
+      expectProblem(await authorize(card.id, { amount: '701' }), 422, 'insufficient_funds');
+      expectStatus(await harness.request('POST', `/v1/authorizations/${authorization.id}/clear`), 200);
+      assert.equal((await balanceOf(harness, parent.id)).posted, '700');
+      await harness.assertLedgerConsistent();
+    });
+
     it('never overdraws with parallel authorizations on one card', async () => {
       const { walletId, cardId } = await fundedCard('1000');
       const answers = await Promise.all(Array.from({ length: 16 }, () => authorize(cardId, { amount: '100' })));
