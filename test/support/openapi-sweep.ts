@@ -121,8 +121,9 @@ function bodyRequests(route: RouteDoc, context: SweepContext): HostileRequest[] 
     headers,
     payload,
   });
-  // Whole bodies that are not what the route takes; one the schema accepts (a null body where the
-  // body is optional, a byte-order mark before a valid document) is not hostile and is skipped.
+  // Whole bodies that are not what the route takes; one the schema accepts (a null or empty body
+  // where the body is optional, a byte-order mark before a valid document) is not hostile and is
+  // skipped. An empty body with a JSON content type is read as no body (src/api/strict-input.ts).
   const wholeBodies = [
     'null',
     '[]',
@@ -139,7 +140,7 @@ function bodyRequests(route: RouteDoc, context: SweepContext): HostileRequest[] 
     deepObject,
   ].filter((text) => {
     try {
-      return !accepts(bodyAjv, route.body as Schema, JSON.parse(text.replace(/^\ufeff/, '')));
+      return !accepts(bodyAjv, route.body as Schema, JSON.parse(text.trim() === '' ? 'null' : text.replace(/^\ufeff/, '')));
     } catch {
       return true;
     }
