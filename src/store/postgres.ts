@@ -97,18 +97,39 @@ export async function connectPostgres(options: PostgresOptions): Promise<Postgre
     return pool;
   };
 
+  /**
+   * The index of a host that fits, or null. With `target_session_attrs` naming a role (one
+   * primary at a time), every host is probed at once and the first to answer that it fits wins:
+   * a host that hangs (a primary being demoted) costs nothing while its successor answers. With
+   * `any`, hosts are tried in the listed order, as libpq does.
+   */
+  const firstFitting = async (): Promise<number | null> => {
+    if (targets.sessionAttrs === 'any') {
+      for (const [index, url] of targets.urls.entries()) {
+        if (await probe(url, targets.sessionAttrs, options.schema).catch(() => false)) return index;
+      }
+      return null;
+    }
+    return Promise.any(
+      targets.urls.map(async (url, index) => {
+        if (!(await probe(url, targets.sessionAttrs, options.schema))) throw new Error('does not fit');
+        return index;
+      }),
+    ).catch(() => null);
+  };
+
   const discover = (): Promise<pg.Pool> => {
     discovery ??= (async () => {
       for (;;) {
         if (closed) throw new DatabaseUnavailableError('the database connection is closed');
-        for (const [index, url] of targets.urls.entries()) {
-          if (await probe(url, targets.sessionAttrs, options.schema).catch(() => false)) {
-            if (closed) throw new DatabaseUnavailableError('the database connection is closed');
-            const name = targets.names[index] as string;
-            current = { pool: makePool(url), name, url };
-            options.onServer?.(name);
-            return current.pool;
-          }
+        const index = await firstFitting();
+        if (index !== null) {
+          if (closed) throw new DatabaseUnavailableError('the database connection is closed');
+          const url = targets.urls[index] as string;
+          const name = targets.names[index] as string;
+          current = { pool: makePool(url), name, url };
+          options.onServer?.(name);
+          return current.pool;
         }
         await new Promise((resolve) => setTimeout(resolve, rediscoverEveryMs));
       }
