@@ -410,7 +410,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     },
   },
   'GET /v1/wallets/:id/entries': {
-    description: 'Lists the posted ledger entries of a wallet, newest first, each with the balance after it. Needs the read scope.',
+    description:
+      "Lists the posted ledger entries of a wallet, newest first, each with the balance after it, its transaction's description and reference and the counterparty wallet. `from` (inclusive) and `to` (exclusive) take ISO 8601 dates or date-times; `include=total` adds the count of the range. With `Accept: text/csv` the page is an RFC 4180 CSV (header row; amounts in minor units and as decimals; formula-like cells neutralised with a leading apostrophe), its next page named by the `Link` header (rel=\"next\") and `Coffer-Next-Cursor`. Needs the read scope.",
     response: {
       data: [
         {
@@ -424,6 +425,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           pending: false,
           balanceAfter: '125000',
           createdAt: '2026-03-14T09:26:53.000Z',
+          description: 'Rent, November',
+          reference: 'INV-42',
+          counterpartyWalletId: 'a39d5622-e17c-483d-a798-a37c53648b08',
+          counterpartyWalletSerial: '978_0000001042',
         },
       ],
       nextCursor: 'MTcxMDQwODAxMzAwMHw0MQ',
@@ -861,6 +866,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           currencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+          currencyCode: 'EUR',
           posted: '0',
           pending: '0',
           balanced: true,
@@ -1552,7 +1558,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     },
     response: {
       baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+      baseCurrencyCode: 'EUR',
       quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+      quoteCurrencyCode: 'USD',
       rate: '1.0842',
       setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
       setAt: '2026-03-14T09:26:53.000Z',
@@ -1562,7 +1570,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     description: 'Returns the current rate of an ordered currency pair. Needs the read scope.',
     response: {
       baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+      baseCurrencyCode: 'EUR',
       quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+      quoteCurrencyCode: 'USD',
       rate: '1.0842',
       setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
       setAt: '2026-03-14T09:26:53.000Z',
@@ -1574,7 +1584,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+          baseCurrencyCode: 'EUR',
           quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+          quoteCurrencyCode: 'USD',
           rate: '1.0842',
           setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
           setAt: '2026-03-14T09:26:53.000Z',
@@ -1589,7 +1601,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+          baseCurrencyCode: 'EUR',
           quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+          quoteCurrencyCode: 'USD',
           rate: '1.0842',
           setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
           setAt: '2026-03-14T09:26:53.000Z',

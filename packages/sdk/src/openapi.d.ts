@@ -124,6 +124,8 @@ export interface paths {
                     code?: string;
                     cursor?: string;
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -179,6 +181,8 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -1043,6 +1047,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (default 50). */
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -1227,6 +1233,8 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -1324,7 +1332,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create a wallet (a retry with the same externalId returns the first one)
+         * Create a wallet (a retry with the same externalId and body returns the first one)
          * @description Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).
          */
         post: {
@@ -2916,8 +2924,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Statement: posted entries, newest first, with the balance after each
-         * @description Lists the posted ledger entries of a wallet, newest first, each with the balance after it. Needs the read scope.
+         * Statement: posted entries, newest first, with the balance after each; JSON or CSV
+         * @description Each entry carries its transaction's `description` and `reference` and the counterparty wallet. `from` (inclusive) and `to` (exclusive) narrow it to a date range. With `Accept: text/csv` the page comes as CSV (RFC 4180, a header row, amounts in minor units and as decimals; cells that would run as a spreadsheet formula are neutralised with a leading apostrophe); its next page is in the `Link` header (rel="next") and in `Coffer-Next-Cursor`.
          */
         get: {
             parameters: {
@@ -2926,6 +2934,12 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (default 50). */
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
+                    /** @description Entries at or after this instant. ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z). */
+                    from?: string;
+                    /** @description Entries before this instant. ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z). */
+                    to?: string;
                 };
                 header?: never;
                 path: {
@@ -2989,8 +3003,16 @@ export interface paths {
                                 balanceAfter: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                description: string | null;
+                                reference: string | null;
+                                /** @description The other wallet the movement names (a transfer's other side, a top-up's issuing or a withdrawal's settlement account); null when none. */
+                                counterpartyWalletId: string | null;
+                                /** @description That wallet's serial (for a merchant key: only when the wallet is its own). */
+                                counterpartyWalletSerial: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -4558,6 +4580,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (default 50). */
                     limit?: number;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -4657,6 +4681,8 @@ export interface paths {
                                 } | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -5459,6 +5485,8 @@ export interface paths {
                                  * @description UUID
                                  */
                                 currencyId: string;
+                                /** @description The currency's code, beside its id (codes are not unique). */
+                                currencyCode: string;
                                 /** @description Minor units, as a string of digits. */
                                 posted: string;
                                 /** @description Minor units, as a string of digits. */
@@ -5810,6 +5838,8 @@ export interface paths {
                                 revokedAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -6539,6 +6569,8 @@ export interface paths {
                                 expiresAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -7729,6 +7761,8 @@ export interface paths {
                                 settledAmount: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -9178,6 +9212,8 @@ export interface paths {
                                 changedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -10009,6 +10045,8 @@ export interface paths {
                     after?: string;
                     /** @description Comma-separated event types to keep (default: all). */
                     types?: string;
+                    /** @description `total` adds `total` to the page: how many rows match the filters in all (not only this page and after). */
+                    include?: "total";
                 };
                 header?: never;
                 path?: never;
@@ -10068,6 +10106,8 @@ export interface paths {
                             }[];
                             /** @description Where to continue; never null: poll again with it to get newer events. */
                             nextCursor: string;
+                            /** @description With `?include=total`: how many events of these types the feed holds, from its start. */
+                            total?: number;
                         };
                     };
                 };
@@ -10299,6 +10339,8 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -10475,6 +10517,8 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -11175,6 +11219,8 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -11689,11 +11735,15 @@ export interface paths {
                              * @description UUID
                              */
                             baseCurrencyId: string;
+                            /** @description The base currency's code, beside its id (codes are not unique). */
+                            baseCurrencyCode: string;
                             /**
                              * Format: uuid
                              * @description UUID
                              */
                             quoteCurrencyId: string;
+                            /** @description The quote currency's code, beside its id. */
+                            quoteCurrencyCode: string;
                             /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                             rate: string;
                             setBy: string | null;
@@ -11845,11 +11895,15 @@ export interface paths {
                              * @description UUID
                              */
                             baseCurrencyId: string;
+                            /** @description The base currency's code, beside its id (codes are not unique). */
+                            baseCurrencyCode: string;
                             /**
                              * Format: uuid
                              * @description UUID
                              */
                             quoteCurrencyId: string;
+                            /** @description The quote currency's code, beside its id. */
+                            quoteCurrencyCode: string;
                             /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                             rate: string;
                             setBy: string | null;
@@ -12013,11 +12067,15 @@ export interface paths {
                                  * @description UUID
                                  */
                                 baseCurrencyId: string;
+                                /** @description The base currency's code, beside its id (codes are not unique). */
+                                baseCurrencyCode: string;
                                 /**
                                  * Format: uuid
                                  * @description UUID
                                  */
                                 quoteCurrencyId: string;
+                                /** @description The quote currency's code, beside its id. */
+                                quoteCurrencyCode: string;
                                 /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                                 rate: string;
                                 setBy: string | null;
@@ -12025,6 +12083,8 @@ export interface paths {
                                 setAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -12185,11 +12245,15 @@ export interface paths {
                                  * @description UUID
                                  */
                                 baseCurrencyId: string;
+                                /** @description The base currency's code, beside its id (codes are not unique). */
+                                baseCurrencyCode: string;
                                 /**
                                  * Format: uuid
                                  * @description UUID
                                  */
                                 quoteCurrencyId: string;
+                                /** @description The quote currency's code, beside its id. */
+                                quoteCurrencyCode: string;
                                 /** @description Exact decimal: 1 unit of base (source) = rate units of quote (target). */
                                 rate: string;
                                 setBy: string | null;
@@ -12197,6 +12261,8 @@ export interface paths {
                                 setAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With `?include=total`: the count of every row matching the filters, whatever the cursor. */
+                            total?: number;
                         };
                     };
                 };
@@ -15070,6 +15136,10 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description For an error about one currency (currency_inactive, …): its id. */
+            currencyId?: string;
+            /** @description Its code, beside the id: codes are not unique. */
+            currencyCode?: string;
         };
     };
     responses: never;
