@@ -411,7 +411,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /v1/wallets/:id/entries': {
     description:
-      "Lists the posted ledger entries of a wallet, newest first, each with the balance after it, its transaction's description and reference and the counterparty wallet. `from` (inclusive) and `to` (exclusive) take ISO 8601 dates or date-times; `include=total` adds the count of the range. With `Accept: text/csv` the page is an RFC 4180 CSV (header row; amounts in minor units and as decimals; formula-like cells neutralised with a leading apostrophe), its next page named by the `Link` header (rel=\"next\") and `Coffer-Next-Cursor`. Needs the read scope.",
+      'Lists the posted ledger entries of a wallet, newest first, each with the balance after it, its transaction\'s description and reference and the counterparty wallet. `from` (inclusive) and `to` (exclusive) take ISO 8601 dates or date-times; `include=total` adds the count of the range. With `Accept: text/csv` the page is an RFC 4180 CSV (header row; amounts in minor units and as decimals; formula-like cells neutralised with a leading apostrophe), its next page named by the `Link` header (rel="next") and `Coffer-Next-Cursor`. Needs the read scope.',
     response: {
       data: [
         {

@@ -2969,7 +2969,11 @@ export interface paths {
                          *           "amount": "1050",
                          *           "pending": false,
                          *           "balanceAfter": "125000",
-                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "description": "Rent, November",
+                         *           "reference": "INV-42",
+                         *           "counterpartyWalletId": "a39d5622-e17c-483d-a798-a37c53648b08",
+                         *           "counterpartyWalletSerial": "978_0000001042"
                          *         }
                          *       ],
                          *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
@@ -5455,6 +5459,7 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "currencyCode": "EUR",
                          *           "posted": "0",
                          *           "pending": "0",
                          *           "balanced": true,
@@ -11723,7 +11728,9 @@ export interface paths {
                         /**
                          * @example {
                          *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "baseCurrencyCode": "EUR",
                          *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "quoteCurrencyCode": "USD",
                          *       "rate": "1.0842",
                          *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "setAt": "2026-03-14T09:26:53.000Z"
@@ -11883,7 +11890,9 @@ export interface paths {
                         /**
                          * @example {
                          *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "baseCurrencyCode": "EUR",
                          *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "quoteCurrencyCode": "USD",
                          *       "rate": "1.0842",
                          *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "setAt": "2026-03-14T09:26:53.000Z"
@@ -12051,7 +12060,9 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "baseCurrencyCode": "EUR",
                          *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "quoteCurrencyCode": "USD",
                          *           "rate": "1.0842",
                          *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "setAt": "2026-03-14T09:26:53.000Z"
@@ -12229,7 +12240,9 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "baseCurrencyCode": "EUR",
                          *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "quoteCurrencyCode": "USD",
                          *           "rate": "1.0842",
                          *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "setAt": "2026-03-14T09:26:53.000Z"
