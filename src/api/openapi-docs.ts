@@ -39,7 +39,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/currencies': {
     description:
-      'Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope; not idempotent (a second call creates a second currency).',
+      'Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope. Send an Idempotency-Key to make a retry safe (the same key and body replay the first answer; without a key a second call creates a second currency).',
     request: {
       code: 'EUR',
       name: 'Euro',
@@ -140,7 +140,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/wallets': {
     description:
-      "Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).",
+      "Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId and the same body answers the wallet created first (200), another body is refused (409 external_id_conflict). An Idempotency-Key replays the first answer.",
     request: {
       currencyId: '93731611-d498-4123-993b-9e7dc23edc23',
       name: 'Main EUR wallet',
@@ -906,7 +906,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/api-keys': {
     description:
-      'Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope; not idempotent (each call creates a new key).',
+      'Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope. With an Idempotency-Key a retry replays the answer, secret included, to the same API key only (another key with the same Idempotency-Key creates its own); without one each call creates a new key.',
     request: {
       name: 'Checkout service',
       role: 'merchant',
@@ -1334,7 +1334,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/wallets/:id/cards': {
     description:
-      'Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope; not idempotent (each call issues a new card).',
+      'Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope. With an Idempotency-Key a retry replays the first answer; without one each call issues a new card.',
     request: {
       kind: 'plastic',
       name: 'JANE DOE',
@@ -1426,7 +1426,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/webhooks': {
     description:
-      'Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope; not idempotent (each call registers a new endpoint).',
+      'Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope. With an Idempotency-Key a retry replays the answer, secret included, to the same API key only; without one each call registers a new endpoint.',
     request: {
       url: 'https://shop.example.com/webhooks/coffer',
       description: 'Order service notifications',
