@@ -39,7 +39,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/currencies': {
     description:
-      'Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope; not idempotent (a second call creates a second currency).',
+      'Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope. Send an Idempotency-Key to make a retry safe (the same key and body replay the first answer; without a key a second call creates a second currency).',
     request: {
       code: 'EUR',
       name: 'Euro',
@@ -172,7 +172,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/wallets': {
     description:
-      "Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).",
+      "Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId and the same body answers the wallet created first (200), another body is refused (409 external_id_conflict). An Idempotency-Key replays the first answer.",
     request: {
       currencyId: '93731611-d498-4123-993b-9e7dc23edc23',
       name: 'Main EUR wallet',
@@ -518,7 +518,8 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     },
   },
   'GET /v1/wallets/:id/entries': {
-    description: 'Lists the posted ledger entries of a wallet, newest first, each with the balance after it. Needs the read scope.',
+    description:
+      'Lists the posted ledger entries of a wallet, newest first, each with the balance after it, its transaction\'s description and reference and the counterparty wallet. `from` (inclusive) and `to` (exclusive) take ISO 8601 dates or date-times; `include=total` adds the count of the range. With `Accept: text/csv` the page is an RFC 4180 CSV (header row; amounts in minor units and as decimals; formula-like cells neutralised with a leading apostrophe), its next page named by the `Link` header (rel="next") and `Coffer-Next-Cursor`. Needs the read scope.',
     response: {
       data: [
         {
@@ -532,6 +533,10 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
           pending: false,
           balanceAfter: '125000',
           createdAt: '2026-03-14T09:26:53.000Z',
+          description: 'Rent, November',
+          reference: 'INV-42',
+          counterpartyWalletId: 'a39d5622-e17c-483d-a798-a37c53648b08',
+          counterpartyWalletSerial: '978_0000001042',
         },
       ],
       nextCursor: 'MTcxMDQwODAxMzAwMHw0MQ',
@@ -1049,6 +1054,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           currencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+          currencyCode: 'EUR',
           posted: '0',
           pending: '0',
           balanced: true,
@@ -1088,7 +1094,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/api-keys': {
     description:
-      'Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope; not idempotent (each call creates a new key).',
+      'Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope. With an Idempotency-Key a retry replays the answer, secret included, to the same API key only (another key with the same Idempotency-Key creates its own); without one each call creates a new key.',
     request: {
       name: 'Checkout service',
       role: 'merchant',
@@ -1522,7 +1528,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/wallets/:id/cards': {
     description:
-      'Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope; not idempotent (each call issues a new card).',
+      'Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope. With an Idempotency-Key a retry replays the first answer; without one each call issues a new card.',
     request: {
       kind: 'plastic',
       name: 'JANE DOE',
@@ -1911,7 +1917,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/webhooks': {
     description:
-      'Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope; not idempotent (each call registers a new endpoint).',
+      'Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope. With an Idempotency-Key a retry replays the answer, secret included, to the same API key only; without one each call registers a new endpoint.',
     request: {
       url: 'https://shop.example.com/webhooks/coffer',
       description: 'Order service notifications',
@@ -2043,7 +2049,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     },
     response: {
       baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+      baseCurrencyCode: 'EUR',
       quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+      quoteCurrencyCode: 'USD',
       rate: '1.0842',
       setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
       setAt: '2026-03-14T09:26:53.000Z',
@@ -2053,7 +2061,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     description: 'Returns the current rate of an ordered currency pair. Needs the read scope.',
     response: {
       baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+      baseCurrencyCode: 'EUR',
       quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+      quoteCurrencyCode: 'USD',
       rate: '1.0842',
       setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
       setAt: '2026-03-14T09:26:53.000Z',
@@ -2065,7 +2075,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+          baseCurrencyCode: 'EUR',
           quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+          quoteCurrencyCode: 'USD',
           rate: '1.0842',
           setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
           setAt: '2026-03-14T09:26:53.000Z',
@@ -2080,7 +2092,9 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       data: [
         {
           baseCurrencyId: '93731611-d498-4123-993b-9e7dc23edc23',
+          baseCurrencyCode: 'EUR',
           quoteCurrencyId: '3e241325-419d-479e-8503-9f6838e97063',
+          quoteCurrencyCode: 'USD',
           rate: '1.0842',
           setBy: 'f38d73a3-fe00-48e9-931f-18594509c7b6',
           setAt: '2026-03-14T09:26:53.000Z',

@@ -536,29 +536,28 @@ export async function reverse(invocation: Invocation): Promise<number> {
   return printTransaction(format, lookups, reversal as unknown as TransactionLike);
 }
 
-function instant(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Date.parse(value);
-  if (Number.isNaN(parsed)) throw new UsageError(`--${name} takes a date or an ISO 8601 instant, not "${value}"`);
-  return parsed;
-}
-
-/** `coffer statement WALLET [--from --to]`: posted entries, oldest first, with the balance after each. */
+/**
+ * `coffer statement WALLET [--from DATE] [--to DATE] [--csv]`: posted entries with the balance after
+ * each. `--from` (inclusive) and `--to` (exclusive) go to the server as they are (ISO 8601: a date or a
+ * date-time with offset; the server refuses anything else). `--csv` prints the server's CSV statement
+ * (RFC 4180, newest first, every page); otherwise the entries are printed oldest first.
+ */
 export async function statement(invocation: Invocation): Promise<number> {
   const { args, options } = invocation;
-  const format: Format = options.csv === true ? 'csv' : options.json === true ? 'json' : formatOf(options.output);
   const coffer = await connect(options);
   const lookups = new Lookups(coffer);
   const wallet = await lookups.wallet(need(args[0], 'usage: coffer statement WALLET [--from DATE] [--to DATE] [--csv|--json]'));
-  const from = instant(text(options, 'from'), 'from');
-  const to = instant(text(options, 'to'), 'to');
+  const from = text(options, 'from');
+  const to = text(options, 'to');
+  const range = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+  if (options.csv === true) {
+    for await (const page of coffer.wallets.entriesCsv(wallet.id, range)) process.stdout.write(page);
+    return 0;
+  }
+  const format: Format = options.json === true ? 'json' : formatOf(options.output);
   const rows: Record_[] = [];
   const { code, fraction } = wallet.currency;
-  // Entries come newest first: stop at the first one before --from.
-  for await (const entry of coffer.wallets.entries(wallet.id)) {
-    const at = Date.parse(entry.createdAt);
-    if (to !== undefined && at >= to) continue;
-    if (from !== undefined && at < from) break;
+  for await (const entry of coffer.wallets.entries(wallet.id, range)) {
     const signed = entry.direction === 'credit' ? entry.amount : `-${entry.amount}`;
     rows.push({
       createdAt: entry.createdAt,
@@ -566,11 +565,13 @@ export async function statement(invocation: Invocation): Promise<number> {
       transactionId: entry.transactionId,
       amount: `${formatMinor(signed, fraction)} ${code}`,
       balanceAfter: `${formatMinor(entry.balanceAfter, fraction)} ${code}`,
+      description: entry.description,
+      reference: entry.reference,
       pending: entry.pending,
     });
   }
   rows.reverse();
-  printRows(format, rows, ['createdAt', 'kind', 'transactionId', 'amount', 'balanceAfter']);
+  printRows(format, rows, ['createdAt', 'kind', 'transactionId', 'amount', 'balanceAfter', 'description', 'reference']);
   return 0;
 }
 

@@ -103,17 +103,22 @@ describe('the coffer command', () => {
     assert.equal((JSON.parse(again.stdout) as { id: string }).id, (JSON.parse(topup.stdout) as { id: string }).id);
     await ok(env, 'transfer', 'alice', 'bob', '25.50 USD');
     await ok(env, 'transfer', 'alice', 'bob', '--minor', '1');
+    // --csv prints the server's CSV statement (newest first); --from/--to go to the server as they are.
     const statement = await ok(env, 'statement', 'bob', '--csv');
     assert.deepEqual(
       statement
         .trim()
-        .split('\n')
+        .split('\r\n')
         .map((line) => {
-          const [, kind, , amount, balanceAfter] = line.split(',');
-          return [kind, amount, balanceAfter].join(' | ');
+          const cells = line.split(',');
+          return [cells[3], cells[6], cells[8], cells[9]].join(' | ');
         }),
-      ['kind | amount | balanceAfter', 'transfer | 25.50 USD | 25.50 USD', 'transfer | 0.01 USD | 25.51 USD'],
+      ['kind | amountDecimal | balanceAfterDecimal | currencyCode', 'transfer | 0.01 | 25.51 | USD', 'transfer | 25.50 | 25.50 | USD'],
     );
+    assert.equal((await ok(env, 'statement', 'bob', '--csv', '--from', '2999-01-01')).trim().split('\r\n').length, 1, 'only the header row');
+    const badDate = await coffer(env, 'statement', 'bob', '--from', 'last tuesday');
+    assert.equal(badDate.code, 1);
+    assert.match(badDate.stderr, /validation_failed/);
     const table = await ok(env, 'wallets', 'balance', 'alice', '-o', 'table');
     assert.match(table, /available\s+74\.49 USD/);
 

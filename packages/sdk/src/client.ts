@@ -98,6 +98,25 @@ export class Wallets extends Resource {
   entries(id: Id, query?: QueryOf<'/v1/wallets/{id}/entries'>, options?: RequestOptions): Pager<Entry> {
     return this.fetchList(pathOf('/v1/wallets/{id}/entries', { id }), query, options);
   }
+  /**
+   * The statement as CSV (`Accept: text/csv`), one page of text at a time, newest first: the
+   * first page with the header row, the next ones without it (each page's cursor is in its
+   * `Coffer-Next-Cursor` header).
+   */
+  async *entriesCsv(id: Id, query: QueryOf<'/v1/wallets/{id}/entries'> = {}, options?: RequestOptions): AsyncGenerator<string> {
+    let cursor: string | null = null;
+    for (let page = 0; ; page++) {
+      const { text, headers } = await this.transport.requestText({
+        method: 'GET',
+        path: pathOf('/v1/wallets/{id}/entries', { id }),
+        query: { ...query, ...(cursor !== null ? { cursor } : {}) } as Record<string, QueryValue>,
+        options: { ...options, headers: { ...(options?.headers ?? {}), accept: 'text/csv' } },
+      });
+      yield page === 0 ? text : text.slice(text.indexOf('\r\n') + 2);
+      cursor = headers.get('coffer-next-cursor');
+      if (cursor === null) return;
+    }
+  }
   /** Blocks, reactivates or closes a wallet, with a documented reason. */
   setStatus(id: Id, body: BodyOf<'/v1/wallets/{id}/status'>, options?: RequestOptions): Promise<Wallet> {
     return this.send('POST', pathOf('/v1/wallets/{id}/status', { id }), body, options);

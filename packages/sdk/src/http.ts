@@ -198,6 +198,12 @@ export class Transport {
   }
 
   async request<T>(spec: RequestSpec): Promise<T> {
+    const { text } = await this.requestText(spec);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** `request` for an answer that is not JSON (a CSV statement): its text and headers, retried and refused alike. */
+  async requestText(spec: RequestSpec): Promise<{ text: string; headers: Headers }> {
     const options = spec.options ?? {};
     const idempotencyKey = spec.method === 'GET' ? undefined : (options.idempotencyKey ?? randomId());
     const maxRetries = Math.max(0, options.maxRetries ?? this.settings.maxRetries);
@@ -221,9 +227,7 @@ export class Transport {
       try {
         if (attemptTimeout <= 0) throw new AttemptTimeout('deadline');
         const { status, headers: answerHeaders, text } = await this.attempt(url, spec.method, headers, body, attemptTimeout, signal);
-        if (status >= 200 && status < 300) {
-          return (text === '' ? undefined : JSON.parse(text)) as T;
-        }
+        if (status >= 200 && status < 300) return { text, headers: answerHeaders };
         failure = problemFrom(status, answerHeaders, text, idempotencyKey);
         if (!isRetryable(failure)) throw failure;
         if (failure.retryAfterSeconds !== undefined) waitMs = failure.retryAfterSeconds * 1000;

@@ -281,7 +281,7 @@ export interface paths {
         put?: never;
         /**
          * Create a currency (admin)
-         * @description Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope; not idempotent (a second call creates a second currency).
+         * @description Creates a currency with its system accounts (issuing, settlement, fees). Needs an admin key with the write scope. Send an Idempotency-Key to make a retry safe (the same key and body replay the first answer; without a key a second call creates a second currency).
          */
         post: {
             parameters: {
@@ -469,7 +469,7 @@ export interface paths {
         put?: never;
         /**
          * Add a real currency from the ISO 4217 table (admin)
-         * @description Idempotent: the first import of a code creates the currency and its system accounts (201); importing a code again, in any letter case, answers the currency imported first (200). A second currency with the same code can still be created with POST /v1/currencies.
+         * @description Idempotent: the first import of a code creates the currency and its system accounts (201); importing a code again, in any letter case, answers the currency imported first (200). A second currency with the same code can still be created with POST /v1/currencies. An Idempotency-Key replays the first answer (201 stays 201) and is refused with another code.
          */
         post: {
             parameters: {
@@ -1661,7 +1661,7 @@ export interface paths {
         put?: never;
         /**
          * Create a wallet (a retry with the same externalId and body returns the first one)
-         * @description Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId answers the wallet created first (200).
+         * @description Creates a wallet in one currency for a merchant's customer. Needs the write scope (and issue for a non-zero creditLimit); a retry with the same externalId and the same body answers the wallet created first (200), another body is refused (409 external_id_conflict). An Idempotency-Key replays the first answer.
          */
         post: {
             parameters: {
@@ -3757,7 +3757,11 @@ export interface paths {
                          *           "amount": "1050",
                          *           "pending": false,
                          *           "balanceAfter": "125000",
-                         *           "createdAt": "2026-03-14T09:26:53.000Z"
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "description": "Rent, November",
+                         *           "reference": "INV-42",
+                         *           "counterpartyWalletId": "a39d5622-e17c-483d-a798-a37c53648b08",
+                         *           "counterpartyWalletSerial": "978_0000001042"
                          *         }
                          *       ],
                          *       "nextCursor": "MTcxMDQwODAxMzAwMHw0MQ"
@@ -6853,6 +6857,7 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "currencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "currencyCode": "EUR",
                          *           "posted": "0",
                          *           "pending": "0",
                          *           "balanced": true,
@@ -7336,7 +7341,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key (admin); the key is shown once
-         * @description Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope; not idempotent (each call creates a new key).
+         * @description Creates an admin or merchant API key; the secret key is in this answer only. Needs an admin key with the write scope. With an Idempotency-Key a retry replays the answer, secret included, to the same API key only (another key with the same Idempotency-Key creates its own); without one each call creates a new key.
          */
         post: {
             parameters: {
@@ -11918,7 +11923,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a plastic or virtual card on a wallet
-         * @description Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope; not idempotent (each call issues a new card).
+         * @description Issues a plastic or virtual card on a wallet; only the masked number is ever shown. Needs the write scope. With an Idempotency-Key a retry replays the first answer; without one each call issues a new card.
          */
         post: {
             parameters: {
@@ -15123,7 +15128,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint; its whsec_ signing secret is shown once
-         * @description Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope; not idempotent (each call registers a new endpoint).
+         * @description Registers an endpoint URL for the chosen event types; the signing secret is in this answer only. Needs the write scope. With an Idempotency-Key a retry replays the answer, secret included, to the same API key only; without one each call registers a new endpoint.
          */
         post: {
             parameters: {
@@ -16229,7 +16234,9 @@ export interface paths {
                         /**
                          * @example {
                          *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "baseCurrencyCode": "EUR",
                          *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "quoteCurrencyCode": "USD",
                          *       "rate": "1.0842",
                          *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "setAt": "2026-03-14T09:26:53.000Z"
@@ -16389,7 +16396,9 @@ export interface paths {
                         /**
                          * @example {
                          *       "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *       "baseCurrencyCode": "EUR",
                          *       "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *       "quoteCurrencyCode": "USD",
                          *       "rate": "1.0842",
                          *       "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *       "setAt": "2026-03-14T09:26:53.000Z"
@@ -16557,7 +16566,9 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "baseCurrencyCode": "EUR",
                          *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "quoteCurrencyCode": "USD",
                          *           "rate": "1.0842",
                          *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "setAt": "2026-03-14T09:26:53.000Z"
@@ -16735,7 +16746,9 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "baseCurrencyId": "93731611-d498-4123-993b-9e7dc23edc23",
+                         *           "baseCurrencyCode": "EUR",
                          *           "quoteCurrencyId": "3e241325-419d-479e-8503-9f6838e97063",
+                         *           "quoteCurrencyCode": "USD",
                          *           "rate": "1.0842",
                          *           "setBy": "f38d73a3-fe00-48e9-931f-18594509c7b6",
                          *           "setAt": "2026-03-14T09:26:53.000Z"

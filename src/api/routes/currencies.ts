@@ -30,7 +30,8 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
         summary: 'Add a real currency from the ISO 4217 table (admin)',
         description:
           'Idempotent: the first import of a code creates the currency and its system accounts (201); importing a code again, in any letter case, ' +
-          'answers the currency imported first (200). A second currency with the same code can still be created with POST /v1/currencies.',
+          'answers the currency imported first (200). A second currency with the same code can still be created with POST /v1/currencies. ' +
+          'An Idempotency-Key replays the first answer (201 stays 201) and is refused with another code.',
         params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
         body: Type.Union([IsoCurrencyCreate, Type.Null()]),
         response: { 200: Currency, 201: Currency, ...errorResponses },
