@@ -17,25 +17,46 @@ import { visibleWallet } from './wallet-visibility.js';
  * configured for IBANs, a UK account for GBP, a US account for USD, nothing otherwise.
  */
 export async function issueBankIdentifiers(tx: StoreTx, ctx: ServiceContext, wallet: Wallet, currency: Currency, now: Date): Promise<Instrument[]> {
-  const { ibanPlans, ukSortCode, usRoutingNumber } = ctx.config.instruments;
-  const kind = wallet.category === 'client' ? identifierKindFor(currency, ibanPlans) : null;
+  const kind = wallet.category === 'client' ? identifierKindFor(currency, ctx.config.instruments.ibanPlans) : null;
   if (kind === null) return [];
   const serial = await tx.nextAccountSerial();
-  let identifier: BankIdentifier;
+  return [await tx.insertInstrument(newId(now.getTime()), wallet.id, identifierOf(ctx, kind, currency, serial), now)];
+}
+
+/** The bank identifiers of many new client wallets at once (a bulk onboarding): one query for the numbers, one to insert. */
+export async function issueBankIdentifiersOf(
+  tx: StoreTx,
+  ctx: ServiceContext,
+  wallets: readonly { readonly wallet: Wallet; readonly currency: Currency }[],
+  now: Date,
+): Promise<void> {
+  const due = wallets.flatMap(({ wallet, currency }) => {
+    const kind = wallet.category === 'client' ? identifierKindFor(currency, ctx.config.instruments.ibanPlans) : null;
+    return kind === null ? [] : [{ wallet, currency, kind }];
+  });
+  const serials = await tx.nextAccountSerials(due.length);
+  await tx.insertInstruments(
+    due.map(({ wallet, currency, kind }, index) => ({
+      id: newId(now.getTime()),
+      walletId: wallet.id,
+      identifier: identifierOf(ctx, kind, currency, serials[index] as bigint),
+    })),
+    now,
+  );
+}
+
+function identifierOf(ctx: ServiceContext, kind: NonNullable<ReturnType<typeof identifierKindFor>>, currency: Currency, serial: bigint): BankIdentifier {
+  const { ibanPlans, ukSortCode, usRoutingNumber } = ctx.config.instruments;
   switch (kind) {
     case 'iban': {
       const iban = ibanOf(ibanPlans.get(currency.code) as NonNullable<ReturnType<typeof ibanPlans.get>>, serial);
-      identifier = { kind, iban, sortCode: null, routingNumber: null, accountNumber: null };
-      break;
+      return { kind, iban, sortCode: null, routingNumber: null, accountNumber: null };
     }
     case 'uk_account':
-      identifier = ukAccountOf(ukSortCode, serial);
-      break;
+      return ukAccountOf(ukSortCode, serial);
     case 'us_account':
-      identifier = usAccountOf(usRoutingNumber, serial);
-      break;
+      return usAccountOf(usRoutingNumber, serial);
   }
-  return [await tx.insertInstrument(newId(now.getTime()), wallet.id, identifier, now)];
 }
 
 export async function listWalletInstruments(ctx: ServiceContext, actor: Actor, walletId: string): Promise<Instrument[]> {
