@@ -95,6 +95,6 @@ export async function unpackTemplate(archive: URL, dataDir: string): Promise<voi
     pending = pending.subarray(offset);
   }
   if (file !== undefined) await file.close();
-  if (toWrite > 0 || version === undefined) throw new Error(`the database template ${archive.pathname} is incomplete`);
+  if (!ended || toWrite > 0 || version === undefined) throw new Error(`the database template ${archive.pathname} is incomplete`);
   await writeFile(version.path, Buffer.concat(version.bytes), { mode: version.mode });
 }
