@@ -38,7 +38,15 @@ async function start(env) {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [join(root, 'bin/coffer.mjs'), 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', COFFER_ADMIN_KEY: `coffer_sk_${'b'.repeat(43)}`, COFFER_SECRET_KEY: 'startup-bench-master-secret-0123456789abcdef', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      COFFER_ADMIN_KEY: `coffer_sk_${'b'.repeat(43)}`,
+      COFFER_SECRET_KEY: 'startup-bench-master-secret-0123456789abcdef',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
