@@ -28,6 +28,12 @@ async function rssBytes(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
+/** CPU seconds (user + system) the process has used: unlike wall time, barely moved by other jobs' load. */
+async function cpuSeconds(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function start(env) {
   const port = await freePort();
   const started = performance.now();
@@ -56,6 +62,7 @@ async function start(env) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const readySeconds = (performance.now() - started) / 1000;
+  const readyCpu = await cpuSeconds(child.pid);
   await new Promise((resolve) => setTimeout(resolve, restSeconds * 1000));
   const rss = await rssBytes(child.pid);
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -64,7 +71,7 @@ async function start(env) {
   const stopping = performance.now();
   child.kill('SIGTERM');
   const code = await exited;
-  return { readySeconds, rss, heap, stopSeconds: (performance.now() - stopping) / 1000, code, output };
+  return { readySeconds, readyCpu, rss, heap, stopSeconds: (performance.now() - stopping) / 1000, code, output };
 }
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -74,6 +81,7 @@ const report = (backend, phase, run) => {
     backend,
     phase,
     ready: `${run.readySeconds.toFixed(2)} s`,
+    cpu: `${run.readyCpu.toFixed(2)} s`,
     rss: mb(run.rss),
     database: run.heap > 0 ? mb(run.heap) : '-',
     node: mb(run.rss - run.heap),
@@ -111,11 +119,12 @@ if (url) {
   rows.push({ backend: 'postgres', phase: 'not measured: set DATABASE_URL or TEST_DATABASE_URL' });
 }
 
-const columns = ['backend', 'phase', 'ready', 'rss', 'database', 'node', 'stop'];
+const columns = ['backend', 'phase', 'ready', 'cpu', 'rss', 'database', 'node', 'stop'];
 const headers = {
   backend: 'backend',
   phase: 'phase',
   ready: 'to /readyz 200',
+  cpu: 'CPU to ready',
   rss: 'RSS at rest',
   database: 'PGlite heap',
   node: 'Node side',

@@ -16,18 +16,7 @@ import { visibleWallet } from './wallet-visibility.js';
 
 /** The numbers of a new identifier of `kind`: an account number from the sequence, under the configured bank codes. */
 async function newIdentifier(tx: StoreTx, ctx: ServiceContext, kind: InstrumentKind, currency: Currency): Promise<BankIdentifier> {
-  const { ibanPlans, ukSortCode, usRoutingNumber } = ctx.config.instruments;
-  const serial = await tx.nextAccountSerial();
-  switch (kind) {
-    case 'iban': {
-      const iban = ibanOf(ibanPlans.get(currency.code) as NonNullable<ReturnType<typeof ibanPlans.get>>, serial);
-      return { kind, iban, sortCode: null, routingNumber: null, accountNumber: null };
-    }
-    case 'uk_account':
-      return ukAccountOf(ukSortCode, serial);
-    case 'us_account':
-      return usAccountOf(usRoutingNumber, serial);
-  }
+  return identifierOf(ctx, kind, currency, await tx.nextAccountSerial());
 }
 
 /**
@@ -130,6 +119,42 @@ export async function patchInstrument(ctx: ServiceContext, actor: Actor, id: str
     await recordInstrumentChange(tx, actor, 'instrument.updated', before, after, ref?.merchantId ?? null, now);
     return after;
   });
+}
+
+/** The bank identifiers of many new client wallets at once (a bulk onboarding): one query for the numbers, one to insert. */
+export async function issueBankIdentifiersOf(
+  tx: StoreTx,
+  ctx: ServiceContext,
+  wallets: readonly { readonly wallet: Wallet; readonly currency: Currency }[],
+  now: Date,
+): Promise<void> {
+  const due = wallets.flatMap(({ wallet, currency }) => {
+    const kind = wallet.category === 'client' ? identifierKindFor(currency, ctx.config.instruments.ibanPlans) : null;
+    return kind === null ? [] : [{ wallet, currency, kind }];
+  });
+  const serials = await tx.nextAccountSerials(due.length);
+  await tx.insertInstruments(
+    due.map(({ wallet, currency, kind }, index) => ({
+      id: newId(now.getTime()),
+      walletId: wallet.id,
+      identifier: identifierOf(ctx, kind, currency, serials[index] as bigint),
+    })),
+    now,
+  );
+}
+
+function identifierOf(ctx: ServiceContext, kind: InstrumentKind, currency: Currency, serial: bigint): BankIdentifier {
+  const { ibanPlans, ukSortCode, usRoutingNumber } = ctx.config.instruments;
+  switch (kind) {
+    case 'iban': {
+      const iban = ibanOf(ibanPlans.get(currency.code) as NonNullable<ReturnType<typeof ibanPlans.get>>, serial);
+      return { kind, iban, sortCode: null, routingNumber: null, accountNumber: null };
+    }
+    case 'uk_account':
+      return ukAccountOf(ukSortCode, serial);
+    case 'us_account':
+      return usAccountOf(usRoutingNumber, serial);
+  }
 }
 
 export async function listWalletInstruments(ctx: ServiceContext, actor: Actor, walletId: string): Promise<Instrument[]> {

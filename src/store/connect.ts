@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Database } from './database.js';
 import { DataDirError, lockDataDir } from './data-dir-lock.js';
@@ -30,9 +30,13 @@ export interface StoreConfig {
  * The empty, migrated database `npm run build` leaves in dist/ (scripts/build-template.mjs): unpacking
  * it is much faster than creating a database. Absent when running from source; migrations still run after.
  */
-async function readTemplate(): Promise<Blob | undefined> {
-  const bytes = await readFile(new URL('../../embedded-template.tar.gz', import.meta.url)).catch(() => undefined);
-  return bytes === undefined ? undefined : new Blob([bytes]);
+const template = new URL('../../embedded-template.tar.gz', import.meta.url);
+
+async function hasTemplate(): Promise<boolean> {
+  return stat(template).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** True when the embedded data directory exists and holds a database. */
@@ -69,13 +73,17 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       await mkdir(dataDir, { recursive: true });
       const lock = lockDataDir(dataDir, config.purpose ?? 'coffer');
       try {
-        const template = exists ? undefined : await readTemplate();
+        const prebuilt = !exists && (await hasTemplate());
         progress(
           exists
             ? `opening the embedded database in ${resolve(dataDir)}`
-            : `creating the embedded database in ${resolve(dataDir)} (first start${template !== undefined ? ', from the prebuilt empty database' : ''})`,
+            : `creating the embedded database in ${resolve(dataDir)} (first start${prebuilt ? ', from the prebuilt empty database' : ''})`,
         );
-        const opened = await connectPglite(dataDir, template);
+        if (prebuilt) {
+          const { unpackTemplate } = await import('./template.js');
+          await unpackTemplate(template, dataDir);
+        }
+        const opened = await connectPglite(dataDir);
         database = { ...opened, close: () => opened.close().finally(() => lock.release()) };
       } catch (error) {
         lock.release();

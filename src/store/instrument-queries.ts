@@ -65,6 +65,32 @@ export function instrumentQueries(db: Queryable) {
       return big(rows[0]?.n);
     },
 
+    /** `count` account numbers at once. */
+    async nextAccountSerials(count: number): Promise<bigint[]> {
+      if (count === 0) return [];
+      const rows = await db.query(`select nextval('instrument_account_seq')::text as n from generate_series(1, $1::int)`, [count]);
+      return rows.map((row) => big(row.n));
+    },
+
+    /** Inserts many bank identifiers in one statement. */
+    async insertInstruments(
+      instruments: readonly { readonly id: string; readonly walletId: string; readonly identifier: BankIdentifier }[],
+      now: Date,
+    ): Promise<void> {
+      if (instruments.length === 0) return;
+      const params: unknown[] = [now];
+      const tuples = instruments.map(({ id, walletId, identifier }) => {
+        const base = params.length;
+        params.push(id, walletId, identifier.kind, identifier.iban, identifier.sortCode, identifier.routingNumber, identifier.accountNumber);
+        const p = (n: number) => `$${base + n}`;
+        return `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::text, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text, ${p(7)}::text, $1::timestamptz)`;
+      });
+      await db.query(
+        `insert into instruments (id, wallet_id, kind, iban, sort_code, routing_number, account_number, created_at) values ${tuples.join(',\n')}`,
+        params,
+      );
+    },
+
     async insertInstrument(id: string, walletId: string, identifier: BankIdentifier, now: Date): Promise<Instrument> {
       const rows = await db.query(
         `insert into instruments (id, wallet_id, kind, iban, sort_code, routing_number, account_number, created_at, updated_at)

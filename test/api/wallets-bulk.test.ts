@@ -102,6 +102,18 @@ for (const backend of backends) {
       expectProblem(await harness.request('POST', '/v1/wallets/bulk', { items: [{ currencyId: usd.id, color: 'red' }] }), 400, 'validation_failed');
       const tooMany = Array.from({ length: 1001 }, (_, index) => ({ currencyId: usd.id, externalId: `x-${index}` }));
       expectProblem(await harness.request('POST', '/v1/wallets/bulk', { items: tooMany }), 400, 'validation_failed');
+      // An amount that is not one refuses the whole request, naming the item.
+      const tooLarge = expectProblem(
+        await harness.request('POST', '/v1/wallets/bulk', {
+          items: [
+            { currencyId: usd.id, externalId: 'x-1' },
+            { currencyId: usd.id, externalId: 'x-2', creditLimit: '9'.repeat(40) },
+          ],
+        }),
+        400,
+        'amount_too_large',
+      );
+      assert.match(String(tooLarge.detail), /^items\.1: /);
       const none = expectStatus<{ data: unknown[] }>(await harness.request('GET', '/v1/wallets?externalId=x-1'), 200);
       assert.equal(none.data.length, 0);
       // A credit limit needs the issue scope, item by item.

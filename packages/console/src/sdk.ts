@@ -1,5 +1,25 @@
 // The console's only way to the API: the @coffer/sdk client. The interface below is the part of the
-// agreed SDK surface the console uses, typed loosely (the screens read plain JSON shapes).
+// SDK surface the console uses; the shapes it answers are the SDK's own types (generated from the
+// server's OpenAPI document), never restated here.
+import type {
+  ApiKey,
+  AuditEntry,
+  Card,
+  CofferEvent,
+  Currency,
+  Entry,
+  Hold,
+  Instrument,
+  Quote,
+  Rate,
+  Transaction,
+  TrialBalance,
+  VerifyReport,
+  Wallet,
+  WalletBalance,
+  Webhook,
+  WebhookDelivery,
+} from '@coffer/sdk';
 import { Coffer, CofferError, formatMinor, parseMajor } from '@coffer/sdk';
 
 export { CofferError, formatMinor, parseMajor };
@@ -81,186 +101,12 @@ export function connect(apiKey: string): Api {
   return new Coffer({ baseUrl: window.location.origin, apiKey, maxRetries: 2, timeoutMs: 30_000, fetch: boundFetch }) as unknown as Api;
 }
 
-export interface Currency {
-  id: string;
-  code: string;
-  numericCode: string | null;
-  name: string;
-  symbol: string | null;
-  fraction: number;
-  assetType: string;
-  active: boolean;
-  serialPrefix: string | null;
-}
-export interface Balance {
-  posted: string;
-  held: string;
-  pending: string;
-  available: string;
-  ledger: string;
-  creditLimit: string;
-}
-export interface Wallet {
-  id: string;
-  serial: string;
-  name: string | null;
-  currencyId: string;
-  category: string;
-  type: string;
-  merchantId: string | null;
-  customerId: string | null;
-  externalId: string | null;
-  alias: string | null;
-  program: string | null;
-  main: boolean;
-  parentWalletId: string | null;
-  status: 'active' | 'blocked' | 'closed';
-  statusReason: string | null;
-  statusDescription: string | null;
-  statusChangedAt: string | null;
-  statusChangedBy: string | null;
-  balance: Balance;
-  createdAt: string;
-}
-export interface BalanceView extends Balance {
-  unit: 'major' | 'minor';
-  currencyId: string;
-  code: string;
-  rate: string | null;
-}
-export interface BalanceAnswer {
-  balance: Balance;
-  views?: BalanceView[];
-}
-export interface Entry {
-  id: string;
-  transactionId: string;
-  kind: string;
-  walletId: string;
-  currencyId: string;
-  direction: 'debit' | 'credit';
-  amount: string;
-  pending: boolean;
-  balanceAfter: string;
-  createdAt: string;
-}
-export interface Transaction {
-  id: string;
-  kind: string;
-  status: string;
-  merchantId: string | null;
-  currencyId: string;
-  amount: string;
-  fromWalletId: string | null;
-  toWalletId: string | null;
-  description: string | null;
-  reference: string | null;
-  reason: string | null;
-  fees: { amount: string; description: string | null }[];
-  reversesId: string | null;
-  reversedAmount: string;
-  createdAt: string;
-  exchange: { rate: string; quoteId: string | null; targetCurrencyId: string; targetAmount: string } | null;
-  entries?: Entry[];
-}
-export interface Reservation {
-  id: string;
-  status: string;
-  currencyId: string;
-  amount: string;
-  walletId: string;
-}
-export interface Quote {
-  id: string;
-  rate: string;
-  amount: string;
-  targetAmount: string;
-  expiresAt: string;
-}
-export interface Rate {
-  baseCurrencyId: string;
-  quoteCurrencyId: string;
-  rate: string;
-  setAt: string;
-}
-export interface Instrument {
-  id: string;
-  walletId: string;
-  kind: string;
-  iban: string | null;
-  sortCode: string | null;
-  routingNumber: string | null;
-  accountNumber: string | null;
-  active: boolean;
-}
-export interface Card {
-  id: string;
-  kind: string;
-  maskedNumber: string;
-  name: string | null;
-  expirationDate: string;
-  expirationStatus: string;
-  active: boolean;
-  frozen: boolean;
-}
-export interface TrialBalanceRow {
-  currencyId: string;
-  posted: string;
-  pending: string;
-  balanced: boolean;
-  lines: { category: string; type: string; wallets: number; posted: string; pending: string }[];
-}
-export interface VerifyReport {
-  ok: boolean;
-  walletsChecked: number;
-  firstDiscrepancy: string | null;
-  journal: { links: number; head: string; firstBrokenLink: { seq: string | null; transactionId: string | null; reason: string } | null };
-}
-export interface CofferEvent {
-  id: string;
-  position: string;
-  type: string;
-  subjectId: string;
-  createdAt: string;
-  data: Record<string, unknown>;
-}
-export interface Webhook {
-  id: string;
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  status: string;
-  createdAt: string;
-}
-export interface Delivery {
-  id: string;
-  eventId: string;
-  eventType?: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-}
-export interface ApiKey {
-  id: string;
-  name: string | null;
-  prefix: string;
-  last4: string;
-  role: 'admin' | 'merchant';
-  merchantId: string | null;
-  scopes: string[];
-  createdAt: string;
-  revokedAt: string | null;
-}
-export interface AuditRecord {
-  id: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  merchantId: string | null;
-  apiKeyId: string | null;
-  requestId: string | null;
-  changes: Record<string, { before?: unknown; after?: unknown }>;
-  createdAt: string;
-}
+export type { ApiKey, Card, CofferEvent, Currency, Entry, Instrument, Quote, Rate, Transaction, VerifyReport, Wallet, Webhook };
+export type Balance = Wallet['balance'];
+export type BalanceAnswer = WalletBalance;
+export type BalanceView = NonNullable<WalletBalance['views']>[number];
+/** A hold or a pending credit: the fields the console shows of either. */
+export type Reservation = Pick<Hold, 'id' | 'status' | 'currencyId' | 'amount' | 'walletId'>;
+export type TrialBalanceRow = TrialBalance['data'][number];
+export type Delivery = WebhookDelivery;
+export type AuditRecord = AuditEntry;

@@ -11,5 +11,8 @@ await coffer.wallets.setStatus(wallet.id, { status: 'active', reason: 'review_co
 const { data: instruments } = await coffer.wallets.instruments(wallet.id);
 const card = await coffer.wallets.createCard(wallet.id, { kind: 'virtual', name: 'CAROL' });
 console.log(balance.available, instruments.length, card.id);
+// Up to 1,000 at once, each on its own: created, existing (its externalId was there) or failed.
+const onboarded = await coffer.wallets.createMany({ items: [{ currencyId: usd.id, externalId: 'dave-usd' }, { currencyId: usd.id, externalId: 'erin-usd' }] });
+console.log(onboarded.created, onboarded.results.map((result) => result.status));
 
 export {};

@@ -2195,7 +2195,7 @@ export interface paths {
         put?: never;
         /**
          * Create many wallets in one request (each independent; an externalId already there returns its wallet)
-         * @description Creates up to 1,000 wallets in one request, each exactly as POST /v1/wallets would (same fields, same checks; an externalId already there answers its wallet, status existing), and each on its own: a refused item (status failed, with the problem code) leaves no trace and the others still apply. Needs the write scope (and issue for a non-zero creditLimit). Safe to send again: every item with an externalId is found instead of created twice. `coffer import wallets` uses it.
+         * @description Creates up to 1,000 wallets in one request, each exactly as POST /v1/wallets would (same fields, same checks; an externalId already there answers its wallet, status existing), and each on its own: a refused item (status failed, with the problem code) leaves no trace and the others still apply. Bad input (the schema, an amount that is not one) refuses the whole request, naming the item. Needs the write scope (and issue for a non-zero creditLimit). Safe to send again: every item with an externalId is found instead of created twice. `coffer import wallets` uses it.
          */
         post: {
             parameters: {

@@ -4,7 +4,7 @@ import { readBalance } from '../../services/ledger-reads.js';
 import { countStatement, listStatement } from '../../services/statements.js';
 import { statementCsv } from '../statement-csv.js';
 import { countWallets, createWallet, createWallets, listWallets, patchWallet, visibleWallet, type WalletInput } from '../../services/wallets.js';
-import { isCofferError } from '../../domain/errors.js';
+import { CofferError, isCofferError } from '../../domain/errors.js';
 import { parseAmount } from '../../domain/money.js';
 import type { Currency as CurrencyValue } from '../../domain/currency.js';
 import type { Wallet as WalletValue } from '../../domain/wallet.js';
@@ -88,42 +88,30 @@ export function walletRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request) => {
       const { items } = request.body;
-      const inputs: (WalletInput | null)[] = [];
-      const refused = new Map<number, { code: string; detail: string }>();
-      for (const [index, item] of items.entries()) {
+      // An amount that is not one (too large, malformed) is bad input: the whole request is refused, naming the item.
+      const inputs: WalletInput[] = items.map((item, index) => {
         const { creditLimit, lowBalanceThreshold, ...rest } = item;
         try {
           const limit = creditLimitOf(creditLimit);
           const threshold = thresholdOf(lowBalanceThreshold);
-          inputs.push({
+          return {
             ...rest,
             ...(limit !== undefined ? { creditLimit: limit } : {}),
             ...(threshold !== undefined ? { lowBalanceThreshold: threshold } : {}),
-          });
+          };
         } catch (error) {
           if (!isCofferError(error)) throw error;
-          refused.set(index, { code: error.code, detail: error.detail });
-          inputs.push(null);
+          throw new CofferError(error.code, `items.${index}: ${error.detail}`, error.errors);
         }
-      }
-      const accepted = inputs.flatMap((input, index) => (input === null ? [] : [{ index, input }]));
-      const outcomes = await createWallets(
-        context,
-        request.actor,
-        accepted.map(({ input }) => input),
-      );
-      const wallets = await present(outcomes.flatMap((outcome) => (outcome.status === 'failed' ? [] : [outcome.wallet])));
-      const outcomeAt = new Map(accepted.map((entry, position) => [entry.index, outcomes[position]]));
-      let next = 0;
-      const results = items.map((_item, index) => {
-        const early = refused.get(index);
-        if (early !== undefined) return { index, status: 'failed' as const, error: early };
-        const outcome = outcomeAt.get(index);
-        if (outcome === undefined || outcome.status === 'failed') {
-          return { index, status: 'failed' as const, error: { code: outcome?.error.code ?? 'internal_error', detail: outcome?.error.detail ?? '' } };
-        }
-        return { index, status: outcome.status, wallet: wallets[next++] };
       });
+      const outcomes = await createWallets(context, request.actor, inputs);
+      const wallets = await present(outcomes.flatMap((outcome) => (outcome.status === 'failed' ? [] : [outcome.wallet])));
+      let next = 0;
+      const results = outcomes.map((outcome) =>
+        outcome.status === 'failed'
+          ? { index: outcome.index, status: outcome.status, error: { code: outcome.error.code, detail: outcome.error.detail } }
+          : { index: outcome.index, status: outcome.status, wallet: wallets[next++] },
+      );
       const count = (status: string) => results.filter((result) => result.status === status).length;
       return { created: count('created'), existing: count('existing'), failed: count('failed'), results };
     },
