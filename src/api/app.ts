@@ -73,6 +73,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const state: AppState = { draining: false };
+  app.addHook('onRequest', async (request) => {
+    if (request.log.level === 'debug' || request.log.level === 'trace') request.log.debug({ req: request }, 'incoming request');
+  });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
   app.addHook('onRequest', async (_request, reply) => {
     // The id the audit log records, so a client can find its own request there.
@@ -164,11 +167,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   return app as App;
 }
 
-/** The access log: every answer at `debug`, a 5xx at `error` (its cause is logged by the error handler). */
+/** The access log: every request and answer at `debug`, a 5xx at `error` (its cause is logged by the error handler). */
 function logRequest(request: FastifyRequest, reply: FastifyReply): void {
   const status = reply.statusCode;
   if (status < 500 && request.log.level !== 'debug' && request.log.level !== 'trace') return;
-  const line = { method: request.method, url: request.url, route: request.routeOptions.url, statusCode: status, responseTime: reply.elapsedTime };
+  // `req` goes through the logger's serializer (src/api/log-serializers.ts): no query string, card numbers masked.
+  const line = { req: request, route: request.routeOptions.url, statusCode: status, responseTime: reply.elapsedTime };
   if (status >= 500) request.log.error(line, 'request failed');
   else request.log.debug(line, 'request completed');
 }
