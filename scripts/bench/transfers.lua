@@ -8,17 +8,20 @@ if hot == "" then hot = nil end
 local batch = tonumber(os.getenv("BENCH_BATCH") or "0")
 local key = os.getenv("BENCH_KEY")
 local counter = 0
-local thread_id = 0
+-- setup() runs in the main script state and numbers the threads; each thread's own state gets its
+-- number as the global `thread_number` (a file-level `local` of the same name would shadow it, and
+-- every thread would then draw the same keys: half the requests became concurrent duplicates).
+local threads_made = 0
 local threads = {}
 
 function setup(thread)
-  thread_id = thread_id + 1
-  thread:set("thread_id", thread_id)
+  threads_made = threads_made + 1
+  thread:set("thread_number", threads_made)
   table.insert(threads, thread)
 end
 
 function init(args)
-  math.randomseed(os.time() * 1000 + (thread_id or 0))
+  math.randomseed(os.time() * 1000 + thread_number)
 end
 
 local function pair()
@@ -43,7 +46,7 @@ function request()
   local headers = {
     ["authorization"] = "Bearer " .. key,
     ["content-type"] = "application/json",
-    ["idempotency-key"] = string.format("wrk-%d-%d-%d", math.random(100000000, 999999999), thread_id or 0, counter),
+    ["idempotency-key"] = string.format("wrk-%d-%d-%d", math.random(100000000, 999999999), thread_number, counter),
   }
   if batch > 0 then
     local items = {}
