@@ -6,7 +6,7 @@ import { checkMetadata } from '../domain/metadata.js';
 import type { Wallet } from '../domain/wallet.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { StoreTx } from '../store/store.js';
-import type { WalletFilter, WalletPatch } from '../store/wallet-queries.js';
+import type { NewWallet, WalletFilter, WalletPatch } from '../store/wallet-queries.js';
 import { canSee, notFound, owningMerchant, requireScope } from './access.js';
 import { auditRow, changesOf, recordAudit } from './audit.js';
 import { recordWalletEvent, walletEvent } from './events.js';
@@ -149,7 +149,7 @@ export async function createWallets(ctx: ServiceContext, actor: Actor, inputs: r
   };
   interface Checked {
     readonly index: number;
-    readonly input: WalletInput & { readonly type: string; readonly merchantId: string | null; readonly metadata: Readonly<Record<string, string>> };
+    readonly input: CheckedWalletInput;
     readonly currency: Currency;
   }
   const checked: Checked[] = [];
@@ -270,41 +270,21 @@ export async function createWallets(ctx: ServiceContext, actor: Actor, inputs: r
  * `insertClientWallet` inserts each (bank identifiers, events, audit records), in a handful of
  * statements instead of several per wallet.
  */
+/** A wallet request after its checks: its type, merchant and metadata settled. */
+type CheckedWalletInput = WalletInput & { readonly type: string; readonly merchantId: string | null; readonly metadata: Readonly<Record<string, string>> };
+
 async function insertClientWallets(
   tx: StoreTx,
   ctx: ServiceContext,
   actor: Actor,
   items: readonly {
-    readonly input: WalletInput & { readonly type: string; readonly merchantId: string | null; readonly metadata: Readonly<Record<string, string>> };
+    readonly input: CheckedWalletInput;
     readonly currency: Currency;
   }[],
   now: Date,
 ): Promise<Wallet[]> {
   const wallets = await tx.insertWallets(
-    items.map(({ input, currency }) => ({
-      wallet: {
-        id: newId(now.getTime()),
-        name: input.name ?? null,
-        currencyId: currency.id,
-        category: 'client',
-        type: input.type,
-        merchantId: input.merchantId,
-        customerId: input.customerId ?? null,
-        externalId: input.externalId ?? null,
-        alias: input.alias ?? null,
-        program: input.program ?? null,
-        main: input.main ?? false,
-        accounting: false,
-        creditLimit: input.creditLimit ?? 0n,
-        lowBalanceThreshold: input.lowBalanceThreshold ?? null,
-        parentWalletId: input.parentWalletId ?? null,
-        status: 'active',
-        metadata: input.metadata,
-        createdAt: now,
-        updatedAt: now,
-      },
-      serialPrefix: currency.serialPrefix,
-    })),
+    items.map(({ input, currency }) => ({ wallet: newClientWallet(input, currency, now), serialPrefix: currency.serialPrefix })),
   );
   await issueBankIdentifiersOf(
     tx,
@@ -320,6 +300,31 @@ async function insertClientWallets(
   return wallets;
 }
 
+/** The row of a new, active client wallet from a checked request (one place for the defaults). */
+function newClientWallet(input: CheckedWalletInput, currency: Currency, now: Date): NewWallet {
+  return {
+    id: newId(now.getTime()),
+    name: input.name ?? null,
+    currencyId: currency.id,
+    category: 'client',
+    type: input.type,
+    merchantId: input.merchantId,
+    customerId: input.customerId ?? null,
+    externalId: input.externalId ?? null,
+    alias: input.alias ?? null,
+    program: input.program ?? null,
+    main: input.main ?? false,
+    accounting: false,
+    creditLimit: input.creditLimit ?? 0n,
+    lowBalanceThreshold: input.lowBalanceThreshold ?? null,
+    parentWalletId: input.parentWalletId ?? null,
+    status: 'active',
+    metadata: input.metadata,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /**
  * Inserts a client wallet checked by the caller (currency active, type not a system one, parent
  * fitting) in the caller's database transaction, with its bank identifiers, event and audit
@@ -329,34 +334,11 @@ export async function insertClientWallet(
   tx: StoreTx,
   ctx: ServiceContext,
   actor: Actor,
-  input: WalletInput & { readonly type: string; readonly merchantId: string | null; readonly metadata: Readonly<Record<string, string>> },
+  input: CheckedWalletInput,
   currency: Currency,
   now: Date,
 ): Promise<Wallet> {
-  const inserted = await tx.insertWallet(
-    {
-      id: newId(now.getTime()),
-      name: input.name ?? null,
-      currencyId: currency.id,
-      category: 'client',
-      type: input.type,
-      merchantId: input.merchantId,
-      customerId: input.customerId ?? null,
-      externalId: input.externalId ?? null,
-      alias: input.alias ?? null,
-      program: input.program ?? null,
-      main: input.main ?? false,
-      accounting: false,
-      creditLimit: input.creditLimit ?? 0n,
-      lowBalanceThreshold: input.lowBalanceThreshold ?? null,
-      parentWalletId: input.parentWalletId ?? null,
-      status: 'active',
-      metadata: input.metadata,
-      createdAt: now,
-      updatedAt: now,
-    },
-    currency.serialPrefix,
-  );
+  const inserted = await tx.insertWallet(newClientWallet(input, currency, now), currency.serialPrefix);
   if (input.skipIbanGeneration !== true) await issueBankIdentifiers(tx, ctx, inserted, currency, now);
   await recordWalletEvent(tx, 'wallet.created', inserted, now);
   await recordAudit(tx, actor, walletAudit('wallet.created', null, inserted), now);

@@ -83,82 +83,56 @@ export interface WalletRef {
 export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt' | 'statusChangedBy'>;
 
 export function walletQueries(db: Queryable) {
+  /** Inserts wallets in one statement (each serial: its currency prefix + the next number of a sequence, never reused); answers them in the order given. */
+  async function insertWallets(wallets: readonly { readonly wallet: NewWallet; readonly serialPrefix: string | null }[]): Promise<Wallet[]> {
+    if (wallets.length === 0) return [];
+    const params: unknown[] = [];
+    const tuples = wallets.map(({ wallet, serialPrefix }) => {
+      const base = params.length;
+      params.push(
+        wallet.id,
+        serialPrefix,
+        wallet.name,
+        wallet.currencyId,
+        wallet.category,
+        wallet.type,
+        wallet.merchantId,
+        wallet.customerId,
+        wallet.externalId,
+        wallet.alias,
+        wallet.program,
+        wallet.main,
+        wallet.accounting,
+        wallet.creditLimit.toString(),
+        wallet.parentWalletId,
+        wallet.status,
+        JSON.stringify(wallet.metadata),
+        wallet.createdAt,
+        wallet.updatedAt,
+        wallet.lowBalanceThreshold?.toString() ?? null,
+      );
+      const p = (n: number) => `$${base + n}`;
+      return `(${p(1)}::uuid, coalesce(${p(2)}::text, '') || lpad(nextval('wallet_serial_seq')::text, 10, '0'), ${p(3)}::text, ${p(4)}::uuid, ${p(5)}::text, ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, ${p(9)}::text, ${p(10)}::text, ${p(11)}::text, ${p(12)}::boolean, ${p(13)}::boolean, ${p(14)}::numeric, ${p(15)}::uuid, ${p(16)}::text, ${p(17)}::jsonb, ${p(18)}::timestamptz, ${p(19)}::timestamptz, ${p(20)}::numeric)`;
+    });
+    const rows = await db.query(
+      `insert into wallets (id, serial, name, currency_id, category, type, merchant_id, customer_id, external_id, alias, program,
+                            main, accounting, credit_limit, parent_wallet_id, status, metadata, created_at, updated_at, low_balance_threshold)
+       values ${tuples.join(',\n')}
+       returning *`,
+      params,
+    );
+    const byId = new Map(rows.map((row) => [String(row.id), toWallet(row)]));
+    return wallets.map(({ wallet }) => byId.get(wallet.id) as Wallet);
+  }
+
   return {
     /** Inserts a wallet; its serial is the currency prefix + the next number of a sequence, so it is never reused. */
     async insertWallet(wallet: NewWallet, serialPrefix: string | null): Promise<Wallet> {
-      const rows = await db.query(
-        `insert into wallets (id, serial, name, currency_id, category, type, merchant_id, customer_id, external_id, alias, program,
-                              main, accounting, credit_limit, parent_wallet_id, status, metadata, created_at, updated_at, low_balance_threshold)
-         values ($1, coalesce($2, '') || lpad(nextval('wallet_serial_seq')::text, 10, '0'), $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                 $12, $13, $14, $15, $16, $17, $18, $19, $20)
-         returning *`,
-        [
-          wallet.id,
-          serialPrefix,
-          wallet.name,
-          wallet.currencyId,
-          wallet.category,
-          wallet.type,
-          wallet.merchantId,
-          wallet.customerId,
-          wallet.externalId,
-          wallet.alias,
-          wallet.program,
-          wallet.main,
-          wallet.accounting,
-          wallet.creditLimit.toString(),
-          wallet.parentWalletId,
-          wallet.status,
-          JSON.stringify(wallet.metadata),
-          wallet.createdAt,
-          wallet.updatedAt,
-          wallet.lowBalanceThreshold?.toString() ?? null,
-        ],
-      );
-      return toWallet(rows[0] as Row);
+      const [inserted] = await insertWallets([{ wallet, serialPrefix }]);
+      return inserted as Wallet;
     },
 
-    /** Inserts many wallets in one statement, as insertWallet does each; answers them in the order given. */
-    async insertWallets(wallets: readonly { readonly wallet: NewWallet; readonly serialPrefix: string | null }[]): Promise<Wallet[]> {
-      if (wallets.length === 0) return [];
-      const params: unknown[] = [];
-      const tuples = wallets.map(({ wallet, serialPrefix }) => {
-        const base = params.length;
-        params.push(
-          wallet.id,
-          serialPrefix,
-          wallet.name,
-          wallet.currencyId,
-          wallet.category,
-          wallet.type,
-          wallet.merchantId,
-          wallet.customerId,
-          wallet.externalId,
-          wallet.alias,
-          wallet.program,
-          wallet.main,
-          wallet.accounting,
-          wallet.creditLimit.toString(),
-          wallet.parentWalletId,
-          wallet.status,
-          JSON.stringify(wallet.metadata),
-          wallet.createdAt,
-          wallet.updatedAt,
-          wallet.lowBalanceThreshold?.toString() ?? null,
-        );
-        const p = (n: number) => `$${base + n}`;
-        return `(${p(1)}::uuid, coalesce(${p(2)}::text, '') || lpad(nextval('wallet_serial_seq')::text, 10, '0'), ${p(3)}::text, ${p(4)}::uuid, ${p(5)}::text, ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, ${p(9)}::text, ${p(10)}::text, ${p(11)}::text, ${p(12)}::boolean, ${p(13)}::boolean, ${p(14)}::numeric, ${p(15)}::uuid, ${p(16)}::text, ${p(17)}::jsonb, ${p(18)}::timestamptz, ${p(19)}::timestamptz, ${p(20)}::numeric)`;
-      });
-      const rows = await db.query(
-        `insert into wallets (id, serial, name, currency_id, category, type, merchant_id, customer_id, external_id, alias, program,
-                              main, accounting, credit_limit, parent_wallet_id, status, metadata, created_at, updated_at, low_balance_threshold)
-         values ${tuples.join(',\n')}
-         returning *`,
-        params,
-      );
-      const byId = new Map(rows.map((row) => [String(row.id), toWallet(row)]));
-      return wallets.map(({ wallet }) => byId.get(wallet.id) as Wallet);
-    },
+    insertWallets,
 
     async getWallet(id: string): Promise<Wallet | null> {
       const rows = await db.query('select * from wallets where id = $1', [id]);
