@@ -163,7 +163,7 @@ export async function createWallets(ctx: ServiceContext, actor: Actor, inputs: r
       }
       const currency = await currencyOf(input.currencyId);
       if (currency === null) throw notFound('currency', input.currencyId);
-      if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`);
+      if (!currency.active) throw new CofferError('currency_inactive', `Currency ${currency.code} (${currency.id}) is inactive.`, undefined, { currency });
       const metadata = checkMetadata(input.metadata);
       checked.push({ index, input: { ...input, type, merchantId, metadata }, currency });
     } catch (error) {

@@ -65,6 +65,13 @@ for (const backend of backends) {
       expectStatus(await harness.request('PATCH', `/v1/currencies/${inactive}`, { active: false }), 200);
       const refused = expectProblem(await harness.request('POST', '/v1/wallets', { currencyId: inactive }), 422, 'currency_inactive');
       assert.deepEqual([refused.currencyId, refused.currencyCode], [inactive, 'USD']);
+      // The same in a bulk creation's per-item answer.
+      const bulk = expectStatus<{ results: { status: string; error?: Record<string, unknown> }[] }>(
+        await harness.request('POST', '/v1/wallets/bulk', { items: [{ currencyId: inactive }] }),
+        200,
+      );
+      assert.equal(bulk.results[0]?.status, 'failed');
+      assert.equal(bulk.results[0]?.error?.code, 'currency_inactive');
       const headers = { 'idempotency-key': 'quote-inactive' };
       const body = { fromCurrencyId: inactive, toCurrencyId: eurId, amount: '100' };
       const first = expectProblem(await harness.request('POST', '/v1/quotes', body, { headers }), 422, 'currency_inactive');
