@@ -99,6 +99,22 @@ for (const backend of backends) {
       assert.ok(poor.idempotencyKey !== undefined, 'a refused POST names the key it sent');
     });
 
+    it('payouts: a withdrawal to an IBAN stays pending until settled or failed; custom system accounts', async () => {
+      const payer = await coffer.wallets.create({ currencyId: usd.id, merchantId: 'm-sdk', customerId: 'payer' });
+      await coffer.topups.create({ walletId: payer.id, amount: 1_000n });
+      const destination = { iban: 'DE89370400440532013000', name: 'Payer GmbH' };
+      const failing = await coffer.withdrawals.create({ walletId: payer.id, amount: 300n, destination });
+      assert.equal(failing.status, 'pending');
+      assert.equal((await coffer.wallets.balance(payer.id)).balance.available, '700');
+      assert.equal((await coffer.withdrawals.fail(failing.id, { reason: 'account closed at the bank' })).status, 'failed');
+      const paid = await coffer.withdrawals.create({ walletId: payer.id, amount: 200n, destination });
+      assert.equal((await coffer.withdrawals.settle(paid.id)).status, 'posted');
+      const balance = (await coffer.wallets.balance(payer.id)).balance;
+      assert.deepEqual([balance.posted, balance.held, balance.available], ['800', '0', '800']);
+      const reserve = await coffer.currencies.addSystemAccount(usd.id, { type: 'reserve' });
+      assert.deepEqual([reserve.category, reserve.type, reserve.currencyId], ['system', 'reserve', usd.id]);
+    });
+
     it('an explicit Idempotency-Key makes a repeated call answer the same transaction', async () => {
       const key = `sdk-${Date.now()}`;
       const first = await coffer.transfers.create({ fromWalletId: alice.id, toWalletId: bob.id, amount: '7' }, { idempotencyKey: key });

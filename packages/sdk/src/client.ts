@@ -71,6 +71,10 @@ export class Currencies extends Resource {
   importIso(code: string, body: BodyOf<'/v1/currencies/iso/{code}'> = {}, options?: RequestOptions): Promise<Currency> {
     return this.send('POST', pathOf('/v1/currencies/iso/{code}', { code }), body, options);
   }
+  /** Adds a system account of the operator's own type (e.g. `reserve`) to a currency; admin keys only. */
+  addSystemAccount(id: Id, body: BodyOf<'/v1/currencies/{id}/system-accounts'>, options?: RequestOptions): Promise<Wallet> {
+    return this.send('POST', pathOf('/v1/currencies/{id}/system-accounts', { id }), body, options);
+  }
 }
 
 export class Wallets extends Resource {
@@ -156,12 +160,12 @@ export class Withdrawals extends Resource {
   create(body: BodyOf<'/v1/withdrawals'>, options?: RequestOptions): Promise<Transaction> {
     return this.send('POST', '/v1/withdrawals', body, options);
   }
-  /** Settles a pending payout (POST /v1/withdrawals/{id}/settle, where the server has it). */
-  settle(id: Id, body: Loose = {}, options?: RequestOptions): Promise<Transaction> {
+  /** Settles a pending payout: the bank connector confirms the money left (POST /v1/withdrawals/{id}/settle). */
+  settle(id: Id, body: BodyOf<'/v1/withdrawals/{id}/settle'> = {}, options?: RequestOptions): Promise<Transaction> {
     return this.send('POST', pathOf('/v1/withdrawals/{id}/settle', { id }), body, options);
   }
-  /** Fails a pending payout, releasing its money (POST /v1/withdrawals/{id}/fail, where the server has it). */
-  fail(id: Id, body: Loose = {}, options?: RequestOptions): Promise<Transaction> {
+  /** Fails a pending payout, releasing its money, with an optional reason (POST /v1/withdrawals/{id}/fail). */
+  fail(id: Id, body: BodyOf<'/v1/withdrawals/{id}/fail'> = {}, options?: RequestOptions): Promise<Transaction> {
     return this.send('POST', pathOf('/v1/withdrawals/{id}/fail', { id }), body, options);
   }
 }
