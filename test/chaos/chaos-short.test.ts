@@ -67,18 +67,19 @@ it('chaos bank test, short run: no violation under a server kill and a PostgreSQ
   assert.equal(run.code, 0, explain);
   assert.equal(summary.finalRead.resolved, summary.finalRead.unknown, `unknown outcomes left: ${explain}`);
   // Holds the clients knew of while the run lasted (acknowledged then, not only resolved by the
-  // final read): captures and voids can only aim at those. A run whose faults hid nearly every
-  // hold's answer until the end (seed 99509: 22 holds acknowledged, 21 of them only at the final
-  // read) cannot have sent them; it says so, and the rest of the checks still hold.
+  // final read): captures and voids can only aim at those, and each known hold gets one or the
+  // other at random. So they are required together, not each: with a few known holds all may be
+  // captured (seed 64785: 5 holds, 5 captures, no void), and a run whose faults hid nearly every
+  // hold's answer until the end (seed 99509: 21 of 22) can send neither; it says so. What a
+  // capture or void does is checked by the chaos checks themselves and the holds tests.
   const hold = summary.byKind.hold;
   const holdsKnownInRun = (hold?.acknowledged ?? 0) - (hold?.unknownThenCommitted ?? 0);
+  const resolutions = (summary.byKind.capture?.sent ?? 0) + (summary.byKind.void?.sent ?? 0);
+  if (holdsKnownInRun >= 3) assert.ok(resolutions > 0, `no capture or void was sent (${holdsKnownInRun} holds acknowledged during the run): ${explain}`);
+  else process.stdout.write(`chaos short run: ${resolutions} captures and voids, ${holdsKnownInRun} hold(s) acknowledged during the run (seed ${seed})\n`);
   for (const kind of ['transfer', 'hold', 'capture', 'void', 'quote', 'exchange'] as const) {
     const sent = summary.byKind[kind]?.sent ?? 0;
-    if ((kind === 'capture' || kind === 'void') && holdsKnownInRun < 3 && sent === 0) {
-      process.stdout.write(`chaos short run: no ${kind} sent, only ${holdsKnownInRun} hold(s) acknowledged during the run (seed ${seed})\n`);
-      continue;
-    }
-    assert.ok(sent > 0, `no ${kind} was sent (${holdsKnownInRun} holds acknowledged during the run): ${explain}`);
+    if (kind !== 'capture' && kind !== 'void') assert.ok(sent > 0, `no ${kind} was sent: ${explain}`);
     // A kind tried only once or twice in 12 s may meet a fault or a hold that is no longer
     // pending every time (seed 185016: one void, refused hold_not_pending); from three tries on,
     // not one acknowledged means the kind is broken.
