@@ -82,6 +82,27 @@ export interface WalletRef {
 
 export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt' | 'statusChangedBy'>;
 
+/** The filters of a wallet list, $1 to $9: shared by the list and its count. */
+const walletFilterWhere = `($1::text is null or merchant_id = $1) and ($2::text is null or customer_id = $2)
+  and ($3::uuid is null or currency_id = $3) and ($4::text is null or category = $4)
+  and ($5::text is null or type = $5) and ($6::text is null or status = $6)
+  and ($7::text is null or program = $7) and ($8::text is null or external_id = $8)
+  and ($9::uuid is null or parent_wallet_id = $9)`;
+
+function walletFilterParams(filter: Omit<WalletFilter, 'afterId' | 'limit'>): unknown[] {
+  return [
+    filter.merchantId ?? null,
+    filter.customerId ?? null,
+    filter.currencyId ?? null,
+    filter.category ?? null,
+    filter.type ?? null,
+    filter.status ?? null,
+    filter.program ?? null,
+    filter.externalId ?? null,
+    filter.parentWalletId ?? null,
+  ];
+}
+
 export function walletQueries(db: Queryable) {
   /** Inserts wallets in one statement (each serial: its currency prefix + the next number of a sequence, never reused); answers them in the order given. */
   async function insertWallets(wallets: readonly { readonly wallet: NewWallet; readonly serialPrefix: string | null }[]): Promise<Wallet[]> {
@@ -170,50 +191,16 @@ export function walletQueries(db: Queryable) {
     async listWallets(filter: WalletFilter): Promise<Wallet[]> {
       const rows = await db.query(
         `select * from wallets
-         where ($1::text is null or merchant_id = $1) and ($2::text is null or customer_id = $2)
-           and ($3::uuid is null or currency_id = $3) and ($4::text is null or category = $4)
-           and ($5::text is null or type = $5) and ($6::text is null or status = $6)
-           and ($7::text is null or program = $7) and ($8::text is null or external_id = $8)
-           and ($9::uuid is null or parent_wallet_id = $9) and ($10::uuid is null or id > $10)
+         where ${walletFilterWhere} and ($10::uuid is null or id > $10)
          order by id limit $11`,
-        [
-          filter.merchantId ?? null,
-          filter.customerId ?? null,
-          filter.currencyId ?? null,
-          filter.category ?? null,
-          filter.type ?? null,
-          filter.status ?? null,
-          filter.program ?? null,
-          filter.externalId ?? null,
-          filter.parentWalletId ?? null,
-          filter.afterId ?? null,
-          filter.limit,
-        ],
+        [...walletFilterParams(filter), filter.afterId ?? null, filter.limit],
       );
       return rows.map(toWallet);
     },
 
     /** How many wallets match `listWallets`' filters, whatever the cursor (`?include=total`). */
     async countWallets(filter: Omit<WalletFilter, 'afterId' | 'limit'>): Promise<number> {
-      const rows = await db.query(
-        `select count(*)::text as total from wallets
-         where ($1::text is null or merchant_id = $1) and ($2::text is null or customer_id = $2)
-           and ($3::uuid is null or currency_id = $3) and ($4::text is null or category = $4)
-           and ($5::text is null or type = $5) and ($6::text is null or status = $6)
-           and ($7::text is null or program = $7) and ($8::text is null or external_id = $8)
-           and ($9::uuid is null or parent_wallet_id = $9)`,
-        [
-          filter.merchantId ?? null,
-          filter.customerId ?? null,
-          filter.currencyId ?? null,
-          filter.category ?? null,
-          filter.type ?? null,
-          filter.status ?? null,
-          filter.program ?? null,
-          filter.externalId ?? null,
-          filter.parentWalletId ?? null,
-        ],
-      );
+      const rows = await db.query(`select count(*)::text as total from wallets where ${walletFilterWhere}`, walletFilterParams(filter));
       return Number(rows[0]?.total ?? 0);
     },
 
