@@ -190,7 +190,10 @@ if (!existsSync(chromiumPath)) {
         await screen('#/wallets');
         await page.getByRole('link', { name: /\d+/ }).first().waitFor();
         await page.getByLabel('Merchant').fill('m1');
+        await page.getByRole('cell', { name: 'Other merchant' }).waitFor();
         await page.getByRole('button', { name: 'Apply filters' }).click();
+        // The unfiltered list already showed Bob: the filter has applied once the other merchant's wallet is gone.
+        await page.getByRole('cell', { name: 'Other merchant' }).waitFor({ state: 'detached' });
         await page.getByRole('cell', { name: 'Bob USD' }).waitFor();
         assert.equal(await page.getByRole('cell', { name: 'Other merchant' }).count(), 0);
         await shot('wallets');
