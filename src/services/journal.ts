@@ -3,8 +3,8 @@ import { assert } from '../domain/assert.js';
 import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import { formatRate } from '../domain/rate.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
-import type { JournalLink } from '../store/journal-queries.js';
-import type { StoreTx } from '../store/store.js';
+import type { JournalHead, JournalLink } from '../store/journal-queries.js';
+import type { QueuedLink, StoreTx } from '../store/store.js';
 
 /** The hash before the first link: 32 zero bytes, in hex. */
 export const genesisHash = '0'.repeat(64);
@@ -114,14 +114,17 @@ export async function flushJournal(tx: StoreTx): Promise<void> {
   await writeLinks(tx, tx.takeJournalQueue());
 }
 
-async function writeLinks(tx: StoreTx, queued: readonly { readonly transactionId: string; readonly body: string }[]): Promise<void> {
+async function writeLinks(tx: StoreTx, queued: readonly QueuedLink[]): Promise<void> {
   if (queued.length === 0) return;
-  const head = await tx.lockJournalHead();
+  await tx.insertJournalLinks(chainLinks(await tx.lockJournalHead(), queued));
+}
+
+/** The links sealing `queued`, in order, chained after `head` (which the caller holds locked). */
+export function chainLinks(head: Pick<JournalHead, 'seq' | 'hash'>, queued: readonly QueuedLink[]): JournalLink[] {
   let previous = { seq: head.seq, hash: head.hash };
-  const links = queued.map(({ transactionId, body }): JournalLink => {
+  return queued.map(({ transactionId, body }): JournalLink => {
     const link = { seq: previous.seq + 1n, transactionId, previousHash: previous.hash, hash: linkHash(previous.hash, body), body };
     previous = link;
     return link;
   });
-  await tx.insertJournalLinks(links);
 }

@@ -13,7 +13,7 @@ import { visibleEntries } from './access.js';
 import { auditRow } from './audit.js';
 import { transactionEvent, walletEvent } from './events.js';
 import { newId } from './ids.js';
-import { appendJournalLinks } from './journal.js';
+import { chainLinks, journalBody } from './journal.js';
 import { type BatchItemResult, batchItemFailed } from './batches.js';
 import { type MovementPlan, movementAudit, namedWallets, planMovement, type SimpleMovement } from './transactions.js';
 import { warmWalletRefs } from './wallet-refs.js';
@@ -109,14 +109,20 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   });
 
   // Stamped in commit order (store.ts `commitStamp`): a balance read with ?at= never changes afterwards.
-  if (applied.length > 0) {
-    const stamp = await tx.commitStamp(new Date(Math.max(...applied.map((movement) => movement.now.getTime()))));
+  // The stamp locks the chain head and draws the entries' ids, so everything below is known before the one write.
+  const entryCount = applied.reduce((count, movement) => count + movement.entries.length, 0);
+  const stamped = applied.length > 0 ? await tx.stampForPosting(new Date(Math.max(...applied.map((movement) => movement.now.getTime()))), entryCount) : null;
+  if (stamped !== null) {
     applied.forEach((movement, index) => {
       const { transaction } = movement;
-      applied[index] = { ...movement, now: stamp, transaction: { ...transaction, createdAt: stamp, postedAt: transaction.postedAt === null ? null : stamp } };
+      applied[index] = {
+        ...movement,
+        now: stamped.stamp,
+        transaction: { ...transaction, createdAt: stamped.stamp, postedAt: transaction.postedAt === null ? null : stamped.stamp },
+      };
     });
   }
-  const written = await writeApplied(tx, applied, ledger.changed());
+  const written = withEntries(applied, stamped?.entryIds ?? []);
   const events: EventRow[] = [];
   for (const movement of applied) {
     events.push(...movement.thresholdEvents, { id: newId(movement.now.getTime()), event: transactionEvent(movement.transaction), createdAt: movement.now });
@@ -145,13 +151,24 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
     answers.set(unit, { ok: true, value: answer });
     if (unit.idempotency !== null) completions.push({ ...unit.idempotency, statusCode: answer.statusCode, response: answer.body });
   }
-  await tx.insertEvents(events);
-  await tx.insertAuditRecords(audits);
-  const lost = await tx.completeIdempotencyKeys(completions);
+  // The journal last: links held back earlier in this database transaction go first, then the group's, chained from the locked head.
+  const links =
+    stamped === null
+      ? []
+      : chainLinks(stamped.head, [...tx.takeJournalQueue(), ...written.map((transaction) => ({ transactionId: transaction.id, body: journalBody(transaction) }))]);
+  const lost = await tx.writePostings({
+    transactions: applied.map((movement) => movement.transaction),
+    entries: written.flatMap((transaction) => transaction.entries),
+    entryIds: stamped?.entryIds ?? [],
+    counters: ledger.changed(),
+    events,
+    audits,
+    completions,
+    links,
+    now: stamped?.stamp ?? (units[0] as PostingUnit).now,
+  });
   // A key taken over by a retry while this group ran: fail the group; run alone, only that request fails.
   if (lost[0] !== undefined) throw claimLost();
-  // Last: it locks the chain head (held back to the end of the group under group commit, journal.ts `deferJournal`).
-  await appendJournalLinks(tx, written);
   return units.map((unit, index) => outcomes[index] ?? (answers.get(unit) as UnitOutcome));
 }
 
@@ -160,27 +177,23 @@ function refusal(error: unknown): CofferError {
   throw error;
 }
 
-/** Writes the applied movements' transactions, entries and final counters; returns them as written. */
-async function writeApplied(tx: StoreTx, applied: readonly Applied[], counters: ReadonlyMap<string, Counters>): Promise<TransactionWithEntries[]> {
-  if (applied.length === 0) return [];
-  await tx.insertTransactions(applied.map((movement) => movement.transaction));
-  const rows = applied.flatMap((movement) => movement.entries.map((entry) => ({ ...entry, transactionId: movement.transaction.id, createdAt: movement.now })));
-  const ids = await tx.insertEntries(rows, (applied[0] as Applied).now);
-  assert(ids.length === rows.length, 'every entry got an id');
-  await tx.writeCounters(counters, (applied[applied.length - 1] as Applied).now);
+/** The applied movements as they will be written: each transaction with its entries, numbered from `entryIds` in order. */
+function withEntries(applied: readonly Applied[], entryIds: readonly string[]): TransactionWithEntries[] {
   let next = 0;
-  return applied.map((movement) => ({
+  const written = applied.map((movement) => ({
     ...movement.transaction,
     entries: movement.entries.map(
       (entry): Entry => ({
         ...entry,
-        id: ids[next++] as string,
+        id: entryIds[next++] as string,
         transactionId: movement.transaction.id,
         kind: movement.transaction.kind,
         createdAt: movement.now,
       }),
     ),
   }));
+  assert(next === entryIds.length, 'every entry got an id');
+  return written;
 }
 
 /** The locked wallets and their counters as the movements applied so far left them. */

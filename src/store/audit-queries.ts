@@ -1,6 +1,7 @@
 import type { AuditRecord, FieldChange } from '../domain/audit.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, json, text, textOrNull } from './rows.js';
+import { type Params, single } from './sql-parts.js';
 
 function toAuditRecord(row: Row): AuditRecord {
   return {
@@ -27,34 +28,33 @@ export interface AuditFilter {
 /** Tables whose rows a change may lock before reading their "before" state. */
 export type LockableTable = 'currencies' | 'wallets' | 'api_keys' | 'webhook_endpoints';
 
+/** Inserts audit records in the order given, from one JSON document (the changes then need no array-literal escaping). */
+export function insertAuditRecordsSql(p: Params, records: readonly Omit<AuditRecord, 'seq'>[]): string {
+  const rows = records.map((r) => ({
+    id: r.id,
+    action: r.action,
+    subject_type: r.subjectType,
+    subject_id: r.subjectId,
+    merchant_id: r.merchantId,
+    api_key_id: r.apiKeyId,
+    request_id: r.requestId,
+    changes: r.changes,
+    created_at: r.createdAt.toISOString(),
+  }));
+  return `insert into audit_log (id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at)
+   select id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at
+   from rows from (jsonb_to_recordset(${p.add(JSON.stringify(rows), 'jsonb')}) as (id uuid, action text, subject_type text, subject_id text, merchant_id text,
+                                                      api_key_id uuid, request_id text, changes jsonb, created_at timestamptz))
+        with ordinality as v(id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at, n)
+   order by n`;
+}
+
 export function auditQueries(db: Queryable) {
   /** Writes audit records in one statement, in the order given. */
   async function insertAuditRecords(records: readonly Omit<AuditRecord, 'seq'>[]): Promise<void> {
     if (records.length === 0) return;
-    // One JSON document rather than arrays: the changes then need no array-literal escaping.
-    await db.query(
-      `insert into audit_log (id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at)
-       select id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at
-       from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, action text, subject_type text, subject_id text, merchant_id text, api_key_id uuid,
-                                                          request_id text, changes jsonb, created_at timestamptz))
-            with ordinality as v(id, action, subject_type, subject_id, merchant_id, api_key_id, request_id, changes, created_at, n)
-       order by n`,
-      [
-        JSON.stringify(
-          records.map((r) => ({
-            id: r.id,
-            action: r.action,
-            subject_type: r.subjectType,
-            subject_id: r.subjectId,
-            merchant_id: r.merchantId,
-            api_key_id: r.apiKeyId,
-            request_id: r.requestId,
-            changes: r.changes,
-            created_at: r.createdAt.toISOString(),
-          })),
-        ),
-      ],
-    );
+    const { sql, values } = single((p) => insertAuditRecordsSql(p, records));
+    await db.query(sql, values);
   }
 
   return {

@@ -1,6 +1,7 @@
 import type { CofferEvent, EventType, NewEvent } from '../domain/event.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, json, text, textOrNull } from './rows.js';
+import { type Params, single } from './sql-parts.js';
 
 function toEvent(row: Row): CofferEvent {
   return {
@@ -28,30 +29,29 @@ export interface EventRow {
   readonly createdAt: Date;
 }
 
+/** Inserts events in the order given, from one JSON document (their data then needs no array-literal escaping). */
+export function insertEventsSql(p: Params, events: readonly EventRow[]): string {
+  const rows = events.map((row) => ({
+    id: row.id,
+    type: row.event.type,
+    merchant_id: row.event.merchantId,
+    subject_id: row.event.subjectId,
+    data: row.event.data,
+    created_at: row.createdAt.toISOString(),
+  }));
+  return `insert into events (id, type, merchant_id, subject_id, data, created_at)
+   select id, type, merchant_id, subject_id, data, created_at
+   from rows from (jsonb_to_recordset(${p.add(JSON.stringify(rows), 'jsonb')}) as (id uuid, type text, merchant_id text, subject_id uuid, data jsonb, created_at timestamptz))
+        with ordinality as v(id, type, merchant_id, subject_id, data, created_at, n)
+   order by n`;
+}
+
 export function eventQueries(db: Queryable) {
   /** Inserts events in the order given (the sealer numbers them in that order). */
   async function insertEvents(events: readonly EventRow[]): Promise<void> {
     if (events.length === 0) return;
-    // One JSON document rather than arrays: the events' data then needs no array-literal escaping.
-    await db.query(
-      `insert into events (id, type, merchant_id, subject_id, data, created_at)
-       select id, type, merchant_id, subject_id, data, created_at
-       from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, type text, merchant_id text, subject_id uuid, data jsonb, created_at timestamptz))
-            with ordinality as v(id, type, merchant_id, subject_id, data, created_at, n)
-       order by n`,
-      [
-        JSON.stringify(
-          events.map((row) => ({
-            id: row.id,
-            type: row.event.type,
-            merchant_id: row.event.merchantId,
-            subject_id: row.event.subjectId,
-            data: row.event.data,
-            created_at: row.createdAt.toISOString(),
-          })),
-        ),
-      ],
-    );
+    const { sql, values } = single((p) => insertEventsSql(p, events));
+    await db.query(sql, values);
   }
 
   return {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable, Row } from './database.js';
 import { date, json, text } from './rows.js';
+import { type Params, single } from './sql-parts.js';
 
 export type IdempotencyClaim =
   | { readonly state: 'claimed' }
@@ -54,6 +55,34 @@ function toClaim(row: Row | undefined, requestHash: string): IdempotencyClaim {
     return { state: 'in_flight', requestHash: text(row.request_hash), leaseUntil };
   }
   return { state: 'done', requestHash: text(row.request_hash), statusCode: Number(row.status_code), response: json(row.response) };
+}
+
+/**
+ * Records many outcomes in one statement (group commit), from one JSON document (large answers then
+ * need no array-literal escaping). Only a claim still the request's own is completed; returns the
+ * stored keys completed.
+ */
+export function completeIdempotencyKeysSql(p: Params, completions: readonly IdempotencyCompletion[]): string {
+  const rows = completions.map((c) => ({
+    scope: c.scope,
+    key: storedKey(c.scope, c.key),
+    status_code: c.statusCode,
+    response: c.response,
+    claimed_at: c.claimedAt.toISOString(),
+  }));
+  return `update idempotency_keys k set state = 'done', status_code = v.status_code, response = v.response
+   from jsonb_to_recordset(${p.add(JSON.stringify(rows), 'jsonb')}) as v(scope text, key text, status_code int, response jsonb, claimed_at timestamptz)
+   where k.scope = v.scope and k.key = v.key and k.state = 'in_flight' and k.created_at = v.claimed_at
+   returning k.key`;
+}
+
+/**
+ * The completions whose key another request took over meanwhile (its claim went stale and a retry
+ * re-claimed it), given the stored keys that were completed: the caller must not commit them.
+ */
+export function lostCompletions(completions: readonly IdempotencyCompletion[], doneKeys: readonly string[]): IdempotencyCompletion[] {
+  const done = new Set(doneKeys);
+  return completions.filter((c) => !done.has(storedKey(c.scope, c.key)));
 }
 
 export function idempotencyQueries(db: Queryable) {
@@ -120,26 +149,12 @@ export function idempotencyQueries(db: Queryable) {
    */
   async function completeIdempotencyKeys(completions: readonly IdempotencyCompletion[]): Promise<IdempotencyCompletion[]> {
     if (completions.length === 0) return [];
-    // One JSON document rather than arrays: large answers then need no array-literal escaping.
-    const rows = await db.query(
-      `update idempotency_keys k set state = 'done', status_code = v.status_code, response = v.response
-       from jsonb_to_recordset($1::jsonb) as v(scope text, key text, status_code int, response jsonb, claimed_at timestamptz)
-       where k.scope = v.scope and k.key = v.key and k.state = 'in_flight' and k.created_at = v.claimed_at
-       returning k.key`,
-      [
-        JSON.stringify(
-          completions.map((c) => ({
-            scope: c.scope,
-            key: storedKey(c.scope, c.key),
-            status_code: c.statusCode,
-            response: c.response,
-            claimed_at: c.claimedAt.toISOString(),
-          })),
-        ),
-      ],
+    const { sql, values } = single((p) => completeIdempotencyKeysSql(p, completions));
+    const rows = await db.query(sql, values);
+    return lostCompletions(
+      completions,
+      rows.map((row) => text(row.key)),
     );
-    const done = new Set(rows.map((row) => text(row.key)));
-    return completions.filter((c) => !done.has(keyOf(c.scope, c.key)));
   }
 
   return {

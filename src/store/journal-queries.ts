@@ -1,6 +1,7 @@
 import type { Entry, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable } from './database.js';
 import { big, text } from './rows.js';
+import { type Params, single } from './sql-parts.js';
 import { toEntry, toTransaction } from './transaction-queries.js';
 
 /** One link of the journal's hash chain. */
@@ -27,30 +28,43 @@ function toHead(row: Record<string, unknown>): JournalHead {
   return { seq: big(row.seq), hash: text(row.hash), transactionsBefore: big(row.transactions_before) };
 }
 
+/** A database transaction's commit stamp, the chain head it locked, and the entry ids it drew. */
+export interface StampedHead {
+  readonly stamp: Date;
+  readonly head: JournalHead;
+  readonly entryIds: readonly string[];
+}
+
+/** Inserts consecutive links, from one JSON document (the bodies, JSON text themselves, then need no array-literal escaping). */
+export function insertJournalLinksSql(p: Params, links: readonly JournalLink[]): string {
+  const rows = links.map((link) => ({
+    seq: link.seq.toString(),
+    transaction_id: link.transactionId,
+    previous_hash: link.previousHash,
+    hash: link.hash,
+    body: link.body,
+  }));
+  return `insert into journal (seq, transaction_id, previous_hash, hash, body)
+   select seq, transaction_id, previous_hash, hash, body
+   from json_to_recordset(${p.add(JSON.stringify(rows), 'json')}) as v(seq bigint, transaction_id uuid, previous_hash text, hash text, body text)`;
+}
+
+/** Moves the (locked) head to the last of `links`. */
+export function moveJournalHeadSql(p: Params, links: readonly JournalLink[]): string {
+  const last = links[links.length - 1];
+  if (last === undefined) throw new Error('the head moves to a link');
+  return `update journal_head set seq = ${p.add(last.seq.toString(), 'bigint')}, hash = ${p.add(last.hash, 'text')} where id = 1`;
+}
+
 /** SQL of the hash-chained journal (see `services/journal.ts`). */
 export function journalQueries(db: Queryable) {
   /** Appends consecutive links (in chain order) and moves the head to the last one; the head must be locked. */
   async function insertJournalLinks(links: readonly JournalLink[]): Promise<void> {
-    const last = links[links.length - 1];
-    if (last === undefined) return;
-    // One JSON document rather than arrays: the bodies (JSON text themselves) then need no array-literal escaping.
-    await db.query(
-      `insert into journal (seq, transaction_id, previous_hash, hash, body)
-       select seq, transaction_id, previous_hash, hash, body
-       from json_to_recordset($1::json) as v(seq bigint, transaction_id uuid, previous_hash text, hash text, body text)`,
-      [
-        JSON.stringify(
-          links.map((link) => ({
-            seq: link.seq.toString(),
-            transaction_id: link.transactionId,
-            previous_hash: link.previousHash,
-            hash: link.hash,
-            body: link.body,
-          })),
-        ),
-      ],
-    );
-    await db.query('update journal_head set seq = $1, hash = $2 where id = 1', [last.seq.toString(), last.hash]);
+    if (links.length === 0) return;
+    const insert = single((p) => insertJournalLinksSql(p, links));
+    await db.query(insert.sql, insert.values);
+    const move = single((p) => moveJournalHeadSql(p, links));
+    await db.query(move.sql, move.values);
   }
 
   return {
@@ -69,16 +83,37 @@ export function journalQueries(db: Queryable) {
      * holders, and any later holder stamps after T. (A service clock ahead of the database's, as
      * in the journal determinism test, wins, so a replay with a fixed clock stamps alike.)
      */
-    async stampJournalHead(notBefore: Date): Promise<Date> {
+    async stampJournalHead(notBefore: Date, entryIdCount = 0): Promise<StampedHead> {
+      // With it, the next `entryIdCount` entry ids (ascending), drawn now: a group names its entries before its one write.
       const rows = await db.query(
-        `update journal_head set stamped_at = greatest(clock_timestamp(), $1::timestamptz, coalesce(stamped_at, '-infinity'::timestamptz) + interval '1 millisecond')
-         where id = 1 returning stamped_at`,
-        [notBefore.toISOString()],
+        `with head as (
+           update journal_head set stamped_at = greatest(clock_timestamp(), $1::timestamptz, coalesce(stamped_at, '-infinity'::timestamptz) + interval '1 millisecond')
+           where id = 1 returning seq, hash, transactions_before, stamped_at
+         )
+         select head.*, (select coalesce(json_agg(nextval(pg_get_serial_sequence('entries', 'id')) order by g), '[]'::json)
+                         from generate_series(1, $2::int) g) as entry_ids
+         from head`,
+        [notBefore.toISOString(), entryIdCount],
       );
       if (rows[0] === undefined) throw new Error('journal head row is missing: run the migrations');
-      // Milliseconds, as every Date: the stored stamp is truncated alike.
-      const stamp = new Date(new Date(rows[0].stamped_at as string | Date).getTime());
-      return stamp;
+      const drawn = rows[0].entry_ids;
+      const entryIds = (typeof drawn === 'string' ? (JSON.parse(drawn) as unknown[]) : (drawn as unknown[])).map((id) => BigInt(String(id)));
+      return {
+        // Milliseconds, as every Date: the stored stamp is truncated alike.
+        stamp: new Date(new Date(rows[0].stamped_at as string | Date).getTime()),
+        head: toHead(rows[0]),
+        entryIds: entryIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String),
+      };
+    },
+
+    /** The next `count` entry ids, ascending (entries then inserted with them: `insertEntriesSql`). */
+    async drawEntryIds(count: number): Promise<string[]> {
+      if (count === 0) return [];
+      const rows = await db.query(`select nextval(pg_get_serial_sequence('entries', 'id'))::text as id from generate_series(1, $1::int) g order by g`, [count]);
+      return rows
+        .map((row) => BigInt(text(row.id)))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(String);
     },
 
     /** Waits until no money write holds the head (each commits before the reader goes on): for reads of the past. */

@@ -12,7 +12,8 @@ import { idempotencyQueries } from './idempotency-queries.js';
 import { cardQueries } from './card-queries.js';
 import { instrumentQueries } from './instrument-queries.js';
 import { lifecycleQueries } from './lifecycle-queries.js';
-import { journalQueries } from './journal-queries.js';
+import { journalQueries, type StampedHead } from './journal-queries.js';
+import { postingQueries } from './posting-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
 import { walletQueries } from './wallet-queries.js';
@@ -108,8 +109,22 @@ function commitStamp(db: Queryable) {
   return {
     /** This database transaction's stamp for entries (locks the journal head the first time). */
     commitStamp(notBefore: Date): Promise<Date> {
-      stamp ??= journal.stampJournalHead(notBefore);
+      stamp ??= journal.stampJournalHead(notBefore).then((stamped) => stamped.stamp);
       return stamp;
+    },
+    /**
+     * For a group's one write (services/set-posting.ts): the stamp, the chain head as it stands
+     * (locked), and `entryIdCount` entry ids drawn in ascending order. One statement when the
+     * stamp is taken here; a database transaction stamped before reads the head and draws ids apart.
+     */
+    async stampForPosting(notBefore: Date, entryIdCount: number): Promise<StampedHead> {
+      if (stamp === null) {
+        const stamped = journal.stampJournalHead(notBefore, entryIdCount);
+        stamp = stamped.then((taken) => taken.stamp);
+        return stamped;
+      }
+      const [taken, head] = [await stamp, await journal.lockJournalHead()];
+      return { stamp: taken, head, entryIds: await journal.drawEntryIds(entryIdCount) };
     },
     stampTaken(): boolean {
       return stamp !== null;
@@ -139,6 +154,7 @@ function storeTx(db: Queryable) {
     ...instrumentQueries(db),
     ...cardQueries(db),
     ...journalQueries(db),
+    ...postingQueries(db),
     ...eventQueries(db),
     ...auditQueries(db),
     ...webhookQueries(db),

@@ -5,6 +5,7 @@ import type { Queryable, Row } from './database.js';
 import { formatRate } from '../domain/rate.js';
 import { exchangeDetailsOf } from './exchange-queries.js';
 import { big, date, dateOrNull, json, text, textOrNull } from './rows.js';
+import { type Params, single } from './sql-parts.js';
 
 export function toTransaction(row: Row): Transaction {
   return {
@@ -59,53 +60,152 @@ function feesJson(fees: readonly Fee[]): string {
   return JSON.stringify(fees.map((fee) => ({ amount: fee.amount.toString(), description: fee.description })));
 }
 
+/**
+ * Inserts many transactions in one statement, in the order given (their `seq` follows it).
+ * An exchange's rate, quote and target amount are part of its row from the start (and so of its journal link).
+ */
+export function insertTransactionsSql(p: Params, transactions: readonly Transaction[]): string {
+  const column = <T>(read: (transaction: Transaction) => T) => transactions.map(read);
+  return `insert into transactions (id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
+                             reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
+                             exchange_rate, quote_id, target_currency_id, target_amount, counterparty)
+   select id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
+          reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
+          exchange_rate, quote_id, target_currency_id, target_amount, counterparty
+   from unnest(${p.add(
+     column((t) => t.id),
+     'uuid[]',
+   )}, ${p.add(
+     column((t) => t.kind),
+     'text[]',
+   )}, ${p.add(
+     column((t) => t.status),
+     'text[]',
+   )},
+               ${p.add(
+                 column((t) => t.merchantId),
+                 'text[]',
+               )}, ${p.add(
+                 column((t) => t.currencyId),
+                 'uuid[]',
+               )},
+               ${p.add(
+                 column((t) => t.amount.toString()),
+                 'bigint[]',
+               )}, ${p.add(
+                 column((t) => t.fromWalletId),
+                 'uuid[]',
+               )},
+               ${p.add(
+                 column((t) => t.toWalletId),
+                 'uuid[]',
+               )}, ${p.add(
+                 column((t) => t.description),
+                 'text[]',
+               )},
+               ${p.add(
+                 column((t) => t.reference),
+                 'text[]',
+               )}, ${p.add(
+                 column((t) => t.reason),
+                 'text[]',
+               )},
+               ${p.add(
+                 column((t) => JSON.stringify(t.metadata)),
+                 'jsonb[]',
+               )}, ${p.add(
+                 column((t) => feesJson(t.fees)),
+                 'jsonb[]',
+               )},
+               ${p.add(
+                 column((t) => t.reversesId),
+                 'uuid[]',
+               )}, ${p.add(
+                 column((t) => t.reversedAmount.toString()),
+                 'bigint[]',
+               )},
+               ${p.add(
+                 column((t) => t.createdAt.toISOString()),
+                 'timestamptz[]',
+               )}, ${p.add(
+                 column((t) => t.postedAt?.toISOString() ?? null),
+                 'timestamptz[]',
+               )},
+               ${p.add(
+                 column((t) => (t.exchange ? formatRate(t.exchange.rate) : null)),
+                 'text[]',
+               )}, ${p.add(
+                 column((t) => t.exchange?.quoteId ?? null),
+                 'uuid[]',
+               )},
+               ${p.add(
+                 column((t) => t.exchange?.targetCurrencyId ?? null),
+                 'uuid[]',
+               )},
+               ${p.add(
+                 column((t) => t.exchange?.targetAmount.toString() ?? null),
+                 'bigint[]',
+               )},
+               ${p.add(
+                 column((t) => (t.counterparty ? JSON.stringify(t.counterparty) : null)),
+                 'jsonb[]',
+               )})
+        with ordinality as v(id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
+                             reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
+                             exchange_rate, quote_id, target_currency_id, target_amount, counterparty, n)
+   order by n`;
+}
+
+/** An entry to insert: planned, with its transaction and time. */
+export type EntryRow = PlannedEntry & { readonly transactionId: string; readonly createdAt?: Date };
+
+/**
+ * Inserts entries in one statement, in the order given, returning their ids. With `ids` (drawn
+ * beforehand from the identity's sequence, ascending: store.ts `stampForPosting`) the entries take
+ * those, so a group's answers can name them before the group's one write.
+ */
+export function insertEntriesSql(p: Params, entries: readonly EntryRow[], now: Date, ids?: readonly string[]): string {
+  const given = ids !== undefined;
+  return `insert into entries (${given ? 'id, ' : ''}transaction_id, wallet_id, balance_wallet_id, currency_id, direction, amount, pending, balance_after, created_at)
+   ${given ? 'overriding system value ' : ''}select ${given ? 'i, ' : ''}t, w, b, c, d, a, p, ba, at
+   from unnest(${given ? `${p.add(ids, 'bigint[]')}, ` : ''}${p.add(
+     entries.map((e) => e.transactionId),
+     'uuid[]',
+   )}, ${p.add(
+     entries.map((e) => e.walletId),
+     'uuid[]',
+   )}, ${p.add(
+     entries.map((e) => e.balanceWalletId),
+     'uuid[]',
+   )}, ${p.add(
+     entries.map((e) => e.currencyId),
+     'uuid[]',
+   )}, ${p.add(
+     entries.map((e) => e.direction),
+     'text[]',
+   )}, ${p.add(
+     entries.map((e) => e.amount.toString()),
+     'bigint[]',
+   )}, ${p.add(
+     entries.map((e) => e.pending),
+     'boolean[]',
+   )}, ${p.add(
+     entries.map((e) => e.balanceAfter.toString()),
+     'numeric[]',
+   )}, ${p.add(
+     entries.map((e) => (e.createdAt ?? now).toISOString()),
+     'timestamptz[]',
+   )})
+        with ordinality as v(${given ? 'i, ' : ''}t, w, b, c, d, a, p, ba, at, n)
+   order by n
+   returning id`;
+}
+
 export function transactionQueries(db: Queryable) {
-  /**
-   * Writes many transactions in one statement, in the order given (their `seq` follows it).
-   * An exchange's rate, quote and target amount are part of its row from the start (and so of its journal link).
-   */
   async function insertTransactions(transactions: readonly Transaction[]): Promise<void> {
     if (transactions.length === 0) return;
-    const column = <T>(read: (transaction: Transaction) => T) => transactions.map(read);
-    await db.query(
-      `insert into transactions (id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
-                                 reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-                                 exchange_rate, quote_id, target_currency_id, target_amount, counterparty)
-       select id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
-              reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-              exchange_rate, quote_id, target_currency_id, target_amount, counterparty
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bigint[], $7::uuid[], $8::uuid[], $9::text[], $10::text[],
-                   $11::text[], $12::jsonb[], $13::jsonb[], $14::uuid[], $15::bigint[], $16::timestamptz[], $17::timestamptz[],
-                   $18::text[], $19::uuid[], $20::uuid[], $21::bigint[], $22::jsonb[])
-            with ordinality as v(id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
-                                 reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-                                 exchange_rate, quote_id, target_currency_id, target_amount, counterparty, n)
-       order by n`,
-      [
-        column((t) => t.id),
-        column((t) => t.kind),
-        column((t) => t.status),
-        column((t) => t.merchantId),
-        column((t) => t.currencyId),
-        column((t) => t.amount.toString()),
-        column((t) => t.fromWalletId),
-        column((t) => t.toWalletId),
-        column((t) => t.description),
-        column((t) => t.reference),
-        column((t) => t.reason),
-        column((t) => JSON.stringify(t.metadata)),
-        column((t) => feesJson(t.fees)),
-        column((t) => t.reversesId),
-        column((t) => t.reversedAmount.toString()),
-        column((t) => t.createdAt.toISOString()),
-        column((t) => t.postedAt?.toISOString() ?? null),
-        column((t) => (t.exchange ? formatRate(t.exchange.rate) : null)),
-        column((t) => t.exchange?.quoteId ?? null),
-        column((t) => t.exchange?.targetCurrencyId ?? null),
-        column((t) => t.exchange?.targetAmount.toString() ?? null),
-        column((t) => (t.counterparty ? JSON.stringify(t.counterparty) : null)),
-      ],
-    );
+    const { sql, values } = single((p) => insertTransactionsSql(p, transactions));
+    await db.query(sql, values);
   }
 
   return {
@@ -116,27 +216,10 @@ export function transactionQueries(db: Queryable) {
     insertTransactions,
 
     /** Writes the entries of one or more transactions in one statement, in the order given. */
-    async insertEntries(entries: readonly (PlannedEntry & { readonly transactionId: string; readonly createdAt?: Date })[], now: Date): Promise<string[]> {
+    async insertEntries(entries: readonly EntryRow[], now: Date): Promise<string[]> {
       if (entries.length === 0) return [];
-      const rows = await db.query(
-        `insert into entries (transaction_id, wallet_id, balance_wallet_id, currency_id, direction, amount, pending, balance_after, created_at)
-         select t, w, b, c, d, a, p, ba, at
-         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::boolean[], $8::numeric[], $9::timestamptz[])
-              with ordinality as v(t, w, b, c, d, a, p, ba, at, n)
-         order by n
-         returning id`,
-        [
-          entries.map((e) => e.transactionId),
-          entries.map((e) => e.walletId),
-          entries.map((e) => e.balanceWalletId),
-          entries.map((e) => e.currencyId),
-          entries.map((e) => e.direction),
-          entries.map((e) => e.amount.toString()),
-          entries.map((e) => e.pending),
-          entries.map((e) => e.balanceAfter.toString()),
-          entries.map((e) => (e.createdAt ?? now).toISOString()),
-        ],
-      );
+      const { sql, values } = single((p) => insertEntriesSql(p, entries, now));
+      const rows = await db.query(sql, values);
       // Identity values are drawn in insertion order: ascending ids are the entries in the order given.
       return rows
         .map((row) => BigInt(String(row.id)))

@@ -2,6 +2,7 @@ import type { Counters } from '../domain/balance.js';
 import type { Wallet, WalletCategory, WalletState, WalletStatus } from '../domain/wallet.js';
 import type { Queryable, Row } from './database.js';
 import { big, bigOrNull, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
+import { type Params, single } from './sql-parts.js';
 
 export function toWallet(row: Row): Wallet {
   return {
@@ -101,6 +102,23 @@ function walletFilterParams(filter: Omit<WalletFilter, 'afterId' | 'limit'>): un
     filter.externalId ?? null,
     filter.parentWalletId ?? null,
   ];
+}
+
+/** Sets many wallets' counters in one statement (their rows locked by the caller). */
+export function writeCountersSql(p: Params, counters: ReadonlyMap<string, Counters>, now: Date): string {
+  const ids: string[] = [];
+  const columns: [string[], string[], string[], string[]] = [[], [], [], []];
+  for (const [id, value] of counters) {
+    ids.push(id);
+    columns[0].push(value.debitsPosted.toString());
+    columns[1].push(value.creditsPosted.toString());
+    columns[2].push(value.debitsPending.toString());
+    columns[3].push(value.creditsPending.toString());
+  }
+  return `update wallets w set debits_posted = v.dp, credits_posted = v.cp, debits_pending = v.dn, credits_pending = v.cn, updated_at = ${p.add(now, 'timestamptz')}
+   from unnest(${p.add(ids, 'uuid[]')}, ${p.add(columns[0], 'numeric[]')}, ${p.add(columns[1], 'numeric[]')}, ${p.add(columns[2], 'numeric[]')},
+               ${p.add(columns[3], 'numeric[]')}) as v(id, dp, cp, dn, cn)
+   where w.id = v.id`;
 }
 
 export function walletQueries(db: Queryable) {
@@ -267,21 +285,8 @@ export function walletQueries(db: Queryable) {
     /** Writes new counters for many wallets in one statement. */
     async writeCounters(counters: ReadonlyMap<string, Counters>, now: Date): Promise<void> {
       if (counters.size === 0) return;
-      const ids: string[] = [];
-      const columns: [string[], string[], string[], string[]] = [[], [], [], []];
-      for (const [id, value] of counters) {
-        ids.push(id);
-        columns[0].push(value.debitsPosted.toString());
-        columns[1].push(value.creditsPosted.toString());
-        columns[2].push(value.debitsPending.toString());
-        columns[3].push(value.creditsPending.toString());
-      }
-      await db.query(
-        `update wallets w set debits_posted = v.dp, credits_posted = v.cp, debits_pending = v.dn, credits_pending = v.cn, updated_at = $6
-         from unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[]) as v(id, dp, cp, dn, cn)
-         where w.id = v.id`,
-        [ids, ...columns, now],
-      );
+      const { sql, values } = single((p) => writeCountersSql(p, counters, now));
+      await db.query(sql, values);
     },
   };
 }
