@@ -155,7 +155,10 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   const links =
     stamped === null
       ? []
-      : chainLinks(stamped.head, [...tx.takeJournalQueue(), ...written.map((transaction) => ({ transactionId: transaction.id, body: journalBody(transaction) }))]);
+      : chainLinks(stamped.head, [
+          ...tx.takeJournalQueue(),
+          ...written.map((transaction) => ({ transactionId: transaction.id, body: journalBody(transaction) })),
+        ]);
   const lost = await tx.writePostings({
     transactions: applied.map((movement) => movement.transaction),
     entries: written.flatMap((transaction) => transaction.entries),
