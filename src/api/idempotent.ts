@@ -11,18 +11,17 @@ import {
   runIdempotentPosting,
 } from '../services/idempotency.js';
 import { decryptSecret, encryptSecret, secretKeysOf } from '../services/secrets.js';
-import type { PostingUnit } from '../services/set-posting.js';
+import { type MovementPlan, movementUnit, type PostingUnit, type Written } from '../services/set-posting.js';
 import type { StoreTx } from '../store/store.js';
 
 /** The request's Idempotency-Key, in its merchant's scope, and what makes two requests "the same". */
-export function idempotencyOf(request: FastifyRequest, lockHint?: readonly string[]): IdempotencyRequest {
+export function idempotencyOf(request: FastifyRequest): IdempotencyRequest {
   const header = request.headers['idempotency-key'];
   return {
     // Prefixed so that no merchant id (even "_admin") can share the admin keys' scope.
     scope: request.actor.role === 'admin' ? '_admin' : `merchant:${request.actor.merchantId ?? ''}`,
     key: Array.isArray(header) ? header[0] : header,
     fingerprint: [request.method, request.routeOptions.url, request.params ?? {}, request.body ?? null],
-    ...(lockHint !== undefined ? { lockHint } : {}),
     refused: (error: CofferError) => (statusOf[error.code] === 422 ? { statusCode: 422, body: problemBody(error, request) } : null),
   };
 }
@@ -45,8 +44,9 @@ function send(reply: FastifyReply, outcome: IdempotentOutcome): FastifyReply {
 }
 
 /**
- * Answers a money-moving request through the idempotency protocol: the same Idempotency-Key
- * with the same request replays the first answer with `Idempotent-Replayed: true`.
+ * Answers a change that moves no money (a quote, a compat status change) through the idempotency
+ * protocol, in a database transaction of its own: the same Idempotency-Key with the same request
+ * replays the first answer with `Idempotent-Replayed: true`. Money moves through `replyMovement`.
  */
 export async function replyIdempotent(
   context: ServiceContext,
@@ -54,12 +54,11 @@ export async function replyIdempotent(
   reply: FastifyReply,
   statusCode: number,
   work: (tx: StoreTx) => Promise<unknown>,
-  lockHint?: readonly string[],
 ): Promise<FastifyReply> {
-  return send(reply, await runIdempotent(context, idempotencyOf(request, lockHint), async (tx) => ({ statusCode, body: await work(tx) })));
+  return send(reply, await runIdempotent(context, idempotencyOf(request), async (tx) => ({ statusCode, body: await work(tx) })));
 }
 
-/** `replyIdempotent` for simple movements and batches of them: the set-based posting path. */
+/** `replyIdempotent` for a unit of the posting pipeline (one movement of any kind, or a batch). */
 export async function replyPosting(
   context: ServiceContext,
   request: FastifyRequest,
@@ -67,6 +66,24 @@ export async function replyPosting(
   unit: Omit<PostingUnit, 'idempotency'>,
 ): Promise<FastifyReply> {
   return send(reply, await runIdempotentPosting(context, idempotencyOf(request), unit));
+}
+
+/**
+ * Answers a request that moves money once: planned by `plan` (reads only), posted by the pipeline
+ * with its neighbours, answered with `statusCode` and `present` of the transaction as written.
+ * `named`: the wallets the request names (their references are loaded for the whole group at once).
+ */
+export async function replyMovement(
+  context: ServiceContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  statusCode: number,
+  named: readonly string[],
+  plan: (tx: StoreTx) => Promise<MovementPlan>,
+  present: (written: Written) => unknown,
+): Promise<FastifyReply> {
+  const unit = movementUnit(request.actor, named, context.clock(), plan, (written) => ({ statusCode, body: present(written) }));
+  return replyPosting(context, request, reply, unit);
 }
 
 /** The field of a creation's answer that holds a secret shown once (a new API key's `key`, a webhook's `secret`). */

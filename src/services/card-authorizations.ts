@@ -6,10 +6,11 @@ import type { StoreTx } from '../store/store.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import { getCard } from './card-state.js';
 import type { ServiceContext } from './context.js';
-import { captureHold, createHold, voidHold } from './holds.js';
+import { planHold } from './holds.js';
+import type { MovementPlan } from './plan.js';
 import { decodeCursor, type Page, pageSize, toPage, uuidPattern } from './pagination.js';
 import type { MovementDetails } from './transactions.js';
-import { systemWalletId, walletOwners } from './wallet-refs.js';
+import { walletOwners } from './wallet-refs.js';
 
 export interface AuthorizationRequest extends Omit<MovementDetails, 'fees'> {
   readonly amount: bigint;
@@ -28,30 +29,30 @@ const refusalDetails = {
 } as const;
 
 /**
- * Authorizes a payment by card: a hold on the card's wallet (the existing hold service), linked to
- * the card. The card's wallet, the hold's target and their parents are locked first, in one
- * statement in id order as every posting locks them, and the card is read under that lock: card freezes, destroys and wallet
- * blocks take the same wallet lock, so a card is never authorized after one of them committed.
- * Parallel authorizations on one card queue on the wallet's lock, so they never overdraw it.
+ * Plans a payment by card: a hold on the card's wallet, linked to the card. The card is read again
+ * once its wallet is locked (card freezes, destroys and wallet blocks take the same wallet lock),
+ * so a card is never authorized after one of them committed. Parallel authorizations on one card
+ * queue on the wallet's lock, so they never overdraw it.
  */
-export async function authorizeCard(tx: StoreTx, actor: Actor, cardId: string, request: AuthorizationRequest, now: Date): Promise<CardAuthorization> {
+export async function planAuthorization(tx: StoreTx, actor: Actor, cardId: string, request: AuthorizationRequest, now: Date): Promise<MovementPlan> {
   const found = await tx.getCard(cardId);
   if (found === null) throw notFound('card', cardId);
   const [ref] = await tx.walletRefs([found.walletId]);
   if (ref === undefined || !canSee(actor, ref.merchantId)) throw notFound('card', cardId);
-  const target = request.toWalletId ?? (await systemWalletId(tx, ref.currencyId, 'settlement'));
-  // Every wallet the hold will lock (a virtual wallet's parent too), in one statement in id order.
-  const sides = await tx.walletRefs([found.walletId, target]);
-  const lockIds = [...sides.map((side) => side.id), ...sides.flatMap((side) => (side.parentWalletId !== null ? [side.parentWalletId] : []))];
-  const wallet = (await tx.lockWallets(lockIds)).get(found.walletId);
-  const card = await tx.getCard(cardId);
-  if (wallet === undefined || card === null) throw notFound('card', cardId);
-  const refusal = cardRefusalOf(card, wallet.status, now);
-  if (refusal !== null) throw new CofferError(refusal, `Card ${card.maskedNumber} (${card.id}) ${refusalDetails[refusal]}: it cannot authorize payments.`);
   const { amount, toWalletId, merchantName, ...details } = request;
-  const hold = await createHold(tx, actor, { walletId: card.walletId, amount, ...(toWalletId !== undefined ? { toWalletId } : {}), ...details }, now);
-  await tx.insertCardAuthorization(hold.id, card.id, merchantName ?? null, now);
-  return { ...hold, cardId: card.id, merchantName: merchantName ?? null };
+  const hold = await planHold(tx, actor, { walletId: found.walletId, amount, ...(toWalletId !== undefined ? { toWalletId } : {}), ...details }, now);
+  return {
+    ...hold,
+    cardReads: [cardId],
+    build: (rows) => {
+      const card = rows.card(cardId);
+      const wallet = rows.wallet(found.walletId);
+      if (card === undefined || wallet === undefined) throw notFound('card', cardId);
+      const refusal = cardRefusalOf(card, wallet.status, now);
+      if (refusal !== null) throw new CofferError(refusal, `Card ${card.maskedNumber} (${card.id}) ${refusalDetails[refusal]}: it cannot authorize payments.`);
+      return { ...hold.build(rows), cardAuthorization: { cardId, merchantName: merchantName ?? null } };
+    },
+  };
 }
 
 /**
@@ -77,23 +78,6 @@ async function visibleAuthorization(reader: StoreTx, actor: Actor, id: string): 
 
 export function getAuthorization(ctx: ServiceContext, actor: Actor, id: string): Promise<CardAuthorization> {
   return visibleAuthorization(ctx.store.read, actor, id);
-}
-
-/**
- * Clears an authorization: captures all of its hold, or `amount` of it (the rest goes back to the
- * wallet). A card frozen or destroyed after authorizing does not stop it: the payment was approved.
- */
-export async function clearAuthorization(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<CardAuthorization> {
-  const authorization = await visibleAuthorization(tx, actor, id);
-  const captured = await captureHold(tx, actor, id, amount, now);
-  return { ...captured, cardId: authorization.cardId, merchantName: authorization.merchantName };
-}
-
-/** Reverses an authorization before it clears: its hold is voided, the money is available again. */
-export async function reverseAuthorization(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<CardAuthorization> {
-  const authorization = await visibleAuthorization(tx, actor, id);
-  const voided = await voidHold(tx, actor, id, now);
-  return { ...voided, cardId: authorization.cardId, merchantName: authorization.merchantName };
 }
 
 /** A card's authorizations, newest first, cursor-paginated. */

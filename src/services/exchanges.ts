@@ -5,11 +5,11 @@ import { checkQuote, planExchange, type Quote } from '../domain/exchange.js';
 import { limits } from '../domain/limits.js';
 import { checkMetadata } from '../domain/metadata.js';
 import type { Rate } from '../domain/rate.js';
-import type { Fee, Transaction, TransactionWithEntries } from '../domain/transaction.js';
+import type { MovementPlan } from './plan.js';
+import type { Fee, Transaction } from '../domain/transaction.js';
 import type { StoreTx } from '../store/store.js';
 import { canSee, movementOwner, notFound } from './access.js';
 import { newId } from './ids.js';
-import { writeDraft } from './posting.js';
 import { currentRate } from './rates.js';
 import { systemWalletId, walletRefs } from './wallet-refs.js';
 
@@ -26,29 +26,22 @@ export interface ExchangeRequest {
   readonly fees?: readonly Fee[];
 }
 
-/** The quote named by an exchange, locked and checked; null when the exchange uses the current rate. */
-async function lockedQuote(
-  tx: StoreTx,
-  actor: Actor,
-  request: ExchangeRequest,
-  fromCurrencyId: string,
-  toCurrencyId: string,
-  now: Date,
-): Promise<Quote | null> {
+/** The quote named by an exchange, found and checked for access; null when the exchange uses the current rate. */
+async function namedQuote(tx: StoreTx, actor: Actor, request: ExchangeRequest): Promise<Quote | null> {
   if (request.quoteId === undefined) return null;
-  const quote = await tx.lockQuote(request.quoteId);
+  const quote = await tx.getQuote(request.quoteId);
   if (quote === null || !canSee(actor, quote.merchantId)) throw notFound('quote', request.quoteId);
-  checkQuote(quote, { fromCurrencyId, toCurrencyId, amount: request.amount, now });
   return quote;
 }
 
 /**
- * One atomic exchange between two wallets of different currencies, of one customer or of two
- * (a cross-currency transfer): source wallet → source fx account, target fx account → target
+ * Plans one atomic exchange between two wallets of different currencies, of one customer or of
+ * two (a cross-currency transfer): source wallet → source fx account, target fx account → target
  * wallet, at the current rate or a quote's locked rate, in one transaction of kind `exchange`.
- * The quote is marked used in the same database transaction, so a failed exchange leaves it unused.
+ * The quote is locked with the group and checked then (unused, unexpired, matching), and marked
+ * used by the same write, so a refused exchange leaves it unused.
  */
-export async function executeExchange(tx: StoreTx, actor: Actor, request: ExchangeRequest, now: Date): Promise<TransactionWithEntries> {
+export async function planExchangeMovement(tx: StoreTx, actor: Actor, request: ExchangeRequest, now: Date): Promise<MovementPlan> {
   const refs = await walletRefs(tx, actor, [request.fromWalletId, request.toWalletId]);
   const source = refs.get(request.fromWalletId);
   const target = refs.get(request.toWalletId);
@@ -62,7 +55,10 @@ export async function executeExchange(tx: StoreTx, actor: Actor, request: Exchan
   const fees = request.fees ?? [];
   if (fees.length > limits.feesPerTransactionMax) throw new CofferError('fee_invalid', `At most ${limits.feesPerTransactionMax} fees per transaction.`);
 
-  const quote = await lockedQuote(tx, actor, request, source.currencyId, target.currencyId, now);
+  const quote = await namedQuote(tx, actor, request);
+  // Checked now for a clear answer, and again under the quote's lock (it may have been used meanwhile).
+  const use = { fromCurrencyId: source.currencyId, toCurrencyId: target.currencyId, amount: request.amount, now };
+  if (quote !== null) checkQuote(quote, use);
   const rate: Rate = quote?.rate ?? (await currentRate(tx, source.currencyId, target.currencyId)).rate;
   const sourceCurrency = await tx.getCurrency(source.currencyId);
   const targetCurrency = await tx.getCurrency(target.currencyId);
@@ -97,11 +93,21 @@ export async function executeExchange(tx: StoreTx, actor: Actor, request: Exchan
     reversedAmount: 0n,
     createdAt: now,
     postedAt: now,
+    // Exchange events and the journal carry the rate and target amount from the start.
+    exchange: { rate, quoteId: quote?.id ?? null, targetCurrencyId: target.currencyId, targetAmount: plan.targetAmount },
   };
   const lockIds = new Set([source.id, target.id, ...Object.values(systemIds)]);
   for (const ref of [source, target]) if (ref.parentWalletId !== null) lockIds.add(ref.parentWalletId);
-  const exchange = { rate, quoteId: quote?.id ?? null, targetCurrencyId: target.currencyId, targetAmount: plan.targetAmount };
-  const written = await writeDraft(tx, { transaction: { ...transaction, exchange }, legs: plan.legs }, [...lockIds], now);
-  if (quote !== null) await tx.markQuoteUsed(quote.id, transaction.id, now);
-  return { ...written, exchange };
+  return {
+    lockIds: [...lockIds],
+    ...(quote !== null ? { quoteLocks: [quote.id] } : {}),
+    build: (rows) => {
+      if (quote !== null) {
+        const locked = rows.quote(quote.id);
+        assert(locked !== undefined, `quote ${quote.id} is locked`);
+        checkQuote(locked, use);
+      }
+      return { transaction, legs: plan.legs, ...(quote !== null ? { quoteUsed: quote.id } : {}), audited: true };
+    },
+  };
 }

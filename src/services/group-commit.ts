@@ -3,17 +3,10 @@ import type { Outcome } from '../domain/outcome.js';
 import { isRetryable } from '../store/database.js';
 import type { Store, StoreTx } from '../store/store.js';
 import type { ServiceContext } from './context.js';
-import { uuidPattern } from './pagination.js';
-import { deferJournal, flushJournal } from './journal.js';
-import { type PostingUnit, postUnits } from './set-posting.js';
-
-/** A unit of work: a function of the database transaction, or a unit of the set-based posting path. */
-type Job =
-  | { readonly kind: 'work'; readonly work: (tx: StoreTx) => Promise<unknown>; readonly lockHint: readonly string[] }
-  | { readonly kind: 'posting'; readonly unit: PostingUnit };
+import { type PostingUnit, postUnits, type UnitOutcome } from './set-posting.js';
 
 interface Pending {
-  readonly job: Job;
+  readonly unit: PostingUnit;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -25,24 +18,13 @@ export interface GroupCommitStats {
   readonly largestGroup: number;
 }
 
-type ItemOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
-
-/** Hints are request input: only well-formed ids are locked, and at most this many per group. */
-const lockHintsMax = 5_000;
-
 /**
- * Group commit: concurrent units of work share one database transaction and one commit.
+ * Group commit: concurrent money movements share one database transaction and one commit.
  *
- * Each unit runs under its own savepoint, in arrival order, so one that fails (insufficient
- * funds, a blocked wallet, any error) is rolled back alone and its neighbours still apply; its
- * caller gets its own error, the others their own results, and only after the commit. A unit is
- * exactly what it was without grouping: `work(tx)` calls `writeDraft` per transaction and the
- * idempotency key is completed inside it, so each change still commits with its key.
- *
- * Before the units run, the wallets they announce (`lockHint`) are locked once, in id order,
- * which keeps two groups from deadlocking on each other's wallets; wallets found only while
- * planning (parents, system accounts) are locked by `writeDraft` as usual, and a deadlock or
- * serialization failure there re-runs the whole group (store.transaction retries it).
+ * Every request is a unit of the posting pipeline (services/set-posting.ts): the group's units
+ * are planned, locked in one global order, applied in memory in arrival order (a refused unit
+ * fails alone, its neighbours still apply) and written in one statement, each unit's idempotency
+ * answer with them. Each caller gets its own result, only after the commit.
  *
  * Scheduling: when no group is running the request starts at once (an idle service adds no
  * latency); otherwise requests gather until `sizeMax` of them wait, `waitMs` has passed, or a
@@ -60,20 +42,11 @@ export class GroupCommitter {
     private readonly settings: GroupCommitSettings,
   ) {}
 
-  /** Runs `work` in a database transaction, shared with concurrent requests when grouping is on. */
-  run<T>(work: (tx: StoreTx) => Promise<T>, lockHint: readonly string[] = []): Promise<T> {
-    return this.enqueue({ kind: 'work', work, lockHint }) as Promise<T>;
-  }
-
-  /** Posts a unit on the set-based path (services/set-posting.ts): its answer, or its refusal thrown. */
+  /** Posts a unit: its answer, or its refusal thrown. */
   post(unit: PostingUnit): Promise<Outcome> {
-    return this.enqueue({ kind: 'posting', unit }) as Promise<Outcome>;
-  }
-
-  private enqueue(job: Job): Promise<unknown> {
-    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => journaled(tx, () => runAlone(tx, job)));
-    return new Promise<unknown>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+    if (!this.settings.enabled || this.settings.sizeMax <= 1) return this.store.transaction((tx) => postAlone(tx, unit));
+    return new Promise<Outcome>((resolve, reject) => {
+      this.queue.push({ unit, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -120,14 +93,15 @@ export class GroupCommitter {
   }
 
   private async commit(group: readonly Pending[]): Promise<void> {
-    let outcomes: readonly ItemOutcome[];
+    let outcomes: readonly UnitOutcome[];
     // The last error thrown inside the database transaction (so it was rolled back, not committed).
     let failedInside: unknown;
     try {
       outcomes = await this.store.transaction(async (tx) => {
         try {
-          return await journaled(tx, async () =>
-            group.length === 1 ? [{ ok: true as const, value: await runAlone(tx, (group[0] as Pending).job) }] : await runGroup(tx, group),
+          return await postUnits(
+            tx,
+            group.map((item) => item.unit),
           );
         } catch (error) {
           failedInside = error;
@@ -140,9 +114,9 @@ export class GroupCommitter {
         for (const item of group) item.reject(error);
         return;
       }
-      // Something failed that no single request's refusal explains (a failed statement of the
-      // set-based path, say): each request runs alone, so only the one at fault fails.
-      for (const item of group) await this.store.transaction((tx) => journaled(tx, () => runAlone(tx, item.job))).then(item.resolve, item.reject);
+      // Something failed that no single request's refusal explains (a key taken over by a retry,
+      // a failed statement): each request runs alone, so only the one at fault fails.
+      for (const item of group) await this.store.transaction((tx) => postAlone(tx, item.unit)).then(item.resolve, item.reject);
       return;
     }
     outcomes.forEach((outcome, index) => {
@@ -153,78 +127,11 @@ export class GroupCommitter {
   }
 }
 
-/** The announced wallets of some requests: well-formed ids only, at most `lockHintsMax`. */
-function lockable(jobs: readonly Job[]): string[] {
-  const hinted = new Set<string>();
-  for (const job of jobs) {
-    if (job.kind !== 'work') continue;
-    for (const id of job.lockHint) if (hinted.size < lockHintsMax && uuidPattern.test(id)) hinted.add(id.toLowerCase());
-  }
-  return [...hinted];
-}
-
-/**
- * Runs `fn` with the journal links of the database transaction held back, then chains them all
- * under one lock of the chain head: the last lock the transaction takes. (Appended request by
- * request, the head would be locked by the first request's link while later requests of the
- * group still lock wallets: a cycle with any group waiting for the head.)
- */
-async function journaled<T>(tx: StoreTx, fn: () => Promise<T>): Promise<T> {
-  deferJournal(tx);
-  const result = await fn();
-  await flushJournal(tx);
-  return result;
-}
-
-/** A posting unit's answer, or its refusal thrown. */
+/** A unit's answer, or its refusal thrown. */
 async function postAlone(tx: StoreTx, unit: PostingUnit): Promise<Outcome> {
   const [outcome] = await postUnits(tx, [unit]);
   if (outcome === undefined || !outcome.ok) throw outcome?.error;
   return outcome.value;
-}
-
-/**
- * A group of one needs no savepoint: its failure rolls back the database transaction, as before.
- * A request naming more than two wallets (a batch) takes them all first, in id order: its items
- * would otherwise lock them one transfer at a time and could deadlock with another batch.
- */
-async function runAlone(tx: StoreTx, job: Job): Promise<unknown> {
-  if (job.kind === 'posting') return postAlone(tx, job.unit);
-  const hinted = lockable([job]);
-  if (hinted.length > 2) await tx.lockWallets(hinted);
-  return job.work(tx);
-}
-
-/**
- * Posting units first, set-based and all together (their lock statement also takes the wallets
- * the other requests announce); then every other request under its own savepoint, in arrival order.
- */
-async function runGroup(tx: StoreTx, group: readonly Pending[]): Promise<ItemOutcome[]> {
-  const jobs = group.map((item) => item.job);
-  const hinted = lockable(jobs);
-  const units = jobs.flatMap((job) => (job.kind === 'posting' ? [job.unit] : []));
-  const posted = new Map<PostingUnit, ItemOutcome>();
-  if (units.length > 0) {
-    const outcomes = await postUnits(tx, units, hinted);
-    for (const [index, unit] of units.entries()) posted.set(unit, outcomes[index] as ItemOutcome);
-  } else if (hinted.length > 0) {
-    await tx.lockWallets(hinted);
-  }
-  const outcomes: ItemOutcome[] = [];
-  for (const job of jobs) {
-    if (job.kind === 'posting') {
-      outcomes.push(posted.get(job.unit) as ItemOutcome);
-      continue;
-    }
-    try {
-      outcomes.push({ ok: true, value: await tx.savepointKept(() => job.work(tx)) });
-    } catch (error) {
-      // A deadlock or serialization failure is the group's, not the item's: retry the group.
-      if (isRetryable(error)) throw error;
-      outcomes.push({ ok: false, error });
-    }
-  }
-  return outcomes;
 }
 
 const committers = new WeakMap<Store, GroupCommitter>();

@@ -1,26 +1,38 @@
 import { limits } from '../domain/limits.js';
 import type { Store } from '../store/store.js';
-import { applyResolution } from './reservations.js';
+import type { Actor } from '../domain/api-key.js';
+import { resolutionPlan } from './reservations.js';
+import { movementUnit, postUnits } from './set-posting.js';
+
+/** The expiry worker acts as the system itself: it is audited nowhere and sees every entry. */
+const expiryActor: Actor = { apiKeyId: '00000000-0000-0000-0000-000000000000', role: 'admin', merchantId: null, scopes: [] };
 
 /**
- * Releases holds whose `expiresAt` is at or before `now`, each in its own database transaction.
- * Due holds are taken with `for update skip locked`, so several processes on one PostgreSQL
- * (and a capture or a void racing with them) resolve each hold exactly once. Returns how many
- * this call released; at most `batchMax`, so one call is bounded.
+ * Releases holds whose `expiresAt` is at or before `now`, through the posting pipeline: at most
+ * `batchMax` in one database transaction, each hold alone (one already captured or voided
+ * meanwhile is skipped). Several processes on one PostgreSQL (and a capture or a void racing with
+ * them) resolve each hold exactly once: the pipeline locks the hold's row and finds it pending or not.
+ * Returns how many this call released.
  */
 export async function expireDueHolds(store: Store, now: Date, batchMax: number = limits.holdExpiryBatchMax): Promise<number> {
-  let released = 0;
-  while (released < batchMax) {
-    const done = await store.transaction(async (tx) => {
-      const [due] = await tx.lockDueHolds(now, 1);
-      if (due === undefined) return false;
-      await applyResolution(tx, due, 'expire', null, now);
-      return true;
-    });
-    if (!done) break;
-    released++;
-  }
-  return released;
+  const due = await store.read.dueHolds(now, batchMax);
+  if (due.length === 0) return 0;
+  const units = due.map((hold) =>
+    movementUnit(
+      expiryActor,
+      [],
+      now,
+      (tx) => resolutionPlan(tx, hold, 'expire', null, now),
+      () => ({ statusCode: 200, body: null }),
+    ),
+  );
+  const outcomes = await store.transaction((tx) =>
+    postUnits(
+      tx,
+      units.map((unit) => ({ ...unit, idempotency: null })),
+    ),
+  );
+  return outcomes.filter((outcome) => outcome.ok).length;
 }
 
 export interface HoldExpiryWorker {

@@ -6,7 +6,8 @@ import type { StoreTx } from '../store/store.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
-import { createReservation, resolveReservation } from './reservations.js';
+import type { MovementPlan } from './plan.js';
+import { planReservation, planResolution } from './reservations.js';
 import type { MovementDetails } from './transactions.js';
 import { systemWalletId, walletOwners, walletRefs } from './wallet-refs.js';
 import { visibleWallet } from './wallets.js';
@@ -19,15 +20,15 @@ export interface HoldRequest extends Omit<MovementDetails, 'fees'> {
   readonly expiresAt?: Date | null;
 }
 
-/** Reserves `amount` on a wallet: `held` grows and `available` shrinks at once. */
-export async function createHold(tx: StoreTx, actor: Actor, request: HoldRequest, now: Date): Promise<Reservation> {
+/** Plans a hold of `amount` on a wallet: `held` grows and `available` shrinks at once. */
+export async function planHold(tx: StoreTx, actor: Actor, request: HoldRequest, now: Date): Promise<MovementPlan> {
   const expiresAt = holdExpiry(now, request.expiresAt ?? null);
   const named = request.toWalletId !== undefined ? [request.walletId, request.toWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);
   const currencyId = refs.get(request.walletId)?.currencyId as string;
   const toWalletId = request.toWalletId ?? (await systemWalletId(tx, currencyId, 'settlement'));
   const { walletId: _walletId, amount: _amount, toWalletId: _to, expiresAt: _expires, ...details } = request;
-  return createReservation(
+  return planReservation(
     tx,
     actor,
     { kind: 'hold', debitWalletId: request.walletId, creditWalletId: toWalletId, namedWalletIds: named, amount: request.amount, expiresAt, details },
@@ -35,14 +36,14 @@ export async function createHold(tx: StoreTx, actor: Actor, request: HoldRequest
   );
 }
 
-/** Posts all or part of a hold to its target (the rest goes back to the wallet). */
-export function captureHold(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
-  return resolveReservation(tx, actor, id, 'capture', amount, now);
+/** Plans the capture of all or part of a hold by its target (the rest goes back to the wallet). */
+export function planCapture(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<MovementPlan> {
+  return planResolution(tx, actor, id, 'capture', amount, now);
 }
 
-/** Gives the whole hold back to the wallet. Allowed on a blocked wallet. */
-export function voidHold(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<Reservation> {
-  return resolveReservation(tx, actor, id, 'void', null, now);
+/** Plans giving the whole hold back to the wallet. Allowed on a blocked wallet. */
+export function planVoid(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<MovementPlan> {
+  return planResolution(tx, actor, id, 'void', null, now);
 }
 
 export async function getReservation(ctx: ServiceContext, actor: Actor, kind: 'hold' | 'pending_credit', id: string): Promise<Reservation> {

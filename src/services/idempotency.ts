@@ -19,8 +19,6 @@ export interface IdempotencyRequest {
   readonly key: string | undefined;
   /** What makes two requests "the same": method, route and body. */
   readonly fingerprint: unknown;
-  /** Wallet ids the work will lock, if known: group commit locks them up front, in id order. */
-  readonly lockHint?: readonly string[];
   /**
    * The answer recorded under the key for a refusal, or null to give the key back. A business-rule
    * refusal (422) is an answer like any other: a replay returns it. Validation failures (400),
@@ -199,23 +197,23 @@ function releaseLater(ctx: ServiceContext, held: HeldKey): void {
 }
 
 /**
- * Runs `work` at most once per (scope, key). The key is claimed first (its own short commit),
- * so a concurrent duplicate sees it in flight (409); the outcome is recorded in the same
- * database transaction as the change, so a change is never committed without its key or the
- * reverse. A request that fails gives its key back: nothing of it remains. The database
- * transaction may be shared with concurrent requests (group commit, services/group-commit.ts):
- * each request's work and key still commit together, or roll back alone.
+ * Runs `work` at most once per (scope, key), in a database transaction of its own (changes that
+ * move no money: quotes, compat status changes). The key is claimed first (its own short commit),
+ * so a concurrent duplicate sees it in flight (409); the outcome is recorded in the same database
+ * transaction as the change, so a change is never committed without its key or the reverse. A
+ * request that fails gives its key back: nothing of it remains. Money moves through
+ * `runIdempotentPosting` instead.
  */
 export async function runIdempotent(ctx: ServiceContext, request: IdempotencyRequest, work: (tx: StoreTx) => Promise<Outcome>): Promise<IdempotentOutcome> {
   const claimed = await claim(ctx, request);
   if ('replay' in claimed) return claimed.replay;
   const { held } = claimed;
   return releasing(ctx, request, held, () =>
-    groupCommitOf(ctx).run(async (tx) => {
+    ctx.store.transaction(async (tx) => {
       const outcome = await work(tx);
       if (held !== null && !(await tx.completeIdempotencyKey(held.scope, held.key, held.claimedAt, outcome.statusCode, outcome.body))) throw claimLost();
       return outcome;
-    }, request.lockHint),
+    }),
   );
 }
 

@@ -4,7 +4,7 @@ import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import { formatRate } from '../domain/rate.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
 import type { JournalHead, JournalLink } from '../store/journal-queries.js';
-import type { QueuedLink, StoreTx } from '../store/store.js';
+import type { QueuedLink } from '../store/store.js';
 
 /** The hash before the first link: 32 zero bytes, in hex. */
 export const genesisHash = '0'.repeat(64);
@@ -70,53 +70,6 @@ export function journalBody(transaction: TransactionWithEntries): string {
 export function linkHash(previousHash: string, body: string): string {
   assert(/^[0-9a-f]{64}$/.test(previousHash), 'a link hash is 64 hex digits');
   return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(body, 'utf8').digest('hex');
-}
-
-/**
- * Appends a link for the current state of `transactionId`: its row and all its entries, re-read
- * inside this database transaction unless `written` holds them (the caller just wrote them whole).
- * Call it at the very end of every write that creates a transaction, adds entries to one or
- * changes its status: it locks the single chain-head row, so it must be the last lock taken, and
- * the link commits or rolls back with the write.
- */
-export async function appendJournal(tx: StoreTx, transactionId: string, written?: TransactionWithEntries): Promise<void> {
-  // A transaction just written whole (writeDraft) is sealed from memory; one that gained entries is re-read.
-  const transaction = written ?? (await tx.getTransaction(transactionId));
-  assert(transaction !== null && transaction.id === transactionId, `transaction ${transactionId} exists when journaled`);
-  await appendJournalLinks(tx, [transaction]);
-}
-
-/**
- * Appends one link per transaction, in the order given, for transactions just written whole
- * (group commit): the head is locked once and the links are written in one statement. The same
- * rule as `appendJournal`: call it last, after everything else the database transaction writes.
- */
-export async function appendJournalLinks(tx: StoreTx, transactions: readonly TransactionWithEntries[]): Promise<void> {
-  const queued = transactions.map((transaction) => ({ transactionId: transaction.id, body: journalBody(transaction) }));
-  if (tx.journalDeferred()) {
-    // Sealed now (the body is the transaction as it stands), chained when the database transaction ends.
-    for (const link of queued) tx.queueJournalLink(link);
-    return;
-  }
-  await writeLinks(tx, queued);
-}
-
-/**
- * Holds journal links back until `flushJournal`: for a database transaction that runs several
- * requests one after another (group commit), so that the chain head is locked once, last.
- */
-export function deferJournal(tx: StoreTx): void {
-  tx.deferJournal();
-}
-
-/** Chains and writes the links held back by `deferJournal`; call it as the last write of the database transaction. */
-export async function flushJournal(tx: StoreTx): Promise<void> {
-  await writeLinks(tx, tx.takeJournalQueue());
-}
-
-async function writeLinks(tx: StoreTx, queued: readonly QueuedLink[]): Promise<void> {
-  if (queued.length === 0) return;
-  await tx.insertJournalLinks(chainLinks(await tx.lockJournalHead(), queued));
 }
 
 /** The links sealing `queued`, in order, chained after `head` (which the caller holds locked). */

@@ -1,9 +1,9 @@
 import type { Actor } from '../domain/api-key.js';
 import type { BankAccount } from '../domain/counterparty.js';
-import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
 import { requireScope } from './access.js';
-import { createReservation, resolveReservation } from './reservations.js';
+import type { MovementPlan } from './plan.js';
+import { planReservation, planResolution } from './reservations.js';
 import type { MovementDetails } from './transactions.js';
 import { systemWalletId, walletRefs } from './wallet-refs.js';
 
@@ -16,8 +16,8 @@ export interface PendingCreditRequest extends Omit<MovementDetails, 'fees'> {
   readonly source?: BankAccount;
 }
 
-/** Announces incoming money: `pending` and `ledger` grow, `available` does not. */
-export async function createPendingCredit(tx: StoreTx, actor: Actor, request: PendingCreditRequest, now: Date): Promise<Reservation> {
+/** Plans the announcement of incoming money: `pending` and `ledger` grow, `available` does not. */
+export async function planPendingCredit(tx: StoreTx, actor: Actor, request: PendingCreditRequest, now: Date): Promise<MovementPlan> {
   // Money announced from `issuing` is money created: it needs the issue scope.
   if (request.fromWalletId === undefined) requireScope(actor, 'issue');
   const named = request.fromWalletId !== undefined ? [request.walletId, request.fromWalletId] : [request.walletId];
@@ -25,7 +25,7 @@ export async function createPendingCredit(tx: StoreTx, actor: Actor, request: Pe
   const currencyId = refs.get(request.walletId)?.currencyId as string;
   const fromWalletId = request.fromWalletId ?? (await systemWalletId(tx, currencyId, 'issuing'));
   const { walletId: _walletId, amount: _amount, fromWalletId: _from, source, ...details } = request;
-  return createReservation(
+  return planReservation(
     tx,
     actor,
     {
@@ -46,11 +46,11 @@ export async function createPendingCredit(tx: StoreTx, actor: Actor, request: Pe
  * The money arrived: `amount` (at most the announced amount; all of it by default) is posted to
  * the wallet and the rest released, as funds arrive confirmed for what they really are.
  */
-export function settlePendingCredit(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
-  return resolveReservation(tx, actor, id, 'settle', amount, now);
+export function planSettlement(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<MovementPlan> {
+  return planResolution(tx, actor, id, 'settle', amount, now);
 }
 
 /** The money will not arrive: the pending credit is released, with the reason recorded on its transaction. */
-export function failPendingCredit(tx: StoreTx, actor: Actor, id: string, reason: string | null, now: Date): Promise<Reservation> {
-  return resolveReservation(tx, actor, id, 'fail', null, now, { reason });
+export function planCreditFailure(tx: StoreTx, actor: Actor, id: string, reason: string | null, now: Date): Promise<MovementPlan> {
+  return planResolution(tx, actor, id, 'fail', null, now, { reason });
 }

@@ -8,9 +8,9 @@ import { type ResolutionKind, resolutionLegs } from '../domain/reservation.js';
 import type { Transaction, TransactionStatus } from '../domain/transaction.js';
 import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
+import type { MovementPlan } from './plan.js';
 import { canSee, movementOwner, notFound, requireMovementOwner } from './access.js';
 import { newId } from './ids.js';
-import { appendToTransaction, writeDraft } from './posting.js';
 import type { MovementDetails } from './transactions.js';
 import { lockSet } from './transactions.js';
 import { walletOwners, walletRefs } from './wallet-refs.js';
@@ -43,7 +43,8 @@ const names: Readonly<
   withdrawal: { what: 'payout', notPending: 'payout_not_pending' },
 };
 
-export async function createReservation(tx: StoreTx, actor: Actor, request: NewReservation, now: Date): Promise<Reservation> {
+/** Plans a new reservation: its pending leg, posted with the group (services/set-posting.ts). */
+export async function planReservation(tx: StoreTx, actor: Actor, request: NewReservation, now: Date, audited = false): Promise<MovementPlan> {
   const refs = await walletRefs(tx, actor, request.namedWalletIds);
   const first = refs.get(request.namedWalletIds[0] as string);
   assert(first !== undefined, 'walletRefs returns every named wallet or throws');
@@ -71,9 +72,7 @@ export async function createReservation(tx: StoreTx, actor: Actor, request: NewR
     counterparty: request.counterparty ?? null,
   };
   const legs: Leg[] = [{ debitWalletId: request.debitWalletId, creditWalletId: request.creditWalletId, amount: request.amount, phase: 'pending' }];
-  await writeDraft(tx, { transaction, legs }, lockSet(allRefs, legs), now);
-  if (request.expiresAt !== null) await tx.setTransactionExpiry(transaction.id, request.expiresAt);
-  return { ...transaction, expiresAt: request.expiresAt, resolvedAt: null, capturedAmount: null };
+  return { lockIds: lockSet(allRefs, legs), build: () => ({ transaction, legs, expiresAt: request.expiresAt, audited }) };
 }
 
 const statusAfter: Readonly<Record<ResolutionKind, Exclude<TransactionStatus, 'pending'>>> = {
@@ -85,11 +84,12 @@ const statusAfter: Readonly<Record<ResolutionKind, Exclude<TransactionStatus, 'p
 };
 
 /**
- * Locks the reservation's row, refuses unless it is still pending, then appends the release
- * (and the posted part) to the same transaction. The row lock comes first, so a capture and
- * a void racing on one hold are ordered: the second finds it resolved.
+ * Plans the resolution of a hold, pending credit or payout: found and checked for access now
+ * (its sides never change), then, under the lock of its row, refused unless still pending and
+ * resolved by releasing it (and posting the captured or settled part) on the same transaction.
+ * The row lock orders a capture and a void racing on one hold: the second finds it resolved.
  */
-export async function resolveReservation(
+export async function planResolution(
   tx: StoreTx,
   actor: Actor,
   id: string,
@@ -97,10 +97,10 @@ export async function resolveReservation(
   postedAmount: bigint | null,
   now: Date,
   options: { readonly expected?: ReservationKind; readonly reason?: string | null } = {},
-): Promise<Reservation> {
+): Promise<MovementPlan> {
   const expected = options.expected ?? (kind === 'settle' || kind === 'fail' ? 'pending_credit' : 'hold');
-  const reservation = await tx.lockReservation(id);
-  const { what, notPending } = names[expected];
+  const reservation = await tx.getReservation(id);
+  const { what } = names[expected];
   // A payout is a withdrawal that named a destination; a withdrawal posted at once is not one.
   const matches = reservation !== null && reservation.kind === expected && (expected !== 'withdrawal' || (reservation.counterparty ?? null) !== null);
   if (reservation === null || !matches) throw notFound(what, id);
@@ -111,32 +111,47 @@ export async function resolveReservation(
     );
     requireMovementOwner(actor, reservation.merchantId, [...owners.values()], what, id);
   }
-  const title = what.charAt(0).toUpperCase() + what.slice(1);
-  if (reservation.status !== 'pending') {
-    throw new CofferError(notPending, `${title} ${id} is already ${reservation.status}.`);
-  }
-  // A due hold is expired, whether or not the expiry worker has reached it yet.
-  if (kind !== 'expire' && reservation.expiresAt !== null && reservation.expiresAt.getTime() <= now.getTime()) {
-    throw new CofferError(notPending, `${title} ${id} expired at ${reservation.expiresAt.toISOString()}.`);
-  }
-  return applyResolution(tx, reservation, kind, postedAmount, now, options.reason ?? null);
+  return resolutionPlan(tx, reservation, kind, postedAmount, now, options.reason ?? null);
 }
 
-/** Writes the resolution of a reservation whose row the caller has locked and found pending. */
-export async function applyResolution(
+/** The plan resolving a reservation the caller found (a due hold for the expiry worker, or one checked for access). */
+export async function resolutionPlan(
   tx: StoreTx,
   reservation: Reservation,
   kind: ResolutionKind,
   postedAmount: bigint | null,
   now: Date,
   reason: string | null = null,
-): Promise<Reservation> {
+): Promise<MovementPlan> {
   const { fromWalletId, toWalletId } = reservation;
   if (fromWalletId === null || toWalletId === null) throw new Error(`reservation ${reservation.id} names both wallets`);
-  const legs = resolutionLegs({ debitWalletId: fromWalletId, creditWalletId: toWalletId, amount: reservation.amount }, kind, postedAmount);
+  const sides = { debitWalletId: fromWalletId, creditWalletId: toWalletId, amount: reservation.amount };
   const refs = new Map((await tx.walletRefs([fromWalletId, toWalletId])).map((ref) => [ref.id, ref]));
-  const capturedAmount = legs[1]?.amount ?? null;
-  const resolution = { status: statusAfter[kind], capturedAmount, requireActiveCurrency: kind !== 'expire', reason };
-  const written = await appendToTransaction(tx, reservation, legs, lockSet(refs, legs), resolution, now);
-  return { ...reservation, status: written.status, postedAt: written.postedAt, capturedAmount, resolvedAt: now, reason: written.reason };
+  const { what, notPending } = names[reservation.kind as ReservationKind];
+  const title = what.charAt(0).toUpperCase() + what.slice(1);
+  return {
+    lockIds: lockSet(refs, [{ ...sides, phase: 'release' }]),
+    transactionLocks: [reservation.id],
+    build: (rows) => {
+      const locked = rows.transaction(reservation.id);
+      assert(locked !== undefined, `reservation ${reservation.id} is locked`);
+      if (locked.status !== 'pending') throw new CofferError(notPending, `${title} ${locked.id} is already ${locked.status}.`);
+      // A due hold is expired, whether or not the expiry worker has reached it yet.
+      if (kind !== 'expire' && locked.expiresAt !== null && locked.expiresAt.getTime() <= now.getTime()) {
+        throw new CofferError(notPending, `${title} ${locked.id} expired at ${locked.expiresAt.toISOString()}.`);
+      }
+      if (kind === 'expire' && (locked.expiresAt === null || locked.expiresAt.getTime() > now.getTime())) {
+        throw new CofferError(notPending, `${title} ${locked.id} is not due.`);
+      }
+      const legs = resolutionLegs(sides, kind, postedAmount);
+      const { entries: _entries, expiresAt: _expiresAt, resolvedAt: _resolvedAt, capturedAmount: _captured, ...row } = locked;
+      return {
+        transaction: { ...row, status: statusAfter[kind], reason: reason ?? locked.reason },
+        legs,
+        resolves: { capturedAmount: legs[1]?.amount ?? null },
+        requireActiveCurrency: kind !== 'expire',
+        audited: false,
+      };
+    },
+  };
 }

@@ -1,36 +1,42 @@
 import type { Actor } from '../domain/api-key.js';
-import { claimLost, type Outcome } from '../domain/outcome.js';
 import { assert } from '../domain/assert.js';
 import { crossedBelow, type Counters } from '../domain/balance.js';
+import type { Card } from '../domain/card.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
+import type { Quote } from '../domain/exchange.js';
+import { claimLost, type Outcome } from '../domain/outcome.js';
 import { imbalance, type PlannedEntry, type Posting, post } from '../domain/posting.js';
-import type { Entry, Transaction, TransactionWithEntries } from '../domain/transaction.js';
+import type { Entry, Transaction } from '../domain/transaction.js';
 import type { WalletState } from '../domain/wallet.js';
 import type { EventRow } from '../store/event-queries.js';
+import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
 import { type LockedWallet, toWalletState } from '../store/wallet-queries.js';
 import { visibleEntries } from './access.js';
 import { auditRow } from './audit.js';
-import { transactionEvent, walletEvent } from './events.js';
+import { type BatchItemResult, batchItemFailed } from './batches.js';
+import { transactionEvent, transactionEventData, walletEvent } from './events.js';
 import { newId } from './ids.js';
 import { chainLinks, journalBody } from './journal.js';
-import { type BatchItemResult, batchItemFailed } from './batches.js';
-import { type MovementPlan, movementAudit, namedWallets, planMovement, type SimpleMovement } from './transactions.js';
+import { movementAudit } from './transactions.js';
 import { warmWalletRefs } from './wallet-refs.js';
+import type { Change, LockedRows, LockedTransaction, MovementPlan, Written } from './plan.js';
+
+export type { Change, LockedRows, LockedTransaction, MovementPlan, Written } from './plan.js';
 
 /** What one movement of a unit came to: the transaction as written, or why it was refused. */
-export type MovementResult = { readonly ok: true; readonly transaction: TransactionWithEntries } | { readonly ok: false; readonly error: CofferError };
+export type MovementResult = { readonly ok: true; readonly transaction: Written } | { readonly ok: false; readonly error: CofferError };
 
 /**
- * A request on the set-based posting path: one simple movement (topup, withdrawal, transfer,
- * adjustment) or a batch of them, with what it answers and where its answer is recorded.
+ * A request on the posting pipeline: one movement of any kind, or a batch of them, with what it
+ * answers and where its answer is recorded.
  */
 export interface PostingUnit {
   readonly actor: Actor;
   readonly now: Date;
   /** The wallets the request names: their references are loaded for the whole group at once. */
   readonly named: readonly string[];
-  /** Plans each movement, reading only (wallet references, system accounts); a CofferError refuses that movement. */
+  /** Plans each movement, reading only; a CofferError refuses that movement. */
   readonly plan: (tx: StoreTx) => Promise<readonly (MovementPlan | CofferError)[]>;
   /** All or nothing: the first refused movement refuses the unit, with the error `fail` makes of it. */
   readonly atomic: boolean;
@@ -46,27 +52,31 @@ export type UnitOutcome = { readonly ok: true; readonly value: Outcome } | { rea
 
 /** A movement applied in memory, waiting to be written with the rest of the group. */
 interface Applied {
+  readonly change: Change;
   readonly transaction: Transaction;
+  /** The entries the transaction had before (a resolution appends to them). */
+  readonly before: readonly Entry[];
   readonly entries: readonly PlannedEntry[];
+  readonly reservation: Pick<Reservation, 'expiresAt' | 'resolvedAt' | 'capturedAmount'>;
   readonly thresholdEvents: readonly EventRow[];
   readonly actor: Actor;
   readonly now: Date;
 }
 
 /**
- * Group commit's set-based path: many units in one database transaction, each with its own result.
+ * The one write pipeline: every money movement, many units in one database transaction, each with its own result.
  *
- * 1. Every unit plans its movements (cached reads; a refusal here writes nothing).
- * 2. All the wallets involved, with `extraLocks`, are locked once, in id order, in one statement.
- * 3. Each movement's posting rule runs in memory, in arrival order, on the counters as the
- *    movements before it left them: exactly what one database transaction per request would
- *    have seen. A refused movement (insufficient funds, a blocked wallet…) changes nothing.
- * 4. Everything is written in one statement per table: transactions, entries, counters (a hot
- *    wallet's once), events, audit records, the units' idempotency answers, and last the journal
- *    links, under one lock of the chain head.
+ * 1. Every unit plans its movements (reads only; a refusal here writes nothing).
+ * 2. Every row involved is locked once, in one global order, one statement per kind: quotes,
+ *    transaction rows, then wallets (with `extraLocks`), each in id order. Cards are read then.
+ * 3. Each movement's rule runs in memory, in arrival order, on the rows as the movements before
+ *    it left them: exactly what one database transaction per request would have seen. A refused
+ *    movement (insufficient funds, a blocked wallet, a resolved hold…) changes nothing.
+ * 4. The stamp locks the chain head last; everything is then written in one statement.
  *
  * Units are refused by value (their outcome), never by throwing: a throw is a failure of the
- * whole database transaction (the committer retries or reports it).
+ * whole database transaction (the committer reports it). Deadlock-free by construction: every
+ * group takes its locks in the same order, and takes none while another of its statements waits.
  */
 export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extraLocks: readonly string[] = []): Promise<UnitOutcome[]> {
   await warmWalletRefs(
@@ -75,13 +85,22 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   );
   const plans: (readonly (MovementPlan | CofferError)[] | CofferError)[] = [];
   for (const unit of units) plans.push(await unit.plan(tx).catch(refusal));
-  const lockIds = new Set(extraLocks);
+  const wanted = { wallets: new Set(extraLocks), transactions: new Set<string>(), quotes: new Set<string>(), cards: new Set<string>() };
   for (const planned of plans) {
     if (planned instanceof CofferError) continue;
-    for (const plan of planned) if (!(plan instanceof CofferError)) for (const id of plan.lockIds) lockIds.add(id);
+    for (const plan of planned) {
+      if (plan instanceof CofferError) continue;
+      for (const id of plan.lockIds) wanted.wallets.add(id);
+      for (const id of plan.transactionLocks ?? []) wanted.transactions.add(id);
+      for (const id of plan.quoteLocks ?? []) wanted.quotes.add(id);
+      for (const id of plan.cardReads ?? []) wanted.cards.add(id);
+    }
   }
-  const locked = lockIds.size > 0 ? await tx.lockWallets([...lockIds]) : new Map<string, LockedWallet>();
-  const ledger = new Ledger(locked);
+  const quotes = wanted.quotes.size > 0 ? await tx.lockQuotes([...wanted.quotes]) : new Map<string, Quote>();
+  const transactions = wanted.transactions.size > 0 ? await tx.lockTransactionsWithEntries([...wanted.transactions]) : new Map<string, LockedTransaction>();
+  const locked = wanted.wallets.size > 0 ? await tx.lockWallets([...wanted.wallets]) : new Map<string, LockedWallet>();
+  const cards = wanted.cards.size > 0 ? await tx.getCards([...wanted.cards]) : new Map<string, Card>();
+  const ledger = new Ledger(locked, transactions, quotes, cards);
 
   const applied: Applied[] = [];
   const pending: { readonly unit: PostingUnit; readonly from: number; readonly results: (MovementResult | Applied)[] }[] = [];
@@ -109,25 +128,34 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   });
 
   // Stamped in commit order (store.ts `commitStamp`): a balance read with ?at= never changes afterwards.
-  // The stamp locks the chain head and draws the entries' ids, so everything below is known before the one write.
+  // The stamp locks the chain head and draws the new entries' ids, so everything below is known before the one write.
   const entryCount = applied.reduce((count, movement) => count + movement.entries.length, 0);
   const stamped = applied.length > 0 ? await tx.stampForPosting(new Date(Math.max(...applied.map((movement) => movement.now.getTime()))), entryCount) : null;
   if (stamped !== null) {
-    applied.forEach((movement, index) => {
-      const { transaction } = movement;
-      applied[index] = {
-        ...movement,
-        now: stamped.stamp,
-        transaction: { ...transaction, createdAt: stamped.stamp, postedAt: transaction.postedAt === null ? null : stamped.stamp },
-      };
-    });
+    for (const [index, movement] of applied.entries()) applied[index] = restamped(movement, stamped.stamp);
   }
   const written = withEntries(applied, stamped?.entryIds ?? []);
   const events: EventRow[] = [];
   for (const movement of applied) {
     events.push(...movement.thresholdEvents, { id: newId(movement.now.getTime()), event: transactionEvent(movement.transaction), createdAt: movement.now });
+    const reversed = movement.change.reverses;
+    if (reversed !== undefined) {
+      const original = ledger.transaction(reversed.id) as LockedTransaction;
+      events.push({
+        id: newId(movement.now.getTime()),
+        event: {
+          type: 'transaction.reversed',
+          merchantId: original.merchantId,
+          subjectId: original.id,
+          data: { ...transactionEventData(original), reversalId: movement.transaction.id, reversalAmount: movement.transaction.amount.toString() },
+        },
+        createdAt: movement.now,
+      });
+    }
   }
-  const audits = applied.map((movement) => auditRow(movement.actor, movementAudit(movement.transaction), movement.now));
+  const audits = applied
+    .filter((movement) => movement.change.audited)
+    .map((movement) => auditRow(movement.actor, movementAudit(movement.transaction), movement.now));
   const completions = [];
   const answers = new Map<PostingUnit, UnitOutcome>();
   // A refusal that answers (a business rule's 422) is recorded under its key with the group's writes.
@@ -143,27 +171,34 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
     let next = from;
     const answer = unit.respond(
       results.map((result) =>
-        'ok' in result
-          ? result
-          : { ok: true, transaction: visibleEntries(unit.actor, written[next++] as TransactionWithEntries, (id) => locked.get(id)?.merchantId) },
+        'ok' in result ? result : { ok: true, transaction: visibleEntries(unit.actor, written[next++] as Written, (id) => locked.get(id)?.merchantId) },
       ),
     );
     answers.set(unit, { ok: true, value: answer });
     if (unit.idempotency !== null) completions.push({ ...unit.idempotency, statusCode: answer.statusCode, response: answer.body });
   }
-  // The journal last: links held back earlier in this database transaction go first, then the group's, chained from the locked head.
+  // The journal last: the group's links, chained from the head the stamp locked.
   const links =
     stamped === null
       ? []
-      : chainLinks(stamped.head, [
-          ...tx.takeJournalQueue(),
-          ...written.map((transaction) => ({ transactionId: transaction.id, body: journalBody(transaction) })),
-        ]);
+      : chainLinks(
+          stamped.head,
+          written.map((transaction) => ({ transactionId: transaction.id, body: journalBody(transaction) })),
+        );
+  const created = applied.filter((movement) => movement.change.resolves === undefined);
   const lost = await tx.writePostings({
-    transactions: applied.map((movement) => movement.transaction),
-    entries: written.flatMap((transaction) => transaction.entries),
+    transactions: created.map((movement) => ({ ...movement.transaction, expiresAt: movement.reservation.expiresAt })),
+    updates: transactionUpdates(applied),
+    entries: written.flatMap((transaction, index) => transaction.entries.slice((applied[index] as Applied).before.length)),
     entryIds: stamped?.entryIds ?? [],
     counters: ledger.changed(),
+    quotesUsed: applied.flatMap((movement) =>
+      movement.change.quoteUsed !== undefined ? [{ id: movement.change.quoteUsed, transactionId: movement.transaction.id, at: movement.now }] : [],
+    ),
+    cardAuthorizations: applied.flatMap((movement) => {
+      const authorization = movement.change.cardAuthorization;
+      return authorization !== undefined ? [{ id: movement.transaction.id, ...authorization, createdAt: movement.now }] : [];
+    }),
     events,
     audits,
     completions,
@@ -180,30 +215,92 @@ function refusal(error: unknown): CofferError {
   throw error;
 }
 
-/** The applied movements as they will be written: each transaction with its entries, numbered from `entryIds` in order. */
-function withEntries(applied: readonly Applied[], entryIds: readonly string[]): TransactionWithEntries[] {
+/** A movement at the group's stamp: a new transaction is created (and posted) then, a resolution resolved then. */
+function restamped(movement: Applied, stamp: Date): Applied {
+  const { transaction, change } = movement;
+  const posted = transaction.status === 'posted';
+  if (change.resolves !== undefined) {
+    return {
+      ...movement,
+      now: stamp,
+      transaction: { ...transaction, postedAt: posted ? stamp : transaction.postedAt },
+      reservation: { ...movement.reservation, resolvedAt: stamp },
+    };
+  }
+  return { ...movement, now: stamp, transaction: { ...transaction, createdAt: stamp, postedAt: posted ? stamp : null } };
+}
+
+/** The row changes of existing transactions, one per row: a resolution's new state, and what reversals added. */
+function transactionUpdates(applied: readonly Applied[]) {
+  const updates = new Map<
+    string,
+    {
+      id: string;
+      resolution: { status: string; capturedAmount: bigint | null; resolvedAt: Date; postedAt: Date | null; reason: string | null } | null;
+      reversedAdded: bigint;
+    }
+  >();
+  const of = (id: string) => {
+    let update = updates.get(id);
+    if (update === undefined) {
+      update = { id, resolution: null, reversedAdded: 0n };
+      updates.set(id, update);
+    }
+    return update;
+  };
+  for (const movement of applied) {
+    const { change, transaction, reservation } = movement;
+    if (change.resolves !== undefined) {
+      of(transaction.id).resolution = {
+        status: transaction.status,
+        capturedAmount: change.resolves.capturedAmount,
+        resolvedAt: reservation.resolvedAt as Date,
+        postedAt: transaction.postedAt,
+        reason: transaction.reason,
+      };
+    }
+    if (change.reverses !== undefined) of(change.reverses.id).reversedAdded += change.reverses.amount;
+  }
+  return [...updates.values()];
+}
+
+/** The applied movements as they will be written: each transaction with all its entries, the new ones numbered from `entryIds` in order. */
+function withEntries(applied: readonly Applied[], entryIds: readonly string[]): Written[] {
   let next = 0;
-  const written = applied.map((movement) => ({
-    ...movement.transaction,
-    entries: movement.entries.map(
-      (entry): Entry => ({
-        ...entry,
-        id: entryIds[next++] as string,
-        transactionId: movement.transaction.id,
-        kind: movement.transaction.kind,
-        createdAt: movement.now,
-      }),
-    ),
-  }));
+  const written = applied.map(
+    (movement): Written => ({
+      ...movement.transaction,
+      ...movement.reservation,
+      entries: [
+        ...movement.before,
+        ...movement.entries.map(
+          (entry): Entry => ({
+            ...entry,
+            id: entryIds[next++] as string,
+            transactionId: movement.transaction.id,
+            kind: movement.transaction.kind,
+            createdAt: movement.now,
+          }),
+        ),
+      ],
+    }),
+  );
   assert(next === entryIds.length, 'every entry got an id');
   return written;
 }
 
-/** The locked wallets and their counters as the movements applied so far left them. */
+/** The locked rows and the wallets' counters as the movements applied so far left them. */
 class Ledger {
   private readonly counters = new Map<string, Counters>();
+  private readonly transactions = new Map<string, LockedTransaction>();
+  private readonly quotes = new Map<string, Quote>();
 
-  constructor(private readonly wallets: ReadonlyMap<string, LockedWallet>) {}
+  constructor(
+    private readonly wallets: ReadonlyMap<string, LockedWallet>,
+    private readonly lockedTransactions: ReadonlyMap<string, LockedTransaction>,
+    private readonly lockedQuotes: ReadonlyMap<string, Quote>,
+    readonly cards: ReadonlyMap<string, Card>,
+  ) {}
 
   countersOf(id: string): Counters | undefined {
     return this.counters.get(id) ?? this.wallets.get(id)?.counters;
@@ -213,8 +310,18 @@ class Ledger {
     return this.wallets.get(id);
   }
 
-  set(changes: ReadonlyMap<string, Counters>): void {
-    for (const [id, value] of changes) this.counters.set(id, value);
+  transaction(id: string): LockedTransaction | undefined {
+    return this.transactions.get(id) ?? this.lockedTransactions.get(id);
+  }
+
+  quote(id: string): Quote | undefined {
+    return this.quotes.get(id) ?? this.lockedQuotes.get(id);
+  }
+
+  keep(scratch: { counters: ReadonlyMap<string, Counters>; transactions: ReadonlyMap<string, LockedTransaction>; quotes: ReadonlyMap<string, Quote> }): void {
+    for (const [id, value] of scratch.counters) this.counters.set(id, value);
+    for (const [id, value] of scratch.transactions) this.transactions.set(id, value);
+    for (const [id, value] of scratch.quotes) this.quotes.set(id, value);
   }
 
   /** The wallets whose counters changed, with their final counters. */
@@ -229,22 +336,37 @@ class Ledger {
 }
 
 class Scratch {
-  private readonly counters = new Map<string, Counters>();
+  readonly counters = new Map<string, Counters>();
+  readonly transactions = new Map<string, LockedTransaction>();
+  readonly quotes = new Map<string, Quote>();
 
   constructor(private readonly ledger: Ledger) {}
 
-  /** Applies one movement's posting rule; a refusal leaves everything as it was. */
+  private rows(): LockedRows {
+    return {
+      transaction: (id) => this.transactions.get(id) ?? this.ledger.transaction(id),
+      quote: (id) => this.quotes.get(id) ?? this.ledger.quote(id),
+      card: (id) => this.ledger.cards.get(id),
+      wallet: (id) => this.ledger.wallet(id),
+    };
+  }
+
+  /** Applies one movement's rule; a refusal leaves everything as it was. */
   apply(plan: MovementPlan, { actor, now }: Pick<PostingUnit, 'actor' | 'now'>): Applied | CofferError {
-    const states = new Map<string, WalletState>();
-    for (const id of plan.lockIds) {
-      const wallet = this.ledger.wallet(id);
-      assert(wallet !== undefined, `wallet ${id} exists once referenced`);
-      if (!wallet.currencyActive) return new CofferError('currency_inactive', `The currency of wallet ${id} is inactive: its wallets cannot move money.`);
-      states.set(id, { ...toWalletState(wallet), counters: this.countersOf(id) });
-    }
+    let change: Change;
     let posting: Posting;
+    const states = new Map<string, WalletState>();
     try {
-      posting = post(states, plan.draft.legs);
+      change = plan.build(this.rows());
+      for (const id of plan.lockIds) {
+        const wallet = this.ledger.wallet(id);
+        assert(wallet !== undefined, `wallet ${id} exists once referenced`);
+        if (change.requireActiveCurrency !== false && !wallet.currencyActive) {
+          throw new CofferError('currency_inactive', `The currency of wallet ${id} is inactive: its wallets cannot move money.`);
+        }
+        states.set(id, { ...toWalletState(wallet), counters: this.countersOf(id) });
+      }
+      posting = post(states, change.legs);
     } catch (error) {
       return refusal(error);
     }
@@ -263,11 +385,27 @@ class Scratch {
       }
       this.counters.set(id, after);
     }
-    return { transaction: plan.draft.transaction, entries: posting.entries, thresholdEvents, actor, now };
+    const { transaction } = change;
+    const before = change.resolves !== undefined ? (this.rows().transaction(transaction.id)?.entries ?? []) : [];
+    const reservation =
+      change.resolves !== undefined
+        ? { expiresAt: this.rows().transaction(transaction.id)?.expiresAt ?? null, resolvedAt: now, capturedAmount: change.resolves.capturedAmount }
+        : { expiresAt: change.expiresAt ?? null, resolvedAt: null, capturedAmount: null };
+    // Later movements of the group see this one's effect on the rows it changed.
+    if (change.resolves !== undefined) this.transactions.set(transaction.id, { ...transaction, ...reservation, entries: before });
+    if (change.reverses !== undefined) {
+      const original = this.rows().transaction(change.reverses.id) as LockedTransaction;
+      this.transactions.set(original.id, { ...original, reversedAmount: original.reversedAmount + change.reverses.amount });
+    }
+    if (change.quoteUsed !== undefined) {
+      const quote = this.rows().quote(change.quoteUsed) as Quote;
+      this.quotes.set(quote.id, { ...quote, usedAt: now, transactionId: transaction.id });
+    }
+    return { change, transaction, before, entries: posting.entries, reservation, thresholdEvents, actor, now };
   }
 
   keep(): void {
-    this.ledger.set(this.counters);
+    this.ledger.keep(this);
   }
 
   private countersOf(id: string): Counters {
@@ -275,19 +413,20 @@ class Scratch {
   }
 }
 
-/** A unit of one simple movement: refused with the movement's own error, answered by `answer`. */
+/** A unit of one movement: refused with the movement's own error, answered by `answer`. */
 export function movementUnit(
   actor: Actor,
-  request: SimpleMovement,
+  named: readonly string[],
   now: Date,
-  answer: (written: TransactionWithEntries) => Outcome,
+  plan: (tx: StoreTx) => Promise<MovementPlan>,
+  answer: (written: Written) => Outcome,
 ): Omit<PostingUnit, 'idempotency'> {
   return {
     actor,
     now,
-    named: namedWallets(request),
+    named,
     atomic: true,
-    plan: async (tx) => [await planMovement(tx, actor, request, now)],
+    plan: async (tx) => [await plan(tx)],
     fail: (_index, error) => error,
     respond: ([result]) => {
       assert(result?.ok === true, 'an atomic unit is answered only when its movement was written');
@@ -297,12 +436,12 @@ export function movementUnit(
 }
 
 /**
- * A unit of a batch of simple movements (`parse` turns an item into its movement; its error
- * refuses that item). Atomic: the first refused item refuses the batch (`batch_item_failed`).
+ * A unit of a batch (`plan` plans an item; its error refuses that item). Atomic: the first refused
+ * item refuses the batch (`batch_item_failed`); independent: each item stands alone.
  */
 export function batchUnit(
   actor: Actor,
-  items: readonly (() => SimpleMovement)[],
+  plans: readonly ((tx: StoreTx) => Promise<MovementPlan>)[],
   named: readonly string[],
   atomic: boolean,
   now: Date,
@@ -314,16 +453,16 @@ export function batchUnit(
     named,
     atomic,
     plan: async (tx) => {
-      const plans: (MovementPlan | CofferError)[] = [];
-      for (const parse of items) {
-        plans.push(
+      const planned: (MovementPlan | CofferError)[] = [];
+      for (const plan of plans) {
+        planned.push(
           await Promise.resolve()
-            .then(() => planMovement(tx, actor, parse(), now))
+            .then(() => plan(tx))
             .catch(refusal),
         );
-        if (atomic && plans[plans.length - 1] instanceof CofferError) break;
+        if (atomic && planned[planned.length - 1] instanceof CofferError) break;
       }
-      return plans;
+      return planned;
     },
     fail: batchItemFailed,
     respond: (results) =>

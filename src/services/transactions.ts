@@ -6,15 +6,14 @@ import type { ExchangeDetails } from '../domain/exchange.js';
 import { limits } from '../domain/limits.js';
 import { checkMetadata } from '../domain/metadata.js';
 import type { Leg } from '../domain/posting.js';
-import type { Fee, Transaction, TransactionKind, TransactionWithEntries } from '../domain/transaction.js';
+import { assert } from '../domain/assert.js';
+import type { Fee, Transaction, TransactionKind } from '../domain/transaction.js';
 import type { StoreTx } from '../store/store.js';
 import type { WalletRef } from '../store/wallet-queries.js';
-import { canSee, movementOwner, notFound, requireAdmin, requireMovementOwner, requireScope, visibleEntries } from './access.js';
-import { recordAudit } from './audit.js';
-import { recordEvent, transactionEventData } from './events.js';
-import { type ExchangeRequest, executeExchange } from './exchanges.js';
+import { canSee, movementOwner, notFound, requireAdmin, requireMovementOwner, requireScope } from './access.js';
+import { type ExchangeRequest, planExchangeMovement } from './exchanges.js';
 import { newId } from './ids.js';
-import { type Draft, writeDraft } from './posting.js';
+import type { MovementPlan } from './plan.js';
 import { systemWalletId, walletOwners, walletRefs } from './wallet-refs.js';
 
 /** The common optional fields of every money-moving request. */
@@ -82,6 +81,16 @@ export function lockSet(refs: ReadonlyMap<string, WalletRef>, legs: readonly Leg
   return [...ids];
 }
 
+/** Every wallet of `ids` and their parents: what a movement touching them must lock. */
+function lockSetOf(refs: ReadonlyMap<string, WalletRef>, ids: readonly string[]): string[] {
+  const all = new Set(ids);
+  for (const id of ids) {
+    const parent = refs.get(id)?.parentWalletId;
+    if (parent !== undefined && parent !== null) all.add(parent);
+  }
+  return [...all];
+}
+
 /** The wallets a request names (any kind, a batch item too): group commit locks them up front (services/group-commit.ts). */
 export function namedWallets(movement: object): string[] {
   const named = movement as { readonly walletId?: unknown; readonly fromWalletId?: unknown; readonly toWalletId?: unknown };
@@ -97,16 +106,12 @@ export function isSimpleMovement(request: MovementRequest): request is SimpleMov
   return simpleKinds.includes(request.kind);
 }
 
-/** A movement planned for writing: its draft and every wallet it must lock. */
-export interface MovementPlan {
-  readonly draft: Draft;
-  readonly lockIds: readonly string[];
-}
-
-/** Plans a simple movement (reads only: wallet references and system accounts). */
-export async function planMovement(tx: StoreTx, actor: Actor, request: SimpleMovement, now: Date): Promise<MovementPlan> {
+/** Plans any money movement of a request or a batch item (reads only; the executor locks and writes: services/set-posting.ts). */
+export async function planMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<MovementPlan> {
+  if (request.kind === 'exchange') return planExchangeMovement(tx, actor, request, now);
+  if (request.kind === 'reversal') return planReversal(tx, actor, request, now);
   const { draft, refs } = await draftMovement(tx, actor, request, now);
-  return { draft, lockIds: lockSet(refs, draft.legs) };
+  return { lockIds: lockSet(refs, draft.legs), build: () => ({ ...draft, audited: true }) };
 }
 
 async function draftMovement(tx: StoreTx, actor: Actor, request: SimpleMovement, now: Date) {
@@ -194,84 +199,82 @@ export function proportionalPart(total: bigint, originalAmount: bigint, reversed
   return upTo(reversedBefore + amount) - upTo(reversedBefore);
 }
 
-async function draftReversal(tx: StoreTx, actor: Actor, request: Extract<MovementRequest, { kind: 'reversal' }>, now: Date) {
-  const original = await tx.lockReservation(request.transactionId);
-  if (original === null) throw notFound('transaction', request.transactionId);
-  if (!canSee(actor, original.merchantId)) {
+/**
+ * Plans a reversal: the original is found and checked for access now (its kind, sides and fees
+ * never change); under its row's lock, what is left to reverse is read as earlier reversals left
+ * it, so two partial reversals racing never return more than the original.
+ */
+async function planReversal(tx: StoreTx, actor: Actor, request: Extract<MovementRequest, { kind: 'reversal' }>, now: Date): Promise<MovementPlan> {
+  const found = await tx.getReservation(request.transactionId);
+  if (found === null) throw notFound('transaction', request.transactionId);
+  if (!canSee(actor, found.merchantId)) {
     const owners = await walletOwners(
       tx,
-      [original.fromWalletId, original.toWalletId].filter((id): id is string => id !== null),
+      [found.fromWalletId, found.toWalletId].filter((id): id is string => id !== null),
     );
-    requireMovementOwner(actor, original.merchantId, [...owners.values()], 'transaction', request.transactionId);
+    requireMovementOwner(actor, found.merchantId, [...owners.values()], 'transaction', request.transactionId);
   }
-  if (original.status !== 'posted' || !reversibleKinds.includes(original.kind) || original.fromWalletId === null || original.toWalletId === null) {
-    throw new CofferError('transaction_not_reversible', `Transaction ${original.id} (${original.kind}, ${original.status}) cannot be reversed.`);
-  }
-  // A captured hold, a settled pending credit or a settled payout can be reversed up to what was posted.
-  const reversible = original.capturedAmount ?? original.amount;
-  const left = reversible - original.reversedAmount;
-  const amount = request.amount ?? left;
-  if (amount > left || left === 0n) {
-    throw new CofferError('reversal_exceeds_original', `Transaction ${original.id} has ${left} left to reverse; asked for ${amount}.`);
-  }
-  const part = (total: bigint) => proportionalPart(total, reversible, original.reversedAmount, amount);
-  const legs: Leg[] = [];
-  const walletIds = [original.fromWalletId, original.toWalletId];
-  let exchange: ExchangeDetails | null = null;
-  if (original.kind === 'exchange' && original.exchange !== undefined && original.exchange !== null) {
-    // Back at the original rate: the target wallet returns its share of what it received, the source gets `amount` back.
-    const { targetCurrencyId, targetAmount } = original.exchange;
-    const sourceFx = await systemWalletId(tx, original.currencyId, 'fx');
-    const targetFx = await systemWalletId(tx, targetCurrencyId, 'fx');
-    const targetPart = part(targetAmount);
-    if (targetPart > 0n) legs.push({ debitWalletId: original.toWalletId, creditWalletId: targetFx, amount: targetPart, phase: 'posted' });
-    legs.push({ debitWalletId: sourceFx, creditWalletId: original.fromWalletId, amount, phase: 'posted' });
-    walletIds.push(sourceFx, targetFx);
-    exchange = { rate: original.exchange.rate, quoteId: null, targetCurrencyId, targetAmount: targetPart };
-  } else {
-    legs.push({ debitWalletId: original.toWalletId, creditWalletId: original.fromWalletId, amount, phase: 'posted' });
-  }
-  // Fees go back in proportion (rounded down, cumulatively): the reversal that completes the original returns the rest.
-  if (original.fees.length > 0) {
-    const payer = original.kind === 'topup' ? original.toWalletId : original.fromWalletId;
-    const feesId = await systemWalletId(tx, original.currencyId, 'fees');
-    walletIds.push(feesId);
-    for (const fee of original.fees) {
-      const back = part(fee.amount);
-      if (back > 0n) legs.push({ debitWalletId: feesId, creditWalletId: payer, amount: back, phase: 'posted' });
-    }
-  }
-  const refs = await tx.walletRefs(walletIds).then((list) => new Map(list.map((ref) => [ref.id, ref])));
-  await tx.addReversedAmount(original.id, amount);
-  const transaction: Transaction = {
-    ...baseTransaction('reversal', actor, original.currencyId, amount, request, now),
-    merchantId: original.merchantId,
-    fromWalletId: original.toWalletId,
-    toWalletId: original.fromWalletId,
-    reason: request.reason ?? null,
-    fees: [],
-    reversesId: original.id,
-    ...(exchange !== null ? { exchange } : {}),
+  const notReversible = (status: string) =>
+    new CofferError('transaction_not_reversible', `Transaction ${found.id} (${found.kind}, ${status}) cannot be reversed.`);
+  const { fromWalletId, toWalletId } = found;
+  if (!reversibleKinds.includes(found.kind) || fromWalletId === null || toWalletId === null) throw notReversible(found.status);
+  const exchanged = found.kind === 'exchange' && found.exchange !== undefined && found.exchange !== null ? found.exchange : null;
+  const fx =
+    exchanged === null
+      ? null
+      : { source: await systemWalletId(tx, found.currencyId, 'fx'), target: await systemWalletId(tx, exchanged.targetCurrencyId, 'fx') };
+  const feesId = found.fees.length > 0 ? await systemWalletId(tx, found.currencyId, 'fees') : null;
+  const walletIds = [fromWalletId, toWalletId, ...(fx !== null ? [fx.source, fx.target] : []), ...(feesId !== null ? [feesId] : [])];
+  const refs = new Map((await tx.walletRefs(walletIds)).map((ref) => [ref.id, ref]));
+  const base = baseTransaction('reversal', actor, found.currencyId, 0n, request, now);
+  return {
+    lockIds: lockSetOf(refs, walletIds),
+    transactionLocks: [found.id],
+    build: (rows) => {
+      const original = rows.transaction(found.id);
+      assert(original !== undefined, `transaction ${found.id} is locked`);
+      if (original.status !== 'posted') throw notReversible(original.status);
+      // A captured hold, a settled pending credit or a settled payout can be reversed up to what was posted.
+      const reversible = original.capturedAmount ?? original.amount;
+      const left = reversible - original.reversedAmount;
+      const amount = request.amount ?? left;
+      if (amount > left || left === 0n) {
+        throw new CofferError('reversal_exceeds_original', `Transaction ${original.id} has ${left} left to reverse; asked for ${amount}.`);
+      }
+      const part = (total: bigint) => proportionalPart(total, reversible, original.reversedAmount, amount);
+      const legs: Leg[] = [];
+      let exchange: ExchangeDetails | null = null;
+      if (exchanged !== null && fx !== null) {
+        // Back at the original rate: the target wallet returns its share of what it received, the source gets `amount` back.
+        const targetPart = part(exchanged.targetAmount);
+        if (targetPart > 0n) legs.push({ debitWalletId: toWalletId, creditWalletId: fx.target, amount: targetPart, phase: 'posted' });
+        legs.push({ debitWalletId: fx.source, creditWalletId: fromWalletId, amount, phase: 'posted' });
+        exchange = { rate: exchanged.rate, quoteId: null, targetCurrencyId: exchanged.targetCurrencyId, targetAmount: targetPart };
+      } else {
+        legs.push({ debitWalletId: toWalletId, creditWalletId: fromWalletId, amount, phase: 'posted' });
+      }
+      // Fees go back in proportion (rounded down, cumulatively): the reversal that completes the original returns the rest.
+      if (feesId !== null) {
+        const payer = original.kind === 'topup' ? toWalletId : fromWalletId;
+        for (const fee of original.fees) {
+          const back = part(fee.amount);
+          if (back > 0n) legs.push({ debitWalletId: feesId, creditWalletId: payer, amount: back, phase: 'posted' });
+        }
+      }
+      const transaction: Transaction = {
+        ...base,
+        amount,
+        merchantId: original.merchantId,
+        fromWalletId: toWalletId,
+        toWalletId: fromWalletId,
+        reason: request.reason ?? null,
+        fees: [],
+        reversesId: original.id,
+        ...(exchange !== null ? { exchange } : {}),
+      };
+      return { transaction, legs, reverses: { id: original.id, amount }, audited: true };
+    },
   };
-  return { draft: { transaction, legs } as Draft, refs };
-}
-
-/** Plans and writes one money movement inside the caller's database transaction. */
-export async function executeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {
-  const written = await writeMovement(tx, actor, request, now);
-  await recordMovementTrail(tx, actor, written, now);
-  if (actor.role === 'admin') return written;
-  const owners = await walletOwners(
-    tx,
-    written.entries.map((entry) => entry.walletId),
-  );
-  return visibleEntries(actor, written, (id) => owners.get(id));
-}
-
-async function writeMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<TransactionWithEntries> {
-  if (request.kind === 'exchange') return executeExchange(tx, actor, request, now);
-  const { draft, refs } = request.kind === 'reversal' ? await draftReversal(tx, actor, request, now) : await draftMovement(tx, actor, request, now);
-  return writeDraft(tx, draft, lockSet(refs, draft.legs), now);
 }
 
 /** The audit record of a new movement. */
@@ -283,22 +286,4 @@ export function movementAudit(written: Transaction): NewAuditRecord {
     merchantId: written.merchantId,
     changes: { status: { before: null, after: written.status }, amount: { before: null, after: written.amount.toString() } },
   };
-}
-
-/** The audit record of a movement and, for a reversal, the `transaction.reversed` event of the original. */
-async function recordMovementTrail(tx: StoreTx, actor: Actor, written: Transaction, now: Date): Promise<void> {
-  await recordAudit(tx, actor, movementAudit(written), now);
-  if (written.reversesId === null) return;
-  const original = await tx.lockTransaction(written.reversesId);
-  if (original === null) return;
-  await recordEvent(
-    tx,
-    {
-      type: 'transaction.reversed',
-      merchantId: original.merchantId,
-      subjectId: original.id,
-      data: { ...transactionEventData(original), reversalId: written.id, reversalAmount: written.amount.toString() },
-    },
-    now,
-  );
 }

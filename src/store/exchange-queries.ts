@@ -13,7 +13,7 @@ function toCurrencyRate(row: Row): CurrencyRate {
   };
 }
 
-function toQuote(row: Row): Quote {
+export function toQuote(row: Row): Quote {
   return {
     id: text(row.id),
     merchantId: textOrNull(row.merchant_id),

@@ -63,10 +63,11 @@ export function holdQueries(db: Queryable) {
      * Locks up to `limit` holds due at `now` and not locked by anyone else (a capture, a void, or
      * another process's expiry run): each due hold is resolved by exactly one of them.
      */
-    async lockDueHolds(now: Date, limit: number): Promise<Reservation[]> {
+    /** Holds due to expire at `now`, the longest due first (read without locks: the expiry locks each, and skips one resolved meanwhile). */
+    async dueHolds(now: Date, limit: number): Promise<Reservation[]> {
       const rows = await db.query(
         `select * from transactions where kind = 'hold' and status = 'pending' and expires_at <= $1
-         order by expires_at, id limit $2 for update skip locked`,
+         order by expires_at, id limit $2`,
         [now, limit],
       );
       return rows.map(toReservation);

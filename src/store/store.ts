@@ -22,52 +22,17 @@ import type { Queryable } from './database.js';
 
 let savepointCounter = 0;
 
-/** A journal link waiting for the end of its database transaction: what it seals, already canonical. */
+/** A journal link to chain: the transaction it seals and its canonical body. */
 export interface QueuedLink {
   readonly transactionId: string;
   readonly body: string;
 }
 
-/**
- * Journal links can be held back until the end of a database transaction (group commit does so:
- * the chain head, locked when links are written, must be the last lock a transaction takes, and a
- * group's requests run one after another). A savepoint rolled back drops the links queued under it.
- */
-function journalQueue() {
-  let queue: QueuedLink[] | null = null;
+function savepoints(db: Queryable, stamps: ReturnType<typeof commitStamp>) {
   return {
-    /** From now on `queueJournalLink` holds links back, until `takeJournalQueue`. */
-    deferJournal(): void {
-      queue ??= [];
-    },
-    journalDeferred(): boolean {
-      return queue !== null;
-    },
-    queueJournalLink(link: QueuedLink): void {
-      if (queue === null) throw new Error('journal links are not deferred in this database transaction');
-      queue.push(link);
-    },
-    /** The links held back, in order; the queue is empty (and still deferring) afterwards. */
-    takeJournalQueue(): QueuedLink[] {
-      const taken = queue ?? [];
-      if (queue !== null) queue = [];
-      return taken;
-    },
-    journalMark(): number {
-      return queue?.length ?? 0;
-    },
-    dropJournalAfter(mark: number): void {
-      if (queue !== null) queue.length = Math.min(queue.length, mark);
-    },
-  };
-}
-
-function savepoints(db: Queryable, journal: ReturnType<typeof journalQueue>, stamps: ReturnType<typeof commitStamp>) {
-  return {
-    /** Runs `fn` under a savepoint: if it throws, only its own writes (and journal links held back) are rolled back. */
+    /** Runs `fn` under a savepoint: if it throws, only its own writes are rolled back. */
     async savepoint<T>(fn: () => Promise<T>): Promise<T> {
       const name = `coffer_sp_${++savepointCounter}`;
-      const mark = journal.journalMark();
       const stamped = stamps.stampTaken();
       await db.query(`savepoint ${name}`);
       try {
@@ -75,25 +40,6 @@ function savepoints(db: Queryable, journal: ReturnType<typeof journalQueue>, sta
         await db.query(`release savepoint ${name}`);
         return result;
       } catch (error) {
-        journal.dropJournalAfter(mark);
-        await db.query(`rollback to savepoint ${name}`);
-        if (!stamped) stamps.forgetStamp();
-        throw error;
-      }
-    },
-    /**
-     * Like `savepoint`, but a success keeps the savepoint instead of releasing it: one round trip
-     * less, for group commit, whose savepoints all end with the database transaction anyway.
-     */
-    async savepointKept<T>(fn: () => Promise<T>): Promise<T> {
-      const name = `coffer_sp_${++savepointCounter}`;
-      const mark = journal.journalMark();
-      const stamped = stamps.stampTaken();
-      await db.query(`savepoint ${name}`);
-      try {
-        return await fn();
-      } catch (error) {
-        journal.dropJournalAfter(mark);
         await db.query(`rollback to savepoint ${name}`);
         if (!stamped) stamps.forgetStamp();
         throw error;
@@ -137,12 +83,10 @@ function commitStamp(db: Queryable) {
 }
 
 function storeTx(db: Queryable) {
-  const journal = journalQueue();
   const stamps = commitStamp(db);
   return {
     ...stamps,
-    ...journal,
-    ...savepoints(db, journal, stamps),
+    ...savepoints(db, stamps),
     ...currencyQueries(db),
     ...walletQueries(db),
     ...transactionQueries(db),

@@ -64,95 +64,38 @@ function feesJson(fees: readonly Fee[]): string {
  * Inserts many transactions in one statement, in the order given (their `seq` follows it).
  * An exchange's rate, quote and target amount are part of its row from the start (and so of its journal link).
  */
-export function insertTransactionsSql(p: Params, transactions: readonly Transaction[]): string {
+export function insertTransactionsSql(p: Params, transactions: readonly Transaction[], expiresAt?: readonly (Date | null)[]): string {
   const column = <T>(read: (transaction: Transaction) => T) => transactions.map(read);
-  return `insert into transactions (id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
-                             reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-                             exchange_rate, quote_id, target_currency_id, target_amount, counterparty)
-   select id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
-          reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-          exchange_rate, quote_id, target_currency_id, target_amount, counterparty
-   from unnest(${p.add(
-     column((t) => t.id),
-     'uuid[]',
-   )}, ${p.add(
-     column((t) => t.kind),
-     'text[]',
-   )}, ${p.add(
-     column((t) => t.status),
-     'text[]',
-   )},
-               ${p.add(
-                 column((t) => t.merchantId),
-                 'text[]',
-               )}, ${p.add(
-                 column((t) => t.currencyId),
-                 'uuid[]',
-               )},
-               ${p.add(
-                 column((t) => t.amount.toString()),
-                 'bigint[]',
-               )}, ${p.add(
-                 column((t) => t.fromWalletId),
-                 'uuid[]',
-               )},
-               ${p.add(
-                 column((t) => t.toWalletId),
-                 'uuid[]',
-               )}, ${p.add(
-                 column((t) => t.description),
-                 'text[]',
-               )},
-               ${p.add(
-                 column((t) => t.reference),
-                 'text[]',
-               )}, ${p.add(
-                 column((t) => t.reason),
-                 'text[]',
-               )},
-               ${p.add(
-                 column((t) => JSON.stringify(t.metadata)),
-                 'jsonb[]',
-               )}, ${p.add(
-                 column((t) => feesJson(t.fees)),
-                 'jsonb[]',
-               )},
-               ${p.add(
-                 column((t) => t.reversesId),
-                 'uuid[]',
-               )}, ${p.add(
-                 column((t) => t.reversedAmount.toString()),
-                 'bigint[]',
-               )},
-               ${p.add(
-                 column((t) => t.createdAt.toISOString()),
-                 'timestamptz[]',
-               )}, ${p.add(
-                 column((t) => t.postedAt?.toISOString() ?? null),
-                 'timestamptz[]',
-               )},
-               ${p.add(
-                 column((t) => (t.exchange ? formatRate(t.exchange.rate) : null)),
-                 'text[]',
-               )}, ${p.add(
-                 column((t) => t.exchange?.quoteId ?? null),
-                 'uuid[]',
-               )},
-               ${p.add(
-                 column((t) => t.exchange?.targetCurrencyId ?? null),
-                 'uuid[]',
-               )},
-               ${p.add(
-                 column((t) => t.exchange?.targetAmount.toString() ?? null),
-                 'bigint[]',
-               )},
-               ${p.add(
-                 column((t) => (t.counterparty ? JSON.stringify(t.counterparty) : null)),
-                 'jsonb[]',
-               )})
-        with ordinality as v(id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference,
-                             reason, metadata, fees, reverses_id, reversed_amount, created_at, posted_at,
-                             exchange_rate, quote_id, target_currency_id, target_amount, counterparty, n)
+  const columns: [unknown[], string][] = [
+    [column((t) => t.id), 'uuid[]'],
+    [column((t) => t.kind), 'text[]'],
+    [column((t) => t.status), 'text[]'],
+    [column((t) => t.merchantId), 'text[]'],
+    [column((t) => t.currencyId), 'uuid[]'],
+    [column((t) => t.amount.toString()), 'bigint[]'],
+    [column((t) => t.fromWalletId), 'uuid[]'],
+    [column((t) => t.toWalletId), 'uuid[]'],
+    [column((t) => t.description), 'text[]'],
+    [column((t) => t.reference), 'text[]'],
+    [column((t) => t.reason), 'text[]'],
+    [column((t) => JSON.stringify(t.metadata)), 'jsonb[]'],
+    [column((t) => feesJson(t.fees)), 'jsonb[]'],
+    [column((t) => t.reversesId), 'uuid[]'],
+    [column((t) => t.reversedAmount.toString()), 'bigint[]'],
+    [column((t) => t.createdAt.toISOString()), 'timestamptz[]'],
+    [column((t) => t.postedAt?.toISOString() ?? null), 'timestamptz[]'],
+    [column((t) => (t.exchange ? formatRate(t.exchange.rate) : null)), 'text[]'],
+    [column((t) => t.exchange?.quoteId ?? null), 'uuid[]'],
+    [column((t) => t.exchange?.targetCurrencyId ?? null), 'uuid[]'],
+    [column((t) => t.exchange?.targetAmount.toString() ?? null), 'bigint[]'],
+    [column((t) => (t.counterparty ? JSON.stringify(t.counterparty) : null)), 'jsonb[]'],
+    [expiresAt?.map((at) => at?.toISOString() ?? null) ?? column(() => null), 'timestamptz[]'],
+  ];
+  const names = `id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference, reason, metadata, fees,
+                 reverses_id, reversed_amount, created_at, posted_at, exchange_rate, quote_id, target_currency_id, target_amount, counterparty, expires_at`;
+  return `insert into transactions (${names})
+   select ${names}
+   from unnest(${columns.map(([values, type]) => p.add(values, type)).join(', ')}) with ordinality as v(${names}, n)
    order by n`;
 }
 
@@ -165,38 +108,22 @@ export type EntryRow = PlannedEntry & { readonly transactionId: string; readonly
  * those, so a group's answers can name them before the group's one write.
  */
 export function insertEntriesSql(p: Params, entries: readonly EntryRow[], now: Date, ids?: readonly string[]): string {
-  const given = ids !== undefined;
-  return `insert into entries (${given ? 'id, ' : ''}transaction_id, wallet_id, balance_wallet_id, currency_id, direction, amount, pending, balance_after, created_at)
-   ${given ? 'overriding system value ' : ''}select ${given ? 'i, ' : ''}t, w, b, c, d, a, p, ba, at
-   from unnest(${given ? `${p.add(ids, 'bigint[]')}, ` : ''}${p.add(
-     entries.map((e) => e.transactionId),
-     'uuid[]',
-   )}, ${p.add(
-     entries.map((e) => e.walletId),
-     'uuid[]',
-   )}, ${p.add(
-     entries.map((e) => e.balanceWalletId),
-     'uuid[]',
-   )}, ${p.add(
-     entries.map((e) => e.currencyId),
-     'uuid[]',
-   )}, ${p.add(
-     entries.map((e) => e.direction),
-     'text[]',
-   )}, ${p.add(
-     entries.map((e) => e.amount.toString()),
-     'bigint[]',
-   )}, ${p.add(
-     entries.map((e) => e.pending),
-     'boolean[]',
-   )}, ${p.add(
-     entries.map((e) => e.balanceAfter.toString()),
-     'numeric[]',
-   )}, ${p.add(
-     entries.map((e) => (e.createdAt ?? now).toISOString()),
-     'timestamptz[]',
-   )})
-        with ordinality as v(${given ? 'i, ' : ''}t, w, b, c, d, a, p, ba, at, n)
+  const columns: [string, unknown[], string][] = [
+    ...(ids !== undefined ? [['id', [...ids], 'bigint[]'] as [string, unknown[], string]] : []),
+    ['transaction_id', entries.map((e) => e.transactionId), 'uuid[]'],
+    ['wallet_id', entries.map((e) => e.walletId), 'uuid[]'],
+    ['balance_wallet_id', entries.map((e) => e.balanceWalletId), 'uuid[]'],
+    ['currency_id', entries.map((e) => e.currencyId), 'uuid[]'],
+    ['direction', entries.map((e) => e.direction), 'text[]'],
+    ['amount', entries.map((e) => e.amount.toString()), 'bigint[]'],
+    ['pending', entries.map((e) => e.pending), 'boolean[]'],
+    ['balance_after', entries.map((e) => e.balanceAfter.toString()), 'numeric[]'],
+    ['created_at', entries.map((e) => (e.createdAt ?? now).toISOString()), 'timestamptz[]'],
+  ];
+  const names = columns.map(([name]) => name).join(', ');
+  return `insert into entries (${names}) ${ids !== undefined ? 'overriding system value' : ''}
+   select ${names}
+   from unnest(${columns.map(([, values, type]) => p.add(values, type)).join(', ')}) with ordinality as v(${names}, n)
    order by n
    returning id`;
 }

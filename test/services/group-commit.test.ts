@@ -5,10 +5,10 @@
  * what the successful answers say, every Idempotency-Key is honoured exactly once (replays are
  * byte-identical, concurrent duplicates never apply twice, a failed request gives its key back)
  * and the ledger invariant holds, on the service path and over HTTP (duplicates, batches next to
- * single transfers). Transfers take the set-based path (one lock statement and one write per table
- * for the group): a hot wallet credited by a whole group gets a balanceAfter per entry that
- * continues the one before, and set-based requests and savepoint requests (holds, exchanges)
- * sharing a group see each other's effects, so no overdraft slips between them. An idle service runs each request at once in a group of its own; with
+ * single transfers). Every kind takes the one pipeline (one lock statement per kind of row and
+ * one write for the group): a hot wallet credited by a whole group gets a balanceAfter per entry
+ * that continues the one before, and holds and transfers sharing a group see each other's
+ * effects, so no overdraft slips between them. An idle service runs each request at once in a group of its own; with
  * COFFER_GROUP_COMMIT=off nothing is grouped.
  */
 import assert from 'node:assert/strict';
@@ -17,9 +17,11 @@ import { statusOf } from '../../src/api/errors.js';
 import { presentTransactionWithEntries } from '../../src/api/present.js';
 import { isCofferError } from '../../src/domain/errors.js';
 import { groupCommitOf } from '../../src/services/group-commit.js';
-import { runIdempotent, runIdempotentPosting } from '../../src/services/idempotency.js';
+import { presentHold } from '../../src/api/present-reservations.js';
+import { planHold } from '../../src/services/holds.js';
+import { runIdempotentPosting } from '../../src/services/idempotency.js';
 import { movementUnit } from '../../src/services/set-posting.js';
-import { executeMovement } from '../../src/services/transactions.js';
+import { planMovement } from '../../src/services/transactions.js';
 import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
 import { expectStatus, type Harness, startHarness } from '../support/harness.js';
@@ -70,10 +72,13 @@ for (const backend of backends) {
         const outcome = await runIdempotentPosting(
           harness.context,
           { scope: '_admin', key, fingerprint: ['POST', '/v1/transfers', from, to, value.toString()] },
-          movementUnit(admin, { kind: 'transfer', fromWalletId: from, toWalletId: to, amount: value }, harness.context.clock(), (moved) => ({
-            statusCode: 201,
-            body: presentTransactionWithEntries(moved),
-          })),
+          movementUnit(
+            admin,
+            [from, to],
+            harness.context.clock(),
+            (tx) => planMovement(tx, admin, { kind: 'transfer', fromWalletId: from, toWalletId: to, amount: value }, harness.context.clock()),
+            (moved) => ({ statusCode: 201, body: presentTransactionWithEntries(moved) }),
+          ),
         );
         return { key, from, to, status: outcome.statusCode, body: JSON.stringify(outcome.body), replayed: outcome.replayed };
       } catch (error) {
@@ -82,12 +87,19 @@ for (const backend of backends) {
       }
     };
 
-    /** The same transfer on the general path (a savepoint per request), as holds and exchanges take it. */
-    const sendThroughSavepoint = async (key: string, from: string, to: string, value: bigint) =>
-      runIdempotent(harness.context, { scope: '_admin', key, fingerprint: ['savepoint', from, to, value.toString()], lockHint: [from, to] }, async (tx) => {
-        const moved = await executeMovement(tx, admin, { kind: 'transfer', fromWalletId: from, toWalletId: to, amount: value }, harness.context.clock());
-        return { statusCode: 201, body: presentTransactionWithEntries(moved) };
-      });
+    /** A hold of `value` on `from` for `to`, through the same pipeline: it takes available money as a transfer does. */
+    const sendHold = async (key: string, from: string, to: string, value: bigint) =>
+      runIdempotentPosting(
+        harness.context,
+        { scope: '_admin', key, fingerprint: ['hold', from, to, value.toString()] },
+        movementUnit(
+          admin,
+          [from, to],
+          harness.context.clock(),
+          (tx) => planHold(tx, admin, { walletId: from, toWalletId: to, amount: value }, harness.context.clock()),
+          (held) => ({ statusCode: 201, body: presentHold(held) }),
+        ),
+      );
 
     it('gives each parallel transfer its own result, fails only the overdrawn ones, and replays each key exactly once', async () => {
       const before = groupCommitOf(harness.context).stats();
@@ -169,14 +181,14 @@ for (const backend of backends) {
       await harness.assertLedgerConsistent();
     });
 
-    it("mixes set-based and savepoint requests in one group, each seeing the others' effects", async () => {
+    it("mixes holds and transfers in one group, each seeing the others' effects", async () => {
       const [source, sink] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
       await topup(harness, source.id, '100');
       // 20 of each kind race for 100: exactly ten 10-unit transfers can pass, whichever path they take.
       const attempts = await Promise.all(
         Array.from({ length: 20 }, (_, index) => [
           sendTransfer(`gc-mix-set-${backend.name}-${index}`, source.id, sink.id, 10n).then((item) => item.status),
-          sendThroughSavepoint(`gc-mix-sp-${backend.name}-${index}`, source.id, sink.id, 10n).then(
+          sendHold(`gc-mix-hold-${backend.name}-${index}`, source.id, sink.id, 10n).then(
             (outcome) => outcome.statusCode,
             (error: unknown) => (isCofferError(error) ? statusOf[error.code] : 500),
           ),
@@ -184,7 +196,11 @@ for (const backend of backends) {
       );
       assert.equal(attempts.filter((status) => status === 201).length, 10);
       assert.equal(attempts.filter((status) => status === 422).length, 30);
-      assert.deepEqual([(await balanceOf(harness, source.id)).posted, (await balanceOf(harness, sink.id)).posted], ['0', '100']);
+      // Whatever the mix, nothing is left available: ten passed, each taking 10 posted or held.
+      const [sourceBalance, sinkBalance] = [await balanceOf(harness, source.id), await balanceOf(harness, sink.id)];
+      assert.equal(sourceBalance.available, '0');
+      assert.equal(BigInt(sourceBalance.posted) + BigInt(sinkBalance.posted), 100n);
+      assert.equal(BigInt(sourceBalance.held), BigInt(sourceBalance.posted));
       await harness.assertLedgerConsistent();
     });
 
@@ -242,9 +258,8 @@ for (const backend of backends) {
     after(() => harness.close());
 
     it('runs holds, transfers and their journal links in shared groups without deadlocking on the chain head', async () => {
-      // Holds name no wallets up front, so each locks its own while its group runs: with every
-      // request's journal link appended at once, the chain head (locked by the first link) and
-      // the wallets formed a cycle between groups, and requests failed after retries.
+      // Every group locks its rows in one order (transaction rows, wallets) and the chain head last,
+      // in one statement each: groups mixing holds and transfers never wait on each other in a cycle.
       const pool = [await wallet(harness, usd.id), await wallet(harness, usd.id), await wallet(harness, usd.id), await wallet(harness, usd.id)];
       for (const member of pool) await topup(harness, member.id, '100000');
       const started = Date.now();
@@ -327,10 +342,14 @@ for (const backend of backends) {
         await topup(harness, a.id, '100');
         const scope = '_admin';
         const key = `fence-${backend.name}`;
-        const unit = movementUnit(admin, { kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: 10n }, new Date(), (moved) => ({
-          statusCode: 201,
-          body: presentTransactionWithEntries(moved),
-        }));
+        const now = new Date();
+        const unit = movementUnit(
+          admin,
+          [a.id, b.id],
+          now,
+          (tx) => planMovement(tx, admin, { kind: 'transfer', fromWalletId: a.id, toWalletId: b.id, amount: 10n }, now),
+          (moved) => ({ statusCode: 201, body: presentTransactionWithEntries(moved) }),
+        );
         const slow = {
           ...unit,
           // While this request runs, its claim goes stale and a retry claims the key anew (another connection).

@@ -1,9 +1,9 @@
 import type { ServiceContext } from '../../services/context.js';
-import { type BatchItemResult, runBatch } from '../../services/batches.js';
+import type { BatchItemResult } from '../../services/batches.js';
 import { batchUnit } from '../../services/set-posting.js';
-import { namedWallets, type SimpleMovement, simpleKinds } from '../../services/transactions.js';
+import { namedWallets, planMovement } from '../../services/transactions.js';
 import type { TypedApp } from '../typed-app.js';
-import { replyIdempotent, replyPosting } from '../idempotent.js';
+import { replyPosting } from '../idempotent.js';
 import { presentTransaction } from '../present.js';
 import { errorResponses } from '../schemas/common.js';
 import { BatchBody, BatchResult } from '../schemas/transaction.js';
@@ -38,23 +38,11 @@ export function batchRoutes(app: TypedApp, context: ServiceContext): void {
           ),
         };
       };
-      const parsers = items.map((item) => () => movementOf(item));
-      if (items.every((item) => simpleKinds.includes(item.kind))) {
-        // Topups, withdrawals, transfers and adjustments only: the set-based posting path.
-        const unit = batchUnit(request.actor, parsers as (() => SimpleMovement)[], items.flatMap(namedWallets), atomic, context.clock(), (results) => ({
-          statusCode: 201,
-          body: answer(results),
-        }));
-        return replyPosting(context, request, reply, unit);
-      }
-      return replyIdempotent(
-        context,
-        request,
-        reply,
-        201,
-        async (tx) => answer(await runBatch(tx, request.actor, parsers, atomic, context.clock())),
-        items.flatMap(namedWallets),
-      );
+      const now = context.clock();
+      // Any kinds, mixed: each item planned on its own (a parse error refuses that item), all posted together.
+      const plans = items.map((item) => (tx: Parameters<typeof planMovement>[0]) => planMovement(tx, request.actor, movementOf(item), now));
+      const unit = batchUnit(request.actor, plans, items.flatMap(namedWallets), atomic, now, (results) => ({ statusCode: 201, body: answer(results) }));
+      return replyPosting(context, request, reply, unit);
     },
   );
 }

@@ -1,11 +1,11 @@
 import { parseAmount } from '../../domain/money.js';
-import { clearAuthorization, getAuthorization, listCardAuthorizations, reverseAuthorization } from '../../services/card-authorizations.js';
-import { authorizeCard } from '../../services/card-authorizations.js';
+import { getAuthorization, listCardAuthorizations, planAuthorization } from '../../services/card-authorizations.js';
+import { planCapture, planVoid } from '../../services/holds.js';
 import { type CardView, destroyCard, freezeCard, getCard, unfreezeCard } from '../../services/card-state.js';
 import { replaceCard } from '../../services/cards.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
-import { replyIdempotent } from '../idempotent.js';
+import { replyMovement } from '../idempotent.js';
 import { presentAuthorization, presentCard } from '../present-cards.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { EmptyBody } from '../schemas/hold.js';
@@ -62,8 +62,16 @@ export function cardRoutes(app: TypedApp, context: ServiceContext): void {
     async (request, reply) => {
       const { amount, ...rest } = request.body;
       const parsed = parseAmount(amount);
-      return replyIdempotent(context, request, reply, 201, (tx) =>
-        authorizeCard(tx, request.actor, request.params.id, { ...rest, amount: parsed }, context.clock()).then(presentAuthorization),
+      const now = context.clock();
+      const merchantName = rest.merchantName ?? null;
+      return replyMovement(
+        context,
+        request,
+        reply,
+        201,
+        rest.toWalletId !== undefined ? [rest.toWalletId] : [],
+        (tx) => planAuthorization(tx, request.actor, request.params.id, { ...rest, amount: parsed }, now),
+        (written) => presentAuthorization({ ...written, cardId: request.params.id, merchantName }),
       );
     },
   );
@@ -103,8 +111,17 @@ export function cardRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request, reply) => {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
-      return replyIdempotent(context, request, reply, 200, (tx) =>
-        clearAuthorization(tx, request.actor, request.params.id, amount, context.clock()).then(presentAuthorization),
+      // Found (and checked for access) first: the answer names its card and shop.
+      const authorization = await getAuthorization(context, request.actor, request.params.id);
+      const now = context.clock();
+      return replyMovement(
+        context,
+        request,
+        reply,
+        200,
+        [],
+        (tx) => planCapture(tx, request.actor, authorization.id, amount, now),
+        (written) => presentAuthorization({ ...written, cardId: authorization.cardId, merchantName: authorization.merchantName }),
       );
     },
   );
@@ -121,9 +138,18 @@ export function cardRoutes(app: TypedApp, context: ServiceContext): void {
         response: authorizationResponse,
       },
     },
-    async (request, reply) =>
-      replyIdempotent(context, request, reply, 200, (tx) =>
-        reverseAuthorization(tx, request.actor, request.params.id, context.clock()).then(presentAuthorization),
-      ),
+    async (request, reply) => {
+      const authorization = await getAuthorization(context, request.actor, request.params.id);
+      const now = context.clock();
+      return replyMovement(
+        context,
+        request,
+        reply,
+        200,
+        [],
+        (tx) => planVoid(tx, request.actor, authorization.id, now),
+        (written) => presentAuthorization({ ...written, cardId: authorization.cardId, merchantName: authorization.merchantName }),
+      );
+    },
   );
 }

@@ -4,9 +4,9 @@ import { parseAmount } from '../../domain/money.js';
 import type { ServiceContext } from '../../services/context.js';
 import { createQuote, getQuote } from '../../services/quotes.js';
 import { getRate, listRates, rateHistory, setRate } from '../../services/rates.js';
-import { executeMovement } from '../../services/transactions.js';
+import { namedWallets, planMovement } from '../../services/transactions.js';
 import type { TypedApp } from '../typed-app.js';
-import { replyIdempotent } from '../idempotent.js';
+import { replyIdempotent, replyMovement } from '../idempotent.js';
 import { presentQuote, presentRate } from '../present-exchange.js';
 import { presentTransactionWithEntries } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
@@ -115,8 +115,15 @@ export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request, reply) => {
       const exchange = movementOf({ ...request.body, kind: 'exchange' } as Static<typeof ExchangeBody> & { kind: 'exchange' });
-      return replyIdempotent(context, request, reply, 201, async (tx) =>
-        presentTransactionWithEntries(await executeMovement(tx, request.actor, exchange, context.clock())),
+      const now = context.clock();
+      return replyMovement(
+        context,
+        request,
+        reply,
+        201,
+        namedWallets(exchange),
+        (tx) => planMovement(tx, request.actor, exchange, now),
+        presentTransactionWithEntries,
       );
     },
   );

@@ -1,13 +1,10 @@
-import type { Actor } from '../../domain/api-key.js';
 import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
 import type { ServiceContext } from '../../services/context.js';
-import { captureHold, createHold, getReservation, listReservations, voidHold } from '../../services/holds.js';
-import { createPendingCredit, failPendingCredit, settlePendingCredit } from '../../services/pending-credits.js';
-import type { Reservation } from '../../store/hold-queries.js';
-import type { StoreTx } from '../../store/store.js';
+import { getReservation, listReservations, planCapture, planHold, planVoid } from '../../services/holds.js';
+import { planCreditFailure, planPendingCredit, planSettlement } from '../../services/pending-credits.js';
 import type { TypedApp } from '../typed-app.js';
-import { replyIdempotent } from '../idempotent.js';
+import { replyMovement } from '../idempotent.js';
 import { presentHold, presentPendingCredit } from '../present-reservations.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import {
@@ -27,8 +24,6 @@ const headers = {
   properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed.' } },
 } as const;
 
-type Work = (tx: StoreTx, actor: Actor, now: Date) => Promise<Reservation>;
-
 /** Capture, void, settle and fail may be sent without a body: it means `{}`. */
 const emptyBodyAllowed = async (request: { body: unknown }) => {
   if (request.body === undefined || request.body === null) request.body = {};
@@ -36,8 +31,6 @@ const emptyBodyAllowed = async (request: { body: unknown }) => {
 
 /** Holds (`/v1/holds`) and pending credits (`/v1/pending-credits`): create, resolve, read, list. */
 export function holdRoutes(app: TypedApp, context: ServiceContext): void {
-  const run = (work: Work, present: (reservation: Reservation) => unknown) => (actor: Actor) => (tx: StoreTx) => work(tx, actor, context.clock()).then(present);
-
   const tags = ['holds'];
   const holdResponse = { 201: Hold, 200: Hold, ...errorResponses };
   app.post(
@@ -45,17 +38,10 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
     { schema: { tags, summary: 'Reserve money on a wallet', body: HoldCreate, headers, response: holdResponse } },
     async (request, reply) => {
       const { amount, expiresAt, ...rest } = request.body;
-      const hold = run(
-        (tx, actor, now) =>
-          createHold(
-            tx,
-            actor,
-            { ...rest, amount: parseAmount(amount), expiresAt: expiresAt === undefined || expiresAt === null ? null : new Date(expiresAt) },
-            now,
-          ),
-        presentHold,
-      );
-      return replyIdempotent(context, request, reply, 201, hold(request.actor));
+      const hold = { ...rest, amount: parseAmount(amount), expiresAt: expiresAt === undefined || expiresAt === null ? null : new Date(expiresAt) };
+      const named = [hold.walletId, ...(hold.toWalletId !== undefined ? [hold.toWalletId] : [])];
+      const now = context.clock();
+      return replyMovement(context, request, reply, 201, named, (tx) => planHold(tx, request.actor, hold, now), presentHold);
     },
   );
   app.post(
@@ -66,16 +52,16 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request, reply) => {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
-      const capture = run((tx, actor, now) => captureHold(tx, actor, request.params.id, amount, now), presentHold);
-      return replyIdempotent(context, request, reply, 200, capture(request.actor));
+      const now = context.clock();
+      return replyMovement(context, request, reply, 200, [], (tx) => planCapture(tx, request.actor, request.params.id, amount, now), presentHold);
     },
   );
   app.post(
     '/v1/holds/:id/void',
     { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers, response: holdResponse } },
     async (request, reply) => {
-      const release = run((tx, actor, now) => voidHold(tx, actor, request.params.id, now), presentHold);
-      return replyIdempotent(context, request, reply, 200, release(request.actor));
+      const now = context.clock();
+      return replyMovement(context, request, reply, 200, [], (tx) => planVoid(tx, request.actor, request.params.id, now), presentHold);
     },
   );
   app.get(
@@ -113,8 +99,9 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
     async (request, reply) => {
       const { amount, source, ...rest } = request.body;
       const parsed = { ...rest, amount: parseAmount(amount), ...(source !== undefined ? { source: checkBankAccount(source, 'source') } : {}) };
-      const credit = run((tx, actor, now) => createPendingCredit(tx, actor, parsed, now), presentPendingCredit);
-      return replyIdempotent(context, request, reply, 201, credit(request.actor));
+      const named = [parsed.walletId, ...(parsed.fromWalletId !== undefined ? [parsed.fromWalletId] : [])];
+      const now = context.clock();
+      return replyMovement(context, request, reply, 201, named, (tx) => planPendingCredit(tx, request.actor, parsed, now), presentPendingCredit);
     },
   );
   app.post(
@@ -132,8 +119,8 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request, reply) => {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
-      const work = run((tx, actor, now) => settlePendingCredit(tx, actor, request.params.id, amount, now), presentPendingCredit);
-      return replyIdempotent(context, request, reply, 200, work(request.actor));
+      const now = context.clock();
+      return replyMovement(context, request, reply, 200, [], (tx) => planSettlement(tx, request.actor, request.params.id, amount, now), presentPendingCredit);
     },
   );
   app.post(
@@ -151,8 +138,16 @@ export function holdRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request, reply) => {
       const reason = request.body.reason ?? null;
-      const work = run((tx, actor, now) => failPendingCredit(tx, actor, request.params.id, reason, now), presentPendingCredit);
-      return replyIdempotent(context, request, reply, 200, work(request.actor));
+      const now = context.clock();
+      return replyMovement(
+        context,
+        request,
+        reply,
+        200,
+        [],
+        (tx) => planCreditFailure(tx, request.actor, request.params.id, reason, now),
+        presentPendingCredit,
+      );
     },
   );
   app.get(

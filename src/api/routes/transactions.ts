@@ -1,16 +1,15 @@
 import type { Static } from 'typebox';
-import type { Actor } from '../../domain/api-key.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
 import type { Fee } from '../../domain/transaction.js';
 import type { ServiceContext } from '../../services/context.js';
 import { countTransactions, getTransaction, listTransactions } from '../../services/ledger-reads.js';
-import { createPayout, failPayout, payoutAnswer, settlePayout } from '../../services/payouts.js';
-import { movementUnit } from '../../services/set-posting.js';
-import { executeMovement, type MovementRequest, type SimpleMovement } from '../../services/transactions.js';
+import { planPayout, planPayoutFailure, planPayoutSettlement } from '../../services/payouts.js';
+import { type MovementRequest, namedWallets, planMovement } from '../../services/transactions.js';
 import type { TypedApp } from '../typed-app.js';
 import { readContext } from '../read-routing.js';
-import { replyIdempotent, replyPosting } from '../idempotent.js';
+import { replyMovement } from '../idempotent.js';
 import { presentTransaction, presentTransactionWithEntries } from '../present.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import {
@@ -82,8 +81,19 @@ function withFees(fees: readonly FeeBody[] | undefined): { fees?: Fee[] } {
 
 export function transactionRoutes(app: TypedApp, context: ServiceContext): void {
   const tags = ['transactions'];
-  const moving = (actor: Actor, request: MovementRequest) => (tx: Parameters<Parameters<typeof replyIdempotent>[4]>[0]) =>
-    executeMovement(tx, actor, request, context.clock()).then(presentTransactionWithEntries);
+  /** Answers one movement of any kind with the transaction as written (201). */
+  const moving = (request: FastifyRequest, reply: FastifyReply, movement: MovementRequest) => {
+    const now = context.clock();
+    return replyMovement(
+      context,
+      request,
+      reply,
+      201,
+      namedWallets(movement),
+      (tx) => planMovement(tx, request.actor, movement, now),
+      presentTransactionWithEntries,
+    );
+  };
   const response = { 201: TransactionWithEntries, ...errorResponses };
   const headers = {
     type: 'object',
@@ -98,15 +108,9 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
     ['/v1/adjustments', AdjustmentBody, 'adjustment', 'Operator correction between a wallet and a system account (admin)'],
   ] as const;
   for (const [url, body, kind, summary] of routes) {
-    app.post(url, { schema: { tags, summary, body, headers, response } }, async (request, reply) => {
-      const movement = movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>) as SimpleMovement;
-      return replyPosting(
-        context,
-        request,
-        reply,
-        movementUnit(request.actor, movement, context.clock(), (written) => ({ statusCode: 201, body: presentTransactionWithEntries(written) })),
-      );
-    });
+    app.post(url, { schema: { tags, summary, body, headers, response } }, async (request, reply) =>
+      moving(request, reply, movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>)),
+    );
   }
 
   app.post(
@@ -122,22 +126,12 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
     },
     async (request, reply) => {
       const { destination, ...body } = request.body;
-      const movement = movementOf({ ...body, kind: 'withdrawal' }) as SimpleMovement;
-      if (destination === undefined) {
-        return replyPosting(
-          context,
-          request,
-          reply,
-          movementUnit(request.actor, movement, context.clock(), (written) => ({ statusCode: 201, body: presentTransactionWithEntries(written) })),
-        );
-      }
+      const movement = movementOf({ ...body, kind: 'withdrawal' });
+      if (destination === undefined) return moving(request, reply, movement);
       // A payout: pending, its money held, until the bank connector settles or fails it.
-      const payout = { ...(movement as Extract<SimpleMovement, { kind: 'withdrawal' }>), destination: checkBankAccount(destination, 'destination') };
-      const actor = request.actor;
-      return replyIdempotent(context, request, reply, 201, async (tx) => {
-        const written = await createPayout(tx, actor, payout, context.clock());
-        return presentTransactionWithEntries(await payoutAnswer(tx, actor, written));
-      });
+      const payout = { ...(movement as Extract<MovementRequest, { kind: 'withdrawal' }>), destination: checkBankAccount(destination, 'destination') };
+      const now = context.clock();
+      return replyMovement(context, request, reply, 201, [payout.walletId], (tx) => planPayout(tx, request.actor, payout, now), presentTransactionWithEntries);
     },
   );
   const payoutResponse = { 200: TransactionWithEntries, ...errorResponses };
@@ -148,11 +142,16 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
       schema: { tags, summary: 'The bank sent a payout: post it', params: IdParams, body: EmptyBody, headers, response: payoutResponse },
     },
     async (request, reply) => {
-      const actor = request.actor;
-      return replyIdempotent(context, request, reply, 200, async (tx) => {
-        const settled = await settlePayout(tx, actor, request.params.id, context.clock());
-        return presentTransactionWithEntries(await payoutAnswer(tx, actor, settled));
-      });
+      const now = context.clock();
+      return replyMovement(
+        context,
+        request,
+        reply,
+        200,
+        [],
+        (tx) => planPayoutSettlement(tx, request.actor, request.params.id, now),
+        presentTransactionWithEntries,
+      );
     },
   );
   app.post(
@@ -169,12 +168,17 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
       },
     },
     async (request, reply) => {
-      const actor = request.actor;
       const reason = request.body.reason ?? null;
-      return replyIdempotent(context, request, reply, 200, async (tx) => {
-        const failed = await failPayout(tx, actor, request.params.id, reason, context.clock());
-        return presentTransactionWithEntries(await payoutAnswer(tx, actor, failed));
-      });
+      const now = context.clock();
+      return replyMovement(
+        context,
+        request,
+        reply,
+        200,
+        [],
+        (tx) => planPayoutFailure(tx, request.actor, request.params.id, reason, now),
+        presentTransactionWithEntries,
+      );
     },
   );
 
@@ -183,7 +187,7 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
     { schema: { tags, summary: 'Reverse a posted transaction, fully or partly', params: IdParams, body: ReversalBody, headers, response } },
     async (request, reply) => {
       const body = request.body;
-      const reversal: MovementRequest = {
+      return moving(request, reply, {
         kind: 'reversal',
         transactionId: request.params.id,
         ...(body.amount !== undefined ? { amount: parseAmount(body.amount) } : {}),
@@ -191,8 +195,7 @@ export function transactionRoutes(app: TypedApp, context: ServiceContext): void 
         ...(body.description !== undefined ? { description: body.description } : {}),
         ...(body.reference !== undefined ? { reference: body.reference } : {}),
         ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
-      };
-      return replyIdempotent(context, request, reply, 201, moving(request.actor, reversal));
+      });
     },
   );
 
