@@ -1,6 +1,7 @@
 import { CofferError } from './errors.js';
 import { limits } from './limits.js';
 import type { Leg } from './posting.js';
+import type { Transaction } from './transaction.js';
 
 /**
  * Holds and pending credits are reservations: one `pending` leg from `debitWalletId` to
@@ -41,4 +42,11 @@ export function holdExpiry(now: Date, requested: Date | null): Date {
     ]);
   }
   return requested;
+}
+
+/** A hold or a pending credit: its transaction, and when and how it was (or will be) resolved. */
+export interface Reservation extends Transaction {
+  readonly expiresAt: Date | null;
+  readonly resolvedAt: Date | null;
+  readonly capturedAmount: bigint | null;
 }

@@ -46,3 +46,15 @@ export interface WalletState {
   readonly parentWalletId: string | null;
   readonly counters: Counters;
 }
+
+export type LockedWallet = Wallet & { readonly currencyActive: boolean };
+
+/** What never changes about a wallet once created. */
+export interface WalletRef {
+  readonly id: string;
+  readonly currencyId: string;
+  readonly parentWalletId: string | null;
+  readonly merchantId: string | null;
+  readonly category: WalletCategory;
+  readonly type: string;
+}

@@ -1,7 +1,6 @@
 import type { Actor } from '../domain/api-key.js';
-import { holdExpiry } from '../domain/reservation.js';
+import { holdExpiry, type Reservation } from '../domain/reservation.js';
 import type { TransactionStatus } from '../domain/transaction.js';
-import type { Reservation } from '../store/hold-queries.js';
 import type { StoreTx } from '../store/store.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import type { ServiceContext } from './context.js';

@@ -3,7 +3,7 @@ import { assert } from '../domain/assert.js';
 import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import { formatRate } from '../domain/rate.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
-import type { JournalLink } from '../store/journal-queries.js';
+import type { JournalLink } from '../domain/journal.js';
 import type { StoreTx } from '../store/store.js';
 
 /** The hash before the first link: 32 zero bytes, in hex. */

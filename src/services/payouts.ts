@@ -2,7 +2,7 @@ import type { Actor } from '../domain/api-key.js';
 import type { BankAccount } from '../domain/counterparty.js';
 import { CofferError } from '../domain/errors.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
-import type { Reservation } from '../store/hold-queries.js';
+import type { Reservation } from '../domain/reservation.js';
 import type { StoreTx } from '../store/store.js';
 import { visibleEntries } from './access.js';
 import { recordAudit } from './audit.js';

@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/api-key.js';
 import type { BankAccount } from '../domain/counterparty.js';
-import type { Reservation } from '../store/hold-queries.js';
+import type { Reservation } from '../domain/reservation.js';
 import type { StoreTx } from '../store/store.js';
 import { requireScope } from './access.js';
 import { createReservation, resolveReservation } from './reservations.js';

@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
+import type { WalletRef } from '../domain/wallet.js';
 import type { StoreTx } from '../store/store.js';
-import type { WalletRef } from '../store/wallet-queries.js';
 import { canSee, notFound } from './access.js';
 import { uuidPattern } from './pagination.js';
 

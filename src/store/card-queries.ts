@@ -1,6 +1,7 @@
 import type { Card } from '../domain/card.js';
+import type { Reservation } from '../domain/reservation.js';
 import type { Queryable, Row } from './database.js';
-import { type Reservation, toReservation } from './hold-queries.js';
+import { toReservation } from './hold-queries.js';
 import { toCard } from './instrument-queries.js';
 import { textOrNull, text } from './rows.js';
 

@@ -1,23 +1,8 @@
+import type { JournalHead, JournalLink } from '../domain/journal.js';
 import type { Entry, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable } from './database.js';
 import { big, text } from './rows.js';
 import { toEntry, toTransaction } from './transaction-queries.js';
-
-/** One link of the journal's hash chain. */
-export interface JournalLink {
-  readonly seq: bigint;
-  readonly transactionId: string;
-  readonly previousHash: string;
-  readonly hash: string;
-  readonly body: string;
-}
-
-/** The chain's head: the last link written, and the transactions that predate the journal. */
-export interface JournalHead {
-  readonly seq: bigint;
-  readonly hash: string;
-  readonly transactionsBefore: bigint;
-}
 
 function toLink(row: Record<string, unknown>): JournalLink {
   return { seq: big(row.seq), transactionId: text(row.transaction_id), previousHash: text(row.previous_hash), hash: text(row.hash), body: text(row.body) };

@@ -1,5 +1,5 @@
 import type { Counters } from '../domain/balance.js';
-import type { Wallet, WalletCategory, WalletState, WalletStatus } from '../domain/wallet.js';
+import type { LockedWallet, Wallet, WalletCategory, WalletRef, WalletState, WalletStatus } from '../domain/wallet.js';
 import type { Queryable, Row } from './database.js';
 import { big, bigOrNull, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
 
@@ -66,18 +66,6 @@ export interface WalletPatch {
   readonly lowBalanceThreshold?: bigint | null;
   readonly main?: boolean;
   readonly metadata?: Readonly<Record<string, string>>;
-}
-
-export type LockedWallet = Wallet & { readonly currencyActive: boolean };
-
-/** What never changes about a wallet once created. */
-export interface WalletRef {
-  readonly id: string;
-  readonly currencyId: string;
-  readonly parentWalletId: string | null;
-  readonly merchantId: string | null;
-  readonly category: WalletCategory;
-  readonly type: string;
 }
 
 export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt' | 'statusChangedBy'>;

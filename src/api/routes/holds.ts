@@ -1,10 +1,10 @@
 import type { Actor } from '../../domain/api-key.js';
 import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
+import type { Reservation } from '../../domain/reservation.js';
 import type { ServiceContext } from '../../services/context.js';
 import { captureHold, createHold, getReservation, listReservations, voidHold } from '../../services/holds.js';
 import { createPendingCredit, failPendingCredit, settlePendingCredit } from '../../services/pending-credits.js';
-import type { Reservation } from '../../store/hold-queries.js';
 import type { StoreTx } from '../../store/store.js';
 import type { TypedApp } from '../typed-app.js';
 import { replyIdempotent } from '../idempotent.js';
