@@ -13,3 +13,9 @@ export interface JournalHead {
   readonly hash: string;
   readonly transactionsBefore: bigint;
 }
+
+/** A journal link waiting for the end of its database transaction: what it seals, already canonical. */
+export interface QueuedLink {
+  readonly transactionId: string;
+  readonly body: string;
+}

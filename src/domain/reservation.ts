@@ -1,7 +1,7 @@
 import { CofferError } from './errors.js';
 import { limits } from './limits.js';
 import type { Leg } from './posting.js';
-import type { Transaction } from './transaction.js';
+import type { Transaction, TransactionKind, TransactionStatus } from './transaction.js';
 
 /**
  * Holds and pending credits are reservations: one `pending` leg from `debitWalletId` to
@@ -49,4 +49,13 @@ export interface Reservation extends Transaction {
   readonly expiresAt: Date | null;
   readonly resolvedAt: Date | null;
   readonly capturedAmount: bigint | null;
+}
+
+export interface ReservationFilter {
+  readonly kind: Extract<TransactionKind, 'hold' | 'pending_credit'>;
+  readonly merchantId?: string;
+  readonly walletId?: string;
+  readonly status?: TransactionStatus;
+  readonly beforeSeq?: bigint;
+  readonly limit: number;
 }

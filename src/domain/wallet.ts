@@ -58,3 +58,28 @@ export interface WalletRef {
   readonly category: WalletCategory;
   readonly type: string;
 }
+
+export interface WalletFilter {
+  readonly merchantId?: string;
+  readonly customerId?: string;
+  readonly currencyId?: string;
+  readonly category?: WalletCategory;
+  readonly type?: string;
+  readonly status?: WalletStatus;
+  readonly program?: string;
+  readonly externalId?: string;
+  readonly parentWalletId?: string;
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+export interface WalletPatch {
+  readonly name?: string | null;
+  readonly alias?: string | null;
+  readonly creditLimit?: bigint;
+  readonly lowBalanceThreshold?: bigint | null;
+  readonly main?: boolean;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt' | 'statusChangedBy'>;

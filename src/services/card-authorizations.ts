@@ -1,7 +1,6 @@
 import type { Actor } from '../domain/api-key.js';
-import { cardRefusalOf } from '../domain/card.js';
+import { cardRefusalOf, type CardAuthorization } from '../domain/card.js';
 import { CofferError } from '../domain/errors.js';
-import type { CardAuthorization } from '../store/card-queries.js';
 import type { StoreTx } from '../store/store.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import { getCard } from './card-state.js';

@@ -1,10 +1,9 @@
 import currencyCodes from 'currency-codes';
 import type { Actor } from '../domain/api-key.js';
-import { type AssetType, checkCurrencyCode, checkFraction, type Currency, systemWalletTypes } from '../domain/currency.js';
+import { type AssetType, checkCurrencyCode, checkFraction, type Currency, systemWalletTypes, type CurrencyPatch } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { StoreTx } from '../store/store.js';
-import type { CurrencyPatch } from '../store/currency-queries.js';
 import type { Wallet } from '../domain/wallet.js';
 import { notFound, requireAdmin } from './access.js';
 import { changesOf, recordAudit } from './audit.js';

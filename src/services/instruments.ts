@@ -1,11 +1,19 @@
 import { electronicFormatIBAN } from 'ibantools';
 import type { Actor } from '../domain/api-key.js';
-import { type BankIdentifier, type InstrumentKind, ibanOf, identifierKindFor, ukAccountOf, usAccountOf } from '../domain/bank-identifiers.js';
+import {
+  type BankIdentifier,
+  type InstrumentKind,
+  ibanOf,
+  identifierKindFor,
+  ukAccountOf,
+  usAccountOf,
+  type Instrument,
+  type InstrumentPatch,
+} from '../domain/bank-identifiers.js';
 import type { Currency } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import type { Wallet } from '../domain/wallet.js';
 import { limits } from '../domain/limits.js';
-import type { Instrument, InstrumentPatch } from '../store/instrument-queries.js';
 import type { StoreTx } from '../store/store.js';
 import { canSee, notFound, requireAdmin } from './access.js';
 import { changesOf, recordAudit } from './audit.js';

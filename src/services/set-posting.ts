@@ -6,7 +6,7 @@ import { CofferError, isCofferError } from '../domain/errors.js';
 import { imbalance, type PlannedEntry, type Posting, post } from '../domain/posting.js';
 import type { Entry, Transaction, TransactionWithEntries } from '../domain/transaction.js';
 import type { WalletState, LockedWallet } from '../domain/wallet.js';
-import type { EventRow } from '../store/event-queries.js';
+import type { EventRow } from '../domain/event.js';
 import type { StoreTx } from '../store/store.js';
 import { toWalletState } from '../store/wallet-queries.js';
 import { visibleEntries } from './access.js';

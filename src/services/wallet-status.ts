@@ -1,8 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import type { Wallet } from '../domain/wallet.js';
-import type { StatusHistoryEntry } from '../store/seed-queries.js';
 import type { StoreTx } from '../store/store.js';
-import { checkStatusChange, normalizeStatus, type RequestedWalletStatus, type WalletStatusReason } from '../domain/wallet-status.js';
+import { checkStatusChange, normalizeStatus, type RequestedWalletStatus, type WalletStatusReason, type StatusHistoryEntry } from '../domain/wallet-status.js';
 import { canSee, notFound } from './access.js';
 import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { AuditRecord, FieldChange } from '../domain/audit.js';
+import type { AuditFilter, AuditRecord, FieldChange, LockableTable } from '../domain/audit.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, json, text, textOrNull } from './rows.js';
 
@@ -16,16 +16,6 @@ function toAuditRecord(row: Row): AuditRecord {
     createdAt: date(row.created_at),
   };
 }
-
-export interface AuditFilter {
-  readonly merchantId: string | null;
-  readonly subjectId: string | null;
-  readonly beforeSeq: bigint | null;
-  readonly limit: number;
-}
-
-/** Tables whose rows a change may lock before reading their "before" state. */
-export type LockableTable = 'currencies' | 'wallets' | 'api_keys' | 'webhook_endpoints';
 
 export function auditQueries(db: Queryable) {
   /** Writes audit records in one statement, in the order given. */

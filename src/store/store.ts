@@ -1,3 +1,4 @@
+import type { QueuedLink } from '../domain/journal.js';
 import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
@@ -20,12 +21,6 @@ import { webhookQueries } from './webhook-queries.js';
 import type { Queryable } from './database.js';
 
 let savepointCounter = 0;
-
-/** A journal link waiting for the end of its database transaction: what it seals, already canonical. */
-export interface QueuedLink {
-  readonly transactionId: string;
-  readonly body: string;
-}
 
 /**
  * Journal links can be held back until the end of a database transaction (group commit does so:

@@ -1,6 +1,6 @@
 import type { BankAccount } from '../domain/counterparty.js';
 import type { PlannedEntry } from '../domain/posting.js';
-import type { Entry, Fee, Transaction, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
+import type { Entry, Fee, Transaction, TransactionFilter, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable, Row } from './database.js';
 import { formatRate } from '../domain/rate.js';
 import { exchangeDetailsOf } from './exchange-queries.js';
@@ -44,15 +44,6 @@ export function toEntry(row: Row): Entry {
     balanceAfter: big(row.balance_after),
     createdAt: date(row.created_at),
   };
-}
-
-export interface TransactionFilter {
-  readonly merchantId?: string;
-  readonly walletId?: string;
-  readonly kind?: TransactionKind;
-  readonly status?: TransactionStatus;
-  readonly beforeSeq?: bigint;
-  readonly limit: number;
 }
 
 function feesJson(fees: readonly Fee[]): string {

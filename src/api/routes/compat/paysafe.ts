@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { Wallet } from '../../../domain/wallet.js';
+import type { Instrument } from '../../../domain/bank-identifiers.js';
 import type { ServiceContext } from '../../../services/context.js';
-import type { Instrument } from '../../../store/instrument-queries.js';
 import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable } from '../../schemas/common.js';
 import { balanceOfWallet, isoSeconds, minor, sendRaw, walletByRef } from './common.js';
