@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { executeMovement, type MovementRequest } from './transactions.js';
 
 export type BatchItemResult =
@@ -20,7 +20,7 @@ export function batchItemFailed(index: number, error: CofferError): CofferError 
  * everything (`batch_item_failed`, naming the item). Independent: each item runs under its own
  * savepoint, so a failed item leaves no trace and its neighbours still apply.
  */
-export async function runBatch(tx: StoreTx, actor: Actor, items: readonly (() => MovementRequest)[], atomic: boolean, now: Date): Promise<BatchItemResult[]> {
+export async function runBatch(tx: TxStore, actor: Actor, items: readonly (() => MovementRequest)[], atomic: boolean, now: Date): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = [];
   for (const [index, parse] of items.entries()) {
     try {

@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import { cardRefusalOf, type CardAuthorization } from '../domain/card.js';
 import { CofferError } from '../domain/errors.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import { getCard } from './card-state.js';
 import type { ServiceContext } from './context.js';
@@ -33,7 +33,7 @@ const refusalDetails = {
  * blocks take the same wallet lock, so a card is never authorized after one of them committed.
  * Parallel authorizations on one card queue on the wallet's lock, so they never overdraw it.
  */
-export async function authorizeCard(tx: StoreTx, actor: Actor, cardId: string, request: AuthorizationRequest, now: Date): Promise<CardAuthorization> {
+export async function authorizeCard(tx: TxStore, actor: Actor, cardId: string, request: AuthorizationRequest, now: Date): Promise<CardAuthorization> {
   const found = await tx.getCard(cardId);
   if (found === null) throw notFound('card', cardId);
   const [ref] = await tx.walletRefs([found.walletId]);
@@ -57,7 +57,7 @@ export async function authorizeCard(tx: StoreTx, actor: Actor, cardId: string, r
  * An authorization the actor may see: its own, or (for a merchant) one whose hold moves money to
  * or from one of its wallets. Otherwise not_found.
  */
-async function visibleAuthorization(reader: StoreTx, actor: Actor, id: string): Promise<CardAuthorization> {
+async function visibleAuthorization(reader: TxStore, actor: Actor, id: string): Promise<CardAuthorization> {
   const authorization = await reader.getCardAuthorization(id);
   if (authorization === null) throw notFound('authorization', id);
   if (canSee(actor, authorization.merchantId)) return authorization;
@@ -82,14 +82,14 @@ export function getAuthorization(ctx: ServiceContext, actor: Actor, id: string):
  * Clears an authorization: captures all of its hold, or `amount` of it (the rest goes back to the
  * wallet). A card frozen or destroyed after authorizing does not stop it: the payment was approved.
  */
-export async function clearAuthorization(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<CardAuthorization> {
+export async function clearAuthorization(tx: TxStore, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<CardAuthorization> {
   const authorization = await visibleAuthorization(tx, actor, id);
   const captured = await captureHold(tx, actor, id, amount, now);
   return { ...captured, cardId: authorization.cardId, merchantName: authorization.merchantName };
 }
 
 /** Reverses an authorization before it clears: its hold is voided, the money is available again. */
-export async function reverseAuthorization(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<CardAuthorization> {
+export async function reverseAuthorization(tx: TxStore, actor: Actor, id: string, now: Date): Promise<CardAuthorization> {
   const authorization = await visibleAuthorization(tx, actor, id);
   const voided = await voidHold(tx, actor, id, now);
   return { ...voided, cardId: authorization.cardId, merchantName: authorization.merchantName };

@@ -6,7 +6,7 @@ import { limits } from '../domain/limits.js';
 import { checkMetadata } from '../domain/metadata.js';
 import type { Rate } from '../domain/rate.js';
 import type { Fee, Transaction, TransactionWithEntries } from '../domain/transaction.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { canSee, movementOwner, notFound } from './access.js';
 import { newId } from './ids.js';
 import { writeDraft } from './posting.js';

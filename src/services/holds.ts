@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import { holdExpiry, type Reservation } from '../domain/reservation.js';
 import type { TransactionStatus } from '../domain/transaction.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
@@ -19,7 +19,7 @@ export interface HoldRequest extends Omit<MovementDetails, 'fees'> {
 }
 
 /** Reserves `amount` on a wallet: `held` grows and `available` shrinks at once. */
-export async function createHold(tx: StoreTx, actor: Actor, request: HoldRequest, now: Date): Promise<Reservation> {
+export async function createHold(tx: TxStore, actor: Actor, request: HoldRequest, now: Date): Promise<Reservation> {
   const expiresAt = holdExpiry(now, request.expiresAt ?? null);
   const named = request.toWalletId !== undefined ? [request.walletId, request.toWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);
@@ -35,12 +35,12 @@ export async function createHold(tx: StoreTx, actor: Actor, request: HoldRequest
 }
 
 /** Posts all or part of a hold to its target (the rest goes back to the wallet). */
-export function captureHold(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
+export function captureHold(tx: TxStore, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
   return resolveReservation(tx, actor, id, 'capture', amount, now);
 }
 
 /** Gives the whole hold back to the wallet. Allowed on a blocked wallet. */
-export function voidHold(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<Reservation> {
+export function voidHold(tx: TxStore, actor: Actor, id: string, now: Date): Promise<Reservation> {
   return resolveReservation(tx, actor, id, 'void', null, now);
 }
 

@@ -4,7 +4,7 @@ import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import { formatRate } from '../domain/rate.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
 import type { JournalLink } from '../domain/journal.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 
 /** The hash before the first link: 32 zero bytes, in hex. */
 export const genesisHash = '0'.repeat(64);

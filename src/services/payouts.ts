@@ -3,7 +3,7 @@ import type { BankAccount } from '../domain/counterparty.js';
 import { CofferError } from '../domain/errors.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
 import type { Reservation } from '../domain/reservation.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { visibleEntries } from './access.js';
 import { recordAudit } from './audit.js';
 import { createReservation, resolveReservation } from './reservations.js';
@@ -23,7 +23,7 @@ export interface PayoutRequest extends MovementDetails {
  * account) until the operator's bank connector settles it (posted) or fails it (released).
  * The held money counts against `available` at once, so nothing can spend it meanwhile.
  */
-export async function createPayout(tx: StoreTx, actor: Actor, request: PayoutRequest, now: Date): Promise<Reservation> {
+export async function createPayout(tx: TxStore, actor: Actor, request: PayoutRequest, now: Date): Promise<Reservation> {
   if (request.fees !== undefined && request.fees.length > 0) {
     throw new CofferError('fee_invalid', 'A payout carries no fees: charge them with a separate transfer to the fees account or a withdrawal.', [
       { field: 'fees', message: 'not allowed with a destination' },
@@ -53,7 +53,7 @@ export async function createPayout(tx: StoreTx, actor: Actor, request: PayoutReq
 }
 
 /** A payout as its answer shows it: the transaction with the entries the caller may see, read in the writing transaction. */
-export async function payoutAnswer(tx: StoreTx, actor: Actor, payout: Reservation): Promise<TransactionWithEntries> {
+export async function payoutAnswer(tx: TxStore, actor: Actor, payout: Reservation): Promise<TransactionWithEntries> {
   const written = await tx.getTransaction(payout.id);
   if (written === null) throw new Error(`payout ${payout.id} was written in this transaction`);
   if (actor.role === 'admin') return written;
@@ -65,11 +65,11 @@ export async function payoutAnswer(tx: StoreTx, actor: Actor, payout: Reservatio
 }
 
 /** The bank sent the money: the payout is posted (the wallet's held money goes to `settlement`). */
-export function settlePayout(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<Reservation> {
+export function settlePayout(tx: TxStore, actor: Actor, id: string, now: Date): Promise<Reservation> {
   return resolveReservation(tx, actor, id, 'settle', null, now, { expected: 'withdrawal' });
 }
 
 /** The bank could not send it: the held money is released to the wallet, the reason recorded. */
-export function failPayout(tx: StoreTx, actor: Actor, id: string, reason: string | null, now: Date): Promise<Reservation> {
+export function failPayout(tx: TxStore, actor: Actor, id: string, reason: string | null, now: Date): Promise<Reservation> {
   return resolveReservation(tx, actor, id, 'fail', null, now, { expected: 'withdrawal', reason });
 }

@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import type { BankAccount } from '../domain/counterparty.js';
 import type { Reservation } from '../domain/reservation.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { requireScope } from './access.js';
 import { createReservation, resolveReservation } from './reservations.js';
 import type { MovementDetails } from './transactions.js';
@@ -17,7 +17,7 @@ export interface PendingCreditRequest extends Omit<MovementDetails, 'fees'> {
 }
 
 /** Announces incoming money: `pending` and `ledger` grow, `available` does not. */
-export async function createPendingCredit(tx: StoreTx, actor: Actor, request: PendingCreditRequest, now: Date): Promise<Reservation> {
+export async function createPendingCredit(tx: TxStore, actor: Actor, request: PendingCreditRequest, now: Date): Promise<Reservation> {
   // Money announced from `issuing` is money created: it needs the issue scope.
   if (request.fromWalletId === undefined) requireScope(actor, 'issue');
   const named = request.fromWalletId !== undefined ? [request.walletId, request.fromWalletId] : [request.walletId];
@@ -46,11 +46,11 @@ export async function createPendingCredit(tx: StoreTx, actor: Actor, request: Pe
  * The money arrived: `amount` (at most the announced amount; all of it by default) is posted to
  * the wallet and the rest released, as funds arrive confirmed for what they really are.
  */
-export function settlePendingCredit(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
+export function settlePendingCredit(tx: TxStore, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<Reservation> {
   return resolveReservation(tx, actor, id, 'settle', amount, now);
 }
 
 /** The money will not arrive: the pending credit is released, with the reason recorded on its transaction. */
-export function failPendingCredit(tx: StoreTx, actor: Actor, id: string, reason: string | null, now: Date): Promise<Reservation> {
+export function failPendingCredit(tx: TxStore, actor: Actor, id: string, reason: string | null, now: Date): Promise<Reservation> {
   return resolveReservation(tx, actor, id, 'fail', null, now, { reason });
 }

@@ -4,7 +4,7 @@ import { imbalance, type Leg, type Posting, post } from '../domain/posting.js';
 import type { Entry, Transaction, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
 import type { Wallet, WalletState } from '../domain/wallet.js';
 import { crossedBelow } from '../domain/balance.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { toWalletState } from '../store/wallet-queries.js';
 import { recordTransactionEvent, recordWalletEvent } from './events.js';
 import { appendJournal } from './journal.js';

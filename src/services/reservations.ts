@@ -6,7 +6,7 @@ import { checkMetadata } from '../domain/metadata.js';
 import type { Leg } from '../domain/posting.js';
 import { type ResolutionKind, resolutionLegs, type Reservation } from '../domain/reservation.js';
 import type { Transaction, TransactionStatus } from '../domain/transaction.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { canSee, movementOwner, notFound, requireMovementOwner } from './access.js';
 import { newId } from './ids.js';
 import { appendToTransaction, writeDraft } from './posting.js';

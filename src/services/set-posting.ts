@@ -7,7 +7,7 @@ import { imbalance, type PlannedEntry, type Posting, post } from '../domain/post
 import type { Entry, Transaction, TransactionWithEntries } from '../domain/transaction.js';
 import type { WalletState, LockedWallet } from '../domain/wallet.js';
 import type { EventRow } from '../domain/event.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { toWalletState } from '../store/wallet-queries.js';
 import { visibleEntries } from './access.js';
 import { auditRow } from './audit.js';

@@ -8,7 +8,7 @@ import { checkMetadata } from '../domain/metadata.js';
 import type { Leg } from '../domain/posting.js';
 import type { Fee, Transaction, TransactionKind, TransactionWithEntries } from '../domain/transaction.js';
 import type { WalletRef } from '../domain/wallet.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { canSee, movementOwner, notFound, requireAdmin, requireMovementOwner, requireScope, visibleEntries } from './access.js';
 import { recordAudit } from './audit.js';
 import { recordEvent, transactionEventData } from './events.js';

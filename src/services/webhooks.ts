@@ -2,7 +2,7 @@ import type { Actor } from '../domain/api-key.js';
 import type { EventType } from '../domain/event.js';
 import { CofferError } from '../domain/errors.js';
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookStatus } from '../domain/webhook.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound, owningMerchant } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -49,7 +49,7 @@ export async function createWebhook(ctx: ServiceContext, actor: Actor, input: We
   return { endpoint, secret };
 }
 
-async function visibleEndpoint(tx: Pick<StoreTx, 'getWebhookEndpoint'>, actor: Actor, id: string): Promise<WebhookEndpoint> {
+async function visibleEndpoint(tx: Pick<TxStore, 'getWebhookEndpoint'>, actor: Actor, id: string): Promise<WebhookEndpoint> {
   const endpoint = await tx.getWebhookEndpoint(id);
   if (endpoint === null || !canSee(actor, endpoint.merchantId)) throw notFound('webhook', id);
   return endpoint;

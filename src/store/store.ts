@@ -1,4 +1,5 @@
 import type { QueuedLink } from '../domain/journal.js';
+import type { TxStore } from '../domain/store-port.js';
 import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
@@ -116,7 +117,8 @@ function commitStamp(db: Queryable) {
   };
 }
 
-function storeTx(db: Queryable) {
+/** The store port over one connection or database transaction (it keeps a few helpers the port does not list). */
+function storeTx(db: Queryable): TxStore {
   const journal = journalQueue();
   const stamps = commitStamp(db);
   return {
@@ -143,18 +145,15 @@ function storeTx(db: Queryable) {
   };
 }
 
-/** What the services may do with storage, with domain types in and out; one SQL implementation serves both backends. */
-export type StoreTx = ReturnType<typeof storeTx>;
-
 export interface Store {
   readonly backend: Database['backend'];
-  /** Reads and single-statement writes outside a database transaction. */
-  readonly read: StoreTx;
+  /** Reads and single-statement writes outside a database transaction (each commits on its own). */
+  readonly read: TxStore;
   /**
    * Runs `fn` in one database transaction. A serialization failure or deadlock reported by the
    * database rolls back and runs `fn` again (a few times), so clients never see one.
    */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TxStore) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The underlying database, for migrations, verification and tests. */
@@ -165,7 +164,7 @@ export interface Store {
 
 /** Reads from a streaming replica, and where its replay stands against a consistency token. */
 export interface ReadReplica {
-  readonly read: StoreTx;
+  readonly read: TxStore;
   readonly database: Database;
   /** Has the replica replayed the WAL up to `lsn` (a token from `commitPosition`)? */
   caughtUp(lsn: string): Promise<boolean>;
@@ -200,7 +199,7 @@ export function createStore(database: Database, replica?: Database): Store {
     backend: database.backend,
     read: storeTx(database),
     database,
-    async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: TxStore) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
           return await database.transaction((dbTx) => fn(storeTx(dbTx)));

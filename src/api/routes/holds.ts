@@ -2,10 +2,10 @@ import type { Actor } from '../../domain/api-key.js';
 import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
 import type { Reservation } from '../../domain/reservation.js';
+import type { TxStore } from '../../domain/store-port.js';
 import type { ServiceContext } from '../../services/context.js';
 import { captureHold, createHold, getReservation, listReservations, voidHold } from '../../services/holds.js';
 import { createPendingCredit, failPendingCredit, settlePendingCredit } from '../../services/pending-credits.js';
-import type { StoreTx } from '../../store/store.js';
 import type { TypedApp } from '../typed-app.js';
 import { replyIdempotent } from '../idempotent.js';
 import { presentHold, presentPendingCredit } from '../present-reservations.js';
@@ -27,7 +27,7 @@ const headers = {
   properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed.' } },
 } as const;
 
-type Work = (tx: StoreTx, actor: Actor, now: Date) => Promise<Reservation>;
+type Work = (tx: TxStore, actor: Actor, now: Date) => Promise<Reservation>;
 
 /** Capture, void, settle and fail may be sent without a body: it means `{}`. */
 const emptyBodyAllowed = async (request: { body: unknown }) => {
@@ -36,7 +36,7 @@ const emptyBodyAllowed = async (request: { body: unknown }) => {
 
 /** Holds (`/v1/holds`) and pending credits (`/v1/pending-credits`): create, resolve, read, list. */
 export function holdRoutes(app: TypedApp, context: ServiceContext): void {
-  const run = (work: Work, present: (reservation: Reservation) => unknown) => (actor: Actor) => (tx: StoreTx) => work(tx, actor, context.clock()).then(present);
+  const run = (work: Work, present: (reservation: Reservation) => unknown) => (actor: Actor) => (tx: TxStore) => work(tx, actor, context.clock()).then(present);
 
   const tags = ['holds'];
   const holdResponse = { 201: Hold, 200: Hold, ...errorResponses };

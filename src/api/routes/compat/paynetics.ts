@@ -4,13 +4,13 @@ import type { Currency } from '../../../domain/currency.js';
 import { CofferError } from '../../../domain/errors.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import type { CompatAccount } from '../../../domain/compat-account.js';
+import type { TxStore } from '../../../domain/store-port.js';
 import { canSee, notFound, owningMerchant } from '../../../services/access.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { newId } from '../../../services/ids.js';
 import { changeWalletStatusIn } from '../../../services/wallet-status.js';
 import { insertClientWallet } from '../../../services/wallets.js';
 import { isUniqueViolation } from '../../../store/database.js';
-import type { StoreTx } from '../../../store/store.js';
 import type { TypedApp } from '../../typed-app.js';
 import { replyIdempotent } from '../../idempotent.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
@@ -89,7 +89,7 @@ const ListQuery = Type.Object(
 const blank = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
 
 /** The active currencies a program names: the codes after its first `_`, any letter case; the oldest currency of a code. */
-async function programCurrencies(reader: StoreTx, program: string): Promise<Currency[]> {
+async function programCurrencies(reader: TxStore, program: string): Promise<Currency[]> {
   const codes = program.split('_').slice(1).filter(Boolean);
   const found: Currency[] = [];
   for (const code of codes) {
@@ -112,13 +112,13 @@ async function programCurrencies(reader: StoreTx, program: string): Promise<Curr
   return found;
 }
 
-async function visibleAccount(reader: StoreTx, actor: Actor, token: string): Promise<CompatAccount> {
+async function visibleAccount(reader: TxStore, actor: Actor, token: string): Promise<CompatAccount> {
   const account = await reader.getCompatAccount(token);
   if (account === null || !canSee(actor, account.merchantId)) throw notFound('account', token);
   return account;
 }
 
-async function accountWallets(reader: StoreTx, account: CompatAccount): Promise<Wallet[]> {
+async function accountWallets(reader: TxStore, account: CompatAccount): Promise<Wallet[]> {
   const wallets = await reader.getWalletsByIds(account.walletIds);
   const byId = new Map(wallets.map((wallet) => [wallet.id, wallet]));
   return account.walletIds.map((id) => byId.get(id)).filter((wallet): wallet is Wallet => wallet !== undefined);
@@ -129,7 +129,7 @@ function statusOf(wallets: readonly Wallet[]): 'active' | 'blocked' | 'closed' {
   return wallets.some((wallet) => wallet.status !== 'active') ? 'blocked' : 'active';
 }
 
-async function presentAccount(reader: StoreTx, account: CompatAccount) {
+async function presentAccount(reader: TxStore, account: CompatAccount) {
   const wallets = await accountWallets(reader, account);
   const balances = [];
   for (const wallet of wallets) {
