@@ -5,6 +5,7 @@ import { CofferError } from '../../../domain/errors.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import type { CompatAccount } from '../../../domain/compat-account.js';
 import type { TxStore } from '../../../domain/store-port.js';
+import { limits } from '../../../domain/limits.js';
 import { canSee, notFound, owningMerchant } from '../../../services/access.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { newId } from '../../../services/ids.js';
@@ -61,12 +62,20 @@ const Ok = Type.Object({ code: Type.Integer({ description: '0: success.' }) }, {
 
 const AccountCreate = Type.Object(
   {
-    program: Type.String({ minLength: 1, maxLength: 64, description: 'Program code; its currencies are the codes after the first `_` ("account_eur").' }),
-    merchant: Type.Optional(Type.String({ maxLength: 64, description: "Coffer `merchantId` (a merchant key's own merchant whatever this says)." })),
-    user: Type.Optional(Type.String({ maxLength: 64, description: 'Coffer `customerId`.' })),
-    main: Type.Optional(Type.String({ maxLength: 64, description: 'The primary account token: makes this a virtual account over its balances.' })),
+    program: Type.String({
+      minLength: 1,
+      maxLength: limits.identifierLengthMax,
+      description: 'Program code; its currencies are the codes after the first `_` ("account_eur").',
+    }),
+    merchant: Type.Optional(
+      Type.String({ maxLength: limits.identifierLengthMax, description: "Coffer `merchantId` (a merchant key's own merchant whatever this says)." }),
+    ),
+    user: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax, description: 'Coffer `customerId`.' })),
+    main: Type.Optional(
+      Type.String({ maxLength: limits.identifierLengthMax, description: 'The primary account token: makes this a virtual account over its balances.' }),
+    ),
     skip_iban_generation: Type.Optional(Type.Boolean()),
-    alias: Type.Optional(Type.String({ maxLength: 200 })),
+    alias: Type.Optional(Type.String({ maxLength: limits.compatAccountAliasLengthMax })),
   },
   { additionalProperties: false },
 );
@@ -76,12 +85,15 @@ const StatusBody = Type.Object(
   { status: Type.Enum(['active', 'blocked', 'inactive'], { description: '`inactive` is an alias of `blocked`.' }) },
   { additionalProperties: false },
 );
-const ListParams = Type.Object({ page: Type.Integer({ minimum: 1, maximum: 1_000_000 }), limit: Type.Integer({ minimum: 1, maximum: 100 }) });
+const ListParams = Type.Object({
+  page: Type.Integer({ minimum: 1, maximum: limits.compatPageMax }),
+  limit: Type.Integer({ minimum: 1, maximum: limits.compatPageSizeMax }),
+});
 const ListQuery = Type.Object(
   {
-    merchant: Type.Optional(Type.String({ maxLength: 64 })),
-    user: Type.Optional(Type.String({ maxLength: 64 })),
-    program: Type.Optional(Type.String({ maxLength: 64 })),
+    merchant: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax })),
+    user: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax })),
+    program: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax })),
   },
   { additionalProperties: false },
 );
