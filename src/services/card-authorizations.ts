@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import { cardRefusalOf, type CardAuthorization } from '../domain/card.js';
 import { CofferError } from '../domain/errors.js';
-import type { TxStore } from '../domain/store-port.js';
+import type { ReadStore, TxStore } from '../domain/store-port.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import { getCard } from './card-state.js';
 import type { ServiceContext } from './context.js';
@@ -57,7 +57,7 @@ export async function authorizeCard(tx: TxStore, actor: Actor, cardId: string, r
  * An authorization the actor may see: its own, or (for a merchant) one whose hold moves money to
  * or from one of its wallets. Otherwise not_found.
  */
-async function visibleAuthorization(reader: TxStore, actor: Actor, id: string): Promise<CardAuthorization> {
+async function visibleAuthorization(reader: ReadStore, actor: Actor, id: string): Promise<CardAuthorization> {
   const authorization = await reader.getCardAuthorization(id);
   if (authorization === null) throw notFound('authorization', id);
   if (canSee(actor, authorization.merchantId)) return authorization;

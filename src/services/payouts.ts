@@ -3,7 +3,7 @@ import type { BankAccount } from '../domain/counterparty.js';
 import { CofferError } from '../domain/errors.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
 import type { Reservation } from '../domain/reservation.js';
-import type { TxStore } from '../domain/store-port.js';
+import type { ReadStore, TxStore } from '../domain/store-port.js';
 import { visibleEntries } from './access.js';
 import { recordAudit } from './audit.js';
 import { createReservation, resolveReservation } from './reservations.js';
@@ -53,7 +53,7 @@ export async function createPayout(tx: TxStore, actor: Actor, request: PayoutReq
 }
 
 /** A payout as its answer shows it: the transaction with the entries the caller may see, read in the writing transaction. */
-export async function payoutAnswer(tx: TxStore, actor: Actor, payout: Reservation): Promise<TransactionWithEntries> {
+export async function payoutAnswer(tx: ReadStore, actor: Actor, payout: Reservation): Promise<TransactionWithEntries> {
   const written = await tx.getTransaction(payout.id);
   if (written === null) throw new Error(`payout ${payout.id} was written in this transaction`);
   if (actor.role === 'admin') return written;

@@ -4,7 +4,7 @@ import type { Currency } from '../../../domain/currency.js';
 import { CofferError } from '../../../domain/errors.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import type { CompatAccount } from '../../../domain/compat-account.js';
-import type { TxStore } from '../../../domain/store-port.js';
+import type { ReadStore } from '../../../domain/store-port.js';
 import { limits } from '../../../domain/limits.js';
 import { canSee, notFound, owningMerchant } from '../../../services/access.js';
 import type { ServiceContext } from '../../../services/context.js';
@@ -101,7 +101,7 @@ const ListQuery = Type.Object(
 const blank = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
 
 /** The active currencies a program names: the codes after its first `_`, any letter case; the oldest currency of a code. */
-async function programCurrencies(reader: TxStore, program: string): Promise<Currency[]> {
+async function programCurrencies(reader: ReadStore, program: string): Promise<Currency[]> {
   const codes = program.split('_').slice(1).filter(Boolean);
   const found: Currency[] = [];
   for (const code of codes) {
@@ -124,13 +124,13 @@ async function programCurrencies(reader: TxStore, program: string): Promise<Curr
   return found;
 }
 
-async function visibleAccount(reader: TxStore, actor: Actor, token: string): Promise<CompatAccount> {
+async function visibleAccount(reader: ReadStore, actor: Actor, token: string): Promise<CompatAccount> {
   const account = await reader.getCompatAccount(token);
   if (account === null || !canSee(actor, account.merchantId)) throw notFound('account', token);
   return account;
 }
 
-async function accountWallets(reader: TxStore, account: CompatAccount): Promise<Wallet[]> {
+async function accountWallets(reader: ReadStore, account: CompatAccount): Promise<Wallet[]> {
   const wallets = await reader.getWalletsByIds(account.walletIds);
   const byId = new Map(wallets.map((wallet) => [wallet.id, wallet]));
   return account.walletIds.map((id) => byId.get(id)).filter((wallet): wallet is Wallet => wallet !== undefined);
@@ -141,7 +141,7 @@ function statusOf(wallets: readonly Wallet[]): 'active' | 'blocked' | 'closed' {
   return wallets.some((wallet) => wallet.status !== 'active') ? 'blocked' : 'active';
 }
 
-async function presentAccount(reader: TxStore, account: CompatAccount) {
+async function presentAccount(reader: ReadStore, account: CompatAccount) {
   const wallets = await accountWallets(reader, account);
   const balances = [];
   for (const wallet of wallets) {
