@@ -59,6 +59,15 @@ describe('architecture', () => {
     assert.deepEqual(cycles, []);
   });
 
+  it('lets the domain import nothing from store, services, api or cli (the store port is written in domain types)', () => {
+    for (const { file, text } of sources.filter((source) => source.file.startsWith('domain/'))) {
+      for (const match of text.matchAll(/from '(\.\.?\/[^']+)'/g)) {
+        const target = relative(root, join(root, file, '..', match[1] as string));
+        assert.ok(target.startsWith('domain/'), `${file} imports ${match[1]}`);
+      }
+    }
+  });
+
   it('keeps the domain pure', () => {
     const domain = sources.filter(({ file }) => file.startsWith('domain/'));
     assert.ok(domain.length > 5);

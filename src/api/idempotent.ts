@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CofferError } from '../domain/errors.js';
+import type { TxStore } from '../domain/store-port.js';
 import { problemBody, statusOf } from './errors.js';
 import type { ServiceContext } from '../services/context.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../services/idempotency.js';
 import { decryptSecret, encryptSecret, secretKeysOf } from '../services/secrets.js';
 import { type MovementPlan, movementUnit, type PostingUnit, type Written } from '../services/set-posting.js';
-import type { StoreTx } from '../store/store.js';
 
 /** The request's Idempotency-Key, in its merchant's scope, and what makes two requests "the same". */
 export function idempotencyOf(request: FastifyRequest): IdempotencyRequest {
@@ -53,7 +53,7 @@ export async function replyIdempotent(
   request: FastifyRequest,
   reply: FastifyReply,
   statusCode: number,
-  work: (tx: StoreTx) => Promise<unknown>,
+  work: (tx: TxStore) => Promise<unknown>,
 ): Promise<FastifyReply> {
   return send(reply, await runIdempotent(context, idempotencyOf(request), async (tx) => ({ statusCode, body: await work(tx) })));
 }
@@ -79,7 +79,7 @@ export async function replyMovement(
   reply: FastifyReply,
   statusCode: number,
   named: readonly string[],
-  plan: (tx: StoreTx) => Promise<MovementPlan>,
+  plan: (tx: TxStore) => Promise<MovementPlan>,
   present: (written: Written) => unknown,
 ): Promise<FastifyReply> {
   const unit = movementUnit(request.actor, named, context.clock(), plan, (written) => ({ statusCode, body: present(written) }));

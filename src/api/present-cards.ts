@@ -1,7 +1,6 @@
-import { type Card, expirationStatusOf } from '../domain/card.js';
+import { type Card, expirationStatusOf, type CardAuthorization } from '../domain/card.js';
 import type { Wallet } from '../domain/wallet.js';
-import type { CardAuthorization } from '../store/card-queries.js';
-import type { Instrument } from '../store/instrument-queries.js';
+import type { Instrument } from '../domain/bank-identifiers.js';
 import { presentHold } from './present-reservations.js';
 
 export function presentInstrument(instrument: Instrument) {

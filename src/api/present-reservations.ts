@@ -1,4 +1,4 @@
-import type { Reservation } from '../store/hold-queries.js';
+import type { Reservation } from '../domain/reservation.js';
 
 function presentShared(reservation: Reservation) {
   return {

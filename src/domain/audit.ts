@@ -22,3 +22,13 @@ export interface AuditRecord extends NewAuditRecord {
   readonly requestId: string | null;
   readonly createdAt: Date;
 }
+
+export interface AuditFilter {
+  readonly merchantId: string | null;
+  readonly subjectId: string | null;
+  readonly beforeSeq: bigint | null;
+  readonly limit: number;
+}
+
+/** Tables whose rows a change may lock before reading their "before" state. */
+export type LockableTable = 'currencies' | 'wallets' | 'api_keys' | 'webhook_endpoints';

@@ -95,3 +95,22 @@ export function identifierKindFor(
   if (currency.code === 'USD') return 'us_account';
   return null;
 }
+
+/** A bank identifier linked to a wallet; deactivated when the wallet closes. */
+export interface Instrument extends BankIdentifier {
+  readonly id: string;
+  readonly walletId: string;
+  readonly active: boolean;
+  /** Set by an admin (Paysafe's instrument status); identifiers Coffer generates start VERIFIED. */
+  readonly status: InstrumentStatus;
+  readonly externallyVerified: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deactivatedAt: Date | null;
+}
+
+/** What an admin may change on an instrument. */
+export interface InstrumentPatch {
+  readonly status?: InstrumentStatus;
+  readonly externallyVerified?: boolean;
+}

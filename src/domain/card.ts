@@ -1,4 +1,5 @@
 import { assert } from './assert.js';
+import type { Reservation } from './reservation.js';
 
 export const cardKinds = ['plastic', 'virtual'] as const;
 export type CardKind = (typeof cardKinds)[number];
@@ -90,4 +91,10 @@ export function parseCardsPerProgram(text: string): ReadonlyMap<string, number> 
     map.set(program, value);
   }
   return map;
+}
+
+/** A card authorization: the hold it placed on the card's wallet, and the card and shop it came from. */
+export interface CardAuthorization extends Reservation {
+  readonly cardId: string;
+  readonly merchantName: string | null;
 }

@@ -45,3 +45,18 @@ export function checkFraction(fraction: number | string): bigint {
   if (value > limits.fractionMax) throw new CofferError('currency_fraction_invalid');
   return value;
 }
+
+export interface CurrencyFilter {
+  readonly active?: boolean;
+  readonly code?: string;
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+export interface CurrencyPatch {
+  readonly name?: string;
+  readonly symbol?: string | null;
+  readonly active?: boolean;
+  readonly serialPrefix?: string | null;
+  readonly numericCode?: string | null;
+}

@@ -37,3 +37,17 @@ export interface CofferEvent extends NewEvent {
   readonly position: bigint;
   readonly createdAt: Date;
 }
+
+export interface EventFilter {
+  readonly afterPosition: bigint;
+  readonly merchantId: string | null;
+  readonly types: readonly string[] | null;
+  readonly limit: number;
+}
+
+/** An event to insert: its id, what happened and when. */
+export interface EventRow {
+  readonly id: string;
+  readonly event: NewEvent;
+  readonly createdAt: Date;
+}

@@ -33,7 +33,9 @@ export const limits = {
   apiKeyCacheMs: 2_000,
   apiKeyCacheMsMax: 60_000,
   feesPerTransactionMax: 10,
+  /** Free text: descriptions and reasons. */
   textLengthMax: 500,
+  /** Names: of currencies, wallets and API keys, and the merchant of a card authorization. */
   nameLengthMax: 200,
   requestTimeoutMs: 30_000,
   /** A hold without `expiresAt` is released automatically after this long (7 days). */
@@ -75,4 +77,54 @@ export const limits = {
   /** How long a quote locks its rate unless COFFER_QUOTE_TTL_SECONDS says otherwise. */
   quoteTtlSecondsDefault: 30,
   quoteTtlSecondsMax: 3600,
+  /** An amount written as a string of digits (amountMax itself has 19). */
+  amountTextLengthMax: 40,
+  /** A page cursor (`cursor`, the `nextCursor` of the page before). */
+  cursorLengthMax: 200,
+  /** A transaction's or a hold's `reference`. */
+  referenceLengthMax: 200,
+  /** The description of one fee. */
+  feeDescriptionLengthMax: 200,
+  /** Identifiers clients choose (merchantId, customerId, program) and the wallet references of compatibility paths. */
+  identifierLengthMax: 64,
+  /** A wallet's `type`. */
+  walletTypeLengthMax: 40,
+  /** A wallet's `alias`. */
+  walletAliasLengthMax: 100,
+  /** A currency's code: 1 to 12 of A-Z, a-z, 0-9 and _. */
+  currencyCodeLengthMax: 12,
+  /** A currency's `numericCode` (the seed's digitalCode: "840" for ISO currencies). */
+  currencyNumericCodeLengthMax: 8,
+  /** A currency's `symbol` ("€", "BTC"). */
+  currencySymbolLengthMax: 10,
+  /** What a currency puts before the number of each of its wallets (`serialPrefix`). */
+  serialPrefixLengthMax: 12,
+  /** The code in the path of POST /v1/currencies/iso/{code}. */
+  isoCodeParamLengthMax: 20,
+  /** The name printed on a card. */
+  cardNameLengthMax: 100,
+  /** The account holder's name of a bank counterparty. */
+  counterpartyNameLengthMax: 140,
+  /** An instant given in a query (`from`, `to`): ISO 8601 text. */
+  instantTextLengthMax: 40,
+  /** `units` of a balance read: "major", "minor" or both. */
+  unitsQueryLengthMax: 20,
+  /** `types` of the event feed: comma-separated event types. */
+  eventTypesQueryLengthMax: 1000,
+  /** `subjectId` of the audit log. */
+  auditSubjectIdLengthMax: 100,
+  /** The URL a webhook endpoint is delivered to. */
+  webhookUrlLengthMax: 2000,
+  /** Event types one webhook endpoint names. */
+  webhookEventTypesMax: 50,
+  /** How long the previous signing secret of a webhook endpoint still signs after a rotation, unless the rotation says (24 hours). */
+  webhookSecretGraceDefaultSeconds: 24 * 3600,
+  /** The longest such grace a rotation may ask for (7 days). */
+  webhookSecretGraceMaxSeconds: 7 * 24 * 3600,
+  /** Compatibility (Paynetics-style) lists: the highest `page`. */
+  compatPageMax: 1_000_000,
+  /** Compatibility (Paynetics-style) lists: the largest `limit`. */
+  compatPageSizeMax: 100,
+  /** The alias of a Paynetics-style account. */
+  compatAccountAliasLengthMax: 200,
 } as const;

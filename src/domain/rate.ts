@@ -58,3 +58,11 @@ export function parseRate(text: string, field = 'rate'): Rate {
 export function formatRate(rate: Rate): string {
   return formatDecimal(rate.numerator, 10n ** BigInt(rate.scale));
 }
+
+export interface RateFilter {
+  readonly baseCurrencyId?: string;
+  readonly quoteCurrencyId?: string;
+  /** Keyset: the last pair seen, as "base/quote". */
+  readonly after?: { readonly baseCurrencyId: string; readonly quoteCurrencyId: string };
+  readonly limit: number;
+}

@@ -1,6 +1,7 @@
 import { CofferError } from './errors.js';
 import { limits } from './limits.js';
 import type { Leg } from './posting.js';
+import type { Entry, Transaction, TransactionKind, TransactionStatus } from './transaction.js';
 
 /**
  * Holds and pending credits are reservations: one `pending` leg from `debitWalletId` to
@@ -41,4 +42,23 @@ export function holdExpiry(now: Date, requested: Date | null): Date {
     ]);
   }
   return requested;
+}
+
+/** A hold or a pending credit: its transaction, and when and how it was (or will be) resolved. */
+export interface Reservation extends Transaction {
+  readonly expiresAt: Date | null;
+  readonly resolvedAt: Date | null;
+  readonly capturedAmount: bigint | null;
+}
+
+/** A transaction row locked for a movement that changes it (a reservation to resolve, an original to reverse), with its entries. */
+export type LockedTransaction = Reservation & { readonly entries: readonly Entry[] };
+
+export interface ReservationFilter {
+  readonly kind: Extract<TransactionKind, 'hold' | 'pending_credit'>;
+  readonly merchantId?: string;
+  readonly walletId?: string;
+  readonly status?: TransactionStatus;
+  readonly beforeSeq?: bigint;
+  readonly limit: number;
 }

@@ -55,3 +55,12 @@ export interface Transaction {
 export interface TransactionWithEntries extends Transaction {
   readonly entries: readonly Entry[];
 }
+
+export interface TransactionFilter {
+  readonly merchantId?: string;
+  readonly walletId?: string;
+  readonly kind?: TransactionKind;
+  readonly status?: TransactionStatus;
+  readonly beforeSeq?: bigint;
+  readonly limit: number;
+}

@@ -56,3 +56,22 @@ export function checkStatusChange(wallet: Wallet, target: WalletStatus, facts: S
     throw new CofferError('wallet_has_virtual_wallets', `Wallet ${wallet.id} has ${facts.openVirtualWallets} virtual wallets that are not closed.`);
   }
 }
+
+export interface StatusChange {
+  readonly status: WalletStatus;
+  readonly reason: string | null;
+  readonly description: string | null;
+  readonly changedBy: string;
+}
+
+/** One status change of a wallet. */
+export interface StatusHistoryEntry {
+  readonly id: string;
+  readonly walletId: string;
+  readonly status: string;
+  readonly previousStatus: string;
+  readonly reason: string | null;
+  readonly description: string | null;
+  readonly changedBy: string | null;
+  readonly changedAt: Date;
+}

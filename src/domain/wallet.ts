@@ -46,3 +46,40 @@ export interface WalletState {
   readonly parentWalletId: string | null;
   readonly counters: Counters;
 }
+
+export type LockedWallet = Wallet & { readonly currencyActive: boolean };
+
+/** What never changes about a wallet once created. */
+export interface WalletRef {
+  readonly id: string;
+  readonly currencyId: string;
+  readonly parentWalletId: string | null;
+  readonly merchantId: string | null;
+  readonly category: WalletCategory;
+  readonly type: string;
+}
+
+export interface WalletFilter {
+  readonly merchantId?: string;
+  readonly customerId?: string;
+  readonly currencyId?: string;
+  readonly category?: WalletCategory;
+  readonly type?: string;
+  readonly status?: WalletStatus;
+  readonly program?: string;
+  readonly externalId?: string;
+  readonly parentWalletId?: string;
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+export interface WalletPatch {
+  readonly name?: string | null;
+  readonly alias?: string | null;
+  readonly creditLimit?: bigint;
+  readonly lowBalanceThreshold?: bigint | null;
+  readonly main?: boolean;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt' | 'statusChangedBy'>;

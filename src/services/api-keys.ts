@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, ApiKey, ApiKeyRole, ApiKeyScope } from '../domain/api-key.js';
 import { isUniqueViolation } from '../store/database.js';
 import { CofferError } from '../domain/errors.js';
-import type { Store, StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
+import type { Store } from '../store/store.js';
 import { notFound, requireAdmin } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -55,7 +56,7 @@ function apiKeyAudit(action: string, before: ApiKey | null, after: ApiKey) {
   return { action, subjectType: 'api_key', subjectId: after.id, merchantId: after.merchantId, changes: changesOf(before, after, auditedApiKeyFields) };
 }
 
-async function insertKey(store: Pick<StoreTx, 'insertApiKey'>, key: string, input: ApiKeyInput, now: Date, fromEnv = false): Promise<ApiKey> {
+async function insertKey(store: Pick<TxStore, 'insertApiKey'>, key: string, input: ApiKeyInput, now: Date, fromEnv = false): Promise<ApiKey> {
   if (input.role === 'merchant' && (input.merchantId === undefined || input.merchantId === null)) {
     throw new CofferError('validation_failed', 'A merchant key needs a merchantId.', [{ field: 'merchantId', message: 'required for role merchant' }]);
   }

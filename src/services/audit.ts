@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/api-key.js';
 import type { AuditRecord, FieldChange, NewAuditRecord } from '../domain/audit.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage, uuidPattern } from './pagination.js';
@@ -9,7 +9,7 @@ import { decodeCursor, type Page, pageSize, sequencePattern, toPage, uuidPattern
  * Writes an audit record in the caller's database transaction: the record exists if and only
  * if the change commits. `actor` is null for the system's own jobs (expiry, bootstrap).
  */
-export async function recordAudit(tx: StoreTx, actor: Actor | null, record: NewAuditRecord, now: Date): Promise<void> {
+export async function recordAudit(tx: TxStore, actor: Actor | null, record: NewAuditRecord, now: Date): Promise<void> {
   await tx.insertAuditRecord(auditRow(actor, record, now));
 }
 

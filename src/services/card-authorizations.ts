@@ -1,8 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
-import { cardRefusalOf } from '../domain/card.js';
+import { cardRefusalOf, type CardAuthorization } from '../domain/card.js';
 import { CofferError } from '../domain/errors.js';
-import type { CardAuthorization } from '../store/card-queries.js';
-import type { StoreTx } from '../store/store.js';
+import type { ReadStore, TxStore } from '../domain/store-port.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import { getCard } from './card-state.js';
 import type { ServiceContext } from './context.js';
@@ -34,7 +33,7 @@ const refusalDetails = {
  * so a card is never authorized after one of them committed. Parallel authorizations on one card
  * queue on the wallet's lock, so they never overdraw it.
  */
-export async function planAuthorization(tx: StoreTx, actor: Actor, cardId: string, request: AuthorizationRequest, now: Date): Promise<MovementPlan> {
+export async function planAuthorization(tx: TxStore, actor: Actor, cardId: string, request: AuthorizationRequest, now: Date): Promise<MovementPlan> {
   const found = await tx.getCard(cardId);
   if (found === null) throw notFound('card', cardId);
   const [ref] = await tx.walletRefs([found.walletId]);
@@ -59,7 +58,7 @@ export async function planAuthorization(tx: StoreTx, actor: Actor, cardId: strin
  * An authorization the actor may see: its own, or (for a merchant) one whose hold moves money to
  * or from one of its wallets. Otherwise not_found.
  */
-async function visibleAuthorization(reader: StoreTx, actor: Actor, id: string): Promise<CardAuthorization> {
+async function visibleAuthorization(reader: ReadStore, actor: Actor, id: string): Promise<CardAuthorization> {
   const authorization = await reader.getCardAuthorization(id);
   if (authorization === null) throw notFound('authorization', id);
   if (canSee(actor, authorization.merchantId)) return authorization;

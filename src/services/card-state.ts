@@ -2,9 +2,8 @@ import type { Actor } from '../domain/api-key.js';
 import type { Card } from '../domain/card.js';
 import type { EventType } from '../domain/event.js';
 import { CofferError } from '../domain/errors.js';
-import type { Wallet } from '../domain/wallet.js';
-import type { StoreTx } from '../store/store.js';
-import type { LockedWallet } from '../store/wallet-queries.js';
+import type { Wallet, LockedWallet } from '../domain/wallet.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound } from './access.js';
 import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -30,7 +29,7 @@ export async function getCard(ctx: ServiceContext, actor: Actor, id: string): Pr
  * lock first, as wallet status changes and card authorizations do: the three are ordered, and a
  * card is never seen usable by an authorization after a freeze or a block committed.
  */
-export async function lockCardForChange(tx: StoreTx, actor: Actor, id: string): Promise<{ readonly card: Card; readonly wallet: LockedWallet }> {
+export async function lockCardForChange(tx: TxStore, actor: Actor, id: string): Promise<{ readonly card: Card; readonly wallet: LockedWallet }> {
   const found = await tx.getCard(id);
   if (found === null) throw notFound('card', id);
   const wallet = (await tx.lockWallets([found.walletId])).get(found.walletId);
@@ -57,7 +56,7 @@ export function cardEventData(card: Card, wallet: Pick<Wallet, 'status'>) {
 
 /** Records a card event and its audit record, in the caller's database transaction. */
 export async function recordCardChange(
-  tx: StoreTx,
+  tx: TxStore,
   actor: Actor,
   type: Extract<EventType, `card.${string}`>,
   before: Card,

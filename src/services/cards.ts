@@ -4,7 +4,7 @@ import { type Card, type CardKind, cardExpirationDate, cardNumberOf, maskCardNum
 import { CofferError } from '../domain/errors.js';
 import { limits } from '../domain/limits.js';
 import type { Wallet } from '../domain/wallet.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { isUniqueViolation } from '../store/database.js';
 import { canSee, notFound } from './access.js';
 import { type CardView, lockCardForChange, recordCardChange } from './card-state.js';
@@ -46,7 +46,7 @@ function newCard(now: Date, walletId: string, request: CardRequest, number: stri
  * Runs `write` with a fresh random card number, drawing another when two numbers collide (the
  * keyed hash is unique). The full number exists only inside this loop and `write`.
  */
-async function withCardNumber<T>(ctx: ServiceContext, write: (tx: StoreTx, number: string, numberHash: string) => Promise<T>): Promise<T> {
+async function withCardNumber<T>(ctx: ServiceContext, write: (tx: TxStore, number: string, numberHash: string) => Promise<T>): Promise<T> {
   const { bin } = ctx.config.cards;
   const hashKey = secretKeysOf(ctx.config).cardHash;
   for (let attempt = 1; ; attempt++) {

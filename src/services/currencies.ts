@@ -1,11 +1,10 @@
 import currencyCodes from 'currency-codes';
 import type { Actor } from '../domain/api-key.js';
-import { type AssetType, checkCurrencyCode, checkFraction, type Currency, systemWalletTypes } from '../domain/currency.js';
+import { type AssetType, checkCurrencyCode, checkFraction, type Currency, systemWalletTypes, type CurrencyPatch } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import { isUniqueViolation } from '../store/database.js';
-import type { StoreTx } from '../store/store.js';
-import type { CurrencyPatch } from '../store/currency-queries.js';
 import type { Wallet } from '../domain/wallet.js';
+import type { TxStore } from '../domain/store-port.js';
 import { notFound, requireAdmin } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
 import { recordWalletEvent } from './events.js';
@@ -25,7 +24,7 @@ export interface CurrencyInput {
 }
 
 /** Inserts one system account of a currency (a built-in one or an operator's own type) and its `wallet.created` event. */
-async function insertSystemWallet(tx: StoreTx, currency: Currency, type: string, name: string, now: Date): Promise<Wallet> {
+async function insertSystemWallet(tx: TxStore, currency: Currency, type: string, name: string, now: Date): Promise<Wallet> {
   const wallet = await tx.insertWallet(
     {
       id: newId(now.getTime()),
@@ -55,7 +54,7 @@ async function insertSystemWallet(tx: StoreTx, currency: Currency, type: string,
 }
 
 /** Inserts a currency and its system accounts (issuing, settlement, fees, fx) in one database transaction. */
-async function insertWithSystemWallets(tx: StoreTx, currency: Currency, isoCode: string | null = null): Promise<void> {
+async function insertWithSystemWallets(tx: TxStore, currency: Currency, isoCode: string | null = null): Promise<void> {
   await tx.insertCurrency(currency, isoCode);
   for (const type of systemWalletTypes) await insertSystemWallet(tx, currency, type, `${currency.code} ${type}`, currency.createdAt);
 }

@@ -3,7 +3,8 @@ import type { CofferEvent, EventData, EventType, NewEvent } from '../domain/even
 import { CofferError } from '../domain/errors.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Wallet } from '../domain/wallet.js';
-import type { Store, StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
+import type { Store } from '../store/store.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
 import { decodeCursor, encodeCursor, pageSize, sequencePattern } from './pagination.js';
@@ -15,7 +16,7 @@ export const sealBatchMax = 1000;
  * Records an event in the caller's database transaction, so the event exists if and only if
  * the change commits. Its feed position is given later by `sealEvents` (see docs/events.md).
  */
-export async function recordEvent(tx: StoreTx, event: NewEvent, now: Date): Promise<string> {
+export async function recordEvent(tx: TxStore, event: NewEvent, now: Date): Promise<string> {
   const id = newId(now.getTime());
   await tx.insertEvent(id, event, now);
   return id;
@@ -86,12 +87,12 @@ export function walletEvent(type: WalletEventType, wallet: Wallet): NewEvent {
 }
 
 /** Records `transaction.<status>` for a transaction as it now stands (written, voided, expired…). */
-export async function recordTransactionEvent(tx: StoreTx, transaction: Transaction, now: Date): Promise<string> {
+export async function recordTransactionEvent(tx: TxStore, transaction: Transaction, now: Date): Promise<string> {
   return recordEvent(tx, transactionEvent(transaction), now);
 }
 
 /** Records `wallet.created`, `wallet.status_changed` or `wallet.balance_below_threshold` for a wallet as it now stands. */
-export async function recordWalletEvent(tx: StoreTx, type: WalletEventType, wallet: Wallet, now: Date): Promise<string> {
+export async function recordWalletEvent(tx: TxStore, type: WalletEventType, wallet: Wallet, now: Date): Promise<string> {
   return recordEvent(tx, walletEvent(type, wallet), now);
 }
 

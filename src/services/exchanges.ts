@@ -7,7 +7,7 @@ import { checkMetadata } from '../domain/metadata.js';
 import type { Rate } from '../domain/rate.js';
 import type { MovementPlan } from './plan.js';
 import type { Fee, Transaction } from '../domain/transaction.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { canSee, movementOwner, notFound } from './access.js';
 import { newId } from './ids.js';
 import { currentRate } from './rates.js';

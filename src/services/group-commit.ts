@@ -1,7 +1,8 @@
 import type { GroupCommitSettings } from '../config.js';
 import type { Outcome } from '../domain/outcome.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { isRetryable } from '../store/database.js';
-import type { Store, StoreTx } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { ServiceContext } from './context.js';
 import { type PostingUnit, postUnits, type UnitOutcome } from './set-posting.js';
 

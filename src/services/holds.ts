@@ -1,8 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
-import { holdExpiry } from '../domain/reservation.js';
+import { holdExpiry, type Reservation } from '../domain/reservation.js';
 import type { TransactionStatus } from '../domain/transaction.js';
-import type { Reservation } from '../store/hold-queries.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound, seesMovement } from './access.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage } from './pagination.js';
@@ -21,7 +20,7 @@ export interface HoldRequest extends Omit<MovementDetails, 'fees'> {
 }
 
 /** Plans a hold of `amount` on a wallet: `held` grows and `available` shrinks at once. */
-export async function planHold(tx: StoreTx, actor: Actor, request: HoldRequest, now: Date): Promise<MovementPlan> {
+export async function planHold(tx: TxStore, actor: Actor, request: HoldRequest, now: Date): Promise<MovementPlan> {
   const expiresAt = holdExpiry(now, request.expiresAt ?? null);
   const named = request.toWalletId !== undefined ? [request.walletId, request.toWalletId] : [request.walletId];
   const refs = await walletRefs(tx, actor, named);
@@ -37,12 +36,12 @@ export async function planHold(tx: StoreTx, actor: Actor, request: HoldRequest, 
 }
 
 /** Plans the capture of all or part of a hold by its target (the rest goes back to the wallet). */
-export function planCapture(tx: StoreTx, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<MovementPlan> {
+export function planCapture(tx: TxStore, actor: Actor, id: string, amount: bigint | null, now: Date): Promise<MovementPlan> {
   return planResolution(tx, actor, id, 'capture', amount, now);
 }
 
 /** Plans giving the whole hold back to the wallet. Allowed on a blocked wallet. */
-export function planVoid(tx: StoreTx, actor: Actor, id: string, now: Date): Promise<MovementPlan> {
+export function planVoid(tx: TxStore, actor: Actor, id: string, now: Date): Promise<MovementPlan> {
   return planResolution(tx, actor, id, 'void', null, now);
 }
 

@@ -1,12 +1,20 @@
 import { electronicFormatIBAN } from 'ibantools';
 import type { Actor } from '../domain/api-key.js';
-import { type BankIdentifier, type InstrumentKind, ibanOf, identifierKindFor, ukAccountOf, usAccountOf } from '../domain/bank-identifiers.js';
+import {
+  type BankIdentifier,
+  type InstrumentKind,
+  ibanOf,
+  identifierKindFor,
+  ukAccountOf,
+  usAccountOf,
+  type Instrument,
+  type InstrumentPatch,
+} from '../domain/bank-identifiers.js';
 import type { Currency } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import type { Wallet } from '../domain/wallet.js';
 import { limits } from '../domain/limits.js';
-import type { Instrument, InstrumentPatch } from '../store/instrument-queries.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound, requireAdmin } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -15,7 +23,7 @@ import { newId } from './ids.js';
 import { visibleWallet } from './wallet-visibility.js';
 
 /** The numbers of a new identifier of `kind`: an account number from the sequence, under the configured bank codes. */
-async function newIdentifier(tx: StoreTx, ctx: ServiceContext, kind: InstrumentKind, currency: Currency): Promise<BankIdentifier> {
+async function newIdentifier(tx: TxStore, ctx: ServiceContext, kind: InstrumentKind, currency: Currency): Promise<BankIdentifier> {
   return identifierOf(ctx, kind, currency, await tx.nextAccountSerial());
 }
 
@@ -24,7 +32,7 @@ async function newIdentifier(tx: StoreTx, ctx: ServiceContext, kind: InstrumentK
  * (so a wallet never exists without the identifier it should have): an IBAN for the currencies
  * configured for IBANs, a UK account for GBP, a US account for USD, nothing otherwise.
  */
-export async function issueBankIdentifiers(tx: StoreTx, ctx: ServiceContext, wallet: Wallet, currency: Currency, now: Date): Promise<Instrument[]> {
+export async function issueBankIdentifiers(tx: TxStore, ctx: ServiceContext, wallet: Wallet, currency: Currency, now: Date): Promise<Instrument[]> {
   const kind = wallet.category === 'client' ? identifierKindFor(currency, ctx.config.instruments.ibanPlans) : null;
   if (kind === null) return [];
   return [await tx.insertInstrument(newId(now.getTime()), wallet.id, await newIdentifier(tx, ctx, kind, currency), now)];
@@ -65,7 +73,7 @@ export async function addInstrument(ctx: ServiceContext, actor: Actor, walletId:
 const auditedInstrumentFields = ['kind', 'iban', 'sortCode', 'routingNumber', 'accountNumber', 'status', 'externallyVerified', 'active'] as const;
 
 async function recordInstrumentChange(
-  tx: StoreTx,
+  tx: TxStore,
   actor: Actor,
   type: 'instrument.created' | 'instrument.updated',
   before: Instrument | null,
@@ -123,7 +131,7 @@ export async function patchInstrument(ctx: ServiceContext, actor: Actor, id: str
 
 /** The bank identifiers of many new client wallets at once (a bulk onboarding): one query for the numbers, one to insert. */
 export async function issueBankIdentifiersOf(
-  tx: StoreTx,
+  tx: TxStore,
   ctx: ServiceContext,
   wallets: readonly { readonly wallet: Wallet; readonly currency: Currency }[],
   now: Date,

@@ -1,6 +1,6 @@
 import { assert } from '../domain/assert.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
-import type { JournalHead, JournalLink } from '../store/journal-queries.js';
+import type { JournalHead, JournalLink } from '../domain/journal.js';
 import type { Store } from '../store/store.js';
 import { genesisHash, journalBody, linkHash } from './journal.js';
 

@@ -3,8 +3,8 @@ import { assert } from '../domain/assert.js';
 import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import { formatRate } from '../domain/rate.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
-import type { JournalHead, JournalLink } from '../store/journal-queries.js';
-import type { QueuedLink } from '../store/store.js';
+import type { JournalHead, JournalLink } from '../domain/journal.js';
+import type { QueuedLink } from '../domain/journal.js';
 
 /** The hash before the first link: 32 zero bytes, in hex. */
 export const genesisHash = '0'.repeat(64);

@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import type { BankAccount } from '../domain/counterparty.js';
 import { CofferError } from '../domain/errors.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import type { MovementPlan } from './plan.js';
 import { planReservation, planResolution } from './reservations.js';
 import type { MovementDetails } from './transactions.js';

@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/api-key.js';
 import type { BankAccount } from '../domain/counterparty.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { requireScope } from './access.js';
 import type { MovementPlan } from './plan.js';
 import { planReservation, planResolution } from './reservations.js';

@@ -1,18 +1,17 @@
 import type { Card } from '../domain/card.js';
 import type { Quote } from '../domain/exchange.js';
 import type { Leg } from '../domain/posting.js';
-import type { Entry, Transaction, TransactionWithEntries } from '../domain/transaction.js';
-import type { Reservation } from '../store/hold-queries.js';
-import type { LockedWallet } from '../store/wallet-queries.js';
+import type { Transaction, TransactionWithEntries } from '../domain/transaction.js';
+import type { LockedTransaction, Reservation } from '../domain/reservation.js';
+import type { LockedWallet } from '../domain/wallet.js';
+
+export type { LockedTransaction } from '../domain/reservation.js';
 
 /*
  * The plan of a money movement (services/set-posting.ts runs them): plain data saying which rows
  * it locks, and a pure function saying what it writes once they are locked. Every money-moving
  * kind is planned by its own service (transactions.ts, reservations.ts, exchanges.ts).
  */
-
-/** A transaction row locked for a movement that changes it (a reservation to resolve, an original to reverse), with its entries. */
-export type LockedTransaction = Reservation & { readonly entries: readonly Entry[] };
 
 /** The rows a movement's `build` may read, as the movements before it in the group left them. */
 export interface LockedRows {

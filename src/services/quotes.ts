@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import { exchangeTargetAmount, type Quote } from '../domain/exchange.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound } from './access.js';
 import type { ServiceContext } from './context.js';
 import { newId } from './ids.js';
@@ -17,7 +17,7 @@ export interface QuoteRequest {
  * Locks the current rate of a pair for one exchange of exactly `amount`, for the configured time.
  * The quote names the target amount the exchange will post; a zero conversion is refused here already.
  */
-export async function createQuote(ctx: ServiceContext, tx: StoreTx, actor: Actor, request: QuoteRequest, now: Date): Promise<Quote> {
+export async function createQuote(ctx: ServiceContext, tx: TxStore, actor: Actor, request: QuoteRequest, now: Date): Promise<Quote> {
   if (request.fromCurrencyId === request.toCurrencyId) throw new CofferError('same_currency', 'A quote needs two different currencies.');
   const source = await tx.getCurrency(request.fromCurrencyId);
   if (source === null) throw notFound('currency', request.fromCurrencyId);

@@ -1,14 +1,14 @@
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import { type CurrencyRate, formatRate, parseRate } from '../domain/rate.js';
-import type { StoreTx } from '../store/store.js';
+import type { ReadStore } from '../domain/store-port.js';
 import { notFound, requireAdmin } from './access.js';
 import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { decodeCursor, type Page, pageSize, sequencePattern, toPage, uuidPattern } from './pagination.js';
 
 /** Both currencies of a pair must exist and differ; a rate is never set, or read, for one currency against itself. */
-async function checkPair(tx: StoreTx, baseCurrencyId: string, quoteCurrencyId: string): Promise<void> {
+async function checkPair(tx: ReadStore, baseCurrencyId: string, quoteCurrencyId: string): Promise<void> {
   if (baseCurrencyId === quoteCurrencyId) {
     throw new CofferError('same_currency', `A rate needs two different currencies; both sides are ${baseCurrencyId}.`);
   }
@@ -38,7 +38,7 @@ export async function setRate(ctx: ServiceContext, actor: Actor, baseCurrencyId:
 }
 
 /** The current rate of a pair inside a database transaction, or `rate_not_found`: rates are never inverted or guessed. */
-export async function currentRate(tx: StoreTx, baseCurrencyId: string, quoteCurrencyId: string): Promise<CurrencyRate> {
+export async function currentRate(tx: ReadStore, baseCurrencyId: string, quoteCurrencyId: string): Promise<CurrencyRate> {
   if (baseCurrencyId === quoteCurrencyId) throw new CofferError('same_currency', 'Both sides name the same currency.');
   const rate = await tx.getRate(baseCurrencyId, quoteCurrencyId);
   if (rate === null) {

@@ -1,4 +1,4 @@
-import type { Row } from '../store/database.js';
+import type { ReportRow } from '../domain/store-port.js';
 import type { Store } from '../store/store.js';
 import { type JournalDigest, type JournalReport, verifyJournal } from './journal-verify.js';
 
@@ -7,10 +7,10 @@ export interface VerifyReport {
   readonly walletsChecked: number;
   /** The first discrepancy found, described for a person, or null. */
   readonly firstDiscrepancy: string | null;
-  readonly counterDiscrepancies: readonly Row[];
-  readonly unbalancedTransactions: readonly Row[];
-  readonly unbalancedCurrencies: readonly Row[];
-  readonly overdrawnWallets: readonly Row[];
+  readonly counterDiscrepancies: readonly ReportRow[];
+  readonly unbalancedTransactions: readonly ReportRow[];
+  readonly unbalancedCurrencies: readonly ReportRow[];
+  readonly overdrawnWallets: readonly ReportRow[];
   /** The hash chain of the journal: its head and its first broken link. */
   readonly journal: JournalReport;
 }

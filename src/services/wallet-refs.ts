@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
-import type { StoreTx } from '../store/store.js';
-import type { WalletRef } from '../store/wallet-queries.js';
+import type { WalletRef } from '../domain/wallet.js';
+import type { ReadStore } from '../domain/store-port.js';
 import { canSee, notFound } from './access.js';
 import { uuidPattern } from './pagination.js';
 
@@ -19,7 +19,7 @@ const systemWallets = new Map<string, ReadonlyMap<string, string>>();
  * every wallet its requests name, so planning them costs no further round trip). No access check:
  * `walletRefs` still checks each request's own wallets.
  */
-export async function warmWalletRefs(tx: StoreTx, ids: readonly string[]): Promise<void> {
+export async function warmWalletRefs(tx: ReadStore, ids: readonly string[]): Promise<void> {
   const missing = [...new Set(ids.filter((id) => uuidPattern.test(id) && !refs.has(id)))];
   if (missing.length === 0) return;
   for (const ref of await tx.walletRefs(missing)) remember(ref);
@@ -30,7 +30,7 @@ function remember(ref: WalletRef): void {
   refs.set(ref.id, ref);
 }
 
-export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string[]): Promise<Map<string, WalletRef>> {
+export async function walletRefs(tx: ReadStore, actor: Actor, ids: readonly string[]): Promise<Map<string, WalletRef>> {
   const result = new Map<string, WalletRef>();
   const missing = ids.filter((id) => {
     const cached = refs.get(id);
@@ -56,7 +56,7 @@ export async function walletRefs(tx: StoreTx, actor: Actor, ids: readonly string
  * creation; an operator-added one (`reserve`) may be newer than the cache, which is read again
  * once on a miss. `named` marks a type the client chose: an unknown one is refused with a code.
  */
-export async function systemWalletId(tx: StoreTx, currencyId: string, type: string, named = false): Promise<string> {
+export async function systemWalletId(tx: ReadStore, currencyId: string, type: string, named = false): Promise<string> {
   let id = systemWallets.get(currencyId)?.get(type);
   if (id === undefined) {
     const ids = await tx.systemWalletIds(currencyId);
@@ -70,7 +70,7 @@ export async function systemWalletId(tx: StoreTx, currencyId: string, type: stri
 }
 
 /** The merchant of each wallet (null for system accounts and platform wallets), from the cache or one query; no access check. */
-export async function walletOwners(tx: StoreTx, ids: readonly string[]): Promise<Map<string, string | null>> {
+export async function walletOwners(tx: ReadStore, ids: readonly string[]): Promise<Map<string, string | null>> {
   await warmWalletRefs(tx, ids);
   const owners = new Map<string, string | null>();
   for (const id of ids) {

@@ -1,8 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import type { Wallet } from '../domain/wallet.js';
-import type { StatusHistoryEntry } from '../store/seed-queries.js';
-import type { StoreTx } from '../store/store.js';
-import { checkStatusChange, normalizeStatus, type RequestedWalletStatus, type WalletStatusReason } from '../domain/wallet-status.js';
+import { checkStatusChange, normalizeStatus, type RequestedWalletStatus, type WalletStatusReason, type StatusHistoryEntry } from '../domain/wallet-status.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound } from './access.js';
 import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -28,7 +27,7 @@ export async function changeWalletStatus(ctx: ServiceContext, actor: Actor, id: 
 }
 
 /** `changeWalletStatus` in the caller's database transaction (a view that changes several wallets at once). */
-export async function changeWalletStatusIn(tx: StoreTx, actor: Actor, id: string, request: StatusChangeRequest, now: Date): Promise<Wallet> {
+export async function changeWalletStatusIn(tx: TxStore, actor: Actor, id: string, request: StatusChangeRequest, now: Date): Promise<Wallet> {
   const wallet = (await tx.lockWallets([id])).get(id);
   if (wallet === undefined || !canSee(actor, wallet.merchantId)) throw notFound('wallet', id);
   if (wallet.category === 'system' && actor.role !== 'admin') throw notFound('wallet', id);

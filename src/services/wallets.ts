@@ -3,10 +3,9 @@ import type { Actor } from '../domain/api-key.js';
 import { type Currency, systemWalletTypes } from '../domain/currency.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
 import { checkMetadata } from '../domain/metadata.js';
-import type { Wallet } from '../domain/wallet.js';
+import type { Wallet, NewWallet, WalletFilter, WalletPatch } from '../domain/wallet.js';
+import type { TxStore } from '../domain/store-port.js';
 import { isUniqueViolation } from '../store/database.js';
-import type { StoreTx } from '../store/store.js';
-import type { NewWallet, WalletFilter, WalletPatch } from '../store/wallet-queries.js';
 import { canSee, notFound, owningMerchant, requireScope } from './access.js';
 import { auditRow, changesOf, recordAudit } from './audit.js';
 import { recordWalletEvent, walletEvent } from './events.js';
@@ -209,7 +208,7 @@ export async function createWallets(ctx: ServiceContext, actor: Actor, inputs: r
     }
   }
   const now = ctx.clock();
-  const insert = (tx: StoreTx, item: Checked) => insertClientWallet(tx, ctx, actor, item.input, item.currency, now);
+  const insert = (tx: TxStore, item: Checked) => insertClientWallet(tx, ctx, actor, item.input, item.currency, now);
   const refusal = (error: unknown, item: Checked): CofferError | null => {
     if (isUniqueViolation(error, 'wallets_main')) return mainConflict(item.input);
     if (isUniqueViolation(error, 'wallets_external_id'))
@@ -274,7 +273,7 @@ export async function createWallets(ctx: ServiceContext, actor: Actor, inputs: r
 type CheckedWalletInput = WalletInput & { readonly type: string; readonly merchantId: string | null; readonly metadata: Readonly<Record<string, string>> };
 
 async function insertClientWallets(
-  tx: StoreTx,
+  tx: TxStore,
   ctx: ServiceContext,
   actor: Actor,
   items: readonly {
@@ -331,7 +330,7 @@ function newClientWallet(input: CheckedWalletInput, currency: Currency, now: Dat
  * record: for views that create several wallets at once (a multicurrency account).
  */
 export async function insertClientWallet(
-  tx: StoreTx,
+  tx: TxStore,
   ctx: ServiceContext,
   actor: Actor,
   input: CheckedWalletInput,

@@ -1,6 +1,5 @@
-import { parseRetryAfterMs, retryDelayMs, webhookRetry } from '../domain/webhook.js';
+import { parseRetryAfterMs, retryDelayMs, webhookRetry, type ClaimedDelivery, type DeliveryOutcome } from '../domain/webhook.js';
 import { isCofferError } from '../domain/errors.js';
-import type { ClaimedDelivery, DeliveryOutcome } from '../store/webhook-queries.js';
 import type { ServiceContext } from './context.js';
 import { sealEvents } from './events.js';
 import { decryptSecret, secretKeysOf } from './secrets.js';

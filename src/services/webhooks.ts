@@ -1,8 +1,9 @@
 import type { Actor } from '../domain/api-key.js';
 import type { EventType } from '../domain/event.js';
 import { CofferError } from '../domain/errors.js';
+import { limits } from '../domain/limits.js';
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookStatus } from '../domain/webhook.js';
-import type { StoreTx } from '../store/store.js';
+import type { TxStore } from '../domain/store-port.js';
 import { canSee, notFound, owningMerchant } from './access.js';
 import { changesOf, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -49,7 +50,7 @@ export async function createWebhook(ctx: ServiceContext, actor: Actor, input: We
   return { endpoint, secret };
 }
 
-async function visibleEndpoint(tx: Pick<StoreTx, 'getWebhookEndpoint'>, actor: Actor, id: string): Promise<WebhookEndpoint> {
+async function visibleEndpoint(tx: Pick<TxStore, 'getWebhookEndpoint'>, actor: Actor, id: string): Promise<WebhookEndpoint> {
   const endpoint = await tx.getWebhookEndpoint(id);
   if (endpoint === null || !canSee(actor, endpoint.merchantId)) throw notFound('webhook', id);
   return endpoint;
@@ -125,10 +126,6 @@ export async function replayDelivery(ctx: ServiceContext, actor: Actor, endpoint
   });
 }
 
-/** How long the previous signing secret stays valid after a rotation, by default. */
-export const rotationGraceSecondsDefault = 24 * 3600;
-export const rotationGraceSecondsMax = 7 * 24 * 3600;
-
 /**
  * Gives an endpoint a new signing secret, shown this once. Until `graceSeconds` have passed,
  * deliveries are signed with both the new and the previous secret (Standard Webhooks allows
@@ -138,7 +135,7 @@ export async function rotateWebhookSecret(
   ctx: ServiceContext,
   actor: Actor,
   id: string,
-  graceSeconds: number = rotationGraceSecondsDefault,
+  graceSeconds: number = limits.webhookSecretGraceDefaultSeconds,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string; previousSecretExpiresAt: Date }> {
   const secret = generateWebhookSecret();
   return ctx.store.transaction(async (tx) => {

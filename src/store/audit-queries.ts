@@ -1,4 +1,4 @@
-import type { AuditRecord, FieldChange } from '../domain/audit.js';
+import type { AuditFilter, AuditRecord, FieldChange, LockableTable } from '../domain/audit.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, json, text, textOrNull } from './rows.js';
 import { type Params, single } from './sql-parts.js';
@@ -17,16 +17,6 @@ function toAuditRecord(row: Row): AuditRecord {
     createdAt: date(row.created_at),
   };
 }
-
-export interface AuditFilter {
-  readonly merchantId: string | null;
-  readonly subjectId: string | null;
-  readonly beforeSeq: bigint | null;
-  readonly limit: number;
-}
-
-/** Tables whose rows a change may lock before reading their "before" state. */
-export type LockableTable = 'currencies' | 'wallets' | 'api_keys' | 'webhook_endpoints';
 
 /** Inserts audit records in the order given, from one JSON document (the changes then need no array-literal escaping). */
 export function insertAuditRecordsSql(p: Params, records: readonly Omit<AuditRecord, 'seq'>[]): string {

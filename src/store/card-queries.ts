@@ -1,14 +1,8 @@
-import type { Card } from '../domain/card.js';
+import type { Card, CardAuthorization } from '../domain/card.js';
 import type { Queryable, Row } from './database.js';
-import { type Reservation, toReservation } from './hold-queries.js';
+import { toReservation } from './hold-queries.js';
 import { toCard } from './instrument-queries.js';
 import { textOrNull, text } from './rows.js';
-
-/** A card authorization: the hold it placed on the card's wallet, and the card and shop it came from. */
-export interface CardAuthorization extends Reservation {
-  readonly cardId: string;
-  readonly merchantName: string | null;
-}
 
 function toAuthorization(row: Row): CardAuthorization & { readonly seq: bigint } {
   return { ...toReservation(row), cardId: text(row.card_id), merchantName: textOrNull(row.merchant_name) };

@@ -1,4 +1,4 @@
-import type { AssetType, Currency } from '../domain/currency.js';
+import type { AssetType, Currency, CurrencyFilter, CurrencyPatch } from '../domain/currency.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, text, textOrNull } from './rows.js';
 
@@ -16,21 +16,6 @@ function toCurrency(row: Row): Currency {
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
   };
-}
-
-export interface CurrencyFilter {
-  readonly active?: boolean;
-  readonly code?: string;
-  readonly afterId?: string;
-  readonly limit: number;
-}
-
-export interface CurrencyPatch {
-  readonly name?: string;
-  readonly symbol?: string | null;
-  readonly active?: boolean;
-  readonly serialPrefix?: string | null;
-  readonly numericCode?: string | null;
 }
 
 export function currencyQueries(db: Queryable) {

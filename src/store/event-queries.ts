@@ -1,4 +1,4 @@
-import type { CofferEvent, EventType, NewEvent } from '../domain/event.js';
+import type { CofferEvent, EventFilter, EventRow, EventType, NewEvent } from '../domain/event.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, json, text, textOrNull } from './rows.js';
 import { type Params, single } from './sql-parts.js';
@@ -13,20 +13,6 @@ function toEvent(row: Row): CofferEvent {
     data: json<Record<string, unknown>>(row.data),
     createdAt: date(row.created_at),
   };
-}
-
-export interface EventFilter {
-  readonly afterPosition: bigint;
-  readonly merchantId: string | null;
-  readonly types: readonly string[] | null;
-  readonly limit: number;
-}
-
-/** An event to insert: its id, what happened and when. */
-export interface EventRow {
-  readonly id: string;
-  readonly event: NewEvent;
-  readonly createdAt: Date;
 }
 
 /** Inserts events in the order given, from one JSON document (their data then needs no array-literal escaping). */

@@ -1,5 +1,5 @@
 import type { ExchangeDetails, Quote } from '../domain/exchange.js';
-import { formatRate, parseRate, type CurrencyRate } from '../domain/rate.js';
+import { formatRate, parseRate, type CurrencyRate, type RateFilter } from '../domain/rate.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, dateOrNull, text, textOrNull } from './rows.js';
 
@@ -40,14 +40,6 @@ export function exchangeDetailsOf(row: Row): ExchangeDetails | null {
     targetCurrencyId: text(row.target_currency_id),
     targetAmount: big(row.target_amount),
   };
-}
-
-export interface RateFilter {
-  readonly baseCurrencyId?: string;
-  readonly quoteCurrencyId?: string;
-  /** Keyset: the last pair seen, as "base/quote". */
-  readonly after?: { readonly baseCurrencyId: string; readonly quoteCurrencyId: string };
-  readonly limit: number;
 }
 
 export function exchangeQueries(db: Queryable) {

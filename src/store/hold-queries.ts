@@ -1,23 +1,7 @@
-import type { Transaction, TransactionKind, TransactionStatus } from '../domain/transaction.js';
+import type { Reservation, ReservationFilter } from '../domain/reservation.js';
 import type { Queryable, Row } from './database.js';
 import { big, bigOrNull, dateOrNull, text } from './rows.js';
 import { toTransaction } from './transaction-queries.js';
-
-/** A hold or a pending credit: its transaction, and when and how it was (or will be) resolved. */
-export interface Reservation extends Transaction {
-  readonly expiresAt: Date | null;
-  readonly resolvedAt: Date | null;
-  readonly capturedAmount: bigint | null;
-}
-
-export interface ReservationFilter {
-  readonly kind: Extract<TransactionKind, 'hold' | 'pending_credit'>;
-  readonly merchantId?: string;
-  readonly walletId?: string;
-  readonly status?: TransactionStatus;
-  readonly beforeSeq?: bigint;
-  readonly limit: number;
-}
 
 export function toReservation(row: Row): Reservation & { readonly seq: bigint } {
   return {

@@ -1,41 +1,8 @@
+import type { IdempotencyClaim, IdempotencyClaimRequest, IdempotencyCompletion, IdempotencyLease } from '../domain/idempotency.js';
 import { createHash } from 'node:crypto';
 import type { Queryable, Row } from './database.js';
 import { date, json, text } from './rows.js';
 import { type Params, single } from './sql-parts.js';
-
-export type IdempotencyClaim =
-  | { readonly state: 'claimed' }
-  /** `leaseUntil`: when the holder's lease ends unless renewed (null: not known, e.g. the holder is a request of the same batch). */
-  | { readonly state: 'in_flight'; readonly requestHash: string; readonly leaseUntil: Date | null }
-  | { readonly state: 'done'; readonly requestHash: string; readonly statusCode: number; readonly response: unknown };
-
-/** The recorded outcome of a claimed key. */
-export interface IdempotencyCompletion {
-  readonly scope: string;
-  readonly key: string;
-  /** When this request claimed the key: the fence against a later request that took the claim over. */
-  readonly claimedAt: Date;
-  readonly statusCode: number;
-  readonly response: unknown;
-}
-
-/** A request asking for its key. */
-export interface IdempotencyClaimRequest {
-  readonly scope: string;
-  readonly key: string;
-  readonly requestHash: string;
-  readonly now: Date;
-  readonly expiresAt: Date;
-  /** The claim's lease: until then no other request may take it over (renewed while the request runs). */
-  readonly leaseUntil: Date;
-}
-
-/** A claim to keep: its lease is pushed to `leaseUntil` while its request still runs. */
-export interface IdempotencyLease {
-  readonly scope: string;
-  readonly key: string;
-  readonly claimedAt: Date;
-}
 
 /**
  * What is stored for a key: the SHA-256 of its scope and the key, in hex. A key is never refused

@@ -1,26 +1,7 @@
-import type { BankIdentifier, InstrumentKind, InstrumentStatus } from '../domain/bank-identifiers.js';
+import type { BankIdentifier, Instrument, InstrumentKind, InstrumentPatch, InstrumentStatus } from '../domain/bank-identifiers.js';
 import type { Card, CardKind } from '../domain/card.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, dateOrNull, text, textOrNull } from './rows.js';
-
-/** A bank identifier linked to a wallet; deactivated when the wallet closes. */
-export interface Instrument extends BankIdentifier {
-  readonly id: string;
-  readonly walletId: string;
-  readonly active: boolean;
-  /** Set by an admin (Paysafe's instrument status); identifiers Coffer generates start VERIFIED. */
-  readonly status: InstrumentStatus;
-  readonly externallyVerified: boolean;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-  readonly deactivatedAt: Date | null;
-}
-
-/** What an admin may change on an instrument. */
-export interface InstrumentPatch {
-  readonly status?: InstrumentStatus;
-  readonly externallyVerified?: boolean;
-}
 
 export function toInstrument(row: Row): Instrument {
   return {

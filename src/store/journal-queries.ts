@@ -1,24 +1,10 @@
+import type { StampedHead } from '../domain/store-port.js';
+import type { JournalHead, JournalLink } from '../domain/journal.js';
 import type { Entry, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable } from './database.js';
 import { big, text } from './rows.js';
 import { type Params, single } from './sql-parts.js';
 import { toEntry, toTransaction } from './transaction-queries.js';
-
-/** One link of the journal's hash chain. */
-export interface JournalLink {
-  readonly seq: bigint;
-  readonly transactionId: string;
-  readonly previousHash: string;
-  readonly hash: string;
-  readonly body: string;
-}
-
-/** The chain's head: the last link written, and the transactions that predate the journal. */
-export interface JournalHead {
-  readonly seq: bigint;
-  readonly hash: string;
-  readonly transactionsBefore: bigint;
-}
 
 function toLink(row: Record<string, unknown>): JournalLink {
   return { seq: big(row.seq), transactionId: text(row.transaction_id), previousHash: text(row.previous_hash), hash: text(row.hash), body: text(row.body) };
@@ -26,13 +12,6 @@ function toLink(row: Record<string, unknown>): JournalLink {
 
 function toHead(row: Record<string, unknown>): JournalHead {
   return { seq: big(row.seq), hash: text(row.hash), transactionsBefore: big(row.transactions_before) };
-}
-
-/** A database transaction's commit stamp, the chain head it locked, and the entry ids it drew. */
-export interface StampedHead {
-  readonly stamp: Date;
-  readonly head: JournalHead;
-  readonly entryIds: readonly string[];
 }
 
 /** Inserts consecutive links, from one JSON document (the bodies, JSON text themselves, then need no array-literal escaping). */

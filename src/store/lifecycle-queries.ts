@@ -1,13 +1,7 @@
-import type { Wallet, WalletStatus } from '../domain/wallet.js';
+import type { Wallet } from '../domain/wallet.js';
+import type { StatusChange } from '../domain/wallet-status.js';
 import type { Queryable, Row } from './database.js';
 import { toWallet } from './wallet-queries.js';
-
-export interface StatusChange {
-  readonly status: WalletStatus;
-  readonly reason: string | null;
-  readonly description: string | null;
-  readonly changedBy: string;
-}
 
 /** SQL for wallet statuses and what a status change does to the wallet's instruments and cards. */
 export function lifecycleQueries(db: Queryable) {

@@ -1,55 +1,21 @@
-import type { Counters } from '../domain/balance.js';
-import type { AuditRecord } from '../domain/audit.js';
 import type { Card } from '../domain/card.js';
 import type { Quote } from '../domain/exchange.js';
-import type { Entry, Transaction } from '../domain/transaction.js';
-import type { LockedTransaction } from '../services/plan.js';
+import type { Entry } from '../domain/transaction.js';
+import type { IdempotencyCompletion } from '../domain/idempotency.js';
+import type { LockedTransaction } from '../domain/reservation.js';
+import type { PostingWrite, TransactionUpdate } from '../domain/store-port.js';
 import { toQuote } from './exchange-queries.js';
 import { toReservation } from './hold-queries.js';
 import { toCard } from './instrument-queries.js';
 import { text } from './rows.js';
 import { insertAuditRecordsSql } from './audit-queries.js';
 import type { Queryable } from './database.js';
-import { type EventRow, insertEventsSql } from './event-queries.js';
-import { completeIdempotencyKeysSql, type IdempotencyCompletion, lostCompletions } from './idempotency-queries.js';
-import { insertJournalLinksSql, type JournalLink, moveJournalHeadSql } from './journal-queries.js';
+import { insertEventsSql } from './event-queries.js';
+import { completeIdempotencyKeysSql, lostCompletions } from './idempotency-queries.js';
+import { insertJournalLinksSql, moveJournalHeadSql } from './journal-queries.js';
 import { Params } from './sql-parts.js';
-import { type EntryRow, insertEntriesSql, insertTransactionsSql, toEntry } from './transaction-queries.js';
+import { insertEntriesSql, insertTransactionsSql, toEntry } from './transaction-queries.js';
 import { writeCountersSql } from './wallet-queries.js';
-
-/** Everything a group of postings writes, prepared in memory under its locks (services/set-posting.ts). */
-export interface PostingWrite {
-  /** New transactions (a hold with its expiry). */
-  readonly transactions: readonly (Transaction & { readonly expiresAt?: Date | null })[];
-  /** Existing (locked) transactions: a resolution's new state, what reversals added to `reversedAmount`. */
-  readonly updates: readonly TransactionUpdate[];
-  /** With the ids drawn for them (`stampForPosting`), in the same order. */
-  readonly entries: readonly EntryRow[];
-  readonly entryIds: readonly string[];
-  /** The final counters of every wallet the group changed; their rows are locked. */
-  readonly counters: ReadonlyMap<string, Counters>;
-  readonly quotesUsed: readonly { readonly id: string; readonly transactionId: string; readonly at: Date }[];
-  readonly cardAuthorizations: readonly { readonly id: string; readonly cardId: string; readonly merchantName: string | null; readonly createdAt: Date }[];
-  readonly events: readonly EventRow[];
-  readonly audits: readonly Omit<AuditRecord, 'seq'>[];
-  readonly completions: readonly IdempotencyCompletion[];
-  /** Chained from the locked head; the head moves to the last. */
-  readonly links: readonly JournalLink[];
-  readonly now: Date;
-}
-
-/** One row change of an existing transaction. */
-export interface TransactionUpdate {
-  readonly id: string;
-  readonly resolution: {
-    readonly status: string;
-    readonly capturedAmount: bigint | null;
-    readonly resolvedAt: Date;
-    readonly postedAt: Date | null;
-    readonly reason: string | null;
-  } | null;
-  readonly reversedAdded: bigint;
-}
 
 function updateTransactionsSql(p: Params, updates: readonly TransactionUpdate[]): string {
   const rows = updates.map((u) => ({

@@ -1,40 +1,9 @@
+import type { Instrument } from '../domain/bank-identifiers.js';
+import type { CompatAccount, CompatAccountFilter } from '../domain/compat-account.js';
+import type { StatusHistoryEntry } from '../domain/wallet-status.js';
 import type { Queryable, Row } from './database.js';
-import { type Instrument, toInstrument } from './instrument-queries.js';
+import { toInstrument } from './instrument-queries.js';
 import { date, text, textOrNull } from './rows.js';
-
-/** A Paynetics-style account: a customer's wallets in one program, one per currency. */
-export interface CompatAccount {
-  readonly token: string;
-  readonly merchantId: string | null;
-  readonly customerId: string | null;
-  readonly program: string;
-  /** The primary account of a virtual account; null for a primary one. */
-  readonly mainToken: string | null;
-  readonly alias: string | null;
-  readonly createdAt: Date;
-  /** The account's wallets (its balances), in creation order. */
-  readonly walletIds: readonly string[];
-}
-
-/** One status change of a wallet. */
-export interface StatusHistoryEntry {
-  readonly id: string;
-  readonly walletId: string;
-  readonly status: string;
-  readonly previousStatus: string;
-  readonly reason: string | null;
-  readonly description: string | null;
-  readonly changedBy: string | null;
-  readonly changedAt: Date;
-}
-
-export interface CompatAccountFilter {
-  readonly merchantId?: string;
-  readonly customerId?: string;
-  readonly program?: string;
-  readonly offset: number;
-  readonly limit: number;
-}
 
 function toAccount(row: Row): CompatAccount {
   const ids = row.wallet_ids;

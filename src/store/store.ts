@@ -1,3 +1,4 @@
+import type { StampedHead, TxStore } from '../domain/store-port.js';
 import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
@@ -12,7 +13,7 @@ import { idempotencyQueries } from './idempotency-queries.js';
 import { cardQueries } from './card-queries.js';
 import { instrumentQueries } from './instrument-queries.js';
 import { lifecycleQueries } from './lifecycle-queries.js';
-import { journalQueries, type StampedHead } from './journal-queries.js';
+import { journalQueries } from './journal-queries.js';
 import { postingQueries } from './posting-queries.js';
 import { transactionQueries } from './transaction-queries.js';
 import { verifyQueries } from './verify-queries.js';
@@ -21,12 +22,6 @@ import { webhookQueries } from './webhook-queries.js';
 import type { Queryable } from './database.js';
 
 let savepointCounter = 0;
-
-/** A journal link to chain: the transaction it seals and its canonical body. */
-export interface QueuedLink {
-  readonly transactionId: string;
-  readonly body: string;
-}
 
 function savepoints(db: Queryable, stamps: ReturnType<typeof commitStamp>) {
   return {
@@ -108,18 +103,15 @@ function storeTx(db: Queryable) {
   };
 }
 
-/** What the services may do with storage, with domain types in and out; one SQL implementation serves both backends. */
-export type StoreTx = ReturnType<typeof storeTx>;
-
 export interface Store {
   readonly backend: Database['backend'];
-  /** Reads and single-statement writes outside a database transaction. */
-  readonly read: StoreTx;
+  /** Reads and single-statement writes outside a database transaction (each commits on its own). */
+  readonly read: TxStore;
   /**
    * Runs `fn` in one database transaction. A serialization failure or deadlock reported by the
    * database rolls back and runs `fn` again (a few times), so clients never see one.
    */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TxStore) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The underlying database, for migrations, verification and tests. */
@@ -130,7 +122,7 @@ export interface Store {
 
 /** Reads from a streaming replica, and where its replay stands against a consistency token. */
 export interface ReadReplica {
-  readonly read: StoreTx;
+  readonly read: TxStore;
   readonly database: Database;
   /** Has the replica replayed the WAL up to `lsn` (a token from `commitPosition`)? */
   caughtUp(lsn: string): Promise<boolean>;
@@ -165,7 +157,7 @@ export function createStore(database: Database, replica?: Database): Store {
     backend: database.backend,
     read: storeTx(database),
     database,
-    async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: TxStore) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
           return await database.transaction((dbTx) => fn(storeTx(dbTx)));

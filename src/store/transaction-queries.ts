@@ -1,6 +1,6 @@
 import type { BankAccount } from '../domain/counterparty.js';
-import type { PlannedEntry } from '../domain/posting.js';
-import type { Entry, Fee, Transaction, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
+import type { EntryRow } from '../domain/store-port.js';
+import type { Entry, Fee, Transaction, TransactionFilter, TransactionKind, TransactionStatus, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable, Row } from './database.js';
 import { formatRate } from '../domain/rate.js';
 import { exchangeDetailsOf } from './exchange-queries.js';
@@ -47,15 +47,6 @@ export function toEntry(row: Row): Entry {
   };
 }
 
-export interface TransactionFilter {
-  readonly merchantId?: string;
-  readonly walletId?: string;
-  readonly kind?: TransactionKind;
-  readonly status?: TransactionStatus;
-  readonly beforeSeq?: bigint;
-  readonly limit: number;
-}
-
 function feesJson(fees: readonly Fee[]): string {
   return JSON.stringify(fees.map((fee) => ({ amount: fee.amount.toString(), description: fee.description })));
 }
@@ -98,9 +89,6 @@ export function insertTransactionsSql(p: Params, transactions: readonly Transact
    from unnest(${columns.map(([values, type]) => p.add(values, type)).join(', ')}) with ordinality as v(${names}, n)
    order by n`;
 }
-
-/** An entry to insert: planned, with its transaction and time. */
-export type EntryRow = PlannedEntry & { readonly transactionId: string; readonly createdAt?: Date };
 
 /**
  * Inserts entries in one statement, in the order given, returning their ids. With `ids` (drawn

@@ -1,5 +1,5 @@
 import type { Counters } from '../domain/balance.js';
-import type { Wallet, WalletCategory, WalletState, WalletStatus } from '../domain/wallet.js';
+import type { LockedWallet, NewWallet, Wallet, WalletCategory, WalletFilter, WalletPatch, WalletRef, WalletState, WalletStatus } from '../domain/wallet.js';
 import type { Queryable, Row } from './database.js';
 import { big, bigOrNull, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
 import { type Params, single } from './sql-parts.js';
@@ -45,43 +45,6 @@ export function toWalletState(wallet: Wallet): WalletState {
     counters: wallet.counters,
   };
 }
-
-export interface WalletFilter {
-  readonly merchantId?: string;
-  readonly customerId?: string;
-  readonly currencyId?: string;
-  readonly category?: WalletCategory;
-  readonly type?: string;
-  readonly status?: WalletStatus;
-  readonly program?: string;
-  readonly externalId?: string;
-  readonly parentWalletId?: string;
-  readonly afterId?: string;
-  readonly limit: number;
-}
-
-export interface WalletPatch {
-  readonly name?: string | null;
-  readonly alias?: string | null;
-  readonly creditLimit?: bigint;
-  readonly lowBalanceThreshold?: bigint | null;
-  readonly main?: boolean;
-  readonly metadata?: Readonly<Record<string, string>>;
-}
-
-export type LockedWallet = Wallet & { readonly currencyActive: boolean };
-
-/** What never changes about a wallet once created. */
-export interface WalletRef {
-  readonly id: string;
-  readonly currencyId: string;
-  readonly parentWalletId: string | null;
-  readonly merchantId: string | null;
-  readonly category: WalletCategory;
-  readonly type: string;
-}
-
-export type NewWallet = Omit<Wallet, 'serial' | 'counters' | 'statusReason' | 'statusDescription' | 'statusChangedAt' | 'statusChangedBy'>;
 
 /** The filters of a wallet list, $1 to $9: shared by the list and its count. */
 const walletFilterWhere = `($1::text is null or merchant_id = $1) and ($2::text is null or customer_id = $2)

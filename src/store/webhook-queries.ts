@@ -1,5 +1,14 @@
 import type { EventType } from '../domain/event.js';
-import type { DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookStatus } from '../domain/webhook.js';
+import type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  DeliveryStatus,
+  EndpointPatch,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookStatus,
+} from '../domain/webhook.js';
 import type { Queryable, Row } from './database.js';
 import { big, date, dateOrNull, json, text, textOrNull } from './rows.js';
 
@@ -40,34 +49,6 @@ function toAttempt(row: Row): WebhookAttempt {
     durationMs: Number(row.duration_ms),
     attemptedAt: date(row.attempted_at),
   };
-}
-
-/** A claimed delivery with what is needed to send it. */
-export interface ClaimedDelivery {
-  readonly delivery: WebhookDelivery;
-  readonly url: string;
-  /** The signing secret as stored (encrypted: services/secrets.ts). */
-  readonly secret: string;
-  /** The secret before the last rotation, while its grace period lasts (stored form), else null. */
-  readonly previousSecret: string | null;
-  readonly event: { readonly id: string; readonly position: bigint; readonly type: string; readonly data: unknown; readonly createdAt: Date };
-}
-
-export interface DeliveryOutcome {
-  readonly status: DeliveryStatus;
-  readonly statusCode: number | null;
-  readonly error: string | null;
-  readonly durationMs: number;
-  readonly nextAttemptAt: Date | null;
-  /** Set when the receiver answered 410 Gone: the endpoint is disabled with this reason. */
-  readonly disableEndpoint: string | null;
-}
-
-export interface EndpointPatch {
-  readonly url?: string;
-  readonly description?: string | null;
-  readonly eventTypes?: readonly string[];
-  readonly status?: WebhookStatus;
 }
 
 export function webhookQueries(db: Queryable) {

@@ -18,7 +18,7 @@ const RateLimit = Type.Integer({
 });
 const Scopes = Type.Array(Scope, {
   minItems: 1,
-  maxItems: 3,
+  maxItems: apiKeyScopes.length,
   description:
     '`read` (GET), `write` (other methods), `issue` (top-ups, adjustments, pending credits from issuing, credit limits). Default: admin keys all three, merchant keys read and write.',
 });
@@ -38,9 +38,9 @@ const ApiKey = Type.Object({
 
 const ApiKeyCreate = Type.Object(
   {
-    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    name: Type.Optional(Nullable(Type.String({ maxLength: limits.nameLengthMax }))),
     role: Role,
-    merchantId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+    merchantId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: limits.identifierLengthMax }))),
     scopes: Type.Optional(Scopes),
     rateLimitPerMinute: Type.Optional(Nullable(RateLimit)),
   },
@@ -49,7 +49,7 @@ const ApiKeyCreate = Type.Object(
 
 const ApiKeyPatch = Type.Object(
   {
-    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    name: Type.Optional(Nullable(Type.String({ maxLength: limits.nameLengthMax }))),
     scopes: Type.Optional(Scopes),
     rateLimitPerMinute: Type.Optional(Nullable(RateLimit)),
   },

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { AuditRecord } from '../../domain/audit.js';
+import { limits } from '../../domain/limits.js';
 import { listAuditLog } from '../../services/audit.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
@@ -17,7 +18,10 @@ const AuditEntry = Type.Object({
   createdAt: Timestamp,
 });
 
-const AuditQuery = Type.Object({ subjectId: Type.Optional(Type.String({ maxLength: 100 })), ...PageQuery }, { additionalProperties: false });
+const AuditQuery = Type.Object(
+  { subjectId: Type.Optional(Type.String({ maxLength: limits.auditSubjectIdLengthMax })), ...PageQuery },
+  { additionalProperties: false },
+);
 
 function presentAuditRecord(record: AuditRecord) {
   const { seq: _seq, ...rest } = record;

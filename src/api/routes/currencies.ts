@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { limits } from '../../domain/limits.js';
 import { addSystemAccount, countCurrencies, createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { TypedApp } from '../typed-app.js';
@@ -32,7 +33,7 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
           'Idempotent: the first import of a code creates the currency and its system accounts (201); importing a code again, in any letter case, ' +
           'answers the currency imported first (200). A second currency with the same code can still be created with POST /v1/currencies. ' +
           'An Idempotency-Key replays the first answer (201 stays 201) and is refused with another code.',
-        params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
+        params: Type.Object({ code: Type.String({ maxLength: limits.isoCodeParamLengthMax }) }),
         body: Type.Union([IsoCurrencyCreate, Type.Null()]),
         response: { 200: Currency, 201: Currency, ...errorResponses },
       },
@@ -91,7 +92,7 @@ export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
               pattern: '^[a-z][a-z0-9_]{1,31}$',
               description: 'A lower-case slug, unique per currency (issuing, settlement, fees and fx exist already).',
             }),
-            name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])),
+            name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: limits.nameLengthMax }), Type.Null()])),
           },
           { additionalProperties: false },
         ),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { deliveryStatuses, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint, webhookStatuses } from '../../domain/webhook.js';
+import { limits } from '../../domain/limits.js';
 import type { ServiceContext } from '../../services/context.js';
 import {
   createWebhook,
@@ -9,8 +10,6 @@ import {
   listWebhooks,
   replayDelivery,
   rotateWebhookSecret,
-  rotationGraceSecondsDefault,
-  rotationGraceSecondsMax,
   updateWebhook,
 } from '../../services/webhooks.js';
 import type { TypedApp } from '../typed-app.js';
@@ -32,19 +31,21 @@ const Webhook = Type.Object({
 
 const WebhookCreate = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2000 }),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-    eventTypes: Type.Optional(Type.Array(EventType, { maxItems: 50 })),
-    merchantId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'Admin keys only: the merchant whose events it receives.' }))),
+    url: Type.String({ minLength: 1, maxLength: limits.webhookUrlLengthMax }),
+    description: Type.Optional(Nullable(Type.String({ maxLength: limits.textLengthMax }))),
+    eventTypes: Type.Optional(Type.Array(EventType, { maxItems: limits.webhookEventTypesMax })),
+    merchantId: Type.Optional(
+      Nullable(Type.String({ minLength: 1, maxLength: limits.identifierLengthMax, description: 'Admin keys only: the merchant whose events it receives.' })),
+    ),
   },
   { additionalProperties: false },
 );
 
 const WebhookPatch = Type.Object(
   {
-    url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-    eventTypes: Type.Optional(Type.Array(EventType, { maxItems: 50 })),
+    url: Type.Optional(Type.String({ minLength: 1, maxLength: limits.webhookUrlLengthMax })),
+    description: Type.Optional(Nullable(Type.String({ maxLength: limits.textLengthMax }))),
+    eventTypes: Type.Optional(Type.Array(EventType, { maxItems: limits.webhookEventTypesMax })),
     status: Type.Optional(Type.Enum([...webhookStatuses])),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -82,8 +83,8 @@ const SecretRotation = Type.Union([
       gracePeriodSeconds: Type.Optional(
         Type.Integer({
           minimum: 0,
-          maximum: rotationGraceSecondsMax,
-          description: `How long the previous secret still signs deliveries (alongside the new one), in seconds; default ${rotationGraceSecondsDefault} (24 hours).`,
+          maximum: limits.webhookSecretGraceMaxSeconds,
+          description: `How long the previous secret still signs deliveries (alongside the new one), in seconds; default ${limits.webhookSecretGraceDefaultSeconds} (24 hours).`,
         }),
       ),
     },
@@ -204,7 +205,7 @@ export function webhookRoutes(app: TypedApp, context: ServiceContext): void {
     },
     async (request) => {
       const grace = request.body?.gracePeriodSeconds;
-      const rotated = await rotateWebhookSecret(context, request.actor, request.params.id, grace ?? rotationGraceSecondsDefault);
+      const rotated = await rotateWebhookSecret(context, request.actor, request.params.id, grace ?? limits.webhookSecretGraceDefaultSeconds);
       return { ...presentWebhook(rotated.endpoint), secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
     },
   );

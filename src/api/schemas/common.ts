@@ -1,19 +1,23 @@
 import { Type, type TSchema } from 'typebox';
+import { limits } from '../../domain/limits.js';
 
 /** Shared pieces of the contract. Every amount is a string of digits (minor units) on output. */
 export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
 
-export const AmountInput = Type.Union([Type.String({ pattern: '^[0-9]+$', maxLength: 40 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
-  description: 'Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1.',
-});
+export const AmountInput = Type.Union(
+  [Type.String({ pattern: '^[0-9]+$', maxLength: limits.amountTextLengthMax }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })],
+  {
+    description: 'Minor units: a string of digits ("1050" = 10.50 for a fraction of 100), or a JSON integer up to 2^53-1. At most 2^63-1.',
+  },
+);
 
 export const AmountOutput = Type.String({ pattern: '^-?[0-9]+$', description: 'Minor units, as a string of digits.' });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
-  description: 'A small map of strings (at most 50 keys).',
-  maxProperties: 50,
+export const Metadata = Type.Record(Type.String({ maxLength: limits.metadataKeyLengthMax }), Type.String({ maxLength: limits.metadataValueLengthMax }), {
+  description: `A small map of strings (at most ${limits.metadataKeysMax} keys).`,
+  maxProperties: limits.metadataKeysMax,
 });
 
 export const Timestamp = Type.String({ format: 'date-time' });
@@ -43,8 +47,8 @@ export const Problem = Type.Object(
 );
 
 export const PageQuery = {
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The nextCursor of the previous page.' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Page size (default 50).' })),
+  cursor: Type.Optional(Type.String({ maxLength: limits.cursorLengthMax, description: 'The nextCursor of the previous page.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.pageSizeMax, description: 'Page size (default 50).' })),
 };
 
 export const IdParams = Type.Object({ id: Uuid });

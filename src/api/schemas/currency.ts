@@ -1,12 +1,21 @@
 import { Type } from 'typebox';
 import { assetTypes } from '../../domain/currency.js';
+import { limits } from '../../domain/limits.js';
 import { IncludeQuery, Nullable, Timestamp, Uuid } from './common.js';
 
 const AssetType = Type.Enum([...assetTypes]);
-const Code = Type.String({ minLength: 1, maxLength: 12, description: '1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique.' });
-const NumericCode = Type.String({ minLength: 1, maxLength: 8, description: 'The seed\'s digitalCode: any 1 to 8 characters ("840" for ISO currencies).' });
+const Code = Type.String({
+  minLength: 1,
+  maxLength: limits.currencyCodeLengthMax,
+  description: '1 to 12 of A-Z, a-z, 0-9 and _ (custom codes may be lower case: "btc"); not unique.',
+});
+const NumericCode = Type.String({
+  minLength: 1,
+  maxLength: limits.currencyNumericCodeLengthMax,
+  description: 'The seed\'s digitalCode: any 1 to 8 characters ("840" for ISO currencies).',
+});
 const Fraction = Type.Integer({ minimum: 1, description: 'Minor units per unit: 1, 10, 100 ... 10^18.' });
-const SerialPrefix = Type.String({ maxLength: 12, pattern: '^[A-Za-z0-9_-]*$' });
+const SerialPrefix = Type.String({ maxLength: limits.serialPrefixLengthMax, pattern: '^[A-Za-z0-9_-]*$' });
 
 export const Currency = Type.Object({
   id: Uuid,
@@ -26,8 +35,8 @@ export const CurrencyCreate = Type.Object(
   {
     code: Code,
     numericCode: Type.Optional(Nullable(NumericCode)),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    symbol: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+    name: Type.String({ minLength: 1, maxLength: limits.nameLengthMax }),
+    symbol: Type.Optional(Nullable(Type.String({ maxLength: limits.currencySymbolLengthMax }))),
     fraction: Fraction,
     assetType: AssetType,
     active: Type.Optional(Type.Boolean()),
@@ -38,8 +47,8 @@ export const CurrencyCreate = Type.Object(
 
 export const CurrencyPatch = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    symbol: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: limits.nameLengthMax })),
+    symbol: Type.Optional(Nullable(Type.String({ maxLength: limits.currencySymbolLengthMax }))),
     numericCode: Type.Optional(Nullable(NumericCode)),
     active: Type.Optional(Type.Boolean()),
     serialPrefix: Type.Optional(Nullable(SerialPrefix)),
@@ -49,8 +58,8 @@ export const CurrencyPatch = Type.Object(
 
 export const IsoCurrencyCreate = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    symbol: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: limits.nameLengthMax })),
+    symbol: Type.Optional(Nullable(Type.String({ maxLength: limits.currencySymbolLengthMax }))),
     assetType: Type.Optional(AssetType),
     active: Type.Optional(Type.Boolean()),
     serialPrefix: Type.Optional(Nullable(SerialPrefix)),
@@ -62,8 +71,8 @@ export const CurrencyListQuery = Type.Object(
   {
     active: Type.Optional(Type.Boolean()),
     code: Type.Optional(Code),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    cursor: Type.Optional(Type.String({ maxLength: limits.cursorLengthMax })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.pageSizeMax })),
     ...IncludeQuery,
   },
   { additionalProperties: false },

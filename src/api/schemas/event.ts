@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { eventTypes } from '../../domain/event.js';
+import { limits } from '../../domain/limits.js';
 import { IncludeQuery, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 
 export const EventType = Type.Enum([...eventTypes]);
@@ -16,7 +17,7 @@ export const Event = Type.Object({
 
 const FeedQuery = {
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$', description: 'A feed position: list the events after it.' })),
-  types: Type.Optional(Type.String({ maxLength: 1000, description: 'Comma-separated event types to keep (default: all).' })),
+  types: Type.Optional(Type.String({ maxLength: limits.eventTypesQueryLengthMax, description: 'Comma-separated event types to keep (default: all).' })),
 };
 
 export const EventListQuery = Type.Object({ ...PageQuery, ...FeedQuery, ...IncludeQuery }, { additionalProperties: false });

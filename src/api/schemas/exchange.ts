@@ -45,7 +45,10 @@ export const Quote = Type.Object({
   transactionId: Nullable(Uuid),
 });
 
-const FeeInput = Type.Object({ amount: AmountInput, description: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) }, { additionalProperties: false });
+const FeeInput = Type.Object(
+  { amount: AmountInput, description: Type.Optional(Nullable(Type.String({ maxLength: limits.feeDescriptionLengthMax }))) },
+  { additionalProperties: false },
+);
 
 /** Shared by POST /v1/exchanges and exchange items of a batch. */
 export const exchangeFields = {
@@ -53,10 +56,15 @@ export const exchangeFields = {
   toWalletId: Uuid,
   amount: { ...AmountInput, description: 'In the source wallet currency, minor units.' },
   quoteId: Type.Optional(Uuid),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: limits.textLengthMax }))),
+  reference: Type.Optional(Nullable(Type.String({ maxLength: limits.referenceLengthMax }))),
   metadata: Type.Optional(Metadata),
-  fees: Type.Optional(Type.Array(FeeInput, { maxItems: 10, description: 'In the source currency, paid by the source wallet to its currency fees account.' })),
+  fees: Type.Optional(
+    Type.Array(FeeInput, {
+      maxItems: limits.feesPerTransactionMax,
+      description: 'In the source currency, paid by the source wallet to its currency fees account.',
+    }),
+  ),
 };
 export const ExchangeBody = Type.Object(exchangeFields, { additionalProperties: false });
 

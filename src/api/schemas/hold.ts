@@ -7,8 +7,8 @@ import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uu
 const Status = Type.Enum([...transactionStatuses]);
 
 const details = {
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: limits.textLengthMax }))),
+  reference: Type.Optional(Nullable(Type.String({ maxLength: limits.referenceLengthMax }))),
   metadata: Type.Optional(Metadata),
 };
 
@@ -44,7 +44,11 @@ export const PendingCreditSettle = Type.Object(
 );
 
 export const PendingCreditFail = Type.Object(
-  { reason: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'Why it failed; recorded as the transaction reason and in its event.' }))) },
+  {
+    reason: Type.Optional(
+      Nullable(Type.String({ maxLength: limits.textLengthMax, description: 'Why it failed; recorded as the transaction reason and in its event.' })),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { cardKinds } from '../../domain/card.js';
 import { instrumentStatuses } from '../../domain/bank-identifiers.js';
 import { transactionStatuses } from '../../domain/transaction.js';
+import { limits } from '../../domain/limits.js';
 import { AmountInput, AmountOutput, Metadata, Nullable, PageQuery, Timestamp, Uuid } from './common.js';
 
 export const Instrument = Type.Object({
@@ -49,7 +50,10 @@ export const InstrumentQuery = Type.Object(
 );
 
 export const CardCreate = Type.Object(
-  { kind: Type.Enum([...cardKinds]), name: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'The name printed on the card.' }))) },
+  {
+    kind: Type.Enum([...cardKinds]),
+    name: Type.Optional(Nullable(Type.String({ maxLength: limits.cardNameLengthMax, description: 'The name printed on the card.' }))),
+  },
   { additionalProperties: false },
 );
 
@@ -73,15 +77,15 @@ export const Card = Type.Object({
 export const CardList = Type.Object({ data: Type.Array(Card) });
 
 const authorizationDetails = {
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: limits.textLengthMax }))),
+  reference: Type.Optional(Nullable(Type.String({ maxLength: limits.referenceLengthMax }))),
   metadata: Type.Optional(Metadata),
 };
 
 export const CardAuthorizationCreate = Type.Object(
   {
     amount: AmountInput,
-    merchantName: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'The shop the card paid at.' }))),
+    merchantName: Type.Optional(Nullable(Type.String({ maxLength: limits.nameLengthMax, description: 'The shop the card paid at.' }))),
     toWalletId: Type.Optional(
       Type.String({ format: 'uuid', description: "Who receives the money when the authorization clears; the currency's settlement account by default." }),
     ),

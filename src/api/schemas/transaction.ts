@@ -8,20 +8,25 @@ const Kind = Type.Enum([...transactionKinds]);
 const Status = Type.Enum([...transactionStatuses]);
 const Direction = Type.Union([Type.Literal('debit'), Type.Literal('credit')]);
 
-const FeeInput = Type.Object({ amount: AmountInput, description: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) }, { additionalProperties: false });
+const FeeInput = Type.Object(
+  { amount: AmountInput, description: Type.Optional(Nullable(Type.String({ maxLength: limits.feeDescriptionLengthMax }))) },
+  { additionalProperties: false },
+);
 
 /** Optional fields every money-moving body shares. */
 const details = {
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  reference: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: limits.textLengthMax }))),
+  reference: Type.Optional(Nullable(Type.String({ maxLength: limits.referenceLengthMax }))),
   metadata: Type.Optional(Metadata),
-  fees: Type.Optional(Type.Array(FeeInput, { maxItems: 10, description: 'Extra entries to the currency fees account, paid by the customer wallet.' })),
+  fees: Type.Optional(
+    Type.Array(FeeInput, { maxItems: limits.feesPerTransactionMax, description: 'Extra entries to the currency fees account, paid by the customer wallet.' }),
+  ),
 };
 
 /** A bank account outside Coffer, named by exactly one of: `iban`; `sortCode` + `accountNumber` (UK); `routingNumber` + `accountNumber` (US). */
 export const BankAccountInput = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 140, description: 'The account holder.' }),
+    name: Type.String({ minLength: 1, maxLength: limits.counterpartyNameLengthMax, description: 'The account holder.' }),
     iban: Type.Optional(Type.String({ minLength: 5, maxLength: 42, description: 'An IBAN with valid check digits (spaces allowed).' })),
     sortCode: Type.Optional(Type.String({ minLength: 6, maxLength: 8, description: 'UK sort code: 6 digits (dashes allowed).' })),
     routingNumber: Type.Optional(Type.String({ minLength: 9, maxLength: 9, description: 'US ABA routing number.' })),
@@ -49,7 +54,11 @@ export const WithdrawalRequestBody = Type.Object(
   { additionalProperties: false },
 );
 export const PayoutFailBody = Type.Object(
-  { reason: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'Why the bank could not send it; recorded as the transaction reason.' }))) },
+  {
+    reason: Type.Optional(
+      Nullable(Type.String({ maxLength: limits.textLengthMax, description: 'Why the bank could not send it; recorded as the transaction reason.' })),
+    ),
+  },
   { additionalProperties: false },
 );
 export const TransferBody = Type.Object({ fromWalletId: Uuid, toWalletId: Uuid, amount: AmountInput, ...details }, { additionalProperties: false });
@@ -58,7 +67,7 @@ export const AdjustmentBody = Type.Object(
     walletId: Uuid,
     amount: AmountInput,
     direction: Direction,
-    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    reason: Type.String({ minLength: 1, maxLength: limits.textLengthMax }),
     systemAccount: Type.Optional(
       Type.String({
         pattern: '^[a-z][a-z0-9_]{0,31}$',
@@ -74,7 +83,7 @@ export const AdjustmentBody = Type.Object(
 export const ReversalBody = Type.Object(
   {
     amount: Type.Optional(AmountInput),
-    reason: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    reason: Type.Optional(Nullable(Type.String({ maxLength: limits.textLengthMax }))),
     description: details.description,
     reference: details.reference,
     metadata: details.metadata,
@@ -129,7 +138,7 @@ export const TransactionListQuery = Type.Object(
 
 const StatementDate = (description: string) =>
   Type.String({
-    maxLength: 40,
+    maxLength: limits.instantTextLengthMax,
     description: `${description} ISO 8601: a date (2026-11-01, midnight UTC) or a date-time with its offset (2026-11-01T09:30:00Z).`,
   });
 

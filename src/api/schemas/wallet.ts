@@ -65,13 +65,13 @@ const Identifier = (maxLength: number) => Type.String({ minLength: 1, maxLength 
 export const WalletCreate = Type.Object(
   {
     currencyId: Uuid,
-    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    type: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z][a-z0-9_]*$' })),
-    merchantId: Type.Optional(Nullable(Identifier(64))),
-    customerId: Type.Optional(Nullable(Identifier(64))),
-    externalId: Type.Optional(Nullable(Identifier(40))),
-    alias: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-    program: Type.Optional(Nullable(Identifier(64))),
+    name: Type.Optional(Nullable(Type.String({ maxLength: limits.nameLengthMax }))),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: limits.walletTypeLengthMax, pattern: '^[a-z][a-z0-9_]*$' })),
+    merchantId: Type.Optional(Nullable(Identifier(limits.identifierLengthMax))),
+    customerId: Type.Optional(Nullable(Identifier(limits.identifierLengthMax))),
+    externalId: Type.Optional(Nullable(Identifier(limits.externalIdLengthMax))),
+    alias: Type.Optional(Nullable(Type.String({ maxLength: limits.walletAliasLengthMax }))),
+    program: Type.Optional(Nullable(Identifier(limits.identifierLengthMax))),
     main: Type.Optional(Type.Boolean()),
     creditLimit: Type.Optional(AmountInput),
     lowBalanceThreshold: Type.Optional(Nullable(AmountInput)),
@@ -104,8 +104,8 @@ export const WalletBulkResult = Type.Object({
 
 export const WalletPatch = Type.Object(
   {
-    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    alias: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+    name: Type.Optional(Nullable(Type.String({ maxLength: limits.nameLengthMax }))),
+    alias: Type.Optional(Nullable(Type.String({ maxLength: limits.walletAliasLengthMax }))),
     creditLimit: Type.Optional(AmountInput),
     lowBalanceThreshold: Type.Optional(Nullable(AmountInput)),
     main: Type.Optional(Type.Boolean()),
@@ -116,14 +116,14 @@ export const WalletPatch = Type.Object(
 
 export const WalletListQuery = Type.Object(
   {
-    merchantId: Type.Optional(Identifier(64)),
-    customerId: Type.Optional(Identifier(64)),
+    merchantId: Type.Optional(Identifier(limits.identifierLengthMax)),
+    customerId: Type.Optional(Identifier(limits.identifierLengthMax)),
     currencyId: Type.Optional(Uuid),
     category: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('system')])),
-    type: Type.Optional(Type.String({ maxLength: 40 })),
+    type: Type.Optional(Type.String({ maxLength: limits.walletTypeLengthMax })),
     status: Type.Optional(Type.Enum([...walletStatuses, 'inactive'], { description: '`inactive` is an alias of `blocked`.' })),
-    program: Type.Optional(Identifier(64)),
-    externalId: Type.Optional(Identifier(40)),
+    program: Type.Optional(Identifier(limits.identifierLengthMax)),
+    externalId: Type.Optional(Identifier(limits.externalIdLengthMax)),
     parentWalletId: Type.Optional(Uuid),
     expand: Type.Optional(Expand),
     ...PageQuery,
@@ -137,7 +137,7 @@ export const BalanceQuery = Type.Object(
     at: Type.Optional(Type.String({ format: 'date-time', description: 'Read the balance as it was at this instant.' })),
     units: Type.Optional(
       Type.String({
-        maxLength: 20,
+        maxLength: limits.unitsQueryLengthMax,
         pattern: '^(major|minor)(,(major|minor))?$',
         description: 'Adds `views`: "major", "minor" or "major,minor" (default both when valueIn is given).',
       }),

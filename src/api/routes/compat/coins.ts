@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { type Card, expirationStatusOf } from '../../../domain/card.js';
 import type { Wallet } from '../../../domain/wallet.js';
+import { limits } from '../../../domain/limits.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { listWallets } from '../../../services/wallets.js';
 import type { TypedApp } from '../../typed-app.js';
@@ -55,7 +56,11 @@ const Coin = Type.Object(
 const CoinsQuery = Type.Object(
   {
     customerId: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, description: "The customer whose coins (wallets) are listed; a merchant key sees only its merchant's." }),
+      Type.String({
+        minLength: 1,
+        maxLength: limits.identifierLengthMax,
+        description: "The customer whose coins (wallets) are listed; a merchant key sees only its merchant's.",
+      }),
     ),
     currencyId: Type.Optional(Uuid),
   },
@@ -149,7 +154,7 @@ export function compatCoinRoutes(app: TypedApp, context: ServiceContext): void {
         tags,
         summary: 'Get one coin by its serial (or wallet id)',
         description: 'One wallet in the coins seed shape, found by its serial (wallet number) or its id.',
-        params: Type.Object({ serial: Type.String({ minLength: 1, maxLength: 64 }) }),
+        params: Type.Object({ serial: Type.String({ minLength: 1, maxLength: limits.identifierLengthMax }) }),
         response: { 200: Coin, ...errorResponses },
       },
     },

@@ -7,10 +7,10 @@ import type { Currency } from '../../../domain/currency.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import { formatDecimal } from '../../../domain/money.js';
 import type { Actor } from '../../../domain/api-key.js';
+import type { ReadStore, TxStore } from '../../../domain/store-port.js';
 import { canSee, notFound } from '../../../services/access.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { uuidPattern } from '../../../services/pagination.js';
-import type { StoreTx } from '../../../store/store.js';
 
 /**
  * Shared pieces of the drop-in views (`/compat/…`, PRODUCT §12). The seeds show amounts as JSON
@@ -51,7 +51,7 @@ export function isoSeconds(date: Date): string {
 }
 
 /** A wallet reference in a compat path: its id (UUID) or its serial (wallet number). */
-export async function walletByRef(reader: StoreTx, actor: Actor, ref: string): Promise<Wallet> {
+export async function walletByRef(reader: ReadStore, actor: Actor, ref: string): Promise<Wallet> {
   const id = uuidPattern.test(ref) ? ref : await reader.findWalletIdBySerial(ref);
   const wallet = id === null ? null : await reader.getWallet(id);
   if (wallet === null || !canSee(actor, wallet.merchantId) || (wallet.category === 'system' && actor.role !== 'admin')) throw notFound('wallet', ref);
@@ -59,14 +59,14 @@ export async function walletByRef(reader: StoreTx, actor: Actor, ref: string): P
 }
 
 /** A wallet's balance; a virtual wallet shows its parent's. */
-export async function balanceOfWallet(reader: StoreTx, wallet: Wallet): Promise<Balance> {
+export async function balanceOfWallet(reader: ReadStore, wallet: Wallet): Promise<Balance> {
   if (wallet.parentWalletId === null) return balanceOf(wallet.counters, wallet.creditLimit);
   const parent = await reader.getWallet(wallet.parentWalletId);
   return parent === null ? balanceOf(wallet.counters, wallet.creditLimit) : balanceOf(parent.counters, parent.creditLimit);
 }
 
 /** Loads currencies once per request. */
-export function currencyCache(context: ServiceContext, reader: StoreTx = context.store.read): (id: string) => Promise<Currency> {
+export function currencyCache(context: ServiceContext, reader: ReadStore = context.store.read): (id: string) => Promise<Currency> {
   const cache = new Map<string, Promise<Currency>>();
   return (id) => {
     let found = cache.get(id);
@@ -90,7 +90,7 @@ export async function replyIdempotentRaw(
   request: FastifyRequest,
   reply: FastifyReply,
   statusCode: number,
-  work: (tx: StoreTx) => Promise<unknown>,
+  work: (tx: TxStore) => Promise<unknown>,
 ): Promise<FastifyReply> {
   const outcome = await runIdempotent(context, idempotencyOf(request), async (tx) => ({ statusCode, body: { json: rawJson(await work(tx)) } }));
   if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { Currency as CurrencyValue } from '../../../domain/currency.js';
+import { limits } from '../../../domain/limits.js';
 import { getCurrency, listCurrencies } from '../../../services/currencies.js';
 import type { ServiceContext } from '../../../services/context.js';
 import type { TypedApp } from '../../typed-app.js';
@@ -23,7 +24,7 @@ const SeedCurrency = Type.Object(
 const CurrencyQuery = Type.Object(
   {
     active: Type.Optional(Type.Boolean({ description: 'Only active (true) or inactive (false) currencies.' })),
-    currencyCode: Type.Optional(Type.String({ maxLength: 12, description: 'Only currencies with this code.' })),
+    currencyCode: Type.Optional(Type.String({ maxLength: limits.currencyCodeLengthMax, description: 'Only currencies with this code.' })),
   },
   { additionalProperties: false },
 );

@@ -3,14 +3,15 @@ import type { Actor } from '../../../domain/api-key.js';
 import type { Currency } from '../../../domain/currency.js';
 import { CofferError } from '../../../domain/errors.js';
 import type { Wallet } from '../../../domain/wallet.js';
+import type { CompatAccount } from '../../../domain/compat-account.js';
+import type { ReadStore } from '../../../domain/store-port.js';
+import { limits } from '../../../domain/limits.js';
 import { canSee, notFound, owningMerchant } from '../../../services/access.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { newId } from '../../../services/ids.js';
 import { changeWalletStatusIn } from '../../../services/wallet-status.js';
 import { insertClientWallet } from '../../../services/wallets.js';
 import { isUniqueViolation } from '../../../store/database.js';
-import type { CompatAccount } from '../../../store/seed-queries.js';
-import type { StoreTx } from '../../../store/store.js';
 import type { TypedApp } from '../../typed-app.js';
 import { replyIdempotent } from '../../idempotent.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
@@ -61,12 +62,20 @@ const Ok = Type.Object({ code: Type.Integer({ description: '0: success.' }) }, {
 
 const AccountCreate = Type.Object(
   {
-    program: Type.String({ minLength: 1, maxLength: 64, description: 'Program code; its currencies are the codes after the first `_` ("account_eur").' }),
-    merchant: Type.Optional(Type.String({ maxLength: 64, description: "Coffer `merchantId` (a merchant key's own merchant whatever this says)." })),
-    user: Type.Optional(Type.String({ maxLength: 64, description: 'Coffer `customerId`.' })),
-    main: Type.Optional(Type.String({ maxLength: 64, description: 'The primary account token: makes this a virtual account over its balances.' })),
+    program: Type.String({
+      minLength: 1,
+      maxLength: limits.identifierLengthMax,
+      description: 'Program code; its currencies are the codes after the first `_` ("account_eur").',
+    }),
+    merchant: Type.Optional(
+      Type.String({ maxLength: limits.identifierLengthMax, description: "Coffer `merchantId` (a merchant key's own merchant whatever this says)." }),
+    ),
+    user: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax, description: 'Coffer `customerId`.' })),
+    main: Type.Optional(
+      Type.String({ maxLength: limits.identifierLengthMax, description: 'The primary account token: makes this a virtual account over its balances.' }),
+    ),
     skip_iban_generation: Type.Optional(Type.Boolean()),
-    alias: Type.Optional(Type.String({ maxLength: 200 })),
+    alias: Type.Optional(Type.String({ maxLength: limits.compatAccountAliasLengthMax })),
   },
   { additionalProperties: false },
 );
@@ -76,12 +85,15 @@ const StatusBody = Type.Object(
   { status: Type.Enum(['active', 'blocked', 'inactive'], { description: '`inactive` is an alias of `blocked`.' }) },
   { additionalProperties: false },
 );
-const ListParams = Type.Object({ page: Type.Integer({ minimum: 1, maximum: 1_000_000 }), limit: Type.Integer({ minimum: 1, maximum: 100 }) });
+const ListParams = Type.Object({
+  page: Type.Integer({ minimum: 1, maximum: limits.compatPageMax }),
+  limit: Type.Integer({ minimum: 1, maximum: limits.compatPageSizeMax }),
+});
 const ListQuery = Type.Object(
   {
-    merchant: Type.Optional(Type.String({ maxLength: 64 })),
-    user: Type.Optional(Type.String({ maxLength: 64 })),
-    program: Type.Optional(Type.String({ maxLength: 64 })),
+    merchant: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax })),
+    user: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax })),
+    program: Type.Optional(Type.String({ maxLength: limits.identifierLengthMax })),
   },
   { additionalProperties: false },
 );
@@ -89,7 +101,7 @@ const ListQuery = Type.Object(
 const blank = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
 
 /** The active currencies a program names: the codes after its first `_`, any letter case; the oldest currency of a code. */
-async function programCurrencies(reader: StoreTx, program: string): Promise<Currency[]> {
+async function programCurrencies(reader: ReadStore, program: string): Promise<Currency[]> {
   const codes = program.split('_').slice(1).filter(Boolean);
   const found: Currency[] = [];
   for (const code of codes) {
@@ -112,13 +124,13 @@ async function programCurrencies(reader: StoreTx, program: string): Promise<Curr
   return found;
 }
 
-async function visibleAccount(reader: StoreTx, actor: Actor, token: string): Promise<CompatAccount> {
+async function visibleAccount(reader: ReadStore, actor: Actor, token: string): Promise<CompatAccount> {
   const account = await reader.getCompatAccount(token);
   if (account === null || !canSee(actor, account.merchantId)) throw notFound('account', token);
   return account;
 }
 
-async function accountWallets(reader: StoreTx, account: CompatAccount): Promise<Wallet[]> {
+async function accountWallets(reader: ReadStore, account: CompatAccount): Promise<Wallet[]> {
   const wallets = await reader.getWalletsByIds(account.walletIds);
   const byId = new Map(wallets.map((wallet) => [wallet.id, wallet]));
   return account.walletIds.map((id) => byId.get(id)).filter((wallet): wallet is Wallet => wallet !== undefined);
@@ -129,7 +141,7 @@ function statusOf(wallets: readonly Wallet[]): 'active' | 'blocked' | 'closed' {
   return wallets.some((wallet) => wallet.status !== 'active') ? 'blocked' : 'active';
 }
 
-async function presentAccount(reader: StoreTx, account: CompatAccount) {
+async function presentAccount(reader: ReadStore, account: CompatAccount) {
   const wallets = await accountWallets(reader, account);
   const balances = [];
   for (const wallet of wallets) {

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { Wallet } from '../../../domain/wallet.js';
+import type { Instrument } from '../../../domain/bank-identifiers.js';
+import { limits } from '../../../domain/limits.js';
 import type { ServiceContext } from '../../../services/context.js';
-import type { Instrument } from '../../../store/instrument-queries.js';
 import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable } from '../../schemas/common.js';
 import { balanceOfWallet, isoSeconds, minor, sendRaw, walletByRef } from './common.js';
@@ -13,7 +14,7 @@ const Account = Type.Object(
     currencyCode: Type.String({ description: 'The currency code (ISO 4217 for real currencies).' }),
     id: Type.String({ maxLength: 20, description: 'The account id: the wallet number (Coffer `serial`), at most 20 characters.' }),
     customerId: Nullable(Type.String()),
-    externalId: Nullable(Type.String({ maxLength: 40 })),
+    externalId: Nullable(Type.String({ maxLength: limits.externalIdLengthMax })),
     totalBalance: Type.Integer({ description: 'Posted balance, int64 minor units.' }),
     availableBalance: Type.Integer({ description: 'Posted minus held, int64 minor units.' }),
     virtualInstruments: Type.Array(
@@ -54,7 +55,9 @@ export function compatPaysafeRoutes(app: TypedApp, context: ServiceContext): voi
         summary: 'Get an account in the Paysafe shape',
         description:
           'A wallet as a Paysafe Account: currencyCode, id (the wallet number), customerId, externalId, totalBalance and availableBalance as int64 minor units, virtualInstruments (its active IBAN, UK or US account) and creationTime. Found by wallet number or wallet id.',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Account id (wallet number) or wallet id.' }) }),
+        params: Type.Object({
+          id: Type.String({ minLength: 1, maxLength: limits.identifierLengthMax, description: 'Account id (wallet number) or wallet id.' }),
+        }),
         response: { 200: Account, ...errorResponses },
       },
     },

@@ -4,6 +4,7 @@ import { exactValue } from '../../../domain/conversion.js';
 import type { Currency } from '../../../domain/currency.js';
 import { formatDecimal } from '../../../domain/money.js';
 import type { Wallet } from '../../../domain/wallet.js';
+import { limits } from '../../../domain/limits.js';
 import type { ServiceContext } from '../../../services/context.js';
 import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
@@ -102,7 +103,9 @@ export function compatWalletRoutes(app: TypedApp, context: ServiceContext): void
         summary: 'Get a wallet in the crypto/fiat wallets seed shape',
         description:
           'The wallet found by its id or its wallet number, with `balance.available|pending|ledger` each in `usd`, `btc`, `sat` and `cent` (`ledger = available + pending`). Amounts are exact decimals; a figure in another currency is valued at the current rate (Coffer `GET /v1/wallets/{id}/balance?valueIn=`), null when there is none.',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Wallet id (UUID) or wallet number (serial).' }) }),
+        params: Type.Object({
+          id: Type.String({ minLength: 1, maxLength: limits.identifierLengthMax, description: 'Wallet id (UUID) or wallet number (serial).' }),
+        }),
         response: { 200: SeedWallet, ...errorResponses },
       },
     },
