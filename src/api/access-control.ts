@@ -3,7 +3,7 @@ import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import { limits } from '../domain/limits.js';
 import { authenticate } from '../services/api-keys.js';
-import type { ServiceContext } from '../services/context.js';
+import type { RuntimeContext } from '../services/runtime.js';
 import { sendProblem } from './errors.js';
 import { WindowCounter } from './window-counter.js';
 
@@ -40,7 +40,7 @@ export function markRoutesPublic(scope: FastifyInstance): void {
  * looked up); per-key rate limits (set on the key, none by default) apply after authentication.
  * Both counters are per process. Returns the registered routes, for the route-walk test.
  */
-export function registerAccessControl(app: FastifyInstance, context: ServiceContext): readonly RegisteredRoute[] {
+export function registerAccessControl(app: FastifyInstance, context: RuntimeContext): readonly RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
     // Read when asked: hooks of inner scopes (markRoutesPublic) run after this one on the same options.

@@ -5,12 +5,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
-import type { ServiceContext } from '../services/context.js';
+import type { RuntimeContext } from '../services/runtime.js';
 import { sendProblem, toCofferError } from './errors.js';
 import { frameworkErrors, registerStrictJsonParser, registerStrictQuery } from './strict-input.js';
 import { lazySerializers } from './lazy-serializer.js';
 import { registerMetrics } from './metrics.js';
-import { groupCommitOf } from '../services/group-commit.js';
 import { markRoutesPublic, type RegisteredRoute, registerAccessControl } from './access-control.js';
 import { registerConsistencyTokens, registerReadFrom } from './read-routing.js';
 import { registerWalletExpansion } from './wallet-expansion.js';
@@ -44,7 +43,7 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
-  readonly context: ServiceContext;
+  readonly context: RuntimeContext;
   readonly logger?: FastifyBaseLogger | false;
 }
 
@@ -138,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   registerMetrics(
     app,
-    () => groupCommitOf(context).stats(),
+    () => context.runtime.committer.stats(),
     () => context.store.database.heapBytes?.(),
   );
   registerConsistencyTokens(app, context);

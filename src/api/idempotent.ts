@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CofferError } from '../domain/errors.js';
 import type { TxStore } from '../domain/store-port.js';
 import { problemBody, statusOf } from './errors.js';
-import type { ServiceContext } from '../services/context.js';
+import type { RuntimeContext } from '../services/runtime.js';
 import {
   type IdempotencyRequest,
   type IdempotentOutcome,
@@ -49,7 +49,7 @@ function send(reply: FastifyReply, outcome: IdempotentOutcome): FastifyReply {
  * replays the first answer with `Idempotent-Replayed: true`. Money moves through `replyMovement`.
  */
 export async function replyIdempotent(
-  context: ServiceContext,
+  context: RuntimeContext,
   request: FastifyRequest,
   reply: FastifyReply,
   statusCode: number,
@@ -60,7 +60,7 @@ export async function replyIdempotent(
 
 /** `replyIdempotent` for a unit of the posting pipeline (one movement of any kind, or a batch). */
 export async function replyPosting(
-  context: ServiceContext,
+  context: RuntimeContext,
   request: FastifyRequest,
   reply: FastifyReply,
   unit: Omit<PostingUnit, 'idempotency'>,
@@ -74,7 +74,7 @@ export async function replyPosting(
  * `named`: the wallets the request names (their references are loaded for the whole group at once).
  */
 export async function replyMovement(
-  context: ServiceContext,
+  context: RuntimeContext,
   request: FastifyRequest,
   reply: FastifyReply,
   statusCode: number,
@@ -99,7 +99,7 @@ export type SecretField = 'key' | 'secret';
  * Idempotency-Key makes a creation of its own.
  */
 export async function replyCreated(
-  context: ServiceContext,
+  context: RuntimeContext,
   request: FastifyRequest,
   reply: FastifyReply,
   work: () => Promise<Outcome>,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ServiceContext } from '../services/context.js';
+import type { RuntimeContext } from '../services/runtime.js';
 import { lsnPattern } from '../store/store.js';
 
 /** The header a write answers with: the primary's WAL position once the write has committed. */
@@ -17,7 +17,7 @@ const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * `Coffer-Consistency-Token`: the primary's WAL position after the write committed (so at or after
  * its commit record). Without a replica no token is sent: every read sees every answered write.
  */
-export function registerConsistencyTokens(app: FastifyInstance, context: ServiceContext): void {
+export function registerConsistencyTokens(app: FastifyInstance, context: RuntimeContext): void {
   const replica = context.store.replica;
   if (replica === undefined) return;
   app.addHook('onSend', async (request, reply, payload) => {
@@ -36,7 +36,7 @@ export function registerConsistencyTokens(app: FastifyInstance, context: Service
  * `primaryWithToken`: reads that must be on the primary whenever a token is sent (the event feed,
  * whose positions are given after the write's own commit).
  */
-export async function readContext(context: ServiceContext, request: FastifyRequest, primaryWithToken = false): Promise<ServiceContext> {
+export async function readContext(context: RuntimeContext, request: FastifyRequest, primaryWithToken = false): Promise<RuntimeContext> {
   const replica = context.store.replica;
   if (replica === undefined) return context;
   const header = request.headers[readAfterHeader];
@@ -50,7 +50,7 @@ export async function readContext(context: ServiceContext, request: FastifyReque
 }
 
 /** Names the database that served the read (after `readContext`), so clients and tests can see it. */
-export function registerReadFrom(app: FastifyInstance, context: ServiceContext): void {
+export function registerReadFrom(app: FastifyInstance, context: RuntimeContext): void {
   if (context.store.replica === undefined) return;
   app.addHook('onSend', async (request, reply, payload) => {
     const from = servedBy.get(request);

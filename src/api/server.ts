@@ -3,7 +3,6 @@ import type { Config } from '../config.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
 import { listenForApiKeyChanges } from '../services/api-key-invalidation.js';
 import { startHoldExpiry } from '../services/hold-expiry.js';
-import { groupCommitOf } from '../services/group-commit.js';
 import { cleanIdempotencyKeys } from '../services/idempotency.js';
 import { sealEvents } from '../services/events.js';
 import { encryptStoredSecrets, loadMasterSecret, secretKeysOf } from '../services/secrets.js';
@@ -11,6 +10,7 @@ import { startWebhookWorker } from '../services/webhook-worker.js';
 import { openStore } from '../store/connect.js';
 import { buildApp } from './app.js';
 import { logSerializers } from './log-serializers.js';
+import { createContext } from '../services/runtime.js';
 
 const cleanupIntervalMs = 15 * 60_000;
 /** The event feed lags a commit by at most this (readers also seal before reading). */
@@ -39,7 +39,7 @@ export async function startServer(config: Config): Promise<void> {
     purpose: 'coffer serve',
     onProgress: say,
   });
-  const context = { store, clock: () => new Date(), config: { ...config, secretKey } };
+  const context = createContext(store, { ...config, secretKey });
   const encrypted = await encryptStoredSecrets(store, secretKeysOf(context.config));
   if (encrypted > 0) logger.info({ endpoints: encrypted }, 'encrypted webhook signing secrets stored in plain text');
   const generated = await bootstrapAdminKey(store, config.adminKey, new Date());
@@ -84,7 +84,7 @@ export async function startServer(config: Config): Promise<void> {
     await holdExpiry.stop();
     await webhookWorker.stop();
     // Requests already handed to group commit finish before the pool closes.
-    await groupCommitOf(context).drained();
+    await context.runtime.committer.drained();
     await keyChanges.stop();
     await store.close();
     logger.info('stopped');

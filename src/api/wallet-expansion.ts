@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Currency } from '../domain/currency.js';
-import type { ServiceContext } from '../services/context.js';
+import type { RuntimeContext } from '../services/runtime.js';
 import { presentCard, presentInstrument } from './present-cards.js';
 
 type WalletJson = Record<string, unknown> & { id: string; currencyId: string; status: 'active' | 'blocked' | 'closed' };
@@ -14,7 +14,7 @@ function isWalletJson(value: unknown): value is WalletJson {
  * fraction, assetType), and `?expand=instruments,cards` adds the wallet's bank identifiers and
  * cards to the same answer (the coins seed's smartCards, Paynetics' IBAN inside the balance).
  */
-export function registerWalletExpansion(app: FastifyInstance, context: ServiceContext): void {
+export function registerWalletExpansion(app: FastifyInstance, context: RuntimeContext): void {
   app.addHook('preSerialization', async (request: FastifyRequest, reply, payload: unknown) => {
     if (!(request.routeOptions.url ?? '').startsWith('/v1/wallets') || reply.statusCode >= 300 || payload === null || typeof payload !== 'object')
       return payload;

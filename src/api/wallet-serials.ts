@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/api-key.js';
 import { canSee, notFound } from '../services/access.js';
-import type { ServiceContext } from '../services/context.js';
+import type { RuntimeContext } from '../services/runtime.js';
 import { uuidPattern } from '../services/pagination.js';
 
 /**
@@ -20,7 +20,7 @@ function isSerial(value: unknown): value is string {
   return typeof value === 'string' && !uuidPattern.test(value) && serialPattern.test(value);
 }
 
-export function registerWalletSerials(app: FastifyInstance, context: ServiceContext): void {
+export function registerWalletSerials(app: FastifyInstance, context: RuntimeContext): void {
   const resolve = async (actor: Actor, serial: string): Promise<string> => {
     const id = await context.store.read.findWalletIdBySerial(serial);
     const wallet = id === null || actor.role === 'admin' ? null : await context.store.read.getWallet(id);

@@ -1,6 +1,7 @@
 import { buildApp } from '../api/app.js';
 import { readConfig } from '../config.js';
 import type { Store } from '../store/store.js';
+import { createContext } from '../services/runtime.js';
 
 /** Building the routes touches no data: a store that refuses every use stands in for a database (no database is started). */
 const noStore = new Proxy({} as Store, {
@@ -13,7 +14,7 @@ const noStore = new Proxy({} as Store, {
 
 /** Builds the app without a database and returns the generated OpenAPI document. */
 export async function generateOpenApi(): Promise<unknown> {
-  const app = await buildApp({ context: { store: noStore, clock: () => new Date(), config: readConfig({}) } });
+  const app = await buildApp({ context: createContext(noStore, readConfig({})) });
   await app.ready();
   const document = app.swagger();
   await app.close();

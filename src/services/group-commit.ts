@@ -3,7 +3,6 @@ import type { Outcome } from '../domain/outcome.js';
 import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { isRetryable } from '../store/database.js';
 import type { Store } from '../store/store.js';
-import type { ServiceContext } from './context.js';
 import { type PostingUnit, postUnits, type UnitOutcome } from './set-posting.js';
 
 interface Pending {
@@ -133,16 +132,4 @@ async function postAlone(tx: StoreTx, unit: PostingUnit): Promise<Outcome> {
   const [outcome] = await postUnits(tx, [unit]);
   if (outcome === undefined || !outcome.ok) throw outcome?.error;
   return outcome.value;
-}
-
-const committers = new WeakMap<Store, GroupCommitter>();
-
-/** The one committer of a store (its queue must be shared by every request on that store). */
-export function groupCommitOf(ctx: ServiceContext): GroupCommitter {
-  let committer = committers.get(ctx.store);
-  if (committer === undefined) {
-    committer = new GroupCommitter(ctx.store, ctx.config.groupCommit);
-    committers.set(ctx.store, committer);
-  }
-  return committer;
 }

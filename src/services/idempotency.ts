@@ -3,12 +3,9 @@ import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import { CofferError, isCofferError } from '../domain/errors.js';
 import { limits } from '../domain/limits.js';
 import { claimLost, type IdempotentOutcome, type Outcome } from '../domain/outcome.js';
-import type { IdempotencyClaim, IdempotencyClaimRequest, IdempotencyLease } from '../domain/idempotency.js';
 import type { TxStore as StoreTx } from '../domain/store-port.js';
-import type { Store } from '../store/store.js';
 import type { ServiceContext } from './context.js';
-import { Coalescer } from './coalescer.js';
-import { groupCommitOf } from './group-commit.js';
+import type { RuntimeContext } from './runtime.js';
 import type { PostingUnit } from './set-posting.js';
 
 export type { IdempotentOutcome, Outcome } from '../domain/outcome.js';
@@ -54,63 +51,6 @@ interface HeldKey {
 
 type Claim = { readonly replay: IdempotentOutcome } | { readonly held: HeldKey | null };
 
-const claimers = new WeakMap<ServiceContext['store'], Coalescer<IdempotencyClaimRequest, IdempotencyClaim>>();
-
-/**
- * The leases of the claims this process holds: while any request runs, one statement every
- * `limits.idempotencyLeaseRenewMs` pushes all their leases on. A process that dies renews nothing,
- * so its claims can be taken over `limits.idempotencyInFlightTimeoutMs` after their last renewal.
- */
-export class ClaimLeases {
-  private readonly held = new Set<IdempotencyLease>();
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly store: Store,
-    private readonly clock: () => Date,
-  ) {}
-
-  hold(lease: IdempotencyLease): void {
-    this.held.add(lease);
-    this.timer ??= setInterval(() => this.renew(), limits.idempotencyLeaseRenewMs).unref();
-  }
-
-  release(lease: IdempotencyLease): void {
-    this.held.delete(lease);
-    if (this.held.size === 0 && this.timer !== null) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
-  }
-
-  private renew(): void {
-    const leases = [...this.held];
-    // A failed renewal is harmless: the claim may be taken over, and its request then commits nothing (the fence).
-    void this.store.read.renewIdempotencyLeases(leases, new Date(this.clock().getTime() + limits.idempotencyInFlightTimeoutMs)).catch(() => undefined);
-  }
-}
-
-const leasesByStore = new WeakMap<Store, ClaimLeases>();
-
-function leasesOf(ctx: ServiceContext): ClaimLeases {
-  let leases = leasesByStore.get(ctx.store);
-  if (leases === undefined) {
-    leases = new ClaimLeases(ctx.store, ctx.clock);
-    leasesByStore.set(ctx.store, leases);
-  }
-  return leases;
-}
-
-/** Concurrent claims share one statement and one commit (they arrive together under load). */
-function claimerOf(ctx: ServiceContext): Coalescer<IdempotencyClaimRequest, IdempotencyClaim> {
-  let claimer = claimers.get(ctx.store);
-  if (claimer === undefined) {
-    claimer = new Coalescer((requests) => ctx.store.read.claimIdempotencyKeys(requests), limits.idempotencyClaimBatchMax, 2);
-    claimers.set(ctx.store, claimer);
-  }
-  return claimer;
-}
-
 /**
  * Seconds until a claim's lease can end (the `Retry-After` of 409 `request_in_progress`), at least 1:
  * by then the request has finished (a retry replays its answer) or, if its process died, the claim
@@ -125,13 +65,13 @@ export function retryAfterSeconds(leaseUntil: Date | null, now: Date): number {
  * Claims the request's key (its own short commit), so a concurrent duplicate sees it in flight
  * (409); or answers a replay of a finished request; or, without a key, holds nothing.
  */
-async function claim(ctx: ServiceContext, request: IdempotencyRequest): Promise<Claim> {
+async function claim(ctx: RuntimeContext, request: IdempotencyRequest): Promise<Claim> {
   if (request.key === undefined) return { held: null };
   checkIdempotencyKey(request.key);
   const { scope, key } = request;
   const hash = requestHash(request.fingerprint);
   const now = ctx.clock();
-  const claimed = await claimerOf(ctx).submit({
+  const claimed = await ctx.runtime.claims.submit({
     scope,
     key,
     requestHash: hash,
@@ -159,9 +99,9 @@ async function claim(ctx: ServiceContext, request: IdempotencyRequest): Promise<
  * rule records that answer under its key (a replay returns it); any other failure gives the key
  * back, so nothing of the request remains.
  */
-async function releasing(ctx: ServiceContext, request: IdempotencyRequest, held: HeldKey | null, run: () => Promise<Outcome>): Promise<IdempotentOutcome> {
+async function releasing(ctx: RuntimeContext, request: IdempotencyRequest, held: HeldKey | null, run: () => Promise<Outcome>): Promise<IdempotentOutcome> {
   if (held === null) return { ...(await run()), replayed: false };
-  const leases = leasesOf(ctx);
+  const leases = ctx.runtime.leases;
   leases.hold(held);
   try {
     return { ...(await run()), replayed: false };
@@ -205,7 +145,7 @@ function releaseLater(ctx: ServiceContext, held: HeldKey): void {
  * request that fails gives its key back: nothing of it remains. Money moves through
  * `runIdempotentPosting` instead.
  */
-export async function runIdempotent(ctx: ServiceContext, request: IdempotencyRequest, work: (tx: StoreTx) => Promise<Outcome>): Promise<IdempotentOutcome> {
+export async function runIdempotent(ctx: RuntimeContext, request: IdempotencyRequest, work: (tx: StoreTx) => Promise<Outcome>): Promise<IdempotentOutcome> {
   const claimed = await claim(ctx, request);
   if ('replay' in claimed) return claimed.replay;
   const { held } = claimed;
@@ -226,7 +166,7 @@ export async function runIdempotent(ctx: ServiceContext, request: IdempotencyReq
  * flight (a retry is refused with 409 until the claim goes stale, then creates again): wallets
  * carry an `externalId` for onboarding that must never create twice.
  */
-export async function runIdempotentApart(ctx: ServiceContext, request: IdempotencyRequest, work: () => Promise<Outcome>): Promise<IdempotentOutcome> {
+export async function runIdempotentApart(ctx: RuntimeContext, request: IdempotencyRequest, work: () => Promise<Outcome>): Promise<IdempotentOutcome> {
   const claimed = await claim(ctx, request);
   if ('replay' in claimed) return claimed.replay;
   const { held } = claimed;
@@ -241,7 +181,7 @@ export async function runIdempotentApart(ctx: ServiceContext, request: Idempoten
 
 /** `runIdempotent` for a unit of the set-based posting path: its answer is recorded with the group's writes. */
 export async function runIdempotentPosting(
-  ctx: ServiceContext,
+  ctx: RuntimeContext,
   request: IdempotencyRequest,
   unit: Omit<PostingUnit, 'idempotency'>,
 ): Promise<IdempotentOutcome> {
@@ -249,7 +189,7 @@ export async function runIdempotentPosting(
   if ('replay' in claimed) return claimed.replay;
   const { held } = claimed;
   const refused = request.refused;
-  return releasing(ctx, request, held, () => groupCommitOf(ctx).post({ ...unit, idempotency: held, ...(refused !== undefined ? { refused } : {}) }));
+  return releasing(ctx, request, held, () => ctx.runtime.committer.post({ ...unit, idempotency: held, ...(refused !== undefined ? { refused } : {}) }));
 }
 
 /** Deletes keys past their lifetime (at least 24 hours after their first use). */

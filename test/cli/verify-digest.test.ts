@@ -15,6 +15,7 @@ import { buildApp } from '../../src/api/app.js';
 import { readConfig } from '../../src/config.js';
 import { bootstrapAdminKey, generateApiKey } from '../../src/services/api-keys.js';
 import { openStore } from '../../src/store/connect.js';
+import { createContext } from '../../src/services/runtime.js';
 
 const run = promisify(execFile);
 
@@ -22,7 +23,7 @@ async function seed(dataDir: string): Promise<void> {
   const store = await openStore({ dataDir });
   const adminKey = generateApiKey();
   await bootstrapAdminKey(store, adminKey, new Date());
-  const app = await buildApp({ context: { store, clock: () => new Date(), config: readConfig({}) }, logger: false });
+  const app = await buildApp({ context: createContext(store, readConfig({})), logger: false });
   const post = async (url: string, body?: unknown) => {
     const response = await app.inject({
       method: 'POST',

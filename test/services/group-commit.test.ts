@@ -16,7 +16,6 @@ import { after, before, describe, it } from 'node:test';
 import { statusOf } from '../../src/api/errors.js';
 import { presentTransactionWithEntries } from '../../src/api/present.js';
 import { isCofferError } from '../../src/domain/errors.js';
-import { groupCommitOf } from '../../src/services/group-commit.js';
 import { presentHold } from '../../src/api/present-reservations.js';
 import { planHold } from '../../src/services/holds.js';
 import { runIdempotentPosting } from '../../src/services/idempotency.js';
@@ -102,7 +101,7 @@ for (const backend of backends) {
       );
 
     it('gives each parallel transfer its own result, fails only the overdrawn ones, and replays each key exactly once', async () => {
-      const before = groupCommitOf(harness.context).stats();
+      const before = harness.context.runtime.committer.stats();
       const plan = Array.from({ length: transferCount }, (_, index) => ({
         key: `gc-${backend.name}-${index}`,
         // Wallet 0 only sends and 5 only receives: wallet 0 runs dry while the others refill.
@@ -110,7 +109,7 @@ for (const backend of backends) {
         to: (wallets[(index % 5) + 1] as WalletRecord).id,
       }));
       const sent = await Promise.all(plan.map((item) => sendTransfer(item.key, item.from, item.to)));
-      const stats = groupCommitOf(harness.context).stats();
+      const stats = harness.context.runtime.committer.stats();
       assert.ok(stats.largestGroup > 1, `requests were grouped (largest group ${stats.largestGroup})`);
       assert.ok(stats.requests - before.requests >= transferCount);
 
@@ -155,14 +154,14 @@ for (const backend of backends) {
       const hot = await wallet(harness, usd.id);
       const senders = wallets.slice(0, 5);
       for (const sender of senders) await topup(harness, sender.id, '1000');
-      const before = groupCommitOf(harness.context).stats();
+      const before = harness.context.runtime.committer.stats();
       const sent = await Promise.all(
         Array.from({ length: 40 }, (_, index) =>
           sendTransfer(`gc-hot-${backend.name}-${index}`, (senders[index % 5] as WalletRecord).id, hot.id, BigInt(index + 1)),
         ),
       );
-      assert.ok(groupCommitOf(harness.context).stats().largestGroup > 1, 'grouped');
-      assert.ok(groupCommitOf(harness.context).stats().groups - before.groups < 40, 'fewer groups than requests');
+      assert.ok(harness.context.runtime.committer.stats().largestGroup > 1, 'grouped');
+      assert.ok(harness.context.runtime.committer.stats().groups - before.groups < 40, 'fewer groups than requests');
       assert.deepEqual(
         sent.map((item) => item.status),
         Array.from({ length: 40 }, () => 201),
@@ -300,11 +299,11 @@ for (const backend of backends) {
       const usd = await isoCurrency(harness, 'USD');
       const [a, b] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
       await topup(harness, a.id, '100');
-      const before = groupCommitOf(harness.context).stats();
+      const before = harness.context.runtime.committer.stats();
       for (let index = 0; index < 5; index++) {
         expectStatus(await harness.request('POST', '/v1/transfers', { fromWalletId: a.id, toWalletId: b.id, amount: '10' }), 201);
       }
-      const stats = groupCommitOf(harness.context).stats();
+      const stats = harness.context.runtime.committer.stats();
       assert.deepEqual([stats.groups - before.groups, stats.requests - before.requests, stats.largestGroup], [5, 5, 1]);
       // The same counts reach operators at /metrics.
       const metrics = (await harness.request('GET', '/metrics', undefined, { key: null })).body;
@@ -392,7 +391,7 @@ for (const backend of backends) {
         Array.from({ length: 8 }, () => harness.request('POST', '/v1/transfers', { fromWalletId: a.id, toWalletId: b.id, amount: '20' })),
       );
       assert.deepEqual(responses.map((response) => response.statusCode).sort(), [201, 201, 201, 201, 201, 422, 422, 422]);
-      assert.deepEqual(groupCommitOf(harness.context).stats(), { groups: 0, requests: 0, largestGroup: 0 });
+      assert.deepEqual(harness.context.runtime.committer.stats(), { groups: 0, requests: 0, largestGroup: 0 });
       await harness.assertLedgerConsistent();
     });
   });

@@ -18,10 +18,11 @@ import { describe, it } from 'node:test';
 import { buildApp } from '../../src/api/app.js';
 import { readConfig } from '../../src/config.js';
 import { bootstrapAdminKey, generateApiKey } from '../../src/services/api-keys.js';
-import type { ServiceContext } from '../../src/services/context.js';
+import type { RuntimeContext } from '../../src/services/runtime.js';
 import { formatDigest } from '../../src/services/journal-verify.js';
 import { verifyLedger } from '../../src/services/verify.js';
 import { backends, type Backend } from '../support/backends.js';
+import { createContext } from '../../src/services/runtime.js';
 
 /** Deterministic bytes: SHA-256 of a seed and a counter, one stream per requested size. */
 function seededRandomBytes(seed: string): (size: number) => Buffer {
@@ -58,7 +59,7 @@ async function scriptedHead(backend: Backend): Promise<string> {
   // so with this clock they are the same on every run and backend.
   const now = new Date('2099-01-02T03:04:05.678Z');
   await bootstrapAdminKey(store, adminKey, now);
-  const context: ServiceContext = { store, clock: () => now, config: readConfig({}) };
+  const context: RuntimeContext = createContext(store, readConfig({}), () => now);
   const app = await buildApp({ context, logger: false });
   await app.ready();
   try {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readConfig } from '../../src/config.js';
-import type { ServiceContext } from '../../src/services/context.js';
+import type { RuntimeContext } from '../../src/services/runtime.js';
 import { recordEvent, sealEvents } from '../../src/services/events.js';
 import { newId } from '../../src/services/ids.js';
 import { deliverDue } from '../../src/services/webhook-worker.js';
@@ -19,15 +19,12 @@ import { createWebhook } from '../../src/services/webhooks.js';
 import { openStore, type StoreConfig } from '../../src/store/connect.js';
 import { startReceiver } from '../support/receiver.js';
 import { testSecretKey } from '../support/harness.js';
+import { createContext } from '../../src/services/runtime.js';
 
 const admin = { apiKeyId: newId(), role: 'admin' as const, merchantId: null, scopes: ['read', 'write', 'issue'] as const };
 
-async function context(config: StoreConfig): Promise<ServiceContext> {
-  return {
-    store: await openStore(config),
-    clock: () => new Date(),
-    config: readConfig({ COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true', COFFER_SECRET_KEY: testSecretKey }),
-  };
+async function context(config: StoreConfig): Promise<RuntimeContext> {
+  return createContext(await openStore(config), readConfig({ COFFER_WEBHOOKS_ALLOW_PRIVATE: 'true', COFFER_SECRET_KEY: testSecretKey }));
 }
 
 async function scenario(config: StoreConfig): Promise<void> {

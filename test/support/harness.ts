@@ -4,10 +4,11 @@ import { buildApp, type App } from '../../src/api/app.js';
 import { readConfig } from '../../src/config.js';
 import { createApiKey, generateApiKey } from '../../src/services/api-keys.js';
 import { bootstrapAdminKey } from '../../src/services/api-keys.js';
-import type { ServiceContext } from '../../src/services/context.js';
+import type { RuntimeContext } from '../../src/services/runtime.js';
 import { verifyLedger } from '../../src/services/verify.js';
 import type { Store } from '../../src/store/store.js';
 import type { Backend } from './backends.js';
+import { createContext } from '../../src/services/runtime.js';
 
 /** The master secret of every test harness (COFFER_SECRET_KEY: at least 32 characters); a test may pass its own in `env`. */
 export const testSecretKey = 'coffer-test-master-secret-0123456789abcdef';
@@ -15,7 +16,7 @@ export const testSecretKey = 'coffer-test-master-secret-0123456789abcdef';
 export interface Harness {
   readonly app: App;
   readonly store: Store;
-  readonly context: ServiceContext;
+  readonly context: RuntimeContext;
   readonly adminKey: string;
   /** Calls the API as `key` (the admin key by default). */
   request(method: string, url: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
@@ -30,11 +31,7 @@ export async function startHarness(backend: Backend, env: Record<string, string>
   const store = await backend.open();
   const adminKey = generateApiKey();
   await bootstrapAdminKey(store, adminKey, new Date());
-  const context: ServiceContext = {
-    store,
-    clock: () => new Date(),
-    config: readConfig({ COFFER_AUTH_FAILURES_PER_MINUTE: '0', COFFER_SECRET_KEY: testSecretKey, ...env }),
-  };
+  const context: RuntimeContext = createContext(store, readConfig({ COFFER_AUTH_FAILURES_PER_MINUTE: '0', COFFER_SECRET_KEY: testSecretKey, ...env }));
   const app = await buildApp({ context, logger: false });
   await app.ready();
   const harness: Harness = {

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { apiKeyRoles, apiKeyScopes } from '../../domain/api-key.js';
 import { createApiKey, listApiKeys, patchApiKey, revokeApiKey } from '../../services/api-keys.js';
 import { limits } from '../../domain/limits.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import type { TypedApp } from '../typed-app.js';
 import { replyCreated } from '../idempotent.js';
 import { presentApiKey } from '../present.js';
@@ -56,7 +56,7 @@ const ApiKeyPatch = Type.Object(
   { additionalProperties: false },
 );
 
-export function apiKeyRoutes(app: TypedApp, context: ServiceContext): void {
+export function apiKeyRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['api-keys'];
   app.post(
     '/v1/api-keys',

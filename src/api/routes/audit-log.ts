@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AuditRecord } from '../../domain/audit.js';
 import { limits } from '../../domain/limits.js';
 import { listAuditLog } from '../../services/audit.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import type { TypedApp } from '../typed-app.js';
 import { errorResponses, Nullable, Page, PageQuery, Timestamp, Uuid } from '../schemas/common.js';
 
@@ -28,7 +28,7 @@ function presentAuditRecord(record: AuditRecord) {
   return { ...rest, createdAt: record.createdAt.toISOString() };
 }
 
-export function auditLogRoutes(app: TypedApp, context: ServiceContext): void {
+export function auditLogRoutes(app: TypedApp, context: RuntimeContext): void {
   app.get(
     '/v1/audit-log',
     {

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import type { BatchItemResult } from '../../services/batches.js';
 import { batchUnit } from '../../services/set-posting.js';
 import { namedWallets, planMovement } from '../../services/transactions.js';
@@ -10,7 +10,7 @@ import { BatchBody, BatchResult } from '../schemas/transaction.js';
 import { limits } from '../../domain/limits.js';
 import { movementOf } from './transactions.js';
 
-export function batchRoutes(app: TypedApp, context: ServiceContext): void {
+export function batchRoutes(app: TypedApp, context: RuntimeContext): void {
   app.post(
     '/v1/batches',
     {

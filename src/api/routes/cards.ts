@@ -3,7 +3,7 @@ import { getAuthorization, listCardAuthorizations, planAuthorization } from '../
 import { planCapture, planVoid } from '../../services/holds.js';
 import { type CardView, destroyCard, freezeCard, getCard, unfreezeCard } from '../../services/card-state.js';
 import { replaceCard } from '../../services/cards.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import type { TypedApp } from '../typed-app.js';
 import { replyMovement } from '../idempotent.js';
 import { presentAuthorization, presentCard } from '../present-cards.js';
@@ -22,7 +22,7 @@ const emptyBodyAllowed = async (request: { body: unknown }) => {
 };
 
 /** Cards one by one (`/v1/cards/{id}`: read, freeze, unfreeze, destroy, replace) and card authorizations. */
-export function cardRoutes(app: TypedApp, context: ServiceContext): void {
+export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['cards'];
   const present = (view: CardView) => presentCard(view.card, view.wallet, context.clock());
   app.get(

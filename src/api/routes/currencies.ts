@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { limits } from '../../domain/limits.js';
 import { addSystemAccount, countCurrencies, createCurrency, createIsoCurrency, getCurrency, listCurrencies, patchCurrency } from '../../services/currencies.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import type { TypedApp } from '../typed-app.js';
 import { replyCreated } from '../idempotent.js';
 import { presentCurrency, presentWallet } from '../present.js';
@@ -9,7 +9,7 @@ import { Wallet } from '../schemas/wallet.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { Currency, CurrencyCreate, CurrencyListQuery, CurrencyPatch, IsoCurrencyCreate } from '../schemas/currency.js';
 
-export function currencyRoutes(app: TypedApp, context: ServiceContext): void {
+export function currencyRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['currencies'];
 
   app.post(

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../domain/api-key.js';
 import { type CofferEvent, eventTypes } from '../../domain/event.js';
 import { CofferError } from '../../domain/errors.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { limits } from '../../domain/limits.js';
 import { countEvents, listEvents, startPosition } from '../../services/events.js';
 import type { AppState, TypedApp } from '../typed-app.js';
@@ -29,7 +29,7 @@ function typesOf(value: string | undefined): string[] | undefined {
 }
 
 /** The event feed (cursor list) and its live server-sent-events stream. */
-export function eventRoutes(app: TypedApp, context: ServiceContext, state: AppState): void {
+export function eventRoutes(app: TypedApp, context: RuntimeContext, state: AppState): void {
   const tags = ['events'];
   app.get(
     '/v1/events',
@@ -128,13 +128,13 @@ function once(action: () => void): () => void {
 }
 
 /** True while the stream's API key exists and is not revoked (read from the database, not from the key cache). */
-async function keyStillValid(context: ServiceContext, actor: Actor): Promise<boolean> {
+async function keyStillValid(context: RuntimeContext, actor: Actor): Promise<boolean> {
   const key = await context.store.read.getApiKey(actor.apiKeyId);
   return key !== null && key.revokedAt === null;
 }
 
 async function pump(
-  context: ServiceContext,
+  context: RuntimeContext,
   actor: Actor,
   raw: ServerResponse,
   from: bigint,

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { CurrencyRate } from '../../domain/rate.js';
 import { parseAmount } from '../../domain/money.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { createQuote, getQuote } from '../../services/quotes.js';
 import { getRate, listRates, rateHistory, setRate } from '../../services/rates.js';
 import { namedWallets, planMovement } from '../../services/transactions.js';
@@ -22,7 +22,7 @@ const headers = {
 } as const;
 
 /** Rates (admin sets, anyone reads), quotes that lock a rate, and exchanges between currencies. */
-export function exchangeRoutes(app: TypedApp, context: ServiceContext): void {
+export function exchangeRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['exchange'];
   /** Rates with both currencies' codes beside their ids (one lookup for the page). */
   const presentRates = async (rates: readonly CurrencyRate[]) => {

@@ -1,6 +1,6 @@
 import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { getReservation, listReservations, planCapture, planHold, planVoid } from '../../services/holds.js';
 import { planCreditFailure, planPendingCredit, planSettlement } from '../../services/pending-credits.js';
 import type { TypedApp } from '../typed-app.js';
@@ -30,7 +30,7 @@ const emptyBodyAllowed = async (request: { body: unknown }) => {
 };
 
 /** Holds (`/v1/holds`) and pending credits (`/v1/pending-credits`): create, resolve, read, list. */
-export function holdRoutes(app: TypedApp, context: ServiceContext): void {
+export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['holds'];
   const holdResponse = { 201: Hold, 200: Hold, ...errorResponses };
   app.post(

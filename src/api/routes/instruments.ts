@@ -1,5 +1,5 @@
 import { issueCard, listCards } from '../../services/cards.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { addInstrument, findInstruments, getInstrument, listWalletInstruments, patchInstrument } from '../../services/instruments.js';
 import { presentCard, presentInstrument } from '../present-cards.js';
 import type { TypedApp } from '../typed-app.js';
@@ -8,7 +8,7 @@ import { errorResponses, IdParams } from '../schemas/common.js';
 import { Card, CardCreate, CardList, Instrument, InstrumentCreate, InstrumentList, InstrumentPatch, InstrumentQuery } from '../schemas/instrument.js';
 
 /** Bank identifiers (`/v1/wallets/{id}/instruments`, `/v1/instruments?iban=`, `/v1/instruments/{id}`) and issuing cards. */
-export function instrumentRoutes(app: TypedApp, context: ServiceContext): void {
+export function instrumentRoutes(app: TypedApp, context: RuntimeContext): void {
   app.get(
     '/v1/wallets/:id/instruments',
     {

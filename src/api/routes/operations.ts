@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { DatabaseUnavailableError } from '../../store/database.js';
 import { pendingMigrations } from '../../store/migrate.js';
 import type { AppState, TypedApp } from '../typed-app.js';
 
 /** Liveness, readiness: no API key needed. */
-export function operationRoutes(app: TypedApp, context: ServiceContext, state: AppState): void {
+export function operationRoutes(app: TypedApp, context: RuntimeContext, state: AppState): void {
   const Health = Type.Object({ status: Type.String() });
   app.get('/healthz', { config: { public: true }, schema: { tags: ['operations'], security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }));
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { requireAdmin } from '../../services/access.js';
 import { trialBalance } from '../../services/ledger-reads.js';
 import type { TypedApp } from '../typed-app.js';
@@ -19,7 +19,7 @@ const TrialBalance = Type.Object({
   ),
 });
 
-export function reportRoutes(app: TypedApp, context: ServiceContext): void {
+export function reportRoutes(app: TypedApp, context: RuntimeContext): void {
   app.get(
     '/v1/reports/trial-balance',
     {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkBankAccount } from '../../domain/counterparty.js';
 import { parseAmount } from '../../domain/money.js';
 import type { Fee } from '../../domain/transaction.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { countTransactions, getTransaction, listTransactions } from '../../services/ledger-reads.js';
 import { planPayout, planPayoutFailure, planPayoutSettlement } from '../../services/payouts.js';
 import { type MovementRequest, namedWallets, planMovement } from '../../services/transactions.js';
@@ -79,7 +79,7 @@ function withFees(fees: readonly FeeBody[] | undefined): { fees?: Fee[] } {
   return parsed !== undefined ? { fees: parsed } : {};
 }
 
-export function transactionRoutes(app: TypedApp, context: ServiceContext): void {
+export function transactionRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['transactions'];
   /** Answers one movement of any kind with the transaction as written (201). */
   const moving = (request: FastifyRequest, reply: FastifyReply, movement: MovementRequest) => {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { CofferError } from '../../domain/errors.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { requireAdmin } from '../../services/access.js';
 import { formatDigest, parseDigest } from '../../services/journal-verify.js';
 import { verifyLedger } from '../../services/verify.js';
@@ -26,7 +26,7 @@ const VerifyReport = Type.Object({
 });
 
 /** `GET /v1/reports/verify`: what `coffer verify` checks, for admins. */
-export function verifyRoutes(app: TypedApp, context: ServiceContext): void {
+export function verifyRoutes(app: TypedApp, context: RuntimeContext): void {
   app.get(
     '/v1/reports/verify',
     {

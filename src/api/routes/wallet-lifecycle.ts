@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { balanceParents } from '../../services/virtual-wallets.js';
 import { changeWalletStatus, statusHistory } from '../../services/wallet-status.js';
 import type { TypedApp } from '../typed-app.js';
@@ -20,7 +20,7 @@ const StatusHistoryItem = Type.Object({
 });
 
 /** A wallet's lifecycle: its status; its bank identifiers and cards live in their own routes. */
-export function walletLifecycleRoutes(app: TypedApp, context: ServiceContext): void {
+export function walletLifecycleRoutes(app: TypedApp, context: RuntimeContext): void {
   app.post(
     '/v1/wallets/:id/status',
     {

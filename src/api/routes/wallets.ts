@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import { parseUnits, readBalanceInUnits } from '../../services/balance-units.js';
 import { readBalance } from '../../services/ledger-reads.js';
 import { countStatement, listStatement } from '../../services/statements.js';
@@ -41,7 +41,7 @@ function thresholdOf(value: string | number | null | undefined): bigint | null |
   return creditLimitOf(value);
 }
 
-export function walletRoutes(app: TypedApp, context: ServiceContext): void {
+export function walletRoutes(app: TypedApp, context: RuntimeContext): void {
   /** Presents wallets with their balance: a virtual wallet's is its parent's. */
   const present = async (wallets: readonly WalletValue[]) => {
     const parents = await balanceParents(context, wallets);

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { deliveryStatuses, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint, webhookStatuses } from '../../domain/webhook.js';
 import { limits } from '../../domain/limits.js';
-import type { ServiceContext } from '../../services/context.js';
+import type { RuntimeContext } from '../../services/runtime.js';
 import {
   createWebhook,
   type DeliveryLogEntry,
@@ -113,7 +113,7 @@ function presentDelivery(delivery: WebhookDelivery | DeliveryLogEntry) {
   };
 }
 
-export function webhookRoutes(app: TypedApp, context: ServiceContext): void {
+export function webhookRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['webhooks'];
   app.post(
     '/v1/webhooks',

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { type Card, expirationStatusOf } from '../../../domain/card.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import { limits } from '../../../domain/limits.js';
-import type { ServiceContext } from '../../../services/context.js';
+import type { RuntimeContext } from '../../../services/runtime.js';
 import { listWallets } from '../../../services/wallets.js';
 import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
@@ -86,7 +86,7 @@ function smartCard(card: Card, wallet: Wallet, today: Date) {
 }
 
 /** A Coffer wallet as the coins knowledge base shows a coin. */
-async function coinOf(context: ServiceContext, wallet: Wallet, currencyOf: ReturnType<typeof currencyCache>) {
+async function coinOf(context: RuntimeContext, wallet: Wallet, currencyOf: ReturnType<typeof currencyCache>) {
   const currency = await currencyOf(wallet.currencyId);
   const balance = await balanceOfWallet(context.store.read, wallet);
   const cards = await context.store.read.listCards(wallet.id);
@@ -113,7 +113,7 @@ async function coinOf(context: ServiceContext, wallet: Wallet, currencyOf: Retur
 }
 
 /** Drop-in view of the coins knowledge base (`/compat/coins`): wallets as coins. */
-export function compatCoinRoutes(app: TypedApp, context: ServiceContext): void {
+export function compatCoinRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['compat: coins'];
   app.get(
     '/compat/coins',

@@ -9,7 +9,7 @@ import { formatDecimal } from '../../../domain/money.js';
 import type { Actor } from '../../../domain/api-key.js';
 import type { ReadStore, TxStore } from '../../../domain/store-port.js';
 import { canSee, notFound } from '../../../services/access.js';
-import type { ServiceContext } from '../../../services/context.js';
+import type { RuntimeContext } from '../../../services/runtime.js';
 import { uuidPattern } from '../../../services/pagination.js';
 
 /**
@@ -66,7 +66,7 @@ export async function balanceOfWallet(reader: ReadStore, wallet: Wallet): Promis
 }
 
 /** Loads currencies once per request. */
-export function currencyCache(context: ServiceContext, reader: ReadStore = context.store.read): (id: string) => Promise<Currency> {
+export function currencyCache(context: RuntimeContext, reader: ReadStore = context.store.read): (id: string) => Promise<Currency> {
   const cache = new Map<string, Promise<Currency>>();
   return (id) => {
     let found = cache.get(id);
@@ -86,7 +86,7 @@ export function currencyCache(context: ServiceContext, reader: ReadStore = conte
  * itself, so a replay is byte for byte the first answer.
  */
 export async function replyIdempotentRaw(
-  context: ServiceContext,
+  context: RuntimeContext,
   request: FastifyRequest,
   reply: FastifyReply,
   statusCode: number,

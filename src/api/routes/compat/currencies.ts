@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Currency as CurrencyValue } from '../../../domain/currency.js';
 import { limits } from '../../../domain/limits.js';
 import { getCurrency, listCurrencies } from '../../../services/currencies.js';
-import type { ServiceContext } from '../../../services/context.js';
+import type { RuntimeContext } from '../../../services/runtime.js';
 import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, IdParams, Nullable, Uuid } from '../../schemas/common.js';
 
@@ -46,7 +46,7 @@ export function seedCurrency(currency: CurrencyValue) {
 }
 
 /** Drop-in view of the currencies seed (`/compat/currencies`): the same currencies as `/v1/currencies`. */
-export function compatCurrencyRoutes(app: TypedApp, context: ServiceContext): void {
+export function compatCurrencyRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['compat: currencies seed'];
   app.get(
     '/compat/currencies',

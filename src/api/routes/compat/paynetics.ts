@@ -7,7 +7,7 @@ import type { CompatAccount } from '../../../domain/compat-account.js';
 import type { ReadStore } from '../../../domain/store-port.js';
 import { limits } from '../../../domain/limits.js';
 import { canSee, notFound, owningMerchant } from '../../../services/access.js';
-import type { ServiceContext } from '../../../services/context.js';
+import type { RuntimeContext } from '../../../services/runtime.js';
 import { newId } from '../../../services/ids.js';
 import { changeWalletStatusIn } from '../../../services/wallet-status.js';
 import { insertClientWallet } from '../../../services/wallets.js';
@@ -180,7 +180,7 @@ async function presentAccount(reader: ReadStore, account: CompatAccount) {
   };
 }
 
-export function compatPayneticsRoutes(app: TypedApp, context: ServiceContext): void {
+export function compatPayneticsRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['compat: Paynetics'];
   // The store is read per request (never while routes are registered: the OpenAPI document is built without one).
 

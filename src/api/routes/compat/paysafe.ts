@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Wallet } from '../../../domain/wallet.js';
 import type { Instrument } from '../../../domain/bank-identifiers.js';
 import { limits } from '../../../domain/limits.js';
-import type { ServiceContext } from '../../../services/context.js';
+import type { RuntimeContext } from '../../../services/runtime.js';
 import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable } from '../../schemas/common.js';
 import { balanceOfWallet, isoSeconds, minor, sendRaw, walletByRef } from './common.js';
@@ -28,7 +28,7 @@ const Account = Type.Object(
   { additionalProperties: false },
 );
 
-async function paysafeAccount(context: ServiceContext, wallet: Wallet) {
+async function paysafeAccount(context: RuntimeContext, wallet: Wallet) {
   const currency = await context.store.read.getCurrency(wallet.currencyId);
   if (currency === null) throw new Error(`wallet ${wallet.id} has no currency`);
   const balance = await balanceOfWallet(context.store.read, wallet);
@@ -46,7 +46,7 @@ async function paysafeAccount(context: ServiceContext, wallet: Wallet) {
 }
 
 /** Drop-in view of the Paysafe embedded wallet account (`/compat/paysafe/accounts/{id}`). */
-export function compatPaysafeRoutes(app: TypedApp, context: ServiceContext): void {
+export function compatPaysafeRoutes(app: TypedApp, context: RuntimeContext): void {
   app.get(
     '/compat/paysafe/accounts/:id',
     {

@@ -5,7 +5,7 @@ import type { Currency } from '../../../domain/currency.js';
 import { formatDecimal } from '../../../domain/money.js';
 import type { Wallet } from '../../../domain/wallet.js';
 import { limits } from '../../../domain/limits.js';
-import type { ServiceContext } from '../../../services/context.js';
+import type { RuntimeContext } from '../../../services/runtime.js';
 import type { TypedApp } from '../../typed-app.js';
 import { errorResponses, Nullable, Uuid } from '../../schemas/common.js';
 import { balanceOfWallet, JsonNumber, sendRaw, walletByRef } from './common.js';
@@ -48,7 +48,7 @@ interface Valuation {
   readonly value: (amount: bigint, unit: 'major' | 'minor') => string;
 }
 
-async function valuationIn(context: ServiceContext, source: Currency, code: string): Promise<Valuation | null> {
+async function valuationIn(context: RuntimeContext, source: Currency, code: string): Promise<Valuation | null> {
   if (source.code.toUpperCase() === code) {
     return { currency: source, value: (amount, unit) => (unit === 'minor' ? amount.toString() : formatDecimal(amount, source.fraction)) };
   }
@@ -68,7 +68,7 @@ function assetTypeOf(currency: Currency): string {
   return currency.assetType === 'points' ? 'points' : 'fiat';
 }
 
-async function seedWallet(context: ServiceContext, wallet: Wallet) {
+async function seedWallet(context: RuntimeContext, wallet: Wallet) {
   const currency = await context.store.read.getCurrency(wallet.currencyId);
   if (currency === null) throw new Error(`wallet ${wallet.id} has no currency`);
   const balance: Balance = await balanceOfWallet(context.store.read, wallet);
@@ -94,7 +94,7 @@ async function seedWallet(context: ServiceContext, wallet: Wallet) {
 }
 
 /** Drop-in view of the crypto/fiat wallets seed (`/compat/wallets/{id}`). */
-export function compatWalletRoutes(app: TypedApp, context: ServiceContext): void {
+export function compatWalletRoutes(app: TypedApp, context: RuntimeContext): void {
   app.get(
     '/compat/wallets/:id',
     {
