@@ -3,13 +3,12 @@ import { assert } from '../domain/assert.js';
 import { CofferError } from '../domain/errors.js';
 import { checkQuote, planExchange, type Quote } from '../domain/exchange.js';
 import { limits } from '../domain/limits.js';
-import { checkMetadata } from '../domain/metadata.js';
 import type { Rate } from '../domain/rate.js';
 import type { MovementPlan } from './plan.js';
-import type { Fee, Transaction } from '../domain/transaction.js';
+import type { Fee } from '../domain/transaction.js';
 import type { TxStore as StoreTx } from '../domain/store-port.js';
 import { canSee, movementOwner, notFound } from './access.js';
-import { newId } from './ids.js';
+import { newTransaction } from './new-transaction.js';
 import { currentRate } from './rates.js';
 import { systemWalletId, walletRefs } from './wallet-refs.js';
 
@@ -75,27 +74,22 @@ export async function planExchangeMovement(tx: StoreTx, actor: Actor, request: E
   );
   assert(quote === null || quote.targetAmount === plan.targetAmount, 'a quote converts to the amount it promised');
 
-  const transaction: Transaction = {
-    id: newId(now.getTime()),
-    kind: 'exchange',
-    status: 'posted',
-    merchantId: movementOwner(actor, [source, target]),
-    currencyId: source.currencyId,
-    amount: request.amount,
-    fromWalletId: source.id,
-    toWalletId: target.id,
-    description: request.description ?? null,
-    reference: request.reference ?? null,
-    reason: null,
-    metadata: checkMetadata(request.metadata),
-    fees,
-    reversesId: null,
-    reversedAmount: 0n,
-    createdAt: now,
-    postedAt: now,
-    // Exchange events and the journal carry the rate and target amount from the start.
-    exchange: { rate, quoteId: quote?.id ?? null, targetCurrencyId: target.currencyId, targetAmount: plan.targetAmount },
-  };
+  // Exchange events and the journal carry the rate and target amount from the start.
+  const exchange = { rate, quoteId: quote?.id ?? null, targetCurrencyId: target.currencyId, targetAmount: plan.targetAmount };
+  const transaction = newTransaction(
+    'exchange',
+    'posted',
+    {
+      merchantId: movementOwner(actor, [source, target]),
+      currencyId: source.currencyId,
+      amount: request.amount,
+      fromWalletId: source.id,
+      toWalletId: target.id,
+      exchange,
+    },
+    request,
+    now,
+  );
   const lockIds = new Set([source.id, target.id, ...Object.values(systemIds)]);
   for (const ref of [source, target]) if (ref.parentWalletId !== null) lockIds.add(ref.parentWalletId);
   return {

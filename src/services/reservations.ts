@@ -2,14 +2,13 @@ import type { Actor } from '../domain/api-key.js';
 import type { BankAccount } from '../domain/counterparty.js';
 import { assert } from '../domain/assert.js';
 import { CofferError } from '../domain/errors.js';
-import { checkMetadata } from '../domain/metadata.js';
 import type { Leg } from '../domain/posting.js';
 import { type ResolutionKind, resolutionLegs, type Reservation } from '../domain/reservation.js';
-import type { Transaction, TransactionStatus } from '../domain/transaction.js';
+import type { TransactionStatus } from '../domain/transaction.js';
 import type { TxStore as StoreTx } from '../domain/store-port.js';
 import type { MovementPlan } from './plan.js';
 import { canSee, movementOwner, notFound, requireMovementOwner } from './access.js';
-import { newId } from './ids.js';
+import { newTransaction } from './new-transaction.js';
 import type { MovementDetails } from './transactions.js';
 import { lockSet } from './transactions.js';
 import { walletOwners, walletRefs } from './wallet-refs.js';
@@ -50,26 +49,20 @@ export async function planReservation(tx: StoreTx, actor: Actor, request: NewRes
   // The implicit side (a system account) needs no visibility check: it is never named by the client.
   const implicit = [request.debitWalletId, request.creditWalletId].filter((id) => !refs.has(id));
   const allRefs = new Map([...refs, ...(await tx.walletRefs(implicit)).map((ref) => [ref.id, ref] as const)]);
-  const transaction: Transaction = {
-    id: newId(now.getTime()),
-    kind: request.kind,
-    status: 'pending',
-    merchantId: movementOwner(actor, refs.values()),
-    currencyId: first.currencyId,
-    amount: request.amount,
-    fromWalletId: request.debitWalletId,
-    toWalletId: request.creditWalletId,
-    description: request.details.description ?? null,
-    reference: request.details.reference ?? null,
-    reason: null,
-    metadata: checkMetadata(request.details.metadata),
-    fees: [],
-    reversesId: null,
-    reversedAmount: 0n,
-    createdAt: now,
-    postedAt: null,
-    counterparty: request.counterparty ?? null,
-  };
+  const transaction = newTransaction(
+    request.kind,
+    'pending',
+    {
+      merchantId: movementOwner(actor, refs.values()),
+      currencyId: first.currencyId,
+      amount: request.amount,
+      fromWalletId: request.debitWalletId,
+      toWalletId: request.creditWalletId,
+      counterparty: request.counterparty ?? null,
+    },
+    request.details,
+    now,
+  );
   const legs: Leg[] = [{ debitWalletId: request.debitWalletId, creditWalletId: request.creditWalletId, amount: request.amount, phase: 'pending' }];
   return { lockIds: lockSet(allRefs, legs), build: () => ({ transaction, legs, expiresAt: request.expiresAt, audited }) };
 }

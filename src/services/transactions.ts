@@ -4,7 +4,6 @@ import { systemWalletTypes } from '../domain/currency.js';
 import { CofferError } from '../domain/errors.js';
 import type { ExchangeDetails } from '../domain/exchange.js';
 import { limits } from '../domain/limits.js';
-import { checkMetadata } from '../domain/metadata.js';
 import type { Leg } from '../domain/posting.js';
 import { assert } from '../domain/assert.js';
 import type { Fee, Transaction, TransactionKind } from '../domain/transaction.js';
@@ -12,7 +11,7 @@ import type { TxStore as StoreTx } from '../domain/store-port.js';
 import type { WalletRef } from '../domain/wallet.js';
 import { canSee, movementOwner, notFound, requireAdmin, requireMovementOwner, requireScope } from './access.js';
 import { type ExchangeRequest, planExchangeMovement } from './exchanges.js';
-import { newId } from './ids.js';
+import { newTransaction } from './new-transaction.js';
 import type { MovementPlan } from './plan.js';
 import { systemWalletId, walletOwners, walletRefs } from './wallet-refs.js';
 
@@ -41,25 +40,7 @@ export type MovementRequest =
   | ({ readonly kind: 'exchange' } & ExchangeRequest);
 
 function baseTransaction(kind: TransactionKind, actor: Actor, currencyId: string, amount: bigint, request: MovementDetails, now: Date): Transaction {
-  return {
-    id: newId(now.getTime()),
-    kind,
-    status: 'posted',
-    merchantId: actor.merchantId,
-    currencyId,
-    amount,
-    fromWalletId: null,
-    toWalletId: null,
-    description: request.description ?? null,
-    reference: request.reference ?? null,
-    reason: null,
-    metadata: checkMetadata(request.metadata),
-    fees: request.fees ?? [],
-    reversesId: null,
-    reversedAmount: 0n,
-    createdAt: now,
-    postedAt: now,
-  };
+  return newTransaction(kind, 'posted', { merchantId: actor.merchantId, currencyId, amount }, request, now);
 }
 
 function feeLegs(payerId: string, feesWalletId: string, fees: readonly Fee[] | undefined): Leg[] {

@@ -79,6 +79,13 @@ for (const backend of backends) {
       assert.equal(BigInt((await fxPosted(usd)) ?? '0'), fxUsdBefore + 1000n);
       const fetched = expectStatus<Exchange>(await harness.request('GET', `/v1/transactions/${moved.id}`), 200);
       assert.deepEqual(fetched.exchange, moved.exchange);
+      // Its event names the rate and what the target received, as the answer does.
+      const [posted] = await harness.store.database.query<{ data: { exchange?: unknown } | string }>(
+        `select data from events where subject_id = $1 and type = 'transaction.posted'`,
+        [moved.id],
+      );
+      const data = typeof posted?.data === 'string' ? (JSON.parse(posted.data) as { exchange?: unknown }) : posted?.data;
+      assert.deepEqual(data?.exchange, moved.exchange);
       await harness.assertLedgerConsistent();
     });
 
