@@ -54,6 +54,11 @@ async function main(): Promise<void> {
     let result: Awaited<ReturnType<typeof wrk>>;
     try {
       result = await wrk({ name: 'profile', server, adminKey, wallets: walletIds, seconds, connections: 64 });
+      // The mean group size: how much each group's fixed cost (its statements) is shared.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const total = (name: string) => Number(/^(\S+) (\d+)/m.exec(metrics.split('\n').filter((line) => line.startsWith(name)).join('\n'))?.[2] ?? 'NaN');
+      const [groups, requests] = [total('coffer_group_commit_groups_total'), total('coffer_group_commit_requests_total')];
+      process.stdout.write(`group commit: ${requests} requests in ${groups} groups (mean ${(requests / groups).toFixed(1)})\n`);
     } finally {
       await server.stop();
     }

@@ -66,10 +66,14 @@ export const limits = {
   /** Group commit: how long a request may wait for neighbours (only while another group runs). */
   groupCommitWaitMs: 1,
   groupCommitWaitMsMax: 20,
-  /** Group commit: requests per database transaction; each writing one takes a subtransaction, and PostgreSQL caches 64 per backend. */
-  groupCommitSizeMax: 32,
-  /** Group commit: database transactions committing at the same time. */
-  groupCommitConcurrencyMax: 4,
+  /** Group commit: requests per database transaction (a group is one write statement, whatever its size). */
+  groupCommitSizeMax: 64,
+  /**
+   * Group commit: database transactions committing at the same time. Two: one group writes (it
+   * holds the journal head, which every money write takes last) while the next plans and locks;
+   * more only wait on the head (measured: 4 groups at once gave 20 % less than 2, 8 gave 45 % less).
+   */
+  groupCommitConcurrencyMax: 2,
   /** A rate has at most this many significant digits, this many digits after the point, and this many characters. */
   rateSignificantDigitsMax: 18,
   rateScaleMax: 36,
