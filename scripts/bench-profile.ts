@@ -3,9 +3,10 @@
  * starts `coffer serve` under `node --cpu-prof`, drives POST /v1/transfers with wrk
  * (64 connections, BENCH_DURATION_S seconds), stops it and prints the top self-time functions
  * of the profile (the .cpuprofile is kept for a flame graph: open it in Chrome DevTools or speedscope).
+ * BENCH_PGLITE=1 profiles the embedded database instead (PGlite runs inside the server process).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedLedger } from './bench-seed.js';
@@ -45,18 +46,29 @@ async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const seconds = Number(process.env.BENCH_DURATION_S ?? 10);
   const name = `coffer_profile_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = await createDatabase(serverUrl, name);
+  const pglite = process.env.BENCH_PGLITE === '1';
+  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-profile-pglite-'));
+  const databaseUrl = pglite ? '' : await createDatabase(serverUrl, name);
   const adminKey = `coffer_sk_${randomBytes(24).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'coffer-cpuprof-'));
   try {
-    const { walletIds } = await seedLedger({ databaseUrl }, 1000, 1_000_000_000n);
-    const server = await startCoffer({ DATABASE_URL: databaseUrl }, adminKey, ['--cpu-prof', '--cpu-prof-dir', dir]);
+    const { walletIds } = await seedLedger(pglite ? { dataDir } : { databaseUrl }, 1000, 1_000_000_000n);
+    const env: Record<string, string> = pglite ? { COFFER_DATA_DIR: dataDir, DATABASE_URL: '' } : { DATABASE_URL: databaseUrl };
+    const server = await startCoffer(env, adminKey, ['--cpu-prof', '--cpu-prof-dir', dir]);
     let result: Awaited<ReturnType<typeof wrk>>;
     try {
       result = await wrk({ name: 'profile', server, adminKey, wallets: walletIds, seconds, connections: 64 });
       // The mean group size: how much each group's fixed cost (its statements) is shared.
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      const total = (name: string) => Number(/^(\S+) (\d+)/m.exec(metrics.split('\n').filter((line) => line.startsWith(name)).join('\n'))?.[2] ?? 'NaN');
+      const total = (name: string) =>
+        Number(
+          /^(\S+) (\d+)/m.exec(
+            metrics
+              .split('\n')
+              .filter((line) => line.startsWith(name))
+              .join('\n'),
+          )?.[2] ?? 'NaN',
+        );
       const [groups, requests] = [total('coffer_group_commit_groups_total'), total('coffer_group_commit_requests_total')];
       process.stdout.write(`group commit: ${requests} requests in ${groups} groups (mean ${(requests / groups).toFixed(1)})\n`);
     } finally {
@@ -71,7 +83,8 @@ async function main(): Promise<void> {
     process.stdout.write(`profile: ${join(dir, file)}\n| self % | function |\n|---:|---|\n`);
     for (const row of selfTimes(profile)) process.stdout.write(`| ${row.percent.toFixed(1)} | ${row.name} |\n`);
   } finally {
-    await dropDatabase(serverUrl, name).catch(() => undefined);
+    if (!pglite) await dropDatabase(serverUrl, name).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -26,6 +26,10 @@ export async function connectPglite(dataDir?: string, loadDataDir?: Blob): Promi
   });
   const heap = (db as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod;
   const run = async <R extends Row>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<R[]> => {
+    // PGlite answers on the microtask queue, without ever yielding to I/O: a request's claim and
+    // its whole group would run before the next request is even read, so requests never met in a
+    // group. Yielding first lets the requests that arrived meanwhile queue up and share the group.
+    await new Promise((resolve) => setImmediate(resolve));
     const result = await target.query<R>(sql, params as unknown[] | undefined);
     return result.rows;
   };
