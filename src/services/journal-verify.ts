@@ -47,22 +47,28 @@ type PageLink = JournalLink & { readonly latest: boolean };
 interface Page {
   readonly links: readonly PageLink[];
   readonly transactions: ReadonlyMap<string, TransactionWithEntries>;
-  /** On the chain's last page (not full): the head row as of the same snapshot, or null if it is missing. */
+  /** On the walk's last page: the head the walk started from (or, with none, the head row as of this snapshot; null if missing). */
   readonly head?: JournalHead | null;
 }
 
 /**
- * Reads the links after `afterSeq` and the transactions their latest links must match, in one
- * read-only snapshot; on the last page, the head row too. A write that commits meanwhile (a hold
- * captured and its new link appended, a transfer and its link) is seen either wholly or not at
- * all, so a live ledger verifies without false alarms.
+ * Reads the links after `afterSeq` up to the head the walk started from (`start`), and the
+ * transactions their latest links must match, in one read-only snapshot. A write that commits
+ * meanwhile (a hold captured and its new link appended, a transfer and its link) is seen either
+ * wholly or not at all, so a live ledger verifies without false alarms; links written after the
+ * walk started are left for the next walk, so a walk ends however fast the ledger grows. The page
+ * that reaches `start` (or finds the chain shorter) is the last: it carries the head.
  */
-async function readPage(store: Store, afterSeq: bigint, linksMax: number): Promise<Page> {
+async function readPage(store: Store, afterSeq: bigint, linksMax: number, start: JournalHead | null): Promise<Page> {
+  const limit = start === null ? linksMax : Math.min(linksMax, Number(start.seq - afterSeq));
+  if (limit <= 0) return { links: [], transactions: new Map(), head: start };
   return store.transaction(async (tx) => {
     await tx.readOnlySnapshot();
-    const links = await tx.journalPage(afterSeq, linksMax);
+    const links = await tx.journalPage(afterSeq, limit);
     const transactions = await tx.transactionsWithEntries(links.filter((link) => link.latest).map((link) => link.transactionId));
-    return links.length < linksMax ? { links, transactions, head: await tx.readJournalHead() } : { links, transactions };
+    return links.length < limit || (start !== null && (links[links.length - 1]?.seq ?? 0n) >= start.seq)
+      ? { links, transactions, head: start ?? (await tx.readJournalHead()) }
+      : { links, transactions };
   });
 }
 
@@ -96,11 +102,13 @@ type Walk =
 async function walkChain(store: Store, linksMax: number): Promise<Walk> {
   let last: JournalDigest = { seq: 0n, hash: genesisHash };
   let links = 0;
-  let next = readPage(store, 0n, linksMax);
+  // The chain as of now: every link up to this head has committed (the head moves with its links).
+  const start = await store.read.readJournalHead();
+  let next = readPage(store, 0n, linksMax, start);
   for (;;) {
     const page = await next;
     const lastRead = page.links[page.links.length - 1];
-    if (page.head === undefined && lastRead !== undefined) next = readPage(store, lastRead.seq, linksMax);
+    if (page.head === undefined && lastRead !== undefined) next = readPage(store, lastRead.seq, linksMax, start);
     for (const link of page.links) {
       const broken = checkLink(link, last, page.transactions);
       if (broken !== null) {
