@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../domain/api-key.js';
 import { CofferError } from '../domain/errors.js';
 import type { TxStore } from '../domain/store-port.js';
 import { problemBody, statusOf } from './errors.js';
@@ -68,21 +69,29 @@ export async function replyPosting(
   return send(reply, await runIdempotentPosting(context, idempotencyOf(request), unit));
 }
 
-/**
- * Answers a request that moves money once: planned by `plan` (reads only), posted by the pipeline
- * with its neighbours, answered with `statusCode` and `present` of the transaction as written.
- * `named`: the wallets the request names (their references are loaded for the whole group at once).
- */
-export async function replyMovement(
-  context: RuntimeContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  statusCode: number,
-  named: readonly string[],
-  plan: (tx: TxStore) => Promise<MovementPlan>,
-  present: (written: Written) => unknown,
-): Promise<FastifyReply> {
-  const unit = movementUnit(request.actor, named, context.clock(), plan, (written) => ({ statusCode, body: present(written) }));
+/** A request that moves money once: how it is planned, and what it answers. */
+export interface MovementReply {
+  /** The status of a success (201 for something new, 200 for a resolution). */
+  readonly status: number;
+  /** The wallets the request names: their references are loaded for the whole group at once. */
+  readonly named?: readonly string[];
+  /** Plans the movement (reads only) for the request's actor at the request's time. */
+  readonly plan: (tx: TxStore, actor: Actor, now: Date) => Promise<MovementPlan>;
+  /** The answer's body, from the transaction as written (its entries those the actor may see). */
+  readonly present: (written: Written) => unknown;
+}
+
+/** Answers a request that moves money once: posted by the pipeline with its neighbours, through the idempotency protocol. */
+export async function replyMovement(context: RuntimeContext, request: FastifyRequest, reply: FastifyReply, movement: MovementReply): Promise<FastifyReply> {
+  const { actor } = request;
+  const now = context.clock();
+  const unit = movementUnit(
+    actor,
+    movement.named ?? [],
+    now,
+    (tx) => movement.plan(tx, actor, now),
+    (written) => ({ statusCode: movement.status, body: movement.present(written) }),
+  );
   return replyPosting(context, request, reply, unit);
 }
 

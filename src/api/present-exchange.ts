@@ -1,4 +1,4 @@
-import type { ExchangeDetails, Quote } from '../domain/exchange.js';
+import { type ExchangeDetails, exchangeView, type Quote } from '../domain/exchange.js';
 import { type CurrencyRate, formatRate } from '../domain/rate.js';
 import type { BalanceView } from '../services/balance-units.js';
 
@@ -32,13 +32,7 @@ export function presentQuote(quote: Quote) {
 }
 
 export function presentExchangeDetails(details: ExchangeDetails | null | undefined) {
-  if (details === null || details === undefined) return null;
-  return {
-    rate: formatRate(details.rate),
-    quoteId: details.quoteId,
-    targetCurrencyId: details.targetCurrencyId,
-    targetAmount: details.targetAmount.toString(),
-  };
+  return details === null || details === undefined ? null : exchangeView(details);
 }
 
 export function presentBalanceView(view: BalanceView) {

@@ -3,7 +3,7 @@ import { convertAmount } from './conversion.js';
 import { CofferError } from './errors.js';
 import { limits } from './limits.js';
 import type { Leg } from './posting.js';
-import type { Rate } from './rate.js';
+import { formatRate, type Rate } from './rate.js';
 
 /** The wallets an exchange moves: the two customer wallets and the currencies' system accounts. */
 export interface ExchangeWallets {
@@ -106,6 +106,16 @@ export function checkQuote(quote: Quote, use: QuoteUse): void {
       mismatches,
     );
   }
+}
+
+/** The exchange facts as the API, the events and the journal show them: the rate as its decimal text, amounts as digits. */
+export function exchangeView(details: ExchangeDetails) {
+  return {
+    rate: formatRate(details.rate),
+    quoteId: details.quoteId,
+    targetCurrencyId: details.targetCurrencyId,
+    targetAmount: details.targetAmount.toString(),
+  };
 }
 
 /** The exchange facts recorded on an exchange transaction. */

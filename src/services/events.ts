@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/api-key.js';
 import type { CofferEvent, EventData, EventType, NewEvent } from '../domain/event.js';
 import { CofferError } from '../domain/errors.js';
-import { formatRate } from '../domain/rate.js';
+import { exchangeView } from '../domain/exchange.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Wallet } from '../domain/wallet.js';
 import type { TxStore } from '../domain/store-port.js';
@@ -38,16 +38,7 @@ export function transactionEventData(transaction: Transaction): EventData {
     reason: transaction.reason,
     ...(transaction.counterparty !== undefined && transaction.counterparty !== null ? { counterparty: { ...transaction.counterparty } } : {}),
     // An exchange (or the reversal of one) names its rate and what the target wallet received, as its API answer does.
-    ...(transaction.exchange !== undefined && transaction.exchange !== null
-      ? {
-          exchange: {
-            rate: formatRate(transaction.exchange.rate),
-            quoteId: transaction.exchange.quoteId,
-            targetCurrencyId: transaction.exchange.targetCurrencyId,
-            targetAmount: transaction.exchange.targetAmount.toString(),
-          },
-        }
-      : {}),
+    ...(transaction.exchange !== undefined && transaction.exchange !== null ? { exchange: exchangeView(transaction.exchange) } : {}),
     reversesId: transaction.reversesId,
     reversedAmount: transaction.reversedAmount.toString(),
     createdAt: transaction.createdAt.toISOString(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { assert } from '../domain/assert.js';
 import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
-import { formatRate } from '../domain/rate.js';
+import { exchangeView } from '../domain/exchange.js';
 import type { TransactionWithEntries } from '../domain/transaction.js';
 import type { JournalHead, JournalLink } from '../domain/journal.js';
 import type { QueuedLink } from '../domain/journal.js';
@@ -39,16 +39,7 @@ export function journalBody(transaction: TransactionWithEntries): string {
       reversesId: transaction.reversesId,
       createdAt: transaction.createdAt.toISOString(),
       postedAt: transaction.postedAt === null ? null : transaction.postedAt.toISOString(),
-      ...(transaction.exchange !== undefined && transaction.exchange !== null
-        ? {
-            exchange: {
-              rate: formatRate(transaction.exchange.rate),
-              quoteId: transaction.exchange.quoteId,
-              targetCurrencyId: transaction.exchange.targetCurrencyId,
-              targetAmount: transaction.exchange.targetAmount.toString(),
-            },
-          }
-        : {}),
+      ...(transaction.exchange !== undefined && transaction.exchange !== null ? { exchange: exchangeView(transaction.exchange) } : {}),
       // Only when set, so the links of transactions without one read as they always did.
       ...(transaction.counterparty !== undefined && transaction.counterparty !== null ? { counterparty: { ...transaction.counterparty } } : {}),
     },

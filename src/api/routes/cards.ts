@@ -6,6 +6,7 @@ import { replaceCard } from '../../services/cards.js';
 import type { RuntimeContext } from '../../services/runtime.js';
 import type { TypedApp } from '../typed-app.js';
 import { replyMovement } from '../idempotent.js';
+import type { Written } from '../../services/set-posting.js';
 import { presentAuthorization, presentCard } from '../present-cards.js';
 import { errorResponses, IdParams, Page } from '../schemas/common.js';
 import { EmptyBody } from '../schemas/hold.js';
@@ -22,6 +23,11 @@ const emptyBodyAllowed = async (request: { body: unknown }) => {
 };
 
 /** Cards one by one (`/v1/cards/{id}`: read, freeze, unfreeze, destroy, replace) and card authorizations. */
+/** An authorization's answer after a movement of its hold: the hold as written, with its card and shop. */
+function authorizationAnswer(card: { readonly cardId: string; readonly merchantName: string | null }): (written: Written) => unknown {
+  return (written) => presentAuthorization({ ...written, cardId: card.cardId, merchantName: card.merchantName });
+}
+
 export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['cards'];
   const present = (view: CardView) => presentCard(view.card, view.wallet, context.clock());
@@ -62,17 +68,13 @@ export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
     async (request, reply) => {
       const { amount, ...rest } = request.body;
       const parsed = parseAmount(amount);
-      const now = context.clock();
       const merchantName = rest.merchantName ?? null;
-      return replyMovement(
-        context,
-        request,
-        reply,
-        201,
-        rest.toWalletId !== undefined ? [rest.toWalletId] : [],
-        (tx) => planAuthorization(tx, request.actor, request.params.id, { ...rest, amount: parsed }, now),
-        (written) => presentAuthorization({ ...written, cardId: request.params.id, merchantName }),
-      );
+      return replyMovement(context, request, reply, {
+        status: 201,
+        named: rest.toWalletId !== undefined ? [rest.toWalletId] : [],
+        plan: (tx, actor, now) => planAuthorization(tx, actor, request.params.id, { ...rest, amount: parsed }, now),
+        present: authorizationAnswer({ cardId: request.params.id, merchantName }),
+      });
     },
   );
   app.get(
@@ -113,16 +115,11 @@ export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
       // Found (and checked for access) first: the answer names its card and shop.
       const authorization = await getAuthorization(context, request.actor, request.params.id);
-      const now = context.clock();
-      return replyMovement(
-        context,
-        request,
-        reply,
-        200,
-        [],
-        (tx) => planCapture(tx, request.actor, authorization.id, amount, now),
-        (written) => presentAuthorization({ ...written, cardId: authorization.cardId, merchantName: authorization.merchantName }),
-      );
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planCapture(tx, actor, authorization.id, amount, now),
+        present: authorizationAnswer(authorization),
+      });
     },
   );
   app.post(
@@ -140,16 +137,11 @@ export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
     },
     async (request, reply) => {
       const authorization = await getAuthorization(context, request.actor, request.params.id);
-      const now = context.clock();
-      return replyMovement(
-        context,
-        request,
-        reply,
-        200,
-        [],
-        (tx) => planVoid(tx, request.actor, authorization.id, now),
-        (written) => presentAuthorization({ ...written, cardId: authorization.cardId, merchantName: authorization.merchantName }),
-      );
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planVoid(tx, actor, authorization.id, now),
+        present: authorizationAnswer(authorization),
+      });
     },
   );
 }

@@ -115,16 +115,12 @@ export function exchangeRoutes(app: TypedApp, context: RuntimeContext): void {
     },
     async (request, reply) => {
       const exchange = movementOf({ ...request.body, kind: 'exchange' } as Static<typeof ExchangeBody> & { kind: 'exchange' });
-      const now = context.clock();
-      return replyMovement(
-        context,
-        request,
-        reply,
-        201,
-        namedWallets(exchange),
-        (tx) => planMovement(tx, request.actor, exchange, now),
-        presentTransactionWithEntries,
-      );
+      return replyMovement(context, request, reply, {
+        status: 201,
+        named: namedWallets(exchange),
+        plan: (tx, actor, now) => planMovement(tx, actor, exchange, now),
+        present: presentTransactionWithEntries,
+      });
     },
   );
 }

@@ -40,8 +40,12 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
       const { amount, expiresAt, ...rest } = request.body;
       const hold = { ...rest, amount: parseAmount(amount), expiresAt: expiresAt === undefined || expiresAt === null ? null : new Date(expiresAt) };
       const named = [hold.walletId, ...(hold.toWalletId !== undefined ? [hold.toWalletId] : [])];
-      const now = context.clock();
-      return replyMovement(context, request, reply, 201, named, (tx) => planHold(tx, request.actor, hold, now), presentHold);
+      return replyMovement(context, request, reply, {
+        status: 201,
+        named: named,
+        plan: (tx, actor, now) => planHold(tx, actor, hold, now),
+        present: presentHold,
+      });
     },
   );
   app.post(
@@ -52,16 +56,22 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
     },
     async (request, reply) => {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
-      const now = context.clock();
-      return replyMovement(context, request, reply, 200, [], (tx) => planCapture(tx, request.actor, request.params.id, amount, now), presentHold);
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planCapture(tx, actor, request.params.id, amount, now),
+        present: presentHold,
+      });
     },
   );
   app.post(
     '/v1/holds/:id/void',
     { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers, response: holdResponse } },
     async (request, reply) => {
-      const now = context.clock();
-      return replyMovement(context, request, reply, 200, [], (tx) => planVoid(tx, request.actor, request.params.id, now), presentHold);
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planVoid(tx, actor, request.params.id, now),
+        present: presentHold,
+      });
     },
   );
   app.get(
@@ -100,8 +110,12 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
       const { amount, source, ...rest } = request.body;
       const parsed = { ...rest, amount: parseAmount(amount), ...(source !== undefined ? { source: checkBankAccount(source, 'source') } : {}) };
       const named = [parsed.walletId, ...(parsed.fromWalletId !== undefined ? [parsed.fromWalletId] : [])];
-      const now = context.clock();
-      return replyMovement(context, request, reply, 201, named, (tx) => planPendingCredit(tx, request.actor, parsed, now), presentPendingCredit);
+      return replyMovement(context, request, reply, {
+        status: 201,
+        named: named,
+        plan: (tx, actor, now) => planPendingCredit(tx, actor, parsed, now),
+        present: presentPendingCredit,
+      });
     },
   );
   app.post(
@@ -119,8 +133,11 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
     },
     async (request, reply) => {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
-      const now = context.clock();
-      return replyMovement(context, request, reply, 200, [], (tx) => planSettlement(tx, request.actor, request.params.id, amount, now), presentPendingCredit);
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planSettlement(tx, actor, request.params.id, amount, now),
+        present: presentPendingCredit,
+      });
     },
   );
   app.post(
@@ -138,16 +155,11 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
     },
     async (request, reply) => {
       const reason = request.body.reason ?? null;
-      const now = context.clock();
-      return replyMovement(
-        context,
-        request,
-        reply,
-        200,
-        [],
-        (tx) => planCreditFailure(tx, request.actor, request.params.id, reason, now),
-        presentPendingCredit,
-      );
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planCreditFailure(tx, actor, request.params.id, reason, now),
+        present: presentPendingCredit,
+      });
     },
   );
   app.get(

@@ -83,16 +83,12 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
   const tags = ['transactions'];
   /** Answers one movement of any kind with the transaction as written (201). */
   const moving = (request: FastifyRequest, reply: FastifyReply, movement: MovementRequest) => {
-    const now = context.clock();
-    return replyMovement(
-      context,
-      request,
-      reply,
-      201,
-      namedWallets(movement),
-      (tx) => planMovement(tx, request.actor, movement, now),
-      presentTransactionWithEntries,
-    );
+    return replyMovement(context, request, reply, {
+      status: 201,
+      named: namedWallets(movement),
+      plan: (tx, actor, now) => planMovement(tx, actor, movement, now),
+      present: presentTransactionWithEntries,
+    });
   };
   const response = { 201: TransactionWithEntries, ...errorResponses };
   const headers = {
@@ -130,8 +126,12 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
       if (destination === undefined) return moving(request, reply, movement);
       // A payout: pending, its money held, until the bank connector settles or fails it.
       const payout = { ...(movement as Extract<MovementRequest, { kind: 'withdrawal' }>), destination: checkBankAccount(destination, 'destination') };
-      const now = context.clock();
-      return replyMovement(context, request, reply, 201, [payout.walletId], (tx) => planPayout(tx, request.actor, payout, now), presentTransactionWithEntries);
+      return replyMovement(context, request, reply, {
+        status: 201,
+        named: [payout.walletId],
+        plan: (tx, actor, now) => planPayout(tx, actor, payout, now),
+        present: presentTransactionWithEntries,
+      });
     },
   );
   const payoutResponse = { 200: TransactionWithEntries, ...errorResponses };
@@ -142,16 +142,11 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
       schema: { tags, summary: 'The bank sent a payout: post it', params: IdParams, body: EmptyBody, headers, response: payoutResponse },
     },
     async (request, reply) => {
-      const now = context.clock();
-      return replyMovement(
-        context,
-        request,
-        reply,
-        200,
-        [],
-        (tx) => planPayoutSettlement(tx, request.actor, request.params.id, now),
-        presentTransactionWithEntries,
-      );
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planPayoutSettlement(tx, actor, request.params.id, now),
+        present: presentTransactionWithEntries,
+      });
     },
   );
   app.post(
@@ -169,16 +164,11 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
     },
     async (request, reply) => {
       const reason = request.body.reason ?? null;
-      const now = context.clock();
-      return replyMovement(
-        context,
-        request,
-        reply,
-        200,
-        [],
-        (tx) => planPayoutFailure(tx, request.actor, request.params.id, reason, now),
-        presentTransactionWithEntries,
-      );
+      return replyMovement(context, request, reply, {
+        status: 200,
+        plan: (tx, actor, now) => planPayoutFailure(tx, actor, request.params.id, reason, now),
+        present: presentTransactionWithEntries,
+      });
     },
   );
 
