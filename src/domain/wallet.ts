@@ -47,7 +47,8 @@ export interface WalletState {
   readonly counters: Counters;
 }
 
-export type LockedWallet = Wallet & { readonly currencyActive: boolean };
+/** A wallet locked for a posting, with what the posting needs of its currency. */
+export type LockedWallet = Wallet & { readonly currencyActive: boolean; readonly currencyCode: string };
 
 /** What never changes about a wallet once created. */
 export interface WalletRef {

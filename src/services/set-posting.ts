@@ -363,7 +363,12 @@ class Scratch {
         const wallet = this.ledger.wallet(id);
         assert(wallet !== undefined, `wallet ${id} exists once referenced`);
         if (change.requireActiveCurrency !== false && !wallet.currencyActive) {
-          throw new CofferError('currency_inactive', `The currency of wallet ${id} is inactive: its wallets cannot move money.`);
+          throw new CofferError(
+            'currency_inactive',
+            `The currency of wallet ${id} (${wallet.currencyCode}) is inactive: its wallets cannot move money.`,
+            undefined,
+            { currency: { id: wallet.currencyId, code: wallet.currencyCode } },
+          );
         }
         states.set(id, { ...toWalletState(wallet), counters: this.countersOf(id) });
       }

@@ -223,11 +223,13 @@ export function walletQueries(db: Queryable) {
     async lockWallets(ids: readonly string[]): Promise<Map<string, LockedWallet>> {
       const unique = [...new Set(ids)].sort();
       const rows = await db.query(
-        `select w.*, c.active as currency_active from wallets w join currencies c on c.id = w.currency_id
+        `select w.*, c.active as currency_active, c.code as currency_code from wallets w join currencies c on c.id = w.currency_id
          where w.id = any($1::uuid[]) order by w.id for update of w`,
         [unique],
       );
-      return new Map(rows.map((row) => [text(row.id), { ...toWallet(row), currencyActive: Boolean(row.currency_active) }]));
+      return new Map(
+        rows.map((row) => [text(row.id), { ...toWallet(row), currencyActive: Boolean(row.currency_active), currencyCode: text(row.currency_code) }]),
+      );
     },
 
     /** The immutable facts about wallets (currency, parent, owner, category), for planning before locking. */

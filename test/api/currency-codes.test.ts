@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.js';
-import { isoCurrency, topup, wallet } from '../support/fixtures.js';
+import { balanceOf, isoCurrency, topup, wallet } from '../support/fixtures.js';
 import { expectProblem, expectStatus, type Harness, startHarness } from '../support/harness.js';
 
 for (const backend of backends) {
@@ -82,6 +82,25 @@ for (const backend of backends) {
       // A problem about no particular currency carries neither field.
       const other = expectProblem(await harness.request('POST', '/v1/wallets', { currencyId: '00000000-0000-4000-8000-000000000000' }), 404, 'not_found');
       assert.equal('currencyId' in other || 'currencyCode' in other, false);
+      await harness.assertLedgerConsistent();
+    });
+
+    it('names the currency of a movement refused for an inactive currency, first time and replayed', async () => {
+      const currency = usdIds[1] as string;
+      const [from, to] = [await wallet(harness, currency), await wallet(harness, currency)];
+      await topup(harness, from.id, '50');
+      expectStatus(await harness.request('PATCH', `/v1/currencies/${currency}`, { active: false }), 200);
+      const headers = { 'idempotency-key': 'transfer-inactive' };
+      const body = { fromWalletId: from.id, toWalletId: to.id, amount: '10' };
+      const first = expectProblem(await harness.request('POST', '/v1/transfers', body, { headers }), 422, 'currency_inactive');
+      assert.deepEqual([first.currencyId, first.currencyCode], [currency, 'USD']);
+      const replayed = await harness.request('POST', '/v1/transfers', body, { headers });
+      assert.equal(replayed.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(JSON.parse(replayed.body), first);
+      // A hold refused alike names it too; nothing moved.
+      const held = expectProblem(await harness.request('POST', '/v1/holds', { walletId: from.id, amount: '5' }), 422, 'currency_inactive');
+      assert.equal(held.currencyCode, 'USD');
+      assert.equal((await balanceOf(harness, from.id)).posted, '50');
       await harness.assertLedgerConsistent();
     });
   });
