@@ -179,7 +179,7 @@ export async function runIdempotentApart(ctx: RuntimeContext, request: Idempoten
   });
 }
 
-/** `runIdempotent` for a unit of the set-based posting path: its answer is recorded with the group's writes. */
+/** `runIdempotent` for a unit of the posting pipeline: its answer is recorded in the group's one write. */
 export async function runIdempotentPosting(
   ctx: RuntimeContext,
   request: IdempotencyRequest,

@@ -78,14 +78,8 @@ export function namedWallets(movement: object): string[] {
   return [named.fromWalletId, named.toWalletId, named.walletId].filter((id): id is string => typeof id === 'string');
 }
 
-/** The movements the set-based posting path (services/set-posting.ts) can plan without locking anything first. */
-export type SimpleMovement = Extract<MovementRequest, { kind: 'topup' | 'withdrawal' | 'transfer' | 'adjustment' }>;
-
-export const simpleKinds: readonly string[] = ['topup', 'withdrawal', 'transfer', 'adjustment'];
-
-export function isSimpleMovement(request: MovementRequest): request is SimpleMovement {
-  return simpleKinds.includes(request.kind);
-}
+/** The movements that create one new transaction from the request alone (no existing row to lock). */
+type SimpleMovement = Extract<MovementRequest, { kind: 'topup' | 'withdrawal' | 'transfer' | 'adjustment' }>;
 
 /** Plans any money movement of a request or a batch item (reads only; the executor locks and writes: services/set-posting.ts). */
 export async function planMovement(tx: StoreTx, actor: Actor, request: MovementRequest, now: Date): Promise<MovementPlan> {

@@ -132,10 +132,10 @@ for (const backend of backends) {
       expectProblem(await transfer('has space'), 400, 'idempotency_key_invalid');
     });
 
-    it('accepts keys that read like card numbers on both posting paths, and stores them only hashed', async () => {
+    it('accepts keys that read like card numbers, for transfers and holds alike, and stores them only hashed', async () => {
       const hold = (key: string) => harness.request('POST', '/v1/holds', { walletId: from.id, amount: '5' }, { headers: { 'idempotency-key': key } });
       for (const key of ['4539578763621486', 'order-4539-5787-6362-1486', '4539578763621486-54839259-9214-4d98-8bee-1f73a4d732cf']) {
-        // Transfers take the set-based posting path; holds the per-request one.
+        // Transfers and holds alike: one posting pipeline, one way of recording the key.
         expectStatus(await transfer(key, '2'), 201);
         expectStatus(await hold(`h-${key}`), 201);
         assert.equal((await transfer(key, '2')).headers['idempotent-replayed'], 'true');

@@ -63,7 +63,7 @@ for (const backend of backends) {
 
     /**
      * Drives the exact path the transfer route takes (runIdempotentPosting → group commit → the
-     * set-based path), started all at once: over HTTP, PGlite answers each request before the next
+     * posting pipeline), started all at once: over HTTP, PGlite answers each request before the next
      * one arrives, so requests would rarely meet in a group there.
      */
     const sendTransfer = async (key: string, from: string, to: string, value = amount): Promise<Sent> => {
