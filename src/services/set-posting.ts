@@ -60,6 +60,8 @@ interface Applied {
   readonly entries: readonly PlannedEntry[];
   readonly reservation: Pick<Reservation, 'expiresAt' | 'resolvedAt' | 'capturedAmount'>;
   readonly thresholdEvents: readonly EventRow[];
+  /** A reversal's original as this reversal left it (its `transaction.reversed` event shows that state). */
+  readonly reversedOriginal?: LockedTransaction;
   readonly actor: Actor;
   readonly now: Date;
 }
@@ -139,9 +141,8 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
   const events: EventRow[] = [];
   for (const movement of applied) {
     events.push(...movement.thresholdEvents, { id: newId(movement.now.getTime()), event: transactionEvent(movement.transaction), createdAt: movement.now });
-    const reversed = movement.change.reverses;
-    if (reversed !== undefined) {
-      const original = ledger.transaction(reversed.id) as LockedTransaction;
+    const original = movement.reversedOriginal;
+    if (original !== undefined) {
       events.push({
         id: newId(movement.now.getTime()),
         event: {
@@ -399,15 +400,27 @@ class Scratch {
         : { expiresAt: change.expiresAt ?? null, resolvedAt: null, capturedAmount: null };
     // Later movements of the group see this one's effect on the rows it changed.
     if (change.resolves !== undefined) this.transactions.set(transaction.id, { ...transaction, ...reservation, entries: before });
+    let reversedOriginal: LockedTransaction | undefined;
     if (change.reverses !== undefined) {
       const original = this.rows().transaction(change.reverses.id) as LockedTransaction;
-      this.transactions.set(original.id, { ...original, reversedAmount: original.reversedAmount + change.reverses.amount });
+      reversedOriginal = { ...original, reversedAmount: original.reversedAmount + change.reverses.amount };
+      this.transactions.set(original.id, reversedOriginal);
     }
     if (change.quoteUsed !== undefined) {
       const quote = this.rows().quote(change.quoteUsed) as Quote;
       this.quotes.set(quote.id, { ...quote, usedAt: now, transactionId: transaction.id });
     }
-    return { change, transaction, before, entries: posting.entries, reservation, thresholdEvents, actor, now };
+    return {
+      change,
+      transaction,
+      before,
+      entries: posting.entries,
+      reservation,
+      thresholdEvents,
+      ...(reversedOriginal !== undefined ? { reversedOriginal } : {}),
+      actor,
+      now,
+    };
   }
 
   keep(): void {

@@ -19,7 +19,7 @@ import { isCofferError } from '../../src/domain/errors.js';
 import { presentHold } from '../../src/api/present-reservations.js';
 import { planHold } from '../../src/services/holds.js';
 import { runIdempotentPosting } from '../../src/services/idempotency.js';
-import { movementUnit } from '../../src/services/set-posting.js';
+import { movementUnit, postUnits } from '../../src/services/set-posting.js';
 import { planMovement } from '../../src/services/transactions.js';
 import { backends } from '../support/backends.js';
 import { balanceOf, type CurrencyRecord, isoCurrency, topup, wallet, type WalletRecord } from '../support/fixtures.js';
@@ -200,6 +200,44 @@ for (const backend of backends) {
       assert.equal(sourceBalance.available, '0');
       assert.equal(BigInt(sourceBalance.posted) + BigInt(sinkBalance.posted), 100n);
       assert.equal(BigInt(sourceBalance.held), BigInt(sourceBalance.posted));
+      await harness.assertLedgerConsistent();
+    });
+
+    it('runs two partial reversals of one transfer in one group, each seeing the one before', async () => {
+      const [from, to] = [await wallet(harness, usd.id), await wallet(harness, usd.id)];
+      await topup(harness, from.id, '100');
+      const original = expectStatus<{ id: string }>(
+        await harness.request('POST', '/v1/transfers', { fromWalletId: from.id, toWalletId: to.id, amount: '100' }),
+        201,
+      );
+      const now = harness.context.clock();
+      const reversal = (amount: bigint) => ({
+        ...movementUnit(
+          admin,
+          [],
+          now,
+          (tx) => planMovement(tx, admin, { kind: 'reversal', transactionId: original.id, amount }, now),
+          (moved) => ({ statusCode: 201, body: presentTransactionWithEntries(moved) }),
+        ),
+        idempotency: null,
+      });
+      // One group of three: 30 and 30 pass, the third (50) finds only 40 left.
+      const outcomes = await harness.store.transaction((tx) => postUnits(tx, [reversal(30n), reversal(30n), reversal(50n)]));
+      assert.deepEqual(
+        outcomes.map((outcome) => (outcome.ok ? outcome.value.statusCode : (outcome.error as { code: string }).code)),
+        [201, 201, 'reversal_exceeds_original'],
+      );
+      const events = await harness.store.database.query<{ data: { reversedAmount: string; reversalAmount: string } | string }>(
+        `select data from events where subject_id = $1 and type = 'transaction.reversed' order by insert_seq`,
+        [original.id],
+      );
+      const reversed = events.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as { reversedAmount: string });
+      assert.deepEqual(
+        reversed.map((data) => data.reversedAmount),
+        ['30', '60'],
+        'each event shows the original as its own reversal left it',
+      );
+      assert.deepEqual([(await balanceOf(harness, from.id)).posted, (await balanceOf(harness, to.id)).posted], ['60', '40']);
       await harness.assertLedgerConsistent();
     });
 
