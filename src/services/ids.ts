@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
  * time, so keyset pagination by id lists objects in the order they were made.
  */
 export function newId(now: number = Date.now()): string {
-  const bytes = randomSixteen();
+  const bytes = randomBytes(16);
   let time = now;
   for (let index = 5; index >= 0; index--) {
     bytes[index] = time % 256;
@@ -15,20 +15,4 @@ export function newId(now: number = Date.now()): string {
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** Random bytes drawn 4 KiB at a time (one call to the system's generator per 256 ids, not one per id). */
-const poolBytes = 4096;
-let pool = Buffer.alloc(0);
-let taken = poolBytes;
-
-function randomSixteen(): Buffer {
-  if (taken + 16 > pool.length) {
-    pool = randomBytes(poolBytes);
-    taken = 0;
-  }
-  // A copy: the caller writes the time and version bits into it.
-  const bytes = Buffer.from(pool.subarray(taken, taken + 16));
-  taken += 16;
-  return bytes;
 }
