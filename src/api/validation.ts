@@ -54,3 +54,8 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   validate.errors = null as unknown;
   return validate as unknown as ReturnType<FastifySchemaCompiler<unknown>>;
 };
+
+/** A preValidation hook for the POSTs that may be sent without a body (capture, void, settle, fail, clear…): no body means `{}`. */
+export const emptyBodyAllowed = async (request: { body: unknown }): Promise<void> => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};

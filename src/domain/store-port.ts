@@ -17,7 +17,7 @@ import type { PlannedEntry } from './posting.js';
 import type { CurrencyRate, RateFilter } from './rate.js';
 import type { LockedTransaction, Reservation, ReservationFilter } from './reservation.js';
 import type { StatementEntry, StatementRange } from './statement.js';
-import type { Entry, Transaction, TransactionFilter, TransactionStatus, TransactionWithEntries } from './transaction.js';
+import type { Entry, Transaction, TransactionFilter, TransactionWithEntries } from './transaction.js';
 import type { StatusChange, StatusHistoryEntry } from './wallet-status.js';
 import type { LockedWallet, NewWallet, Wallet, WalletFilter, WalletPatch, WalletRef } from './wallet.js';
 import type { ClaimedDelivery, DeliveryOutcome, EndpointPatch, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.js';
@@ -200,7 +200,7 @@ export interface ReadStore {
 
 /**
  * A handle on one database transaction (or, as `Store.read`, on single statements that commit on
- * their own): the reads, and the writes, locks, savepoints, journal queue and commit stamp.
+ * their own): the reads, and the writes, locks, savepoints and the posting pipeline's stamp and one write.
  */
 export interface TxStore extends ReadStore {
   // Currencies
@@ -223,53 +223,19 @@ export interface TxStore extends ReadStore {
    * transactions never wait on each other in a cycle. Returns them by id.
    */
   lockWallets(ids: readonly string[]): Promise<Map<string, LockedWallet>>;
-  /** Writes new counters for many wallets in one statement. */
-  writeCounters(counters: ReadonlyMap<string, Counters>, now: Date): Promise<void>;
-
-  // Transactions and entries
-  insertTransaction(transaction: Transaction): Promise<void>;
-  /**
-   * Writes many transactions in one statement, in the order given (their `seq` follows it).
-   * An exchange's rate, quote and target amount are part of its row from the start (and so of its journal link).
-   */
-  insertTransactions(transactions: readonly Transaction[]): Promise<void>;
-  /** Writes the entries of one or more transactions in one statement, in the order given. */
-  insertEntries(entries: readonly EntryRow[], now: Date): Promise<string[]>;
-  /** Locks one transaction row (reversals, captures) and returns it. */
-  lockTransaction(id: string): Promise<Transaction | null>;
-  /** Marks a pending transaction resolved (the caller holds its row lock and checked it is pending). */
-  resolveTransaction(id: string, status: TransactionStatus, capturedAmount: bigint | null, now: Date, reason?: string | null): Promise<boolean>;
-  /** Adds a reversal to the reversed amount of the transaction it reverses. */
-  addReversedAmount(id: string, amount: bigint): Promise<void>;
 
   // Holds and pending credits
-  /** Sets when a hold expires. */
-  setTransactionExpiry(id: string, expiresAt: Date): Promise<void>;
-  /** Locks one hold or pending credit row (capture, void, settle, fail) and returns it. */
-  lockReservation(id: string): Promise<Reservation | null>;
-  /**
-   * Locks up to `limit` holds due at `now` and not locked by anyone else (a capture, a void, or
-   * another process's expiry run): each due hold is resolved by exactly one of them.
-   */
   /** Holds due to expire at `now`, the longest due first (read without locks). */
   dueHolds(now: Date, limit: number): Promise<Reservation[]>;
 
   // The hash-chained journal
-  /** Locks the single head row: every writer queues here, last, so commit order is chain order. */
-  lockJournalHead(): Promise<JournalHead>;
   /** Waits until no money write holds the head (each commits before the reader goes on): for reads of the past. */
   awaitJournalWriters(): Promise<void>;
-  /** Appends consecutive links (in chain order) and moves the head to the last one; the head must be locked. */
-  insertJournalLinks(links: readonly JournalLink[]): Promise<void>;
 
   // Rates and quotes
   /** Sets the current rate of a pair and appends it to the history, current row first so history order follows commit order. */
   setRate(rate: CurrencyRate): Promise<void>;
   insertQuote(quote: Quote): Promise<void>;
-  /** Locks a quote row: two exchanges naming one quote run one after the other, and the second sees it used. */
-  lockQuote(id: string): Promise<Quote | null>;
-  /** Marks a quote as spent by the exchange `transactionId`. */
-  markQuoteUsed(id: string, transactionId: string, now: Date): Promise<void>;
 
   // Bank identifiers and cards
   /** Locks a card's row: freezes, destroys and authorizations on one card are ordered. */
@@ -277,8 +243,6 @@ export interface TxStore extends ReadStore {
   /** Sets or clears the card's own freeze (`frozenAt` null: not frozen by itself). */
   setCardFrozen(id: string, frozenAt: Date | null, now: Date): Promise<Card>;
   destroyCard(id: string, now: Date): Promise<Card>;
-  /** Ties the hold `id` of a card authorization to its card (and the merchant named). */
-  insertCardAuthorization(id: string, cardId: string, merchantName: string | null, now: Date): Promise<void>;
   /** The next account number: from a sequence, so numbers are unique and never reused. */
   nextAccountSerial(): Promise<bigint>;
   /** `count` account numbers at once. */
@@ -388,16 +352,14 @@ export interface TxStore extends ReadStore {
   // This database transaction: savepoints, the commit stamp, the posting pipeline's locks and one write
   /** Runs `fn` under a savepoint: if it throws, only its own writes are rolled back. */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
-  /** This database transaction's stamp for entries (locks the journal head the first time). */
-  commitStamp(notBefore: Date): Promise<Date>;
   /**
-   * For a group's one write: the stamp, the chain head as it stands (locked), and `entryIdCount`
-   * entry ids drawn in ascending order, in one statement when the stamp is taken here.
+   * For a group's one write, once per database transaction: the commit stamp, the chain head as it
+   * stands (locked, the last lock the transaction takes), and `entryIdCount` entry ids drawn in ascending order.
    */
   stampForPosting(notBefore: Date, entryIdCount: number): Promise<StampedHead>;
   /** Locks quotes (an exchange at a quoted rate), in id order. */
   lockQuotes(ids: readonly string[]): Promise<Map<string, Quote>>;
-  /** Locks transaction rows (reservations to resolve, originals to reverse), in id order, with their entries. */
+  /** Locks transaction rows (reservations to resolve, originals to reverse), in id order, with the entries of the pending ones. */
   lockTransactionsWithEntries(ids: readonly string[]): Promise<Map<string, LockedTransaction>>;
   /** Cards by id (read under their wallets' locks, which every card change takes). */
   getCards(ids: readonly string[]): Promise<Map<string, Card>>;

@@ -71,7 +71,7 @@ interface Applied {
  *
  * 1. Every unit plans its movements (reads only; a refusal here writes nothing).
  * 2. Every row involved is locked once, in one global order, one statement per kind: quotes,
- *    transaction rows, then wallets (with `extraLocks`), each in id order. Cards are read then.
+ *    transaction rows, then wallets, each in id order. Cards are read then.
  * 3. Each movement's rule runs in memory, in arrival order, on the rows as the movements before
  *    it left them: exactly what one database transaction per request would have seen. A refused
  *    movement (insufficient funds, a blocked wallet, a resolved hold…) changes nothing.
@@ -81,14 +81,14 @@ interface Applied {
  * whole database transaction (the committer reports it). Deadlock-free by construction: every
  * group takes its locks in the same order, and takes none while another of its statements waits.
  */
-export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extraLocks: readonly string[] = []): Promise<UnitOutcome[]> {
+export async function postUnits(tx: StoreTx, units: readonly PostingUnit[]): Promise<UnitOutcome[]> {
   await warmWalletRefs(
     tx,
     units.flatMap((unit) => unit.named),
   );
   const plans: (readonly (MovementPlan | CofferError)[] | CofferError)[] = [];
   for (const unit of units) plans.push(await unit.plan(tx).catch(refusal));
-  const wanted = { wallets: new Set(extraLocks), transactions: new Set<string>(), quotes: new Set<string>(), cards: new Set<string>() };
+  const wanted = { wallets: new Set<string>(), transactions: new Set<string>(), quotes: new Set<string>(), cards: new Set<string>() };
   for (const planned of plans) {
     if (planned instanceof CofferError) continue;
     for (const plan of planned) {
@@ -130,7 +130,7 @@ export async function postUnits(tx: StoreTx, units: readonly PostingUnit[], extr
     outcomes.push(null);
   });
 
-  // Stamped in commit order (store.ts `commitStamp`): a balance read with ?at= never changes afterwards.
+  // Stamped in commit order (journal-queries.ts `stampForPosting`): a balance read with ?at= never changes afterwards.
   // The stamp locks the chain head and draws the new entries' ids, so everything below is known before the one write.
   const entryCount = applied.reduce((count, movement) => count + movement.entries.length, 0);
   const stamped = applied.length > 0 ? await tx.stampForPosting(new Date(Math.max(...applied.map((movement) => movement.now.getTime()))), entryCount) : null;
@@ -358,8 +358,9 @@ class Scratch {
     let change: Change;
     let posting: Posting;
     const states = new Map<string, WalletState>();
+    const rows = this.rows();
     try {
-      change = plan.build(this.rows());
+      change = plan.build(rows);
       for (const id of plan.lockIds) {
         const wallet = this.ledger.wallet(id);
         assert(wallet !== undefined, `wallet ${id} exists once referenced`);
@@ -393,21 +394,22 @@ class Scratch {
       this.counters.set(id, after);
     }
     const { transaction } = change;
-    const before = change.resolves !== undefined ? (this.rows().transaction(transaction.id)?.entries ?? []) : [];
+    const resolved = change.resolves !== undefined ? rows.transaction(transaction.id) : undefined;
+    const before = resolved?.entries ?? [];
     const reservation =
       change.resolves !== undefined
-        ? { expiresAt: this.rows().transaction(transaction.id)?.expiresAt ?? null, resolvedAt: now, capturedAmount: change.resolves.capturedAmount }
+        ? { expiresAt: resolved?.expiresAt ?? null, resolvedAt: now, capturedAmount: change.resolves.capturedAmount }
         : { expiresAt: change.expiresAt ?? null, resolvedAt: null, capturedAmount: null };
     // Later movements of the group see this one's effect on the rows it changed.
     if (change.resolves !== undefined) this.transactions.set(transaction.id, { ...transaction, ...reservation, entries: before });
     let reversedOriginal: LockedTransaction | undefined;
     if (change.reverses !== undefined) {
-      const original = this.rows().transaction(change.reverses.id) as LockedTransaction;
+      const original = rows.transaction(change.reverses.id) as LockedTransaction;
       reversedOriginal = { ...original, reversedAmount: original.reversedAmount + change.reverses.amount };
       this.transactions.set(original.id, reversedOriginal);
     }
     if (change.quoteUsed !== undefined) {
-      const quote = this.rows().quote(change.quoteUsed) as Quote;
+      const quote = rows.quote(change.quoteUsed) as Quote;
       this.quotes.set(quote.id, { ...quote, usedAt: now, transactionId: transaction.id });
     }
     return {

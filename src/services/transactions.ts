@@ -72,7 +72,7 @@ function lockSetOf(refs: ReadonlyMap<string, WalletRef>, ids: readonly string[])
   return [...all];
 }
 
-/** The wallets a request names (any kind, a batch item too): group commit locks them up front (services/group-commit.ts). */
+/** The wallets a request names (every kind, a batch item too): their references are loaded for the whole group at once (services/set-posting.ts). */
 export function namedWallets(movement: object): string[] {
   const named = movement as { readonly walletId?: unknown; readonly fromWalletId?: unknown; readonly toWalletId?: unknown };
   return [named.fromWalletId, named.toWalletId, named.walletId].filter((id): id is string => typeof id === 'string');

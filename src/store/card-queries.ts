@@ -35,10 +35,6 @@ export function cardQueries(db: Queryable) {
       return toCard(rows[0] as Row);
     },
 
-    async insertCardAuthorization(id: string, cardId: string, merchantName: string | null, now: Date): Promise<void> {
-      await db.query('insert into card_authorizations (id, card_id, merchant_name, created_at) values ($1, $2, $3, $4)', [id, cardId, merchantName, now]);
-    },
-
     async getCardAuthorization(id: string): Promise<CardAuthorization | null> {
       const rows = await db.query(`${authorizationColumns} where a.id = $1`, [id]);
       return rows[0] === undefined ? null : toAuthorization(rows[0]);

@@ -116,20 +116,5 @@ export function exchangeQueries(db: Queryable) {
       const rows = await db.query('select * from quotes where id = $1', [id]);
       return rows[0] === undefined ? null : toQuote(rows[0]);
     },
-
-    /** Locks a quote row: two exchanges naming one quote run one after the other, and the second sees it used. */
-    async lockQuote(id: string): Promise<Quote | null> {
-      const rows = await db.query('select * from quotes where id = $1 for update', [id]);
-      return rows[0] === undefined ? null : toQuote(rows[0]);
-    },
-
-    async markQuoteUsed(id: string, transactionId: string, now: Date): Promise<void> {
-      const rows = await db.query('update quotes set used_at = $3, transaction_id = $2 where id = $1 and used_at is null returning id', [
-        id,
-        transactionId,
-        now,
-      ]);
-      if (rows.length !== 1) throw new Error(`quote ${id} was used concurrently despite its row lock`);
-    },
   };
 }

@@ -16,18 +16,8 @@ export function toReservation(row: Row): Reservation & { readonly seq: bigint } 
 /** SQL for holds and pending credits: the columns migration 002 added to transactions. */
 export function holdQueries(db: Queryable) {
   return {
-    async setTransactionExpiry(id: string, expiresAt: Date): Promise<void> {
-      await db.query('update transactions set expires_at = $2 where id = $1', [id, expiresAt]);
-    },
-
     async getReservation(id: string): Promise<Reservation | null> {
       const rows = await db.query('select * from transactions where id = $1', [id]);
-      return rows[0] === undefined ? null : toReservation(rows[0]);
-    },
-
-    /** Locks one hold or pending credit row (capture, void, settle, fail) and returns it. */
-    async lockReservation(id: string): Promise<Reservation | null> {
-      const rows = await db.query('select * from transactions where id = $1 for update', [id]);
       return rows[0] === undefined ? null : toReservation(rows[0]);
     },
 

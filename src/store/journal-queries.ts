@@ -3,7 +3,7 @@ import type { JournalHead, JournalLink } from '../domain/journal.js';
 import type { Entry, TransactionWithEntries } from '../domain/transaction.js';
 import type { Queryable } from './database.js';
 import { big, text } from './rows.js';
-import { type Params, single } from './sql-parts.js';
+import type { Params } from './sql-parts.js';
 import { toEntry, toTransaction } from './transaction-queries.js';
 
 function toLink(row: Record<string, unknown>): JournalLink {
@@ -37,23 +37,7 @@ export function moveJournalHeadSql(p: Params, links: readonly JournalLink[]): st
 
 /** SQL of the hash-chained journal (see `services/journal.ts`). */
 export function journalQueries(db: Queryable) {
-  /** Appends consecutive links (in chain order) and moves the head to the last one; the head must be locked. */
-  async function insertJournalLinks(links: readonly JournalLink[]): Promise<void> {
-    if (links.length === 0) return;
-    const insert = single((p) => insertJournalLinksSql(p, links));
-    await db.query(insert.sql, insert.values);
-    const move = single((p) => moveJournalHeadSql(p, links));
-    await db.query(move.sql, move.values);
-  }
-
   return {
-    /** Locks the single head row: every writer queues here, last, so commit order is chain order. */
-    async lockJournalHead(): Promise<JournalHead> {
-      const rows = await db.query('select seq, hash, transactions_before from journal_head where id = 1 for update');
-      if (rows[0] === undefined) throw new Error('journal head row is missing: run the migrations');
-      return toHead(rows[0]);
-    },
-
     /**
      * Locks the head and takes the commit stamp of this database transaction: the database's
      * clock when the head is locked, no earlier than `notBefore` (the service's clock), and later
@@ -61,9 +45,11 @@ export function journalQueries(db: Queryable) {
      * database's clock is what makes a read `?at=` stable: a reader at T waits for the head's
      * holders, and any later holder stamps after T. (A service clock ahead of the database's, as
      * in the journal determinism test, wins, so a replay with a fixed clock stamps alike.)
+     * With it, the chain head as it stands and the next `entryIdCount` entry ids, ascending: a
+     * group (services/set-posting.ts) names its entries and chains its links before its one
+     * write. Once per database transaction: the pipeline's group is its only money write.
      */
-    async stampJournalHead(notBefore: Date, entryIdCount = 0): Promise<StampedHead> {
-      // With it, the next `entryIdCount` entry ids (ascending), drawn now: a group names its entries before its one write.
+    async stampForPosting(notBefore: Date, entryIdCount: number): Promise<StampedHead> {
       const rows = await db.query(
         `with head as (
            update journal_head set stamped_at = greatest(clock_timestamp(), $1::timestamptz, coalesce(stamped_at, '-infinity'::timestamptz) + interval '1 millisecond')
@@ -85,16 +71,6 @@ export function journalQueries(db: Queryable) {
       };
     },
 
-    /** The next `count` entry ids, ascending (entries then inserted with them: `insertEntriesSql`). */
-    async drawEntryIds(count: number): Promise<string[]> {
-      if (count === 0) return [];
-      const rows = await db.query(`select nextval(pg_get_serial_sequence('entries', 'id'))::text as id from generate_series(1, $1::int) g order by g`, [count]);
-      return rows
-        .map((row) => BigInt(text(row.id)))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(String);
-    },
-
     /** Waits until no money write holds the head (each commits before the reader goes on): for reads of the past. */
     async awaitJournalWriters(): Promise<void> {
       await db.query('select 1 from journal_head where id = 1 for share');
@@ -104,12 +80,6 @@ export function journalQueries(db: Queryable) {
       const rows = await db.query('select seq, hash, transactions_before from journal_head where id = 1');
       return rows[0] === undefined ? null : toHead(rows[0]);
     },
-
-    async insertJournalLink(link: JournalLink): Promise<void> {
-      await insertJournalLinks([link]);
-    },
-
-    insertJournalLinks,
 
     /**
      * Links after `afterSeq` in chain order (at most `limit`), each flagged when it is the last

@@ -49,15 +49,22 @@ export function postingQueries(db: Queryable) {
       return new Map(rows.map((row) => [text(row.id), toQuote(row)]));
     },
 
-    /** Locks transaction rows (reservations to resolve, originals to reverse), in id order, and reads their entries. */
+    /**
+     * Locks transaction rows (reservations to resolve, originals to reverse), in id order, and reads
+     * the entries of the pending ones: a resolution seals them in its journal link; a reversal
+     * needs none of its original's, and a resolved row is refused before its entries matter.
+     */
     async lockTransactionsWithEntries(ids: readonly string[]): Promise<Map<string, LockedTransaction>> {
       const unique = [...new Set(ids)].sort();
       const rows = await db.query('select * from transactions where id = any($1::uuid[]) order by id for update', [unique]);
-      if (rows.length === 0) return new Map();
-      const entries = await db.query(
-        'select e.*, t.kind from entries e join transactions t on t.id = e.transaction_id where e.transaction_id = any($1::uuid[]) order by e.id',
-        [unique],
-      );
+      const pending = rows.filter((row) => row.status === 'pending').map((row) => text(row.id));
+      const entries =
+        pending.length === 0
+          ? []
+          : await db.query(
+              'select e.*, t.kind from entries e join transactions t on t.id = e.transaction_id where e.transaction_id = any($1::uuid[]) order by e.id',
+              [pending],
+            );
       const byTransaction = new Map<string, Entry[]>();
       for (const row of entries) {
         const entry = toEntry(row);

@@ -1,4 +1,4 @@
-import type { StampedHead, TxStore } from '../domain/store-port.js';
+import type { TxStore } from '../domain/store-port.js';
 import type { Database } from './database.js';
 import { isRetryable } from './database.js';
 import { apiKeyQueries } from './api-key-queries.js';
@@ -23,12 +23,11 @@ import type { Queryable } from './database.js';
 
 let savepointCounter = 0;
 
-function savepoints(db: Queryable, stamps: ReturnType<typeof commitStamp>) {
+/** Runs `fn` under a savepoint: if it throws, only its own writes are rolled back. */
+function savepoints(db: Queryable) {
   return {
-    /** Runs `fn` under a savepoint: if it throws, only its own writes are rolled back. */
     async savepoint<T>(fn: () => Promise<T>): Promise<T> {
       const name = `coffer_sp_${++savepointCounter}`;
-      const stamped = stamps.stampTaken();
       await db.query(`savepoint ${name}`);
       try {
         const result = await fn();
@@ -36,52 +35,15 @@ function savepoints(db: Queryable, stamps: ReturnType<typeof commitStamp>) {
         return result;
       } catch (error) {
         await db.query(`rollback to savepoint ${name}`);
-        if (!stamped) stamps.forgetStamp();
         throw error;
       }
     },
   };
 }
 
-/** The commit stamp of a database transaction: taken once, with the journal head, when its first entries are written. */
-function commitStamp(db: Queryable) {
-  let stamp: Promise<Date> | null = null;
-  const journal = journalQueries(db);
-  return {
-    /** This database transaction's stamp for entries (locks the journal head the first time). */
-    commitStamp(notBefore: Date): Promise<Date> {
-      stamp ??= journal.stampJournalHead(notBefore).then((stamped) => stamped.stamp);
-      return stamp;
-    },
-    /**
-     * For a group's one write (services/set-posting.ts): the stamp, the chain head as it stands
-     * (locked), and `entryIdCount` entry ids drawn in ascending order. One statement when the
-     * stamp is taken here; a database transaction stamped before reads the head and draws ids apart.
-     */
-    async stampForPosting(notBefore: Date, entryIdCount: number): Promise<StampedHead> {
-      if (stamp === null) {
-        const stamped = journal.stampJournalHead(notBefore, entryIdCount);
-        stamp = stamped.then((taken) => taken.stamp);
-        return stamped;
-      }
-      const [taken, head] = [await stamp, await journal.lockJournalHead()];
-      return { stamp: taken, head, entryIds: await journal.drawEntryIds(entryIdCount) };
-    },
-    stampTaken(): boolean {
-      return stamp !== null;
-    },
-    /** A savepoint rolled back the stamp (and the head's lock with it): the next write takes a new one. */
-    forgetStamp(): void {
-      stamp = null;
-    },
-  };
-}
-
 function storeTx(db: Queryable) {
-  const stamps = commitStamp(db);
   return {
-    ...stamps,
-    ...savepoints(db, stamps),
+    ...savepoints(db),
     ...currencyQueries(db),
     ...walletQueries(db),
     ...transactionQueries(db),

@@ -5,7 +5,7 @@ import type { Queryable, Row } from './database.js';
 import { formatRate } from '../domain/rate.js';
 import { exchangeDetailsOf } from './exchange-queries.js';
 import { big, date, dateOrNull, json, text, textOrNull } from './rows.js';
-import { type Params, single } from './sql-parts.js';
+import type { Params } from './sql-parts.js';
 
 export function toTransaction(row: Row): Transaction {
   return {
@@ -55,7 +55,7 @@ function feesJson(fees: readonly Fee[]): string {
  * Inserts many transactions in one statement, in the order given (their `seq` follows it).
  * An exchange's rate, quote and target amount are part of its row from the start (and so of its journal link).
  */
-export function insertTransactionsSql(p: Params, transactions: readonly Transaction[], expiresAt?: readonly (Date | null)[]): string {
+export function insertTransactionsSql(p: Params, transactions: readonly Transaction[], expiresAt: readonly (Date | null)[]): string {
   const column = <T>(read: (transaction: Transaction) => T) => transactions.map(read);
   const columns: [unknown[], string][] = [
     [column((t) => t.id), 'uuid[]'],
@@ -80,7 +80,7 @@ export function insertTransactionsSql(p: Params, transactions: readonly Transact
     [column((t) => t.exchange?.targetCurrencyId ?? null), 'uuid[]'],
     [column((t) => t.exchange?.targetAmount.toString() ?? null), 'bigint[]'],
     [column((t) => (t.counterparty ? JSON.stringify(t.counterparty) : null)), 'jsonb[]'],
-    [expiresAt?.map((at) => at?.toISOString() ?? null) ?? column(() => null), 'timestamptz[]'],
+    [expiresAt.map((at) => at?.toISOString() ?? null), 'timestamptz[]'],
   ];
   const names = `id, kind, status, merchant_id, currency_id, amount, from_wallet_id, to_wallet_id, description, reference, reason, metadata, fees,
                  reverses_id, reversed_amount, created_at, posted_at, exchange_rate, quote_id, target_currency_id, target_amount, counterparty, expires_at`;
@@ -91,13 +91,13 @@ export function insertTransactionsSql(p: Params, transactions: readonly Transact
 }
 
 /**
- * Inserts entries in one statement, in the order given, returning their ids. With `ids` (drawn
- * beforehand from the identity's sequence, ascending: store.ts `stampForPosting`) the entries take
- * those, so a group's answers can name them before the group's one write.
+ * Inserts entries in one statement, in the order given, with the ids drawn for them beforehand
+ * from the identity's sequence (`stampForPosting`), so a group's answers can name them before
+ * the group's one write.
  */
-export function insertEntriesSql(p: Params, entries: readonly EntryRow[], now: Date, ids?: readonly string[]): string {
+export function insertEntriesSql(p: Params, entries: readonly EntryRow[], now: Date, ids: readonly string[]): string {
   const columns: [string, unknown[], string][] = [
-    ...(ids !== undefined ? [['id', [...ids], 'bigint[]'] as [string, unknown[], string]] : []),
+    ['id', [...ids], 'bigint[]'],
     ['transaction_id', entries.map((e) => e.transactionId), 'uuid[]'],
     ['wallet_id', entries.map((e) => e.walletId), 'uuid[]'],
     ['balance_wallet_id', entries.map((e) => e.balanceWalletId), 'uuid[]'],
@@ -109,67 +109,20 @@ export function insertEntriesSql(p: Params, entries: readonly EntryRow[], now: D
     ['created_at', entries.map((e) => (e.createdAt ?? now).toISOString()), 'timestamptz[]'],
   ];
   const names = columns.map(([name]) => name).join(', ');
-  return `insert into entries (${names}) ${ids !== undefined ? 'overriding system value' : ''}
+  return `insert into entries (${names}) overriding system value
    select ${names}
    from unnest(${columns.map(([, values, type]) => p.add(values, type)).join(', ')}) with ordinality as v(${names}, n)
-   order by n
-   returning id`;
+   order by n`;
 }
 
 export function transactionQueries(db: Queryable) {
-  async function insertTransactions(transactions: readonly Transaction[]): Promise<void> {
-    if (transactions.length === 0) return;
-    const { sql, values } = single((p) => insertTransactionsSql(p, transactions));
-    await db.query(sql, values);
-  }
-
   return {
-    async insertTransaction(transaction: Transaction): Promise<void> {
-      await insertTransactions([transaction]);
-    },
-
-    insertTransactions,
-
-    /** Writes the entries of one or more transactions in one statement, in the order given. */
-    async insertEntries(entries: readonly EntryRow[], now: Date): Promise<string[]> {
-      if (entries.length === 0) return [];
-      const { sql, values } = single((p) => insertEntriesSql(p, entries, now));
-      const rows = await db.query(sql, values);
-      // Identity values are drawn in insertion order: ascending ids are the entries in the order given.
-      return rows
-        .map((row) => BigInt(String(row.id)))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(String);
-    },
-
     async getTransaction(id: string): Promise<TransactionWithEntries | null> {
       const rows = await db.query('select * from transactions where id = $1', [id]);
       if (rows[0] === undefined) return null;
       const transaction = toTransaction(rows[0]);
       const entries = await db.query('select e.*, $2::text as kind from entries e where transaction_id = $1 order by id', [id, transaction.kind]);
       return { ...transaction, entries: entries.map(toEntry) };
-    },
-
-    /** Locks one transaction row (reversals, captures) and returns it. */
-    async lockTransaction(id: string): Promise<Transaction | null> {
-      const rows = await db.query('select * from transactions where id = $1 for update', [id]);
-      return rows[0] === undefined ? null : toTransaction(rows[0]);
-    },
-
-    /** Marks a pending transaction resolved (the caller holds its row lock and checked it is pending). */
-    async resolveTransaction(id: string, status: TransactionStatus, capturedAmount: bigint | null, now: Date, reason: string | null = null): Promise<boolean> {
-      const rows = await db.query(
-        `update transactions set status = $2, captured_amount = $3, resolved_at = $4,
-                posted_at = case when $2 = 'posted' then $4 else posted_at end,
-                reason = coalesce($5, reason)
-         where id = $1 and status = 'pending' returning id`,
-        [id, status, capturedAmount?.toString() ?? null, now, reason],
-      );
-      return rows.length === 1;
-    },
-
-    async addReversedAmount(id: string, amount: bigint): Promise<void> {
-      await db.query('update transactions set reversed_amount = reversed_amount + $2 where id = $1', [id, amount.toString()]);
     },
 
     async listTransactions(filter: TransactionFilter): Promise<(Transaction & { readonly seq: bigint })[]> {

@@ -2,7 +2,7 @@ import type { Counters } from '../domain/balance.js';
 import type { LockedWallet, NewWallet, Wallet, WalletCategory, WalletFilter, WalletPatch, WalletRef, WalletState, WalletStatus } from '../domain/wallet.js';
 import type { Queryable, Row } from './database.js';
 import { big, bigOrNull, countersOf, date, dateOrNull, json, text, textOrNull } from './rows.js';
-import { type Params, single } from './sql-parts.js';
+import type { Params } from './sql-parts.js';
 
 export function toWallet(row: Row): Wallet {
   return {
@@ -245,13 +245,6 @@ export function walletQueries(db: Queryable) {
         category: text(row.category) as WalletCategory,
         type: text(row.type),
       }));
-    },
-
-    /** Writes new counters for many wallets in one statement. */
-    async writeCounters(counters: ReadonlyMap<string, Counters>, now: Date): Promise<void> {
-      if (counters.size === 0) return;
-      const { sql, values } = single((p) => writeCountersSql(p, counters, now));
-      await db.query(sql, values);
     },
   };
 }

@@ -8078,7 +8078,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -8367,7 +8367,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -8636,7 +8636,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -9278,7 +9278,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -9589,7 +9589,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -9870,7 +9870,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -13487,7 +13487,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -13985,7 +13985,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -14272,7 +14272,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to retry: the first answer is replayed. */
+                    /** @description Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -17632,7 +17632,7 @@ export interface paths {
                              * @description UUID
                              */
                             id: string;
-                            /** @description Coffer `code`: any code set by the operator, or the ISO 4217 code. */
+                            /** @description Coffer `code`: the code the operator set, or the ISO 4217 code. */
                             currencyCode: string;
                             digitalCode: string | null;
                             name: string;
@@ -17792,7 +17792,7 @@ export interface paths {
                              * @description UUID
                              */
                             id: string;
-                            /** @description Coffer `code`: any code set by the operator, or the ISO 4217 code. */
+                            /** @description Coffer `code`: the code the operator set, or the ISO 4217 code. */
                             currencyCode: string;
                             digitalCode: string | null;
                             name: string;

@@ -5,22 +5,13 @@ import { type CardView, destroyCard, freezeCard, getCard, unfreezeCard } from '.
 import { replaceCard } from '../../services/cards.js';
 import type { RuntimeContext } from '../../services/runtime.js';
 import type { TypedApp } from '../typed-app.js';
+import { emptyBodyAllowed } from '../validation.js';
 import { replyMovement } from '../idempotent.js';
 import type { Written } from '../../services/set-posting.js';
 import { presentAuthorization, presentCard } from '../present-cards.js';
-import { errorResponses, IdParams, Page } from '../schemas/common.js';
+import { errorResponses, IdParams, Page, IdempotencyHeaders } from '../schemas/common.js';
 import { EmptyBody } from '../schemas/hold.js';
 import { Card, CardAuthorization, CardAuthorizationClear, CardAuthorizationCreate, CardAuthorizationListQuery } from '../schemas/instrument.js';
-
-const headers = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed.' } },
-} as const;
-
-/** The state changes and clearing may be sent without a body: it means `{}`. */
-const emptyBodyAllowed = async (request: { body: unknown }) => {
-  if (request.body === undefined || request.body === null) request.body = {};
-};
 
 /** Cards one by one (`/v1/cards/{id}`: read, freeze, unfreeze, destroy, replace) and card authorizations. */
 /** An authorization's answer after a movement of its hold: the hold as written, with its card and shop. */
@@ -61,7 +52,7 @@ export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
         summary: "Authorize a payment by card: a hold on the card's wallet",
         params: IdParams,
         body: CardAuthorizationCreate,
-        headers,
+        headers: IdempotencyHeaders,
         response: authorizationResponse,
       },
     },
@@ -107,7 +98,7 @@ export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
         summary: 'Clear all or part of a card authorization (the rest is released)',
         params: IdParams,
         body: CardAuthorizationClear,
-        headers,
+        headers: IdempotencyHeaders,
         response: authorizationResponse,
       },
     },
@@ -131,7 +122,7 @@ export function cardRoutes(app: TypedApp, context: RuntimeContext): void {
         summary: 'Reverse a card authorization before it clears (its hold is voided)',
         params: IdParams,
         body: EmptyBody,
-        headers,
+        headers: IdempotencyHeaders,
         response: authorizationResponse,
       },
     },

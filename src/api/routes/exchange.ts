@@ -9,17 +9,10 @@ import type { TypedApp } from '../typed-app.js';
 import { replyIdempotent, replyMovement } from '../idempotent.js';
 import { presentQuote, presentRate } from '../present-exchange.js';
 import { presentTransactionWithEntries } from '../present.js';
-import { errorResponses, IdParams, Page } from '../schemas/common.js';
+import { errorResponses, IdParams, Page, IdempotencyHeaders } from '../schemas/common.js';
 import { ExchangeBody, PairParams, Quote, QuoteBody, Rate, RateBody, RateHistoryQuery, RateListQuery } from '../schemas/exchange.js';
 import { TransactionWithEntries } from '../schemas/transaction.js';
 import { movementOf } from './transactions.js';
-
-const headers = {
-  type: 'object',
-  properties: {
-    'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters.' },
-  },
-} as const;
 
 /** Rates (admin sets, anyone reads), quotes that lock a rate, and exchanges between currencies. */
 export function exchangeRoutes(app: TypedApp, context: RuntimeContext): void {
@@ -84,7 +77,7 @@ export function exchangeRoutes(app: TypedApp, context: RuntimeContext): void {
         tags,
         summary: 'Lock the current rate for one exchange of this amount, for a short time',
         body: QuoteBody,
-        headers,
+        headers: IdempotencyHeaders,
         response: { 201: Quote, ...errorResponses },
       },
     },
@@ -109,7 +102,7 @@ export function exchangeRoutes(app: TypedApp, context: RuntimeContext): void {
         tags,
         summary: 'Exchange between wallets of two currencies (one customer, or a cross-currency transfer), atomically',
         body: ExchangeBody,
-        headers,
+        headers: IdempotencyHeaders,
         response: { 201: TransactionWithEntries, ...errorResponses },
       },
     },

@@ -4,9 +4,10 @@ import type { RuntimeContext } from '../../services/runtime.js';
 import { getReservation, listReservations, planCapture, planHold, planVoid } from '../../services/holds.js';
 import { planCreditFailure, planPendingCredit, planSettlement } from '../../services/pending-credits.js';
 import type { TypedApp } from '../typed-app.js';
+import { emptyBodyAllowed } from '../validation.js';
 import { replyMovement } from '../idempotent.js';
 import { presentHold, presentPendingCredit } from '../present-reservations.js';
-import { errorResponses, IdParams, Page } from '../schemas/common.js';
+import { errorResponses, IdParams, Page, IdempotencyHeaders } from '../schemas/common.js';
 import {
   EmptyBody,
   Hold,
@@ -19,23 +20,13 @@ import {
   ReservationListQuery,
 } from '../schemas/hold.js';
 
-const headers = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed.' } },
-} as const;
-
-/** Capture, void, settle and fail may be sent without a body: it means `{}`. */
-const emptyBodyAllowed = async (request: { body: unknown }) => {
-  if (request.body === undefined || request.body === null) request.body = {};
-};
-
 /** Holds (`/v1/holds`) and pending credits (`/v1/pending-credits`): create, resolve, read, list. */
 export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
   const tags = ['holds'];
   const holdResponse = { 201: Hold, 200: Hold, ...errorResponses };
   app.post(
     '/v1/holds',
-    { schema: { tags, summary: 'Reserve money on a wallet', body: HoldCreate, headers, response: holdResponse } },
+    { schema: { tags, summary: 'Reserve money on a wallet', body: HoldCreate, headers: IdempotencyHeaders, response: holdResponse } },
     async (request, reply) => {
       const { amount, expiresAt, ...rest } = request.body;
       const hold = { ...rest, amount: parseAmount(amount), expiresAt: expiresAt === undefined || expiresAt === null ? null : new Date(expiresAt) };
@@ -52,7 +43,14 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
     '/v1/holds/:id/capture',
     {
       preValidation: emptyBodyAllowed,
-      schema: { tags, summary: 'Capture all or part of a hold (the rest is released)', params: IdParams, body: HoldCapture, headers, response: holdResponse },
+      schema: {
+        tags,
+        summary: 'Capture all or part of a hold (the rest is released)',
+        params: IdParams,
+        body: HoldCapture,
+        headers: IdempotencyHeaders,
+        response: holdResponse,
+      },
     },
     async (request, reply) => {
       const amount = request.body.amount === undefined ? null : parseAmount(request.body.amount);
@@ -65,7 +63,10 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
   );
   app.post(
     '/v1/holds/:id/void',
-    { preValidation: emptyBodyAllowed, schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers, response: holdResponse } },
+    {
+      preValidation: emptyBodyAllowed,
+      schema: { tags, summary: 'Release a hold', params: IdParams, body: EmptyBody, headers: IdempotencyHeaders, response: holdResponse },
+    },
     async (request, reply) => {
       return replyMovement(context, request, reply, {
         status: 200,
@@ -102,7 +103,7 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
         tags: creditTags,
         summary: 'Announce incoming money (pending, not yet available)',
         body: PendingCreditCreate,
-        headers,
+        headers: IdempotencyHeaders,
         response: creditResponse,
       },
     },
@@ -127,7 +128,7 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
         summary: 'The money arrived: post what arrived (at most the announced amount), release the rest',
         params: IdParams,
         body: PendingCreditSettle,
-        headers,
+        headers: IdempotencyHeaders,
         response: creditResponse,
       },
     },
@@ -149,7 +150,7 @@ export function holdRoutes(app: TypedApp, context: RuntimeContext): void {
         summary: 'The money will not arrive: release it, with a reason',
         params: IdParams,
         body: PendingCreditFail,
-        headers,
+        headers: IdempotencyHeaders,
         response: creditResponse,
       },
     },

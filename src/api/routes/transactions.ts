@@ -8,10 +8,11 @@ import { countTransactions, getTransaction, listTransactions } from '../../servi
 import { planPayout, planPayoutFailure, planPayoutSettlement } from '../../services/payouts.js';
 import { type MovementRequest, namedWallets, planMovement } from '../../services/transactions.js';
 import type { TypedApp } from '../typed-app.js';
+import { emptyBodyAllowed } from '../validation.js';
 import { readContext } from '../read-routing.js';
 import { replyMovement } from '../idempotent.js';
 import { presentTransaction, presentTransactionWithEntries } from '../present.js';
-import { errorResponses, IdParams, Page } from '../schemas/common.js';
+import { errorResponses, IdParams, Page, IdempotencyHeaders } from '../schemas/common.js';
 import {
   AdjustmentBody,
   type BatchItem,
@@ -25,11 +26,6 @@ import {
   WithdrawalRequestBody,
 } from '../schemas/transaction.js';
 import { EmptyBody } from '../schemas/hold.js';
-
-/** Settle and fail may be sent without a body: it means `{}`. */
-const emptyBodyAllowed = async (request: { body: unknown }) => {
-  if (request.body === undefined || request.body === null) request.body = {};
-};
 
 type FeeBody = { readonly amount: string | number; readonly description?: string | null | undefined };
 
@@ -91,12 +87,6 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
     });
   };
   const response = { 201: TransactionWithEntries, ...errorResponses };
-  const headers = {
-    type: 'object',
-    properties: {
-      'idempotency-key': { type: 'string', description: 'Makes the request safe to retry: the first answer is replayed. 1 to 255 printable ASCII characters.' },
-    },
-  } as const;
 
   const routes = [
     ['/v1/topups', TopupBody, 'topup', 'Top up a wallet from the currency issuing account'],
@@ -104,7 +94,7 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
     ['/v1/adjustments', AdjustmentBody, 'adjustment', 'Operator correction between a wallet and a system account (admin)'],
   ] as const;
   for (const [url, body, kind, summary] of routes) {
-    app.post(url, { schema: { tags, summary, body, headers, response } }, async (request, reply) =>
+    app.post(url, { schema: { tags, summary, body, headers: IdempotencyHeaders, response } }, async (request, reply) =>
       moving(request, reply, movementOf({ ...(request.body as object), kind } as Static<typeof BatchItem>)),
     );
   }
@@ -116,7 +106,7 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
         tags,
         summary: 'Withdraw from a wallet to the currency settlement account, or pay out to a bank account (destination)',
         body: WithdrawalRequestBody,
-        headers,
+        headers: IdempotencyHeaders,
         response,
       },
     },
@@ -139,7 +129,7 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
     '/v1/withdrawals/:id/settle',
     {
       preValidation: emptyBodyAllowed,
-      schema: { tags, summary: 'The bank sent a payout: post it', params: IdParams, body: EmptyBody, headers, response: payoutResponse },
+      schema: { tags, summary: 'The bank sent a payout: post it', params: IdParams, body: EmptyBody, headers: IdempotencyHeaders, response: payoutResponse },
     },
     async (request, reply) => {
       return replyMovement(context, request, reply, {
@@ -158,7 +148,7 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
         summary: 'The bank could not send a payout: release its money',
         params: IdParams,
         body: PayoutFailBody,
-        headers,
+        headers: IdempotencyHeaders,
         response: payoutResponse,
       },
     },
@@ -174,7 +164,7 @@ export function transactionRoutes(app: TypedApp, context: RuntimeContext): void 
 
   app.post(
     '/v1/transactions/:id/reverse',
-    { schema: { tags, summary: 'Reverse a posted transaction, fully or partly', params: IdParams, body: ReversalBody, headers, response } },
+    { schema: { tags, summary: 'Reverse a posted transaction, fully or partly', params: IdParams, body: ReversalBody, headers: IdempotencyHeaders, response } },
     async (request, reply) => {
       const body = request.body;
       return moving(request, reply, {

@@ -53,6 +53,17 @@ export const PageQuery = {
 
 export const IdParams = Type.Object({ id: Uuid });
 
+/** The header of every POST that may be retried safely: the same key replays the first answer. */
+export const IdempotencyHeaders = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      description: `Makes the request safe to retry: the first answer is replayed. 1 to ${limits.idempotencyKeyLengthMax} printable ASCII characters.`,
+    },
+  },
+} as const;
+
 /** `?include=total` on a list: adds `total`, the count of every row matching its filters, whatever the cursor. */
 export const IncludeQuery = {
   include: Type.Optional(

@@ -12,7 +12,7 @@ const Code = Type.String({
 const NumericCode = Type.String({
   minLength: 1,
   maxLength: limits.currencyNumericCodeLengthMax,
-  description: 'The seed\'s digitalCode: any 1 to 8 characters ("840" for ISO currencies).',
+  description: 'The seed\'s digitalCode: 1 to 8 characters of the operator\'s choosing ("840" for ISO currencies).',
 });
 const Fraction = Type.Integer({ minimum: 1, description: 'Minor units per unit: 1, 10, 100 ... 10^18.' });
 const SerialPrefix = Type.String({ maxLength: limits.serialPrefixLengthMax, pattern: '^[A-Za-z0-9_-]*$' });

@@ -10,7 +10,7 @@ import { errorResponses, IdParams, Nullable, Uuid } from '../../schemas/common.j
 const SeedCurrency = Type.Object(
   {
     id: Uuid,
-    currencyCode: Type.String({ description: 'Coffer `code`: any code set by the operator, or the ISO 4217 code.' }),
+    currencyCode: Type.String({ description: 'Coffer `code`: the code the operator set, or the ISO 4217 code.' }),
     digitalCode: Nullable(Type.String({ description: 'Coffer `numericCode` (e.g. "840").' })),
     name: Type.String(),
     symbol: Nullable(Type.String()),
